@@ -1,0 +1,99 @@
+package i18n
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestCatalogsComplete fails when a key exists in one language and not in another,
+// or when the printf verbs of a text differ between languages.
+func TestCatalogsComplete(t *testing.T) {
+	for _, base := range Languages {
+		for key, text := range catalogs[base] {
+			for _, other := range Languages {
+				got, ok := catalogs[other][key]
+				if !ok {
+					t.Errorf("key %q is in %s but missing in %s", key, base, other)
+					continue
+				}
+				if gv, wv := verbs(got), verbs(text); gv != wv {
+					t.Errorf("key %q: %s has verbs %q, %s has %q", key, other, gv, base, wv)
+				}
+				if strings.TrimSpace(got) == "" {
+					t.Errorf("key %q is empty in %s", key, other)
+				}
+			}
+		}
+	}
+}
+
+func verbs(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s)-1; i++ {
+		if s[i] == '%' {
+			b.WriteByte(s[i+1])
+			i++
+		}
+	}
+	return b.String()
+}
+
+func TestPick(t *testing.T) {
+	tests := []struct {
+		fallback string
+		in       []string
+		want     string
+	}{
+		{"ru", []string{"be"}, "be"},
+		{"ru", []string{"en-US"}, "en"},
+		{"ru", []string{"de"}, "ru"},
+		{"en", []string{""}, "en"},
+		{"xx", nil, Default},
+		{"ru", []string{"BE-by"}, "be"},
+	}
+	for _, tt := range tests {
+		if got := Pick(tt.fallback, tt.in...); got != tt.want {
+			t.Errorf("Pick(%q, %q) = %q, want %q", tt.fallback, tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestPlural(t *testing.T) {
+	tests := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"ru", 1, "one"}, {"ru", 2, "few"}, {"ru", 5, "many"}, {"ru", 11, "many"},
+		{"ru", 21, "one"}, {"ru", 22, "few"}, {"ru", 112, "many"}, {"be", 3, "few"},
+		{"en", 1, "one"}, {"en", 2, "many"}, {"en", 0, "many"},
+	}
+	for _, tt := range tests {
+		if got := pluralForm(tt.lang, tt.n); got != tt.want {
+			t.Errorf("pluralForm(%q, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestDate(t *testing.T) {
+	d := time.Date(2023, time.March, 2, 10, 15, 0, 0, time.UTC)
+	for lang, want := range map[string]string{
+		"ru": "2 марта 2023, 10:15",
+		"be": "2 сакавіка 2023, 10:15",
+		"en": "2 March 2023, 10:15",
+	} {
+		if got := DateTime(lang, d); got != want {
+			t.Errorf("DateTime(%s) = %q, want %q", lang, got, want)
+		}
+	}
+}
+
+func TestTFallsBackToKey(t *testing.T) {
+	if got := T("en", "no.such.key"); got != "no.such.key" {
+		t.Errorf("T(missing) = %q, want the key", got)
+	}
+	if got := T("en", "latest.bad_n", 20); !strings.Contains(got, "20") {
+		t.Errorf("T with args = %q, want it to contain 20", got)
+	}
+}

@@ -1,0 +1,53 @@
+package subscriptions
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+const articleColumns = `id, feed_id, item_key, title, summary, link, image_url, published_at, categories,
+	section, language, first_seen_at`
+
+func scanArticle(row interface{ Scan(...any) error }) (Article, error) {
+	var a Article
+	var published, seen int64
+	var cats string
+	if err := row.Scan(&a.ID, &a.FeedID, &a.Key, &a.Title, &a.Summary, &a.Link, &a.ImageURL, &published, &cats,
+		&a.Section, &a.Language, &seen); err != nil {
+		return Article{}, err
+	}
+	a.Published, a.FirstSeen = fromUnix(published), fromUnix(seen)
+	if cats != "" {
+		a.Categories = strings.Split(cats, "\n")
+	}
+	return a, nil
+}
+
+// Article returns the article with id, or ErrNotFound.
+func (s *Store) Article(ctx context.Context, id int64) (Article, error) {
+	a, err := scanArticle(s.db.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles WHERE id = ?`, id))
+	if err != nil {
+		return Article{}, fmt.Errorf("read article %d: %w", id, notFound(err))
+	}
+	return a, nil
+}
+
+// LatestArticles returns the n most recently published articles, newest first.
+func (s *Store) LatestArticles(ctx context.Context, n int) ([]Article, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+articleColumns+` FROM articles
+		ORDER BY published_at DESC, id DESC LIMIT ?`, n)
+	if err != nil {
+		return nil, fmt.Errorf("latest articles: %w", err)
+	}
+	defer rows.Close()
+	var out []Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, fmt.Errorf("latest articles: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,140 @@
+package subscriptions
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+const deliveryColumns = `id, chat_id, kind, ref, priority, state, attempts, next_attempt_at, last_error, message_id, created_at`
+
+func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
+	var d Delivery
+	var next, created int64
+	if err := row.Scan(&d.ID, &d.ChatID, &d.Kind, &d.Ref, &d.Priority, &d.State, &d.Attempts, &next,
+		&d.LastError, &d.MessageID, &created); err != nil {
+		return Delivery{}, err
+	}
+	d.NextAttemptAt, d.CreatedAt = fromUnix(next), fromUnix(created)
+	return d, nil
+}
+
+// DueDeliveries returns up to limit pending deliveries whose time has come,
+// highest priority first, then oldest first.
+func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries
+		WHERE state = 'pending' AND next_attempt_at <= ?
+		ORDER BY priority DESC, next_attempt_at, id LIMIT ?`, now.Unix(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("due deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, fmt.Errorf("due deliveries: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// NextDeliveryAt returns when the earliest pending delivery falls due, or the zero time when none is pending.
+func (s *Store) NextDeliveryAt(ctx context.Context) (time.Time, error) {
+	var next sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'`).Scan(&next); err != nil {
+		return time.Time{}, fmt.Errorf("next delivery: %w", err)
+	}
+	if !next.Valid {
+		return time.Time{}, nil
+	}
+	return time.Unix(next.Int64, 0), nil
+}
+
+// Outcome is what became of one attempt to send a delivery.
+type Outcome struct {
+	ID        int64
+	State     DeliveryState // sent, failed, skipped, or pending to retry at NextAttemptAt
+	MessageID int
+	Error     string
+	// NextAttemptAt is when to try again, for State pending.
+	NextAttemptAt time.Time
+	// CountAttempt is false for answers that are not the delivery's fault (a 429 wait).
+	CountAttempt bool
+}
+
+// RecordOutcomes writes the outcomes of several attempts in one transaction
+// (the delivery engine batches its bookkeeping this way).
+func (s *Store) RecordOutcomes(ctx context.Context, outs []Outcome, now time.Time) error {
+	if len(outs) == 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `UPDATE deliveries SET state = ?, message_id = ?, last_error = ?,
+			attempts = attempts + ?, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'pending'`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, o := range outs {
+			next := unix(o.NextAttemptAt)
+			if o.State != DeliveryPending {
+				next = now.Unix()
+			}
+			if _, err := st.ExecContext(ctx, o.State, o.MessageID, o.Error, boolInt(o.CountAttempt), next, now.Unix(), o.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record %d delivery outcomes: %w", len(outs), err)
+	}
+	return nil
+}
+
+// skipPending marks every pending delivery of a chat as skipped.
+func skipPending(ctx context.Context, tx *sql.Tx, chatID int64, reason string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'skipped', last_error = ?, updated_at = ?
+		WHERE chat_id = ? AND state = 'pending'`, reason, now.Unix(), chatID)
+	return err
+}
+
+// DeliveryCounts returns the number of deliveries in each state.
+func (s *Store) DeliveryCounts(ctx context.Context) (map[DeliveryState]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM deliveries GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("count deliveries: %w", err)
+	}
+	defer rows.Close()
+	out := map[DeliveryState]int{}
+	for rows.Next() {
+		var st DeliveryState
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("count deliveries: %w", err)
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+// Delivery returns one delivery, for tests and diagnostics.
+func (s *Store) Delivery(ctx context.Context, chatID int64, kind DeliveryKind, ref int64) (Delivery, error) {
+	d, err := scanDelivery(s.db.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries
+		WHERE chat_id = ? AND kind = ? AND ref = ?`, chatID, kind, ref))
+	if err != nil {
+		return Delivery{}, fmt.Errorf("read delivery: %w", notFound(err))
+	}
+	return d, nil
+}

@@ -1,0 +1,192 @@
+package subscriptions
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+const feedColumns = `id, url, section, language, resolved_url, etag, last_modified, initialized,
+	last_attempt_at, last_success_at, last_error, consecutive_failures, item_count, failing_since, alerted_at`
+
+func scanFeed(row interface{ Scan(...any) error }) (Feed, error) {
+	var f Feed
+	var initialized int
+	var attempt, success, failing, alerted int64
+	err := row.Scan(&f.ID, &f.URL, &f.Section, &f.Language, &f.ResolvedURL, &f.ETag, &f.LastModified, &initialized,
+		&attempt, &success, &f.LastError, &f.ConsecutiveFailures, &f.ItemCount, &failing, &alerted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Feed{}, ErrNotFound
+	}
+	if err != nil {
+		return Feed{}, err
+	}
+	f.Initialized = initialized == 1
+	f.LastAttemptAt, f.LastSuccessAt = fromUnix(attempt), fromUnix(success)
+	f.FailingSince, f.AlertedAt = fromUnix(failing), fromUnix(alerted)
+	return f, nil
+}
+
+// EnsureFeeds records the configured feeds (keyed by URL; section and
+// language follow the configuration) and returns them with their saved state,
+// in configuration order.
+func (s *Store) EnsureFeeds(ctx context.Context, cfgs []FeedConfig) ([]Feed, error) {
+	feeds := make([]Feed, 0, len(cfgs))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, c := range cfgs {
+			f, err := scanFeed(tx.QueryRowContext(ctx, `INSERT INTO feeds (url, section, language) VALUES (?, ?, ?)
+				ON CONFLICT (url) DO UPDATE SET section = excluded.section, language = excluded.language
+				RETURNING `+feedColumns, c.URL, c.Section, c.Language))
+			if err != nil {
+				return fmt.Errorf("feed %s: %w", c.URL, err)
+			}
+			feeds = append(feeds, f)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ensure feeds: %w", err)
+	}
+	return feeds, nil
+}
+
+// Feeds returns every feed the database knows, configured now or before.
+func (s *Store) Feeds(ctx context.Context) ([]Feed, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+feedColumns+` FROM feeds ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list feeds: %w", err)
+	}
+	defer rows.Close()
+	var feeds []Feed
+	for rows.Next() {
+		f, err := scanFeed(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list feeds: %w", err)
+		}
+		feeds = append(feeds, f)
+	}
+	return feeds, rows.Err()
+}
+
+// RecordFeedFailure records a failed poll and returns the feed's new state.
+func (s *Store) RecordFeedFailure(ctx context.Context, feedID int64, errText string, at time.Time) (Feed, error) {
+	f, err := scanFeed(s.db.QueryRowContext(ctx, `UPDATE feeds SET last_attempt_at = ?, last_error = ?,
+			consecutive_failures = consecutive_failures + 1,
+			failing_since = CASE WHEN failing_since = 0 THEN ? ELSE failing_since END
+		WHERE id = ? RETURNING `+feedColumns, at.Unix(), errText, at.Unix(), feedID))
+	if err != nil {
+		return Feed{}, fmt.Errorf("record failure of feed %d: %w", feedID, err)
+	}
+	return f, nil
+}
+
+// SetFeedAlerted records when admins were told that a feed is failing; the
+// zero time closes the alert.
+func (s *Store) SetFeedAlerted(ctx context.Context, feedID int64, at time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE feeds SET alerted_at = ? WHERE id = ?`, unix(at), feedID); err != nil {
+		return fmt.Errorf("set feed %d alerted: %w", feedID, err)
+	}
+	return nil
+}
+
+// IngestFeed records a successful poll in one transaction: the feed's health
+// and validators, every article (new ones inserted, edited ones updated, none
+// announced twice) and, unless this is the feed's first successful poll, a
+// delivery of each new article to every subscribed chat.
+func (s *Store) IngestFeed(ctx context.Context, feedID int64, res FetchResult, articles []Article) (IngestResult, error) {
+	var out IngestResult
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var initialized int
+		if err := tx.QueryRowContext(ctx, `SELECT initialized FROM feeds WHERE id = ?`, feedID).Scan(&initialized); err != nil {
+			return fmt.Errorf("read feed: %w", err)
+		}
+		out.First = initialized == 0
+		at := res.At.Unix()
+		if _, err := tx.ExecContext(ctx, `UPDATE feeds SET resolved_url = ?, etag = ?, last_modified = ?, initialized = 1,
+				last_attempt_at = ?, last_success_at = ?, last_error = '', consecutive_failures = 0, failing_since = 0,
+				item_count = ?
+			WHERE id = ?`, res.ResolvedURL, res.ETag, res.LastModified, at, at, len(articles), feedID); err != nil {
+			return fmt.Errorf("update feed: %w", err)
+		}
+		insert, err := tx.PrepareContext(ctx, `INSERT INTO articles (feed_id, item_key, title, summary, link, image_url,
+				published_at, categories, section, language, first_seen_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (feed_id, item_key) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
+		update, err := tx.PrepareContext(ctx, `UPDATE articles SET title = ?, summary = ?, link = ?, image_url = ?,
+				categories = ?, updated_at = ?
+			WHERE feed_id = ? AND item_key = ? AND (title <> ? OR summary <> ? OR link <> ? OR image_url <> ? OR categories <> ?)`)
+		if err != nil {
+			return err
+		}
+		defer update.Close()
+		for _, a := range articles {
+			cats := strings.Join(a.Categories, "\n")
+			r, err := insert.ExecContext(ctx, feedID, a.Key, a.Title, a.Summary, a.Link, a.ImageURL,
+				a.Published.Unix(), cats, a.Section, a.Language, unix(a.FirstSeen), at)
+			if err != nil {
+				return fmt.Errorf("store article %q: %w", a.Key, err)
+			}
+			if n, _ := r.RowsAffected(); n == 1 {
+				id, err := r.LastInsertId()
+				if err != nil {
+					return err
+				}
+				a.ID, a.FeedID = id, feedID
+				out.New = append(out.New, a)
+				continue
+			}
+			r, err = update.ExecContext(ctx, a.Title, a.Summary, a.Link, a.ImageURL, cats, at,
+				feedID, a.Key, a.Title, a.Summary, a.Link, a.ImageURL, cats)
+			if err != nil {
+				return fmt.Errorf("update article %q: %w", a.Key, err)
+			}
+			if n, _ := r.RowsAffected(); n == 1 {
+				out.Updated++
+			}
+		}
+		if out.First {
+			return nil
+		}
+		for _, a := range out.New {
+			n, err := enqueueArticle(ctx, tx, a, at)
+			if err != nil {
+				return err
+			}
+			out.Enqueued += n
+		}
+		return nil
+	})
+	if err != nil {
+		return IngestResult{}, fmt.Errorf("ingest feed %d: %w", feedID, err)
+	}
+	return out, nil
+}
+
+// enqueueArticle creates a delivery of a new article to every subscribed,
+// active chat, unless the same link already came through another feed.
+func enqueueArticle(ctx context.Context, tx *sql.Tx, a Article, at int64) (int, error) {
+	if a.Link != "" {
+		var dup int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE link = ? AND feed_id <> ?`,
+			a.Link, a.FeedID).Scan(&dup); err != nil {
+			return 0, err
+		}
+		if dup > 0 {
+			return 0, nil
+		}
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO deliveries (chat_id, kind, ref, next_attempt_at, created_at, updated_at)
+		SELECT id, 'article', ?, ?, ?, ? FROM chats WHERE subscribed = 1 AND status = 'active'
+		ON CONFLICT (chat_id, kind, ref) DO NOTHING`, a.ID, at, at, at)
+	if err != nil {
+		return 0, fmt.Errorf("enqueue article %d: %w", a.ID, err)
+	}
+	n, err := r.RowsAffected()
+	return int(n), err
+}

@@ -1,0 +1,336 @@
+package subscriptions
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2023, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func openTest(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func subscribe(t *testing.T, s *Store, id int64) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.TouchChat(ctx, ChatInfo{ID: id, Type: ChatPrivate, Title: "Resident", Language: LangRU}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetSubscribed(ctx, id, true, t0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func article(key, title string) Article {
+	return Article{Key: key, Title: title, Summary: "summary of " + title, Link: "https://osipovichi.gov.by/" + key,
+		Published: t0, Section: "news", Language: LangEN, FirstSeen: t0}
+}
+
+func feedFor(t *testing.T, s *Store, url string) Feed {
+	t.Helper()
+	feeds, err := s.EnsureFeeds(context.Background(), []FeedConfig{{Section: "news", Language: LangEN, URL: url}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return feeds[0]
+}
+
+func TestMigrationsAndNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "db.sqlite")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.SchemaVersion(ctx)
+	if err != nil || v < 1 {
+		t.Fatalf("SchemaVersion = %d, %v; want >= 1", v, err)
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err = Open(ctx, path)
+	if err == nil || !strings.Contains(err.Error(), "newer than this binary") {
+		t.Fatalf("Open on a newer schema: got %v, want a clear refusal", err)
+	}
+	// Reopening a current database applies nothing twice.
+	path2 := filepath.Join(t.TempDir(), "db2.sqlite")
+	for i := 0; i < 2; i++ {
+		s, err := Open(ctx, path2)
+		if err != nil {
+			t.Fatalf("open #%d: %v", i, err)
+		}
+		s.Close()
+	}
+}
+
+func TestChatLifecycle(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	c, err := s.TouchChat(ctx, ChatInfo{ID: 42, Type: ChatPrivate, Title: "Ivan", Language: LangBE}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Language != LangBE || c.Subscribed || c.Status != StatusActive || !c.LinkPreviews || c.DigestHour != -1 {
+		t.Fatalf("new chat = %+v", c)
+	}
+	// A second touch keeps the chosen language.
+	c, err = s.TouchChat(ctx, ChatInfo{ID: 42, Type: ChatPrivate, Title: "Ivan P", Language: LangEN}, t0)
+	if err != nil || c.Language != LangBE || c.Title != "Ivan P" {
+		t.Fatalf("touch again = %+v, %v; want language be and new title", c, err)
+	}
+	for i, want := range []bool{true, false} {
+		changed, err := s.SetSubscribed(ctx, 42, true, t0)
+		if err != nil || changed != want {
+			t.Fatalf("subscribe #%d: changed=%t err=%v, want %t", i, changed, err, want)
+		}
+	}
+	if n, _ := s.CountSubscribers(ctx); n != 1 {
+		t.Fatalf("CountSubscribers = %d, want 1", n)
+	}
+	if err := s.SetChatStatus(ctx, 42, StatusBlocked, "blocked by user", t0); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountSubscribers(ctx); n != 0 {
+		t.Fatalf("CountSubscribers after block = %d, want 0", n)
+	}
+	c, _ = s.TouchChat(ctx, ChatInfo{ID: 42, Type: ChatPrivate}, t0)
+	if c.Status != StatusActive || !c.Subscribed {
+		t.Fatalf("after unblock: %+v, want active and still subscribed", c)
+	}
+	if _, err := s.SetSubscribed(ctx, 7, true, t0); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("subscribe unknown chat: got %v, want ErrNotFound", err)
+	}
+	if _, err := s.Chat(ctx, 7); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Chat(unknown): got %v, want ErrNotFound", err)
+	}
+}
+
+func TestIngestFirstPollThenNew(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	subscribe(t, s, 1)
+	subscribe(t, s, 2)
+	if _, err := s.TouchChat(ctx, ChatInfo{ID: 3, Type: ChatPrivate}, t0); err != nil { // not subscribed
+		t.Fatal(err)
+	}
+	f := feedFor(t, s, "https://osipovichi.gov.by/en/rss-en/")
+	res, err := s.IngestFeed(ctx, f.ID, FetchResult{ETag: `"a"`, At: t0}, []Article{article("a", "A"), article("b", "B")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.First || len(res.New) != 2 || res.Enqueued != 0 {
+		t.Fatalf("first poll: %+v, want First, 2 new, 0 enqueued", res)
+	}
+	// Reordered, plus one new item, plus an edit.
+	edited := article("a", "A (updated)")
+	res, err = s.IngestFeed(ctx, f.ID, FetchResult{ETag: `"b"`, At: t0.Add(time.Minute)},
+		[]Article{article("c", "C"), article("b", "B"), edited})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.First || len(res.New) != 1 || res.New[0].Key != "c" || res.Enqueued != 2 || res.Updated != 1 {
+		t.Fatalf("second poll: %+v, want 1 new (c), 2 enqueued, 1 updated", res)
+	}
+	// c vanished, then comes back: never announced again.
+	if _, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0.Add(2 * time.Minute)}, []Article{article("b", "B")}); err != nil {
+		t.Fatal(err)
+	}
+	res, err = s.IngestFeed(ctx, f.ID, FetchResult{At: t0.Add(3 * time.Minute)}, []Article{article("c", "C"), article("b", "B")})
+	if err != nil || len(res.New) != 0 || res.Enqueued != 0 {
+		t.Fatalf("re-added item: %+v, %v; want nothing new", res, err)
+	}
+	latest, err := s.LatestArticles(ctx, 10)
+	if err != nil || len(latest) != 3 {
+		t.Fatalf("LatestArticles = %d, %v; want 3", len(latest), err)
+	}
+	got, err := s.Article(ctx, latest[len(latest)-1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Key == "a" && got.Title != "A (updated)" {
+		t.Fatalf("edited title = %q, want updated", got.Title)
+	}
+	counts, _ := s.DeliveryCounts(ctx)
+	if counts[DeliveryPending] != 2 {
+		t.Fatalf("pending deliveries = %d, want 2", counts[DeliveryPending])
+	}
+	feeds, _ := s.Feeds(ctx)
+	if feeds[0].ETag != "" || !feeds[0].Initialized || feeds[0].ItemCount != 2 {
+		t.Fatalf("feed state = %+v", feeds[0])
+	}
+}
+
+func TestCrossFeedDuplicateNotAnnounced(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	subscribe(t, s, 1)
+	feeds, err := s.EnsureFeeds(ctx, []FeedConfig{{Section: "news", URL: "https://a/"}, {Section: "society", URL: "https://b/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range feeds {
+		if _, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := 0
+	for _, f := range feeds {
+		res, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{article("same", "Same")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += res.Enqueued
+	}
+	if total != 1 {
+		t.Fatalf("deliveries of an article in two feeds = %d, want 1", total)
+	}
+}
+
+func TestFeedFailureAndAlert(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	f := feedFor(t, s, "https://x/")
+	for i := 1; i <= 3; i++ {
+		got, err := s.RecordFeedFailure(ctx, f.ID, "http 500", t0.Add(time.Duration(i)*time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ConsecutiveFailures != i || !got.FailingSince.Equal(t0.Add(time.Minute)) {
+			t.Fatalf("failure %d: %+v", i, got)
+		}
+	}
+	if err := s.SetFeedAlerted(ctx, f.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, nil); err != nil {
+		t.Fatal(err)
+	}
+	feeds, _ := s.Feeds(ctx)
+	if feeds[0].ConsecutiveFailures != 0 || !feeds[0].FailingSince.IsZero() || feeds[0].LastError != "" || feeds[0].AlertedAt.IsZero() {
+		t.Fatalf("after success: %+v, want health reset and the alert still open", feeds[0])
+	}
+}
+
+func TestMigrateChat(t *testing.T) {
+	ctx := context.Background()
+	for _, newExists := range []bool{false, true} {
+		s := openTest(t)
+		if _, err := s.TouchChat(ctx, ChatInfo{ID: -10, Type: ChatGroup, Title: "School 1"}, t0); err != nil {
+			t.Fatal(err)
+		}
+		s.SetSubscribed(ctx, -10, true, t0)
+		s.SetChatLanguage(ctx, -10, LangBE, t0)
+		f := feedFor(t, s, "https://x/")
+		s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, nil)
+		res, _ := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{article("n", "N")})
+		if newExists {
+			s.TouchChat(ctx, ChatInfo{ID: -100200, Type: ChatSupergroup, Title: "School 1"}, t0)
+		}
+		if err := s.MigrateChat(ctx, -10, -100200, t0); err != nil {
+			t.Fatalf("newExists=%t: %v", newExists, err)
+		}
+		c, err := s.Chat(ctx, -100200)
+		if err != nil || !c.Subscribed || c.Language != LangBE {
+			t.Fatalf("newExists=%t: migrated chat %+v, %v; want subscribed, be", newExists, c, err)
+		}
+		if _, err := s.Chat(ctx, -10); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("newExists=%t: old chat still there (%v)", newExists, err)
+		}
+		d, err := s.Delivery(ctx, -100200, KindArticle, res.New[0].ID)
+		if err != nil || d.State != DeliveryPending {
+			t.Fatalf("newExists=%t: delivery moved = %+v, %v", newExists, d, err)
+		}
+		// Migrating again is harmless.
+		if err := s.MigrateChat(ctx, -10, -100200, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestOutcomesAndSkips(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	subscribe(t, s, 1)
+	subscribe(t, s, 2)
+	f := feedFor(t, s, "https://x/")
+	s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, nil)
+	res, _ := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{article("n", "N"), article("m", "M")})
+	due, err := s.DueDeliveries(ctx, t0, 10)
+	if err != nil || len(due) != 4 {
+		t.Fatalf("due = %d, %v; want 4", len(due), err)
+	}
+	var outs []Outcome
+	for _, d := range due {
+		if d.ChatID == 1 && d.Ref == res.New[0].ID {
+			outs = append(outs, Outcome{ID: d.ID, State: DeliverySent, MessageID: 77, CountAttempt: true})
+		}
+		if d.ChatID == 1 && d.Ref == res.New[1].ID {
+			outs = append(outs, Outcome{ID: d.ID, State: DeliveryPending, Error: "http 502", NextAttemptAt: t0.Add(time.Minute), CountAttempt: true})
+		}
+	}
+	if err := s.RecordOutcomes(ctx, outs, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetChatStatus(ctx, 2, StatusBlocked, "blocked by user", t0); err != nil {
+		t.Fatal(err)
+	}
+	due, _ = s.DueDeliveries(ctx, t0, 10)
+	if len(due) != 0 {
+		t.Fatalf("due now = %+v, want none (one retry later, chat 2 skipped)", due)
+	}
+	due, _ = s.DueDeliveries(ctx, t0.Add(time.Minute), 10)
+	if len(due) != 1 || due[0].Attempts != 1 || due[0].LastError != "http 502" {
+		t.Fatalf("due later = %+v, want the retry with 1 attempt", due)
+	}
+	sent, _ := s.Delivery(ctx, 1, KindArticle, res.New[0].ID)
+	if sent.State != DeliverySent || sent.MessageID != 77 {
+		t.Fatalf("sent delivery = %+v", sent)
+	}
+	counts, _ := s.DeliveryCounts(ctx)
+	if counts[DeliverySkipped] != 2 || counts[DeliverySent] != 1 || counts[DeliveryPending] != 1 {
+		t.Fatalf("counts = %v", counts)
+	}
+}
+
+func TestBackupAndOffset(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	subscribe(t, s, 5)
+	if off, err := s.UpdateOffset(ctx); err != nil || off != 0 {
+		t.Fatalf("initial offset = %d, %v", off, err)
+	}
+	if err := s.SetUpdateOffset(ctx, 1234); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "backup.db")
+	if err := s.Backup(ctx, dest); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Backup(ctx, dest); err == nil {
+		t.Fatal("backup over an existing file: want an error")
+	}
+	b, err := Open(ctx, dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if off, _ := b.UpdateOffset(ctx); off != 1234 {
+		t.Fatalf("backup offset = %d, want 1234", off)
+	}
+	if n, _ := b.CountSubscribers(ctx); n != 1 {
+		t.Fatalf("backup subscribers = %d, want 1", n)
+	}
+}
