@@ -1,0 +1,78 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/osipovichi/newsbot/subscriptions"
+)
+
+// verdict is what an answer from Telegram means for the message that got it.
+type verdict int
+
+const (
+	verdictOK         verdict = iota
+	verdictRetryAfter         // 429: wait RetryAfter, then try again; not a failure
+	verdictChatGone           // blocked, kicked, deactivated, chat not found: stop writing to the chat
+	verdictMigrated           // the group became a supergroup: move the chat to MigrateTo and resend
+	verdictBug                // our message was wrong (bad HTML, too long): fail the row, log an error
+	verdictTransient          // 5xx, network, timeout, a proxy's HTML page: retry with backoff
+	verdictRejected           // another 4xx: permanent for this message
+	verdictUnauthorized       // 401: the token is wrong or revoked
+	verdictConflict           // 409: another instance polls with the same token
+	verdictCanceled           // our own shutdown
+)
+
+// classification is the one place where Telegram's error codes and
+// descriptions are read.
+type classification struct {
+	verdict    verdict
+	retryAfter time.Duration
+	migrateTo  int64
+	status     subscriptions.ChatStatus // for verdictChatGone
+	reason     string                   // short, for the outbox row and metrics
+}
+
+func classify(err error) classification {
+	if err == nil {
+		return classification{verdict: verdictOK}
+	}
+	if errors.Is(err, context.Canceled) {
+		return classification{verdict: verdictCanceled, reason: "canceled"}
+	}
+	var tgErr *tgbotapi.Error
+	if !errors.As(err, &tgErr) {
+		// Network errors, timeouts and bodies that are not JSON (a proxy's HTML page).
+		return classification{verdict: verdictTransient, reason: err.Error()}
+	}
+	desc := strings.ToLower(tgErr.Message)
+	c := classification{reason: tgErr.Message}
+	switch {
+	case tgErr.Code == 429 || tgErr.RetryAfter > 0:
+		c.verdict = verdictRetryAfter
+		c.retryAfter = time.Duration(max(tgErr.RetryAfter, 1)) * time.Second
+	case tgErr.MigrateToChatID != 0:
+		c.verdict, c.migrateTo = verdictMigrated, tgErr.MigrateToChatID
+	case tgErr.Code == 401:
+		c.verdict = verdictUnauthorized
+	case tgErr.Code == 409:
+		c.verdict = verdictConflict
+	case tgErr.Code == 403 && (strings.Contains(desc, "blocked") || strings.Contains(desc, "deactivated")):
+		c.verdict, c.status = verdictChatGone, subscriptions.StatusBlocked
+	case tgErr.Code == 403 || strings.Contains(desc, "chat not found") || strings.Contains(desc, "chat_write_forbidden") ||
+		strings.Contains(desc, "have no rights to send") || strings.Contains(desc, "not enough rights"):
+		c.verdict, c.status = verdictChatGone, subscriptions.StatusLeft
+	case strings.Contains(desc, "can't parse entities") || strings.Contains(desc, "too long") ||
+		strings.Contains(desc, "message text is empty") || strings.Contains(desc, "button_data_invalid"):
+		c.verdict = verdictBug
+	case tgErr.Code >= 500 || tgErr.Code == 0:
+		c.verdict = verdictTransient
+	default:
+		c.verdict = verdictRejected
+	}
+	return c
+}

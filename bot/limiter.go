@@ -1,0 +1,142 @@
+package bot
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Telegram's per-chat limits: about one message a second to a private chat,
+// twenty a minute to a group or channel.
+const (
+	privateSpacing = time.Second
+	groupSpacing   = 3 * time.Second
+	// a 429 for a chat that was written to this recently is taken as that chat's limit;
+	// otherwise as the bot's global one
+	recentForChat = 3 * time.Second
+)
+
+// limiter paces every message the bot sends, as Telegram counts them: a
+// global rate, a minimum spacing per chat, and pauses after a 429. It hands
+// out send times rather than tokens, so many requests can be in flight while
+// the pace stays exact. Replies to people (interactive) do not queue behind
+// bulk deliveries: they take the next free moment and push bulk back by one slot.
+type limiter struct {
+	mu          sync.Mutex
+	now         func() time.Time
+	interval    time.Duration // 1/rate
+	next        time.Time     // the next free global slot for bulk messages
+	pausedUntil time.Time     // after a global 429
+	chats       map[int64]*chatPace
+	calls       int
+}
+
+type chatPace struct {
+	next time.Time // earliest time for the next bulk message
+	last time.Time // when the last message was booked
+	prev time.Time // and the one before it
+}
+
+func newLimiter(rate float64, now func() time.Time) *limiter {
+	return &limiter{now: now, interval: time.Duration(float64(time.Second) / rate), chats: map[int64]*chatPace{}}
+}
+
+// reserve books a send time for one message to chat and returns it.
+func (l *limiter) reserve(chat int64, group, interactive bool) time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	l.gc(now)
+	cp := l.chats[chat]
+	if cp == nil {
+		cp = &chatPace{}
+		l.chats[chat] = cp
+	}
+	t := later(now, l.pausedUntil)
+	if interactive {
+		// A reply goes at once (a short burst per chat is fine) and bulk makes room for it.
+		l.next = later(l.next, t).Add(l.interval)
+	} else {
+		t = later(t, later(l.next, cp.next))
+		l.next = t.Add(l.interval)
+	}
+	spacing := privateSpacing
+	if group {
+		spacing = groupSpacing
+	}
+	cp.next = later(cp.next, t.Add(spacing))
+	cp.prev, cp.last = cp.last, t
+	return t
+}
+
+// wait books a send time and sleeps until it comes.
+func (l *limiter) wait(ctx context.Context, chat int64, group, interactive bool) error {
+	t := l.reserve(chat, group, interactive)
+	return sleep(ctx, t.Sub(l.now()))
+}
+
+// readyAt is the earliest time a bulk message to chat could go.
+func (l *limiter) readyAt(chat int64) time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if cp := l.chats[chat]; cp != nil {
+		return later(cp.next, l.pausedUntil)
+	}
+	return l.pausedUntil
+}
+
+// tooMany records a 429 for a message to chat, pausing that chat when it was
+// written to just before, or the whole bot otherwise. It reports whether the
+// pause is global.
+func (l *limiter) tooMany(chat int64, retryAfter time.Duration) (global bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	until := now.Add(retryAfter)
+	cp := l.chats[chat]
+	if cp != nil && !cp.prev.IsZero() && cp.last.Sub(cp.prev) < recentForChat {
+		// The chat had another message just before: its own limit is the likelier cause.
+		cp.next = later(cp.next, until)
+		return false
+	}
+	l.pausedUntil = later(l.pausedUntil, until)
+	if cp != nil {
+		cp.next = later(cp.next, until)
+	}
+	return true
+}
+
+// gc forgets chats whose pace no longer matters, now and then.
+func (l *limiter) gc(now time.Time) {
+	l.calls++
+	if l.calls%4096 != 0 {
+		return
+	}
+	for id, cp := range l.chats {
+		if now.Sub(cp.next) > time.Minute {
+			delete(l.chats, id)
+		}
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
