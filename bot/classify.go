@@ -76,3 +76,6 @@ func classify(err error) classification {
 	}
 	return c
 }
+
+// IsUnauthorized reports whether err is Telegram refusing the token.
+func IsUnauthorized(err error) bool { return classify(err).verdict == verdictUnauthorized }

@@ -47,4 +47,7 @@ var en = map[string]string{
 	"section.announcements": "Announcements",
 	"section.economy":       "Economy",
 	"section.society":       "Society",
+	"group.admins_only":     "Only the group's administrators can change its subscription and settings.",
+	"group.welcome":         "Hello! I bring the news of the Osipovichi District Executive Committee (osipovichi.gov.by). To get the news in this group, a group administrator can send /subscribe.",
+	"button.outdated":       "This button is out of date. Send /start to get a new one.",
 }

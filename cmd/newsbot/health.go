@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/osipovichi/newsbot/bot"
+	"github.com/osipovichi/newsbot/feed"
+	"github.com/osipovichi/newsbot/subscriptions"
+)
+
+// health answers /healthz from the running parts.
+type health struct {
+	store   *subscriptions.Store
+	bot     *bot.Bot
+	poller  *feed.Poller
+	started time.Time
+}
+
+type healthReport struct {
+	Status         string       `json:"status"` // ok or unavailable
+	Version        string       `json:"version"`
+	Uptime         string       `json:"uptime"`
+	Database       string       `json:"database"`
+	UpdateLoop     string       `json:"update_loop"`
+	LastUpdatePoll time.Time    `json:"last_update_poll"`
+	Feeds          []feedReport `json:"feeds"`
+}
+
+type feedReport struct {
+	Section             string     `json:"section"`
+	URL                 string     `json:"url"`
+	DiscoveredURL       string     `json:"discovered_url,omitempty"`
+	LastAttempt         *time.Time `json:"last_attempt,omitempty"`
+	LastSuccess         *time.Time `json:"last_success,omitempty"`
+	LastError           string     `json:"last_error,omitempty"`
+	ConsecutiveFailures int        `json:"consecutive_failures"`
+	Items               int        `json:"items"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+func (h *health) report(ctx context.Context) (healthReport, bool) {
+	r := healthReport{Status: "ok", Version: version, Database: "ok", UpdateLoop: "ok",
+		Uptime: time.Since(h.started).Round(time.Second).String(), LastUpdatePoll: h.bot.LastPoll().UTC()}
+	ok := true
+	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := h.store.Ping(pctx); err != nil {
+		r.Database, ok = "unreachable: "+err.Error(), false
+	}
+	if time.Since(h.bot.LastPoll()) > 2*h.bot.PollTimeout() {
+		r.UpdateLoop, ok = "stuck since "+h.bot.LastPoll().UTC().Format(time.RFC3339), false
+	}
+	for _, f := range h.poller.Health() {
+		r.Feeds = append(r.Feeds, feedReport{Section: f.Section, URL: f.URL, DiscoveredURL: f.DiscoveredURL,
+			LastAttempt: timePtr(f.LastAttemptAt), LastSuccess: timePtr(f.LastSuccessAt), LastError: f.LastError,
+			ConsecutiveFailures: f.ConsecutiveFailures, Items: f.ItemCount})
+	}
+	if !ok {
+		r.Status = "unavailable"
+	}
+	return r, ok
+}
+
+func (h *health) routes(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		rep, ok := h.report(r.Context())
+		w.Header().Set("Content-Type", "application/json")
+		if !ok {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rep)
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return mux
+}

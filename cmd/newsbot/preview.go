@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/osipovichi/newsbot/bot/i18n"
+	"github.com/osipovichi/newsbot/bot/render"
+	"github.com/osipovichi/newsbot/feed"
+	"github.com/osipovichi/newsbot/subscriptions"
+)
+
+// runPreview fetches the configured feeds (or urls) once, without Telegram
+// and without the database, and prints the newest n articles as a
+// subscriber would read them, then what an operator needs to judge the feed.
+func runPreview(ctx context.Context, cfg Config, urls []string, n int, stdout io.Writer) error {
+	cfgs := cfg.Feeds
+	if len(urls) > 0 {
+		cfgs = nil
+		for _, u := range urls {
+			cfgs = append(cfgs, subscriptions.FeedConfig{Section: "news", URL: u})
+		}
+	}
+	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL})
+	results := feed.Preview(ctx, fetcher, cfgs, time.Now())
+	failed := 0
+	for i, r := range results {
+		c := cfgs[i]
+		fmt.Fprintf(stdout, "=== %s  %s\n", c.Section, c.URL)
+		if r.Err != nil {
+			failed++
+			fmt.Fprintf(stdout, "ERROR: %v\n\n", r.Err)
+			continue
+		}
+		lang := i18n.Pick(cfg.Lang, c.Language)
+		for j, a := range r.Articles {
+			if j == n {
+				break
+			}
+			m := render.Article(a, render.Options{Lang: lang, Loc: cfg.Timezone, WithPhoto: true})
+			fmt.Fprintf(stdout, "--- article %d of %d\n", j+1, len(r.Articles))
+			if m.Photo != "" {
+				fmt.Fprintf(stdout, "[photo: %s]\n", m.Photo)
+			}
+			fmt.Fprintln(stdout, strings.TrimRight(m.Plain(), "\n"))
+		}
+		fmt.Fprintln(stdout, "--- diagnostics")
+		diag := [][2]string{
+			{"final URL", r.FinalURL},
+			{"discovered feed", r.DiscoveredURL},
+			{"HTTP status", fmt.Sprint(r.Status)},
+			{"content type", r.ContentType},
+			{"encoding", r.Encoding},
+			{"ETag", r.ETag},
+			{"Last-Modified", r.LastModified},
+			{"items", fmt.Sprint(r.Items)},
+			{"items without GUID", fmt.Sprint(r.NoGUID)},
+			{"items without link", fmt.Sprint(r.NoLink)},
+			{"items without date", fmt.Sprint(r.NoDate)},
+		}
+		for _, d := range diag {
+			if d[1] == "" {
+				d[1] = "(none)"
+			}
+			fmt.Fprintf(stdout, "%-20s %s\n", d[0]+":", d[1])
+		}
+		fmt.Fprintln(stdout)
+	}
+	if failed > 0 {
+		return fmt.Errorf("preview: %d of %d feeds cannot be used (see ERROR above)", failed, len(results))
+	}
+	return nil
+}

@@ -1,0 +1,129 @@
+package feed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// attempt is what one fetch of a configured feed produced, discovery included.
+type attempt struct {
+	// Resp is the feed's response (NotModified, or with a body that Parsed holds); nil on error.
+	Resp   *Response
+	Parsed *Parsed
+	// Page is the HTML page's response when discovery ran.
+	Page *Response
+	// Discovered is the feed URL that discovery found during this attempt, if it ran.
+	Discovered string
+	// Resolved is the URL to poll next time instead of the configured one ("" for the configured one).
+	Resolved string
+	// Status is the HTTP status of the last response seen, also on error when there was one.
+	Status int
+}
+
+// fetchFeed fetches a configured feed. With a resolved URL (a feed found
+// earlier by discovery) it fetches that, and re-runs discovery on the
+// configured URL if it is gone (404, 410) or has turned into an HTML page.
+// When the configured URL serves HTML it discovers the feed link and fetches
+// it. Validators are sent only for the URL they belong to: the resolved one if
+// set, else the configured one.
+func fetchFeed(ctx context.Context, f *Fetcher, configured, resolved string, v Validators) (attempt, error) {
+	var a attempt
+	if resolved != "" {
+		resp, err := f.Fetch(ctx, resolved, v)
+		switch {
+		case err == nil:
+			a.Status = resp.Status
+			if resp.NotModified {
+				a.Resp, a.Resolved = resp, resolved
+				return a, nil
+			}
+			p, err := Parse(resp.Body, resp.ContentType, resp.URL)
+			if err != nil {
+				a.Resolved = resolved
+				return a, err
+			}
+			if !p.HTML {
+				a.Resp, a.Parsed, a.Resolved = resp, p, resolved
+				return a, nil
+			}
+			// The discovered feed became an HTML page: discover again.
+		case isGone(err):
+			// The discovered feed is gone: discover again below.
+		default:
+			a.Resolved = resolved
+			a.Status = statusOf(err)
+			return a, err
+		}
+		v = Validators{} // those belonged to the resolved URL
+	}
+
+	resp, err := f.Fetch(ctx, configured, v)
+	if err != nil {
+		a.Resolved, a.Status = resolved, statusOf(err)
+		return a, err
+	}
+	a.Status = resp.Status
+	if resp.NotModified {
+		a.Resp = resp
+		return a, nil
+	}
+	p, err := Parse(resp.Body, resp.ContentType, resp.URL)
+	if err != nil {
+		a.Resolved = resolved
+		return a, err
+	}
+	if !p.HTML {
+		a.Resp, a.Parsed = resp, p // the configured URL serves a feed itself now
+		return a, nil
+	}
+
+	a.Page, a.Resolved = resp, resolved
+	link, err := Discover(p.Body, parseURL(resp.URL))
+	if err != nil {
+		return a, err
+	}
+	a.Discovered = link
+	feedResp, err := f.Fetch(ctx, link, Validators{})
+	if err != nil {
+		a.Status = statusOf(err)
+		return a, fmt.Errorf("feed discovered on %s: %w", configured, err)
+	}
+	a.Status = feedResp.Status
+	if feedResp.NotModified { // not asked for; a confused server
+		return a, fmt.Errorf("feed %s discovered on %s: unexpected 304 to an unconditional request", link, configured)
+	}
+	fp, err := Parse(feedResp.Body, feedResp.ContentType, feedResp.URL)
+	if err != nil {
+		return a, fmt.Errorf("feed discovered on %s: %w", configured, err)
+	}
+	if fp.HTML {
+		return a, fmt.Errorf("feed %s discovered on %s: %w: it is an HTML page", link, configured, ErrNotFeed)
+	}
+	a.Resp, a.Parsed, a.Resolved = feedResp, fp, link
+	return a, nil
+}
+
+func isGone(err error) bool {
+	var he *HTTPError
+	return errors.As(err, &he) && (he.Status == http.StatusNotFound || he.Status == http.StatusGone)
+}
+
+func statusOf(err error) int {
+	var he *HTTPError
+	if errors.As(err, &he) {
+		return he.Status
+	}
+	return 0
+}
+
+// retryAfter is the delay a server asked for in a 429 or 503 answer, or 0.
+func retryAfter(err error) time.Duration {
+	var he *HTTPError
+	if errors.As(err, &he) {
+		return he.RetryAfter
+	}
+	return 0
+}

@@ -1,0 +1,121 @@
+package feed
+
+import (
+	"errors"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestDiscover(t *testing.T) {
+	base, _ := url.Parse("https://osipovichi.gov.by/")
+	home, err := os.ReadFile("testdata/home.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Discover(home, base)
+	if err != nil || got != "https://osipovichi.gov.by/ru/rss-ru/" {
+		t.Errorf("home.html: got %q, %v; want https://osipovichi.gov.by/ru/rss-ru/", got, err)
+	}
+
+	tests := []struct {
+		name, page, base, want string
+	}{
+		{"atom, relative to page", `<html><head><link rel="alternate" type="application/atom+xml" href="atom.xml"></head></html>`,
+			"https://osipovichi.gov.by/ru/main-ru/", "https://osipovichi.gov.by/ru/main-ru/atom.xml"},
+		{"case and extra rel tokens", `<HTML><HEAD><LINK REL="Alternate feed" TYPE="Application/RSS+XML; charset=utf-8" HREF="/rss"></HEAD>`,
+			"https://osipovichi.gov.by/", "https://osipovichi.gov.by/rss"},
+		{"base href", `<head><base href="https://cdn.osipovichi.gov.by/x/"><link rel="alternate" type="application/rss+xml" href="feed/"></head>`,
+			"https://osipovichi.gov.by/", "https://cdn.osipovichi.gov.by/x/feed/"},
+		{"hreflang alternates skipped", `<link rel="alternate" hreflang="be" href="/be/"><link rel="alternate" type="application/rss+xml" href="//osipovichi.gov.by/ru/rss-ru/">`,
+			"http://osipovichi.gov.by/", "http://osipovichi.gov.by/ru/rss-ru/"},
+		{"javascript href skipped", `<link rel="alternate" type="application/rss+xml" href="javascript:void(0)"><link rel="alternate" type="application/rss+xml" href="/ok">`,
+			"https://osipovichi.gov.by/", "https://osipovichi.gov.by/ok"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, _ := url.Parse(tt.base)
+			got, err := Discover([]byte(tt.page), b)
+			if err != nil || got != tt.want {
+				t.Errorf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDiscoverNone(t *testing.T) {
+	base, _ := url.Parse("https://osipovichi.gov.by/ru/contacts-ru/")
+	page, err := os.ReadFile("testdata/page-nofeed.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Discover(page, base)
+	if !errors.Is(err, ErrNoFeedLink) {
+		t.Fatalf("got %v, want ErrNoFeedLink", err)
+	}
+	if want := "no RSS or Atom feed link found on https://osipovichi.gov.by/ru/contacts-ru/: the page is HTML"; err.Error() != want {
+		t.Errorf("message: got %q, want %q", err, want)
+	}
+}
+
+func TestIsHTML(t *testing.T) {
+	tests := []struct {
+		ct   string
+		body string
+		want bool
+	}{
+		{"text/html; charset=utf-8", "<!DOCTYPE html><html>", true},
+		{"", "\n  <!doctype HTML>\n<html>", true},
+		{"application/octet-stream", "<!-- x --><html lang=ru>", true},
+		{"text/html", `<?xml version="1.0"?><rss version="2.0">`, false}, // a feed served as HTML is a feed
+		{"text/html", "<feed xmlns=\"http://www.w3.org/2005/Atom\">", false},
+		{"text/xml", "<rdf:RDF>", false},
+		{"text/html", "garbage", true},
+		{"application/rss+xml", "garbage", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		if got := IsHTML(tt.ct, []byte(tt.body)); got != tt.want {
+			t.Errorf("IsHTML(%q, %q): got %v, want %v", tt.ct, tt.body, got, tt.want)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+		is               error
+	}{
+		{"empty", "  \n", "parse feed from https://osipovichi.gov.by/ru/rss-ru/: not an RSS, Atom or JSON feed: empty body", ErrNotFeed},
+		{"not a feed", "<note>hi</note>", "the document element is <note>", ErrNotFeed},
+		{"truncated", `<?xml version="1.0"?><rss version="2.0"><channel><title>Новости</title><item><title>Обрыв`, "parse feed from https://osipovichi.gov.by/ru/rss-ru/", nil},
+		{"random", "\x89PNG\r\n\x1a\n\x00\x00", "does not start with markup", ErrNotFeed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Parse([]byte(tt.body), "application/rss+xml", "https://osipovichi.gov.by/ru/rss-ru/")
+			if err == nil {
+				t.Fatalf("got %+v, want an error", p)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %q, want it to contain %q", err, tt.want)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("errors.Is(%v, %v) = false", err, tt.is)
+			}
+		})
+	}
+}
+
+func TestParseArticlesHTML(t *testing.T) {
+	home, _ := os.ReadFile("testdata/home.html")
+	p, _, err := ParseArticles(home, "text/html", "https://osipovichi.gov.by/", subscriptionsFeed(), testNow)
+	if !p.HTML || !errors.Is(err, ErrNotFeed) || !strings.Contains(err.Error(), "links to the feed https://osipovichi.gov.by/ru/rss-ru/") {
+		t.Errorf("got HTML=%v, %v", p.HTML, err)
+	}
+	nofeed, _ := os.ReadFile("testdata/page-nofeed.html")
+	if _, _, err := ParseArticles(nofeed, "text/html", "https://osipovichi.gov.by/ru/contacts-ru/", subscriptionsFeed(), testNow); !errors.Is(err, ErrNoFeedLink) {
+		t.Errorf("got %v, want ErrNoFeedLink", err)
+	}
+}

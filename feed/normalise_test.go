@@ -1,0 +1,385 @@
+package feed
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/osipovichi/newsbot/subscriptions"
+)
+
+var testNow = time.Date(2023, 3, 3, 17, 0, 0, 0, time.UTC)
+
+func parseFixture(t *testing.T, file, contentType, fetchURL string, f subscriptions.Feed) []subscriptions.Article {
+	t.Helper()
+	body, err := os.ReadFile("testdata/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, arts, err := ParseArticles(body, contentType, fetchURL, f, testNow)
+	if err != nil {
+		t.Fatalf("parse %s: %v", file, err)
+	}
+	return arts
+}
+
+func byKey(arts []subscriptions.Article) map[string]subscriptions.Article {
+	m := make(map[string]subscriptions.Article, len(arts))
+	for _, a := range arts {
+		m[a.Key] = a
+	}
+	return m
+}
+
+func TestNormaliseRussianFeed(t *testing.T) {
+	f := subscriptions.Feed{ID: 7, URL: "https://osipovichi.gov.by/", Section: "news"}
+	arts := parseFixture(t, "ru-rss.xml", "application/rss+xml; charset=utf-8", "https://osipovichi.gov.by/ru/rss-ru/", f)
+	if len(arts) != 5 {
+		t.Fatalf("got %d articles, want 5", len(arts))
+	}
+	a := arts[0]
+	want := subscriptions.Article{
+		FeedID:     7,
+		Key:        "https://osipovichi.gov.by/ru/news-ru/view/itogi-raboty-apk-za-2022-god-12345/",
+		Title:      "Итоги работы агропромышленного комплекса района за 2022 год подвели в Осиповичах",
+		Summary:    "3 марта в Осиповичском районном исполнительном комитете состоялось расширенное заседание, посвященное итогам работы агропромышленного комплекса района в 2022 году и задачам на 2023 год.\nВ заседании приняли участие председатель райисполкома, руководители сельскохозяйственных организаций и службы района.",
+		Link:       "https://osipovichi.gov.by/ru/news-ru/view/itogi-raboty-apk-za-2022-god-12345/",
+		ImageURL:   "https://osipovichi.gov.by/files/images/news/2023/03/apk-itogi.jpg",
+		Published:  time.Date(2023, 3, 3, 13, 30, 0, 0, time.UTC),
+		Categories: []string{"Новости", "Экономика"},
+		Section:    "news",
+		Language:   "ru",
+		FirstSeen:  testNow,
+	}
+	assertArticles(t, []subscriptions.Article{a}, []subscriptions.Article{want})
+
+	if got := arts[2].Title; got != `"Прямая линия" состоится 4 марта` {
+		t.Errorf("entity title: got %q", got)
+	}
+	if got := arts[2].Summary; got != "Жители района могут задать вопросы заместителю председателя райисполкома по телефону." {
+		t.Errorf("escaped html summary: got %q", got)
+	}
+	if got := arts[2].ImageURL; got != "https://osipovichi.gov.by/files/images/news/2023/03/linija.png" {
+		t.Errorf("enclosure image: got %q", got)
+	}
+	if got := arts[3].ImageURL; got != "https://osipovichi.gov.by/files/images/news/2023/03/blagoustrojstvo.jpg" {
+		t.Errorf("media:content image: got %q", got)
+	}
+	if got, want := arts[3].Summary, "Месячник продлится до 1 апреля.\nОрганизации и жители приглашаются к участию в субботниках.\nГрафик уборки размещен на сайте."; got != want {
+		t.Errorf("br summary: got %q, want %q", got, want)
+	}
+	for i := 1; i < len(arts); i++ {
+		if arts[i].Published.After(arts[i-1].Published) {
+			t.Errorf("order: article %d is newer than %d; want feed order kept", i, i-1)
+		}
+	}
+}
+
+func TestNormaliseEnglishAndBelarusian(t *testing.T) {
+	en := parseFixture(t, "en-rss.xml", "application/rss+xml", "https://osipovichi.gov.by/en/rss-en/",
+		subscriptions.Feed{ID: 3, URL: "https://osipovichi.gov.by/en/rss-en/", Section: "news"})
+	if len(en) != 3 {
+		t.Fatalf("got %d english articles, want 3", len(en))
+	}
+	u := en[0]
+	if u.Title != "Belarus, Russia approve Union State information security concept" {
+		t.Errorf("title: got %q", u.Title)
+	}
+	if want := time.Date(2023, 3, 2, 9, 47, 0, 0, time.UTC); !u.Published.Equal(want) {
+		t.Errorf("published: got %v, want %v", u.Published, want)
+	}
+	if u.Language != "en" {
+		t.Errorf("language: got %q, want en", u.Language)
+	}
+	if want := "MINSK, 2 March (BelTA) – The Supreme State Council of the Union State has approved the concept of information security of the Union State."; u.Summary != want {
+		t.Errorf("summary: got %q, want %q", u.Summary, want)
+	}
+	tour := en[2]
+	if tour.Key != "en-12300" {
+		t.Errorf("guid key: got %q", tour.Key)
+	}
+	if want := "https://osipovichi.gov.by/en/tourism-en/view/tourist-potential-12300/"; tour.Link != want {
+		t.Errorf("relative link: got %q, want %q", tour.Link, want)
+	}
+	if want := "https://osipovichi.gov.by/en/tourism-en/files/images/tourism/osipovichi-reservoir.jpg"; tour.ImageURL != want {
+		t.Errorf("image relative to the item link: got %q, want %q", tour.ImageURL, want)
+	}
+
+	be := parseFixture(t, "be-rss.xml", "application/rss+xml", "https://osipovichi.gov.by/be/rss-be/",
+		subscriptions.Feed{ID: 4, URL: "https://osipovichi.gov.by/", Section: "news"})
+	if len(be) != 3 || be[0].Language != "be" {
+		t.Fatalf("got %d belarusian articles in %q, want 3 in be", len(be), be[0].Language)
+	}
+	if be[2].Title != "Свята «Гуканне вясны» адбудзецца ў аграгарадку" {
+		t.Errorf("title: got %q", be[2].Title)
+	}
+}
+
+func TestNormaliseAtom(t *testing.T) {
+	arts := parseFixture(t, "atom.xml", "application/atom+xml", "https://osipovichi.gov.by/ru/atom-ru/",
+		subscriptions.Feed{ID: 5, URL: "https://osipovichi.gov.by/ru/atom-ru/", Section: "announcements"})
+	if len(arts) != 2 {
+		t.Fatalf("got %d articles, want 2", len(arts))
+	}
+	a := arts[0]
+	checks := []struct{ name, got, want string }{
+		{"key", a.Key, "tag:osipovichi.gov.by,2023:announcement-12350"},
+		{"title", a.Title, "Отключение электроэнергии 6 марта – график"},
+		{"link", a.Link, "https://osipovichi.gov.by/ru/announcements-ru/view/otkljuchenie-12350/"},
+		{"image", a.ImageURL, "https://osipovichi.gov.by/files/images/announcements/energy.jpg"},
+		{"summary", a.Summary, "В связи с плановыми работами 6 марта с 9.00 до 15.00 будет отключена электроэнергия.\nул. Ленина, 1–15\nул. Сумченко, 2–20"},
+		{"language", a.Language, "ru"},
+		{"content image", arts[1].ImageURL, "https://osipovichi.gov.by/files/images/announcements/dvor.jpg"},
+		{"content summary", arts[1].Summary, "Райисполком объявляет конкурс на лучший двор."},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if want := time.Date(2023, 3, 3, 12, 0, 0, 0, time.UTC); !a.Published.Equal(want) {
+		t.Errorf("published: got %v, want %v", a.Published, want)
+	}
+	if want := time.Date(2023, 3, 1, 9, 0, 0, 0, time.UTC); !arts[1].Published.Equal(want) {
+		t.Errorf("updated as published: got %v, want %v", arts[1].Published, want)
+	}
+}
+
+func TestNormaliseEdgeCases(t *testing.T) {
+	arts := parseFixture(t, "edge-rss.xml", "application/rss+xml", "https://osipovichi.gov.by/ru/rss-edge/",
+		subscriptions.Feed{ID: 9, URL: "https://osipovichi.gov.by/ru/rss-edge/", Section: "news", Language: "ru"})
+	if len(arts) != 11 {
+		for _, a := range arts {
+			t.Logf("%q %q", a.Key, a.Title)
+		}
+		t.Fatalf("got %d articles, want 11 (the empty item dropped)", len(arts))
+	}
+	msk := time.Date(2023, 3, 2, 7, 15, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		a     subscriptions.Article
+		check func(a subscriptions.Article) string
+	}{
+		{"no guid: key is the link", arts[0], func(a subscriptions.Article) string {
+			return want(a.Key, "https://osipovichi.gov.by/ru/news-ru/view/bez-guid-20001/")
+		}},
+		{"no guid, no link: content hash", arts[1], func(a subscriptions.Article) string {
+			if !strings.HasPrefix(a.Key, "sha256:") || len(a.Key) != len("sha256:")+64 {
+				return "got key " + a.Key + ", want sha256:<64 hex>"
+			}
+			return want(a.Link, "")
+		}},
+		{"relative link and lazy image", arts[2], func(a subscriptions.Article) string {
+			return want(a.Link, "https://osipovichi.gov.by/ru/news-ru/view/otnositelnye-20003/") +
+				want(a.ImageURL, "https://osipovichi.gov.by/ru/news-ru/view/otnositelnye-20003/images/foto-20003.jpg")
+		}},
+		{"MSK zone and relative thumbnail", arts[3], func(a subscriptions.Article) string {
+			return wantTime(a.Published, msk) + want(a.ImageURL, "https://osipovichi.gov.by/files/images/news/msk.jpg")
+		}},
+		{"dd.mm.yyyy hh:mm is Minsk time", arts[4], func(a subscriptions.Article) string { return wantTime(a.Published, msk) }},
+		{"russian month name", arts[5], func(a subscriptions.Article) string { return wantTime(a.Published, msk) }},
+		{"broken date is now", arts[6], func(a subscriptions.Article) string { return wantTime(a.Published, testNow) }},
+		{"future date is now", arts[7], func(a subscriptions.Article) string { return wantTime(a.Published, testNow) }},
+		{"markup in title and summary", arts[8], func(a subscriptions.Article) string {
+			return want(a.Title, "Заголовок с «разметкой» & сущностями… и переносом") +
+				want(a.Summary, "Подзаголовок\nПервый абзац.\nВторой абзац с неразрывными пробелами.\nпункт один\nпункт два") +
+				want(strings.Join(a.Categories, "|"), "Новости|Сельское хозяйство")
+		}},
+		{"long summary cut at a word", arts[9], func(a subscriptions.Article) string {
+			n := utf8.RuneCountInString(a.Summary)
+			if n > SummaryMaxRunes+1 || n < SummaryMaxRunes*2/3 || !strings.HasSuffix(a.Summary, "…") {
+				return "summary of " + a.Summary
+			}
+			if strings.HasSuffix(a.Summary, " …") || strings.HasSuffix(a.Summary, ",…") {
+				return "cut badly: " + a.Summary
+			}
+			words := strings.Fields(strings.TrimSuffix(a.Summary, "…"))
+			if last := words[len(words)-1]; !strings.Contains(arts[9].Summary, last) || !isWordOfTeaser(last) {
+				return "cut inside a word: " + last
+			}
+			return ""
+		}},
+		{"content when no description; javascript link dropped", arts[10], func(a subscriptions.Article) string {
+			return want(a.Summary, "Полный текст новости без анонса.") + want(a.Link, "") + want(a.Key, "edge-20011") +
+				want(a.ImageURL, "https://osipovichi.gov.by/files/images/news/full.jpg")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if msg := tt.check(tt.a); msg != "" {
+				t.Error(msg)
+			}
+		})
+	}
+}
+
+var teaserWords = strings.Fields("Осиповичский район продолжает подготовку к весенне-полевым работам, техника проходит технический осмотр, семенной фонд засыпан полностью.")
+
+func isWordOfTeaser(w string) bool {
+	for _, t := range teaserWords {
+		if strings.TrimRight(t, ",.") == strings.TrimRight(w, ",.") {
+			return true
+		}
+	}
+	return false
+}
+
+func want(got, want string) string {
+	if got != want {
+		return "got " + quote(got) + ", want " + quote(want) + "; "
+	}
+	return ""
+}
+
+func wantTime(got, want time.Time) string {
+	if !got.Equal(want) {
+		return "got " + got.String() + ", want " + want.String() + "; "
+	}
+	return ""
+}
+
+func TestKeyStable(t *testing.T) {
+	body, err := os.ReadFile("testdata/edge-rss.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := subscriptions.Feed{ID: 1, URL: "https://osipovichi.gov.by/ru/rss-edge/"}
+	_, a1, err := ParseArticles(body, "", f.URL, f, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, a2, err := ParseArticles(body, "", f.URL, f, testNow.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a1 {
+		if a1[i].Key != a2[i].Key {
+			t.Errorf("article %d: key changed between polls: %q then %q", i, a1[i].Key, a2[i].Key)
+		}
+	}
+}
+
+func TestCleanTitle(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"  Простой   заголовок ", "Простой заголовок"},
+		{"<b>Жирный</b> и <i>курсив</i>", "Жирный и курсив"},
+		{"AT&amp;T &laquo;связь&raquo;", "AT&T «связь»"},
+		{"&amp;quot;дважды&amp;quot;", `"дважды"`},
+		{"&lt;b&gt;экранированный&lt;/b&gt;", "экранированный"},
+		{"a < b > c", "a < b > c"},
+		{"табуляция\tи\nперевод\r\nстроки", "табуляция и перевод строки"},
+		{"ноль\u200bширины\u00ad и\u0007звонок\u0085", "нольширины извонок"},
+		{"битый \xff байт", "битый \uFFFD байт"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := CleanTitle(tt.in); got != tt.want {
+			t.Errorf("CleanTitle(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSummarise(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		max  int
+		want string
+	}{
+		{"paragraphs", "<p>Один.</p><p>Два.</p>", 600, "Один.\nДва."},
+		{"br and blank lines", "Один.<br><br/><br />\n\n  Два.", 600, "Один.\nДва."},
+		{"plain text lines", "Один.\n\n\nДва.", 600, "Один.\nДва."},
+		{"script skipped", "<script>var x = '<p>';</script>Текст", 600, "Текст"},
+		{"cut at word", "раз два три четыре пять", 12, "раз два три…"},
+		{"trailing comma trimmed", "раз, два, три, четыре", 10, "раз, два…"},
+		{"no space: cut runes", "ОченьДлинноеСловоБезПробелов", 10, "ОченьДлинн…"},
+		{"combining mark kept with its letter", "aaaaaaaaae\u0301bbb", 10, "aaaaaaaaa…"},
+		{"short untouched", "коротко", 10, "коротко"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Summarise(tt.in, tt.max)
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if !utf8.ValidString(got) {
+				t.Errorf("invalid UTF-8: %q", got)
+			}
+		})
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	minskTime := func(y int, m time.Month, d, h, mi int) time.Time { return time.Date(y, m, d, h-3, mi, 0, 0, time.UTC) }
+	tests := []struct {
+		in   string
+		want time.Time
+		ok   bool
+	}{
+		{"Thu, 02 Mar 2023 10:15:00 MSK", minskTime(2023, 3, 2, 10, 15), true},
+		{"Thu, 02 Mar 2023 10:15:00 +0300", minskTime(2023, 3, 2, 10, 15), true},
+		{"Thu, 02 Mar 2023 10:15:00 GMT", time.Date(2023, 3, 2, 10, 15, 0, 0, time.UTC), true},
+		{"02.03.2023 10:15", minskTime(2023, 3, 2, 10, 15), true},
+		{"02.03.2023 10:15:30", time.Date(2023, 3, 2, 7, 15, 30, 0, time.UTC), true},
+		{"2.3.2023", minskTime(2023, 3, 2, 0, 0), true},
+		{"10:15 02.03.2023", minskTime(2023, 3, 2, 10, 15), true},
+		{"2 марта 2023 г. 10:15", minskTime(2023, 3, 2, 10, 15), true},
+		{"2 марта 2023 года в 10:15", minskTime(2023, 3, 2, 10, 15), true},
+		{"Чт, 02 мар 2023 10:15:00 +0300", minskTime(2023, 3, 2, 10, 15), true},
+		{"2 сакавіка 2023 10:15", minskTime(2023, 3, 2, 10, 15), true},
+		{"19 снежня 2022", minskTime(2022, 12, 19, 0, 0), true},
+		{"2023-03-02 10:15:00", minskTime(2023, 3, 2, 10, 15), true},
+		{"2023-03-02T10:15:00+03:00", minskTime(2023, 3, 2, 10, 15), true},
+		{"вчера", time.Time{}, false},
+		{"", time.Time{}, false},
+		{"01.01.1970 00:00", time.Time{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := ParseDate(tt.in)
+		if ok != tt.ok || ok && !got.Equal(tt.want) {
+			t.Errorf("ParseDate(%q): got %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestItemDatePrefersParsedButFixesUnknownZones(t *testing.T) {
+	parsed := time.Date(2023, 3, 2, 10, 15, 0, 0, time.FixedZone("MSK", 0)) // what time.Parse makes of MSK
+	it := &gofeed.Item{Published: "Thu, 02 Mar 2023 10:15:00 MSK", PublishedParsed: &parsed}
+	got, ok := ItemDate(it)
+	if want := time.Date(2023, 3, 2, 7, 15, 0, 0, time.UTC); !ok || !got.Equal(want) {
+		t.Errorf("got %v, %v; want %v", got, ok, want)
+	}
+	updated := time.Date(2023, 3, 1, 9, 0, 0, 0, time.UTC)
+	it = &gofeed.Item{Published: "garbage", Updated: "2023-03-01T09:00:00Z", UpdatedParsed: &updated}
+	if got, ok := ItemDate(it); !ok || !got.Equal(updated) {
+		t.Errorf("updated fallback: got %v, %v; want %v", got, ok, updated)
+	}
+}
+
+func TestFeedLanguage(t *testing.T) {
+	tests := []struct {
+		name     string
+		f        subscriptions.Feed
+		fetchURL string
+		declared string
+		want     string
+	}{
+		{"configured wins", subscriptions.Feed{Language: "be", URL: "https://x/ru/rss-ru/"}, "https://x/ru/rss-ru/", "ru", "be"},
+		{"fetch url path", subscriptions.Feed{URL: "https://x/"}, "https://x/en/rss-en/", "ru", "en"},
+		{"resolved url path", subscriptions.Feed{URL: "https://x/", ResolvedURL: "https://x/be/rss-be/"}, "https://x/feed", "", "be"},
+		{"declared ru-RU", subscriptions.Feed{URL: "https://x/rss"}, "https://x/rss", "ru-RU", "ru"},
+		{"declared by", subscriptions.Feed{URL: "https://x/rss"}, "https://x/rss", "by", "be"},
+		{"declared be-BY", subscriptions.Feed{URL: "https://x/rss"}, "https://x/rss", "be-BY", "be"},
+		{"declared en-us", subscriptions.Feed{URL: "https://x/rss"}, "https://x/rss", "en-us", "en"},
+		{"unknown", subscriptions.Feed{URL: "https://x/rss"}, "https://x/rss", "de", ""},
+	}
+	for _, tt := range tests {
+		if got := FeedLanguage(tt.f, tt.fetchURL, tt.declared); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
