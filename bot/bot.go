@@ -63,6 +63,11 @@ type Bot struct {
 	outbox      *outbox
 	groupAdmins *adminCache
 
+	commands     map[string]*command
+	menu         []string // command names for setMyCommands, in order
+	callbacks    map[string]callbackHandler
+	messageHooks []messageHook
+
 	lastPoll atomic.Int64 // unix nanoseconds of the last getUpdates answer
 }
 
@@ -88,12 +93,14 @@ func New(cfg Config) *Bot {
 		client: cfg.Client, store: cfg.Store, log: cfg.Logger, admins: map[int64]bool{},
 		defaultLang: cfg.DefaultLang, loc: cfg.Location, pollTimeout: cfg.PollTimeout, now: cfg.Now, metrics: m,
 		groupAdmins: newAdminCache(cfg.Now),
+		commands:    map[string]*command{}, callbacks: map[string]callbackHandler{},
 	}
 	for _, id := range cfg.Admins {
 		b.admins[id] = true
 	}
 	b.sender = &sender{client: cfg.Client, limiter: newLimiter(cfg.Rate, cfg.Now), metrics: m, log: cfg.Logger,
 		now: cfg.Now, paidBroadcast: cfg.PaidBroadcast}
+	b.features()
 	b.outbox = newOutbox(cfg.Store, b.sender, cfg.Logger, cfg.Now, cfg.Location, cfg.DefaultLang, cfg.Rate)
 	return b
 }

@@ -15,16 +15,16 @@ import (
 type verdict int
 
 const (
-	verdictOK         verdict = iota
-	verdictRetryAfter         // 429: wait RetryAfter, then try again; not a failure
-	verdictChatGone           // blocked, kicked, deactivated, chat not found: stop writing to the chat
-	verdictMigrated           // the group became a supergroup: move the chat to MigrateTo and resend
-	verdictBug                // our message was wrong (bad HTML, too long): fail the row, log an error
-	verdictTransient          // 5xx, network, timeout, a proxy's HTML page: retry with backoff
-	verdictRejected           // another 4xx: permanent for this message
-	verdictUnauthorized       // 401: the token is wrong or revoked
-	verdictConflict           // 409: another instance polls with the same token
-	verdictCanceled           // our own shutdown
+	verdictOK           verdict = iota
+	verdictRetryAfter           // 429: wait RetryAfter, then try again; not a failure
+	verdictChatGone             // blocked, kicked, deactivated, chat not found: stop writing to the chat
+	verdictMigrated             // the group became a supergroup: move the chat to MigrateTo and resend
+	verdictBug                  // our message was wrong (bad HTML, too long): fail the row, log an error
+	verdictTransient            // 5xx, network, timeout, a proxy's HTML page: retry with backoff
+	verdictRejected             // another 4xx: permanent for this message
+	verdictUnauthorized         // 401: the token is wrong or revoked
+	verdictConflict             // 409: another instance polls with the same token
+	verdictCanceled             // our own shutdown
 )
 
 // classification is the one place where Telegram's error codes and

@@ -14,9 +14,6 @@ import (
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
-// menuCommands are registered with setMyCommands, in this order.
-var menuCommands = []string{"start", "subscribe", "unsubscribe", "latest", "help"}
-
 const (
 	defaultLatest = 5
 	maxLatest     = 20
@@ -83,43 +80,60 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) {
 		return
 	}
 	if !m.IsCommand() {
+		for _, hook := range b.messageHooks {
+			if hook(ctx, req, m) {
+				return
+			}
+		}
 		if !req.group() && m.Text != "" {
 			b.replyText(ctx, req.chat, i18n.T(req.lang, "plain_text"))
 		}
 		return
 	}
-	cmd := strings.ToLower(m.Command())
+	name := strings.ToLower(m.Command())
 	if at := m.CommandWithAt(); strings.Contains(at, "@") &&
 		!strings.EqualFold(at[strings.Index(at, "@")+1:], b.client.Username()) {
 		return // addressed to another bot in the group
 	}
-	b.metrics.commands.WithLabelValues(commandLabel(cmd)).Inc()
-	args := strings.TrimSpace(m.CommandArguments())
-	switch cmd {
-	case "start":
-		b.cmdStart(ctx, req, args)
-	case "subscribe":
-		b.cmdSubscribe(ctx, req, true)
-	case "unsubscribe", "stop":
-		b.cmdSubscribe(ctx, req, false)
-	case "latest", "news":
-		b.cmdLatest(ctx, req, args)
-	case "help":
-		b.replyText(ctx, req.chat, i18n.T(req.lang, "help"))
-	default:
+	cmd := b.commands[name]
+	if cmd != nil && cmd.admin && !b.isAdmin(req) {
+		cmd = nil // nothing tells a resident that admin commands exist
+	}
+	if cmd == nil {
+		b.metrics.commands.WithLabelValues("unknown").Inc()
 		if !req.group() {
 			b.replyText(ctx, req.chat, i18n.T(req.lang, "unknown"))
 		}
+		return
+	}
+	b.metrics.commands.WithLabelValues(cmd.name).Inc()
+	cmd.run(ctx, req, strings.TrimSpace(m.CommandArguments()))
+}
+
+// residentCommands are the basic commands of every chat.
+func (b *Bot) residentCommands() []command {
+	return []command{
+		{name: "start", menu: true, run: b.cmdStart},
+		{name: "subscribe", menu: true, run: func(ctx context.Context, req request, _ string) { b.cmdSubscribe(ctx, req, true) }},
+		{name: "unsubscribe", aliases: []string{"stop"}, menu: true,
+			run: func(ctx context.Context, req request, _ string) { b.cmdSubscribe(ctx, req, false) }},
+		{name: "latest", aliases: []string{"news"}, menu: true, run: b.cmdLatest},
+		{name: "help", menu: true, run: func(ctx context.Context, req request, _ string) {
+			b.replyText(ctx, req.chat, i18n.T(req.lang, "help"))
+		}},
 	}
 }
 
-// commandLabel keeps the metric's label set small: unknown commands share one label.
-func commandLabel(cmd string) string {
-	switch cmd {
-	case "start", "subscribe", "unsubscribe", "stop", "latest", "news", "help":
-		return cmd
+// residentCallbacks are the buttons of the basic commands.
+func (b *Bot) residentCallbacks() map[string]callbackHandler {
+	return map[string]callbackHandler{
+		cbSubscribe: func(ctx context.Context, req request, q *tgbotapi.CallbackQuery, _ string) string {
+			return b.pressSubscribe(ctx, req, q, true)
+		},
+		cbUnsubscribe: func(ctx context.Context, req request, q *tgbotapi.CallbackQuery, _ string) string {
+			return b.pressSubscribe(ctx, req, q, false)
+		},
 	}
-	return "unknown"
 }
 
 func (b *Bot) cmdStart(ctx context.Context, req request, args string) {
@@ -210,27 +224,37 @@ func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	if !ok {
 		return
 	}
-	switch q.Data {
-	case cbSubscribe, cbUnsubscribe:
-		on := q.Data == cbSubscribe
-		if req.group() && !b.isGroupAdmin(ctx, req) {
-			answer["text"] = i18n.T(req.lang, "group.admins_only")
-			return
-		}
-		text, ok := b.setSubscribed(ctx, req, on)
-		answer["text"] = text
-		if ok {
-			kb := withKeyboard(tgbotapi.Params{
-				"chat_id":    strconv.FormatInt(req.chat.ID, 10),
-				"message_id": strconv.Itoa(q.Message.MessageID),
-			}, b.subscribeButton(req.lang, on))
-			if _, err := b.sender.call(ctx, "editMessageReplyMarkup", kb); err != nil && !strings.Contains(err.Error(), "not modified") {
-				b.log.Warn("update the subscribe button", "chat_id", req.chat.ID, "error", err)
-			}
-		}
-	default:
+	prefix, rest, _ := strings.Cut(q.Data, ":")
+	h := b.callbacks[prefix]
+	if h == nil {
 		// An old or forged button: say nothing happened rather than fail.
 		answer["text"] = i18n.T(req.lang, "button.outdated")
+		return
+	}
+	answer["text"] = h(ctx, req, q, rest)
+}
+
+// pressSubscribe handles the subscribe and unsubscribe buttons: it changes
+// the subscription and turns the button into its opposite.
+func (b *Bot) pressSubscribe(ctx context.Context, req request, q *tgbotapi.CallbackQuery, on bool) string {
+	if req.group() && !b.isGroupAdmin(ctx, req) {
+		return i18n.T(req.lang, "group.admins_only")
+	}
+	text, ok := b.setSubscribed(ctx, req, on)
+	if ok {
+		b.editKeyboard(ctx, req.chat.ID, q.Message.MessageID, b.subscribeButton(req.lang, on))
+	}
+	return text
+}
+
+// editKeyboard replaces the inline keyboard of a message.
+func (b *Bot) editKeyboard(ctx context.Context, chatID int64, messageID int, kb tgbotapi.InlineKeyboardMarkup) {
+	p := withKeyboard(tgbotapi.Params{
+		"chat_id":    strconv.FormatInt(chatID, 10),
+		"message_id": strconv.Itoa(messageID),
+	}, kb)
+	if _, err := b.sender.call(ctx, "editMessageReplyMarkup", p); err != nil && !strings.Contains(err.Error(), "not modified") {
+		b.log.Warn("update a keyboard", "chat_id", chatID, "error", err)
 	}
 }
 

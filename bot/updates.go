@@ -31,7 +31,7 @@ func (b *Bot) setup(ctx context.Context) {
 			textLang = i18n.Pick(b.defaultLang)
 		}
 		var cmds []tgbotapi.BotCommand
-		for _, name := range menuCommands {
+		for _, name := range b.menu {
 			cmds = append(cmds, tgbotapi.BotCommand{Command: name, Description: i18n.T(textLang, "command."+name)})
 		}
 		raw, _ := json.Marshal(cmds)

@@ -28,22 +28,41 @@ func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
 	return d, nil
 }
 
+// DueDelivery is a pending delivery with the chat it goes to.
+type DueDelivery struct {
+	Delivery
+	Chat Chat
+}
+
 // DueDeliveries returns up to limit pending deliveries whose time has come,
-// highest priority first, then oldest first.
-func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries
-		WHERE state = 'pending' AND next_attempt_at <= ?
-		ORDER BY priority DESC, next_attempt_at, id LIMIT ?`, now.Unix(), limit)
+// with their chats, highest priority first, then oldest first.
+func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]DueDelivery, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.chat_id, d.kind, d.ref, d.priority, d.state, d.attempts,
+			d.next_attempt_at, d.last_error, d.message_id, d.created_at,
+			c.id, c.type, c.title, c.username, c.language, c.status, c.subscribed, c.link_previews,
+			c.quiet_start, c.quiet_end, c.digest_hour, c.created_at, c.updated_at
+		FROM deliveries d JOIN chats c ON c.id = d.chat_id
+		WHERE d.state = 'pending' AND d.next_attempt_at <= ?
+		ORDER BY d.priority DESC, d.next_attempt_at, d.id LIMIT ?`, now.Unix(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due deliveries: %w", err)
 	}
 	defer rows.Close()
-	var out []Delivery
+	var out []DueDelivery
 	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
+		var d DueDelivery
+		var next, created, cCreated, cUpdated int64
+		var subscribed, previews int
+		c := &d.Chat
+		if err := rows.Scan(&d.ID, &d.ChatID, &d.Kind, &d.Ref, &d.Priority, &d.State, &d.Attempts, &next,
+			&d.LastError, &d.MessageID, &created,
+			&c.ID, &c.Type, &c.Title, &c.Username, &c.Language, &c.Status, &subscribed, &previews,
+			&c.QuietStart, &c.QuietEnd, &c.DigestHour, &cCreated, &cUpdated); err != nil {
 			return nil, fmt.Errorf("due deliveries: %w", err)
 		}
+		d.NextAttemptAt, d.CreatedAt = fromUnix(next), fromUnix(created)
+		c.Subscribed, c.LinkPreviews = subscribed == 1, previews == 1
+		c.CreatedAt, c.UpdatedAt = fromUnix(cCreated), fromUnix(cUpdated)
 		out = append(out, d)
 	}
 	return out, rows.Err()

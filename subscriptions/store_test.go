@@ -292,7 +292,7 @@ func TestOutcomesAndSkips(t *testing.T) {
 		t.Fatalf("due now = %+v, want none (one retry later, chat 2 skipped)", due)
 	}
 	due, _ = s.DueDeliveries(ctx, t0.Add(time.Minute), 10)
-	if len(due) != 1 || due[0].Attempts != 1 || due[0].LastError != "http 502" {
+	if len(due) != 1 || due[0].Chat.ID != 1 || due[0].Attempts != 1 || due[0].LastError != "http 502" {
 		t.Fatalf("due later = %+v, want the retry with 1 attempt", due)
 	}
 	sent, _ := s.Delivery(ctx, 1, KindArticle, res.New[0].ID)

@@ -93,8 +93,8 @@ func Article(a subscriptions.Article, o Options) Message {
 	}
 	b = p.render()
 	if b.Len() > limit || b.Len() == 0 {
-		// Not reachable with the texts of the catalogues; kept so that the
-		// limit holds whatever they say.
+		// An article with nothing to show (Telegram refuses an empty text),
+		// or catalogue texts too long for the limit: plain text, cut.
 		fb := &Builder{}
 		fb.Text(Cut(visible(b.String()), limit))
 		if fb.Len() == 0 {
