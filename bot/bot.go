@@ -116,6 +116,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return b.poll(gctx) })
 	g.Go(func() error { return b.outbox.run(gctx) })
+	g.Go(func() error { return b.runDigests(gctx) })
 	return g.Wait()
 }
 

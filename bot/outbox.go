@@ -31,6 +31,8 @@ type outboxStore interface {
 	NextDeliveryAt(ctx context.Context) (time.Time, error)
 	RecordOutcomes(ctx context.Context, outs []subscriptions.Outcome, now time.Time) error
 	Article(ctx context.Context, id int64) (subscriptions.Article, error)
+	DigestArticles(ctx context.Context, deliveryID int64) ([]subscriptions.Article, error)
+	CreateDueDigests(ctx context.Context, now time.Time, loc *time.Location) (int, error)
 	SetChatStatus(ctx context.Context, id int64, status subscriptions.ChatStatus, reason string, now time.Time) error
 	MigrateChat(ctx context.Context, oldID, newID int64, now time.Time) error
 }
@@ -242,7 +244,7 @@ func (o *outbox) commit(ctx context.Context, results <-chan result) {
 // deliver makes one attempt at a delivery and says what became of it.
 func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery) result {
 	res := result{chatID: d.ChatID, record: true, out: subscriptions.Outcome{ID: d.ID, CountAttempt: true}}
-	method, params, err := o.compose(ctx, d)
+	msgs, err := o.compose(ctx, d, true)
 	if err != nil {
 		if ctx.Err() != nil {
 			res.record = false
@@ -252,15 +254,16 @@ func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery) resul
 		o.log.Error("compose delivery", "delivery_id", d.ID, "chat_id", d.ChatID, "error", err)
 		return res
 	}
-	m := message{chatID: d.ChatID, group: d.Chat.Type != subscriptions.ChatPrivate, method: method, params: params}
-	msgID, c := o.sender.send(ctx, m)
-	if c.verdict == verdictRejected && method == "sendPhoto" {
-		// Telegram could not fetch the image: send the same text without it.
-		d2 := d
-		d2.Kind = kindArticleNoPhoto
-		if method, params, err = o.compose(ctx, d2); err == nil {
-			m.method, m.params = method, params
-			msgID, c = o.sender.send(ctx, m)
+	var msgID int
+	c := classification{verdict: verdictOK}
+	// A digest may take several messages; a retry sends them all again.
+	for i := 0; i < len(msgs) && c.verdict == verdictOK; i++ {
+		msgID, c = o.sender.send(ctx, msgs[i])
+		if c.verdict == verdictRejected && msgs[i].method == "sendPhoto" {
+			// Telegram could not fetch the image: send the same text without it.
+			if text, err := o.compose(ctx, d, false); err == nil && len(text) == 1 {
+				msgID, c = o.sender.send(ctx, text[0])
+			}
 		}
 	}
 	now := o.now()
@@ -303,24 +306,37 @@ func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery) resul
 	return res
 }
 
-// kindArticleNoPhoto renders an article as text even when it has an image.
-const kindArticleNoPhoto subscriptions.DeliveryKind = "article-text"
-
-// compose renders a delivery for its chat.
-func (o *outbox) compose(ctx context.Context, d subscriptions.DueDelivery) (string, map[string]string, error) {
+// compose renders a delivery for its chat as one or more messages.
+// withPhoto=false renders an article as text even when it has an image.
+func (o *outbox) compose(ctx context.Context, d subscriptions.DueDelivery, withPhoto bool) ([]message, error) {
 	lang := i18n.Pick(o.defaultLang, d.Chat.Language)
 	silent := d.Chat.InQuietHours(o.now().In(o.loc))
+	group := d.Chat.Type != subscriptions.ChatPrivate
+	opts := render.Options{Lang: lang, Loc: o.loc, WithPhoto: withPhoto}
 	switch d.Kind {
-	case subscriptions.KindArticle, kindArticleNoPhoto:
+	case subscriptions.KindArticle:
 		a, err := o.articles.get(ctx, o.store, d.Ref)
 		if err != nil {
-			return "", nil, err
+			return nil, err
 		}
-		r := render.Article(a, render.Options{Lang: lang, Loc: o.loc, WithPhoto: d.Kind == subscriptions.KindArticle})
-		method, p := renderedMessage(d.ChatID, r, d.Chat.LinkPreviews, silent)
-		return method, p, nil
+		method, p := renderedMessage(d.ChatID, render.Article(a, opts), d.Chat.LinkPreviews, silent)
+		return []message{{chatID: d.ChatID, group: group, method: method, params: p}}, nil
+	case subscriptions.KindDigest:
+		articles, err := o.store.DigestArticles(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(articles) == 0 {
+			return nil, nil // its articles are gone: nothing to send
+		}
+		var msgs []message
+		for _, part := range render.Digest(articles, opts, o.now().In(o.loc)) {
+			msgs = append(msgs, message{chatID: d.ChatID, group: group, method: "sendMessage",
+				params: textParams(d.ChatID, part, false, silent)})
+		}
+		return msgs, nil
 	default:
-		return "", nil, fmt.Errorf("delivery kind %q is not supported by this version", d.Kind)
+		return nil, fmt.Errorf("delivery kind %q is not supported by this version", d.Kind)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"os"
 	"reflect"
 	"testing"
 
@@ -43,3 +44,5 @@ func gzipBytes(t testing.TB, b []byte) []byte {
 func subscriptionsFeed() subscriptions.Feed {
 	return subscriptions.Feed{ID: 1, URL: "https://osipovichi.gov.by/", Section: "news"}
 }
+
+func readFixture(name string) ([]byte, error) { return os.ReadFile("testdata/" + name) }

@@ -64,7 +64,8 @@ type PollerOptions struct {
 	Logger     *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// OnNew is called after an ingest that found new articles or enqueued deliveries.
+	// OnNew is called after an ingest that found new articles or enqueued
+	// deliveries; not after a feed's first poll, which announces nothing.
 	OnNew func(ctx context.Context, res subscriptions.IngestResult)
 	// Alerter is optional.
 	Alerter Alerter
@@ -401,7 +402,7 @@ func (p *Poller) poll(ctx context.Context, st *feedState) error {
 			p.log.Error("cannot clear feed alert", slog.String("feed_url", feed.URL), slog.Any("error", err))
 		}
 	}
-	if p.onNew != nil && (len(res.New) > 0 || res.Enqueued > 0) {
+	if p.onNew != nil && !res.First && (len(res.New) > 0 || res.Enqueued > 0) {
 		p.onNew(ctx, res)
 	}
 	return nil

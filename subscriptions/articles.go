@@ -24,6 +24,15 @@ func scanArticle(row interface{ Scan(...any) error }) (Article, error) {
 	return a, nil
 }
 
+// prefixed qualifies each column of a column list with a table alias.
+func prefixed(alias, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = alias + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Article returns the article with id, or ErrNotFound.
 func (s *Store) Article(ctx context.Context, id int64) (Article, error) {
 	a, err := scanArticle(s.db.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles WHERE id = ?`, id))

@@ -168,8 +168,36 @@ func (s *Store) IngestFeed(ctx context.Context, feedID int64, res FetchResult, a
 	return out, nil
 }
 
-// enqueueArticle creates a delivery of a new article to every subscribed,
-// active chat, unless the same link already came through another feed.
+// audienceChat is a chat that should get an article, and how.
+type audienceChat struct {
+	id     int64
+	digest bool // collected for the daily digest instead of sent at once
+}
+
+// audience returns the chats that should get a new article: subscribed and
+// active ones whose preferences let it through.
+func audience(ctx context.Context, tx *sql.Tx, a Article) ([]audienceChat, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, digest_hour FROM chats WHERE subscribed = 1 AND status = 'active' ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []audienceChat
+	for rows.Next() {
+		var c audienceChat
+		var digestHour int
+		if err := rows.Scan(&c.id, &digestHour); err != nil {
+			return nil, err
+		}
+		c.digest = digestHour >= 0
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// enqueueArticle creates a delivery of a new article to every chat of its
+// audience (or puts it aside for their digest), unless the same link
+// already came through another feed.
 func enqueueArticle(ctx context.Context, tx *sql.Tx, a Article, at int64) (int, error) {
 	if a.Link != "" {
 		var dup int
@@ -181,12 +209,35 @@ func enqueueArticle(ctx context.Context, tx *sql.Tx, a Article, at int64) (int, 
 			return 0, nil
 		}
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO deliveries (chat_id, kind, ref, next_attempt_at, created_at, updated_at)
-		SELECT id, 'article', ?, ?, ?, ? FROM chats WHERE subscribed = 1 AND status = 'active'
-		ON CONFLICT (chat_id, kind, ref) DO NOTHING`, a.ID, at, at, at)
+	chats, err := audience(ctx, tx, a)
 	if err != nil {
-		return 0, fmt.Errorf("enqueue article %d: %w", a.ID, err)
+		return 0, fmt.Errorf("audience of article %d: %w", a.ID, err)
 	}
-	n, err := r.RowsAffected()
-	return int(n), err
+	instant, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (chat_id, kind, ref, next_attempt_at, created_at, updated_at)
+		VALUES (?, 'article', ?, ?, ?, ?) ON CONFLICT (chat_id, kind, ref) DO NOTHING`)
+	if err != nil {
+		return 0, err
+	}
+	defer instant.Close()
+	digest, err := tx.PrepareContext(ctx, `INSERT INTO digest_items (chat_id, article_id, added_at) VALUES (?, ?, ?)
+		ON CONFLICT (chat_id, article_id) DO NOTHING`)
+	if err != nil {
+		return 0, err
+	}
+	defer digest.Close()
+	n := 0
+	for _, c := range chats {
+		var r sql.Result
+		if c.digest {
+			r, err = digest.ExecContext(ctx, c.id, a.ID, at)
+		} else {
+			r, err = instant.ExecContext(ctx, c.id, a.ID, at, at, at)
+		}
+		if err != nil {
+			return n, fmt.Errorf("enqueue article %d for chat %d: %w", a.ID, c.id, err)
+		}
+		k, _ := r.RowsAffected()
+		n += int(k)
+	}
+	return n, nil
 }

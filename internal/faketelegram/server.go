@@ -236,7 +236,6 @@ func New(opts Options) *Server {
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.done)
-		s.srv.CloseClientConnections()
 		s.srv.Close()
 	})
 }

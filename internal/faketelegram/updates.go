@@ -98,12 +98,16 @@ func commandLength(text string) int {
 }
 
 // SendMessage injects a text message from a user in chat and returns the
-// update id. A channel's message arrives as a channel_post without from.
+// update id. The chat becomes known (its details are updated unless
+// chat.Type is empty and it is already known). A channel's message arrives as a channel_post without from.
 // If from is zero in a private chat, the chat's user sends it.
 func (s *Server) SendMessage(chat Chat, from User, text string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cs := s.addChatLocked(chat)
+	cs := s.chats[chat.ID]
+	if cs == nil || chat.Type != "" {
+		cs = s.addChatLocked(chat)
+	}
 	chat = cs.chat
 	if from.ID == 0 && chat.Type == "private" {
 		from = User{ID: chat.ID, FirstName: chat.FirstName, Username: chat.Username}
