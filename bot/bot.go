@@ -98,7 +98,8 @@ func New(cfg Config) *Bot {
 	for _, id := range cfg.Admins {
 		b.admins[id] = true
 	}
-	b.sender = &sender{client: cfg.Client, limiter: newLimiter(cfg.Rate, cfg.Now), metrics: m, log: cfg.Logger,
+	// The limiter paces real requests to Telegram: it runs on the real clock, whatever cfg.Now says.
+	b.sender = &sender{client: cfg.Client, limiter: newLimiter(cfg.Rate, time.Now), metrics: m, log: cfg.Logger,
 		now: cfg.Now, paidBroadcast: cfg.PaidBroadcast}
 	b.features()
 	b.outbox = newOutbox(cfg.Store, b.sender, cfg.Logger, cfg.Now, cfg.Location, cfg.DefaultLang, cfg.Rate)

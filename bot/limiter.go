@@ -75,14 +75,14 @@ func (l *limiter) wait(ctx context.Context, chat int64, group, interactive bool)
 	return sleep(ctx, t.Sub(l.now()))
 }
 
-// readyAt is the earliest time a bulk message to chat could go.
-func (l *limiter) readyAt(chat int64) time.Time {
+// delay is how long a bulk message to chat would have to wait for the chat's own pace.
+func (l *limiter) delay(chat int64) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if cp := l.chats[chat]; cp != nil {
-		return later(cp.next, l.pausedUntil)
+		return cp.next.Sub(l.now())
 	}
-	return l.pausedUntil
+	return 0
 }
 
 // tooMany records a 429 for a message to chat, pausing that chat when it was

@@ -55,6 +55,9 @@ type outbox struct {
 	mu            sync.Mutex
 	inflight      map[int64]bool // delivery ids being sent or not yet recorded
 	inflightChats map[int64]int
+	// finished holds ids recorded since the last read of the outbox began: that
+	// read may still show them pending.
+	finished map[int64]bool
 
 	articles articleCache
 }
@@ -66,7 +69,7 @@ func newOutbox(store outboxStore, s *sender, log *slog.Logger, now func() time.T
 	return &outbox{
 		store: store, sender: s, log: log, now: now, loc: loc, defaultLang: lang, workers: workers,
 		wake: make(chan struct{}, 1), done: make(chan struct{}, 1),
-		inflight: map[int64]bool{}, inflightChats: map[int64]int{},
+		inflight: map[int64]bool{}, inflightChats: map[int64]int{}, finished: map[int64]bool{},
 		articles: articleCache{m: map[int64]subscriptions.Article{}},
 	}
 }
@@ -132,6 +135,7 @@ func (o *outbox) dispatch(ctx context.Context, start func(subscriptions.DueDeliv
 		now := o.now()
 		o.mu.Lock()
 		limit := o.workers*2 + len(o.inflight)
+		clear(o.finished)
 		o.mu.Unlock()
 		due, err := o.store.DueDeliveries(ctx, now, limit)
 		if err != nil {
@@ -146,7 +150,7 @@ func (o *outbox) dispatch(ctx context.Context, start func(subscriptions.DueDeliv
 		}
 		started, held := 0, 0
 		for _, d := range due {
-			if !o.claim(d, now) {
+			if !o.claim(d) {
 				held++
 				continue
 			}
@@ -179,13 +183,13 @@ func (o *outbox) dispatch(ctx context.Context, start func(subscriptions.DueDeliv
 
 // claim marks a delivery in flight unless it or its chat already is, or the
 // chat must wait more than a moment for its next message.
-func (o *outbox) claim(d subscriptions.DueDelivery, now time.Time) bool {
+func (o *outbox) claim(d subscriptions.DueDelivery) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.inflight[d.ID] || o.inflightChats[d.ChatID] > 0 {
+	if o.inflight[d.ID] || o.finished[d.ID] || o.inflightChats[d.ChatID] > 0 {
 		return false
 	}
-	if o.sender.limiter.readyAt(d.ChatID).Sub(now) > time.Second {
+	if o.sender.limiter.delay(d.ChatID) > time.Second {
 		return false
 	}
 	o.inflight[d.ID] = true
@@ -196,6 +200,7 @@ func (o *outbox) claim(d subscriptions.DueDelivery, now time.Time) bool {
 func (o *outbox) release(id, chatID int64) {
 	o.mu.Lock()
 	delete(o.inflight, id)
+	o.finished[id] = true
 	if o.inflightChats[chatID]--; o.inflightChats[chatID] <= 0 {
 		delete(o.inflightChats, chatID)
 	}

@@ -153,7 +153,7 @@ func headerCharset(contentType string) string {
 	_, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		// Tolerate sloppy headers such as "text/xml; charset=windows-1251;".
-		if i := strings.Index(strings.ToLower(contentType), "charset="); i >= 0 {
+		if i := indexFold(contentType, "charset="); i >= 0 {
 			v := contentType[i+len("charset="):]
 			if j := strings.IndexAny(v, "; "); j >= 0 {
 				v = v[:j]
@@ -163,6 +163,16 @@ func headerCharset(contentType string) string {
 		return ""
 	}
 	return params["charset"]
+}
+
+// indexFold is strings.Index for an ASCII needle, ignoring ASCII case.
+func indexFold(s, needle string) int {
+	for i := 0; i+len(needle) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(needle)], needle) {
+			return i
+		}
+	}
+	return -1
 }
 
 // rewriteProlog sets the XML prolog's encoding, if any, to UTF-8.

@@ -20,7 +20,7 @@ func FuzzNormalise(f *testing.F) {
 		f.Fatal(err)
 	}
 	for _, name := range files {
-		if strings.HasSuffix(name, ".md") {
+		if fi, err := os.Stat(name); err != nil || !fi.Mode().IsRegular() || strings.HasSuffix(name, ".md") {
 			continue
 		}
 		b, err := os.ReadFile(name)

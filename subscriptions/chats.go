@@ -177,3 +177,16 @@ func (s *Store) CountSubscribers(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// SetQuietHours sets a chat's quiet hours in minutes after local midnight;
+// start == end turns them off.
+func (s *Store) SetQuietHours(ctx context.Context, id int64, start, end int, now time.Time) error {
+	if start < 0 || start >= 24*60 || end < 0 || end >= 24*60 {
+		return fmt.Errorf("set chat %d quiet hours: %d-%d is not a time of day in minutes", id, start, end)
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE chats SET quiet_start = ?, quiet_end = ?, updated_at = ? WHERE id = ?`,
+		start, end, now.Unix(), id); err != nil {
+		return fmt.Errorf("set chat %d quiet hours: %w", id, err)
+	}
+	return nil
+}

@@ -23,7 +23,7 @@ func (s *Store) SetDigestHour(ctx context.Context, id int64, hour int, now time.
 			return nil
 		}
 		// ref = -unix time keeps this catch-up digest apart from the daily ones (ref = yyyymmdd).
-		_, err := createDigest(ctx, tx, id, -now.Unix(), now)
+		_, err := createDigest(ctx, tx, id, -now.Unix(), now.Add(time.Second), now)
 		return err
 	})
 	if err != nil {
@@ -32,36 +32,45 @@ func (s *Store) SetDigestHour(ctx context.Context, id int64, hour int, now time.
 	return nil
 }
 
-// CreateDueDigests creates today's digest delivery for every chat in digest
-// mode whose hour has come (local time in loc) and that has articles
-// waiting. Each waiting article is given to exactly one digest. It returns
-// how many digests were created.
+// CreateDueDigests creates the digest deliveries that are due: a chat in
+// digest mode at hour H gets, once per local day, the articles put aside
+// before that day's H:00 (local time in loc). Articles that arrive later wait
+// for the next day's digest; a digest missed while the bot was down goes out
+// when it is back. It returns how many digests were created.
 func (s *Store) CreateDueDigests(ctx context.Context, now time.Time, loc *time.Location) (int, error) {
-	local := now.In(loc)
-	day, _ := strconv.ParseInt(local.Format("20060102"), 10, 64)
 	created := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT c.id FROM chats c
+		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.digest_hour, MIN(di.added_at) FROM chats c
 			JOIN digest_items di ON di.chat_id = c.id AND di.delivery_id IS NULL
-			WHERE c.subscribed = 1 AND c.status = 'active' AND c.digest_hour >= 0 AND c.digest_hour <= ?`, local.Hour())
+			WHERE c.subscribed = 1 AND c.status = 'active' AND c.digest_hour >= 0
+			GROUP BY c.id, c.digest_hour`)
 		if err != nil {
 			return err
 		}
-		var ids []int64
+		type due struct {
+			chat, ref int64
+			slot      time.Time
+		}
+		var dues []due
 		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
+			var id, oldest int64
+			var hour int
+			if err := rows.Scan(&id, &hour, &oldest); err != nil {
 				rows.Close()
 				return err
 			}
-			ids = append(ids, id)
+			slot := lastSlot(now.In(loc), hour)
+			if oldest < slot.Unix() {
+				ref, _ := strconv.ParseInt(slot.Format("20060102"), 10, 64)
+				dues = append(dues, due{chat: id, ref: ref, slot: slot})
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for _, id := range ids {
-			ok, err := createDigest(ctx, tx, id, day, now)
+		for _, d := range dues {
+			ok, err := createDigest(ctx, tx, d.chat, d.ref, d.slot, now)
 			if err != nil {
 				return err
 			}
@@ -77,31 +86,36 @@ func (s *Store) CreateDueDigests(ctx context.Context, now time.Time, loc *time.L
 	return created, nil
 }
 
+// lastSlot is the latest local hour:00 at or before local.
+func lastSlot(local time.Time, hour int) time.Time {
+	slot := time.Date(local.Year(), local.Month(), local.Day(), hour, 0, 0, 0, local.Location())
+	if slot.After(local) {
+		slot = slot.AddDate(0, 0, -1)
+	}
+	return slot
+}
+
 // createDigest creates a digest delivery (chat, ref) holding the chat's
-// waiting articles, if it has any and that digest does not exist yet.
-func createDigest(ctx context.Context, tx *sql.Tx, chatID, ref int64, now time.Time) (bool, error) {
-	var waiting int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM digest_items WHERE chat_id = ? AND delivery_id IS NULL`,
-		chatID).Scan(&waiting); err != nil {
-		return false, err
-	}
-	if waiting == 0 {
-		return false, nil
-	}
+// articles put aside before `before`, if there are any and that digest does
+// not exist yet.
+func createDigest(ctx context.Context, tx *sql.Tx, chatID, ref int64, before, now time.Time) (bool, error) {
 	r, err := tx.ExecContext(ctx, `INSERT INTO deliveries (chat_id, kind, ref, next_attempt_at, created_at, updated_at)
-		VALUES (?, 'digest', ?, ?, ?, ?) ON CONFLICT (chat_id, kind, ref) DO NOTHING`,
-		chatID, ref, now.Unix(), now.Unix(), now.Unix())
+		SELECT ?, 'digest', ?, ?, ?, ? WHERE EXISTS (
+			SELECT 1 FROM digest_items WHERE chat_id = ? AND delivery_id IS NULL AND added_at < ?)
+		ON CONFLICT (chat_id, kind, ref) DO NOTHING`,
+		chatID, ref, now.Unix(), now.Unix(), now.Unix(), chatID, before.Unix())
 	if err != nil {
 		return false, err
 	}
 	if n, _ := r.RowsAffected(); n == 0 {
-		return false, nil // today's digest went out already; these wait for tomorrow
+		return false, nil // nothing waiting, or this digest went out already
 	}
 	id, err := r.LastInsertId()
 	if err != nil {
 		return false, err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE digest_items SET delivery_id = ? WHERE chat_id = ? AND delivery_id IS NULL`, id, chatID)
+	_, err = tx.ExecContext(ctx, `UPDATE digest_items SET delivery_id = ? WHERE chat_id = ? AND delivery_id IS NULL AND added_at < ?`,
+		id, chatID, before.Unix())
 	return err == nil, err
 }
 

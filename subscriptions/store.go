@@ -246,3 +246,4 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+

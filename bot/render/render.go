@@ -249,7 +249,7 @@ func isRegional(r rune) bool { return 0x1F1E6 <= r && r <= 0x1F1FF }
 // punycode, and spaces, quotes and other bytes are percent-encoded.
 func linkURL(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > maxURL {
+	if s == "" || len(s) > maxURL || !utf8.ValidString(s) {
 		return "", false
 	}
 	u, err := url.Parse(s)
@@ -268,6 +268,9 @@ func linkURL(s string) (string, bool) {
 		// letter, digit, hyphen or dot is refused.
 		if host, err = idna.Lookup.ToASCII(host); err != nil || host == "" {
 			return "", false
+		}
+		if _, err := idna.Lookup.ToUnicode(host); err != nil {
+			return "", false // punycode that does not decode to a valid name
 		}
 	} else if strings.Contains(host, ":") {
 		host = "[" + host + "]"

@@ -300,6 +300,8 @@ func TestLinkURL(t *testing.T) {
 		{"http://\"", "", false},
 		{"http://a b/", "", false},
 		{"http://a_b.by/", "", false},
+		{"http://\xb0/", "", false},
+		{"http://xn--zn7c/", "", false},
 		{"", "", false},
 	}
 	for _, tt := range tests {
