@@ -246,4 +246,3 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
-
