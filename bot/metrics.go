@@ -9,6 +9,7 @@ type metrics struct {
 	messages    *prometheus.CounterVec
 	rateLimited *prometheus.CounterVec
 	panics      prometheus.Counter
+	commits     prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -28,9 +29,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		panics: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "newsbot_handler_panics_total", Help: "Panics recovered while handling updates.",
 		}),
+		commits: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newsbot_outbox_commits_total", Help: "Transactions that recorded delivery outcomes (each holds a batch).",
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.updates, m.commands, m.messages, m.rateLimited, m.panics)
+		reg.MustRegister(m.updates, m.commands, m.messages, m.rateLimited, m.panics, m.commits)
 	}
 	return m
 }

@@ -232,6 +232,9 @@ func (o *outbox) commit(ctx context.Context, results <-chan result) {
 				outs = append(outs, r.out)
 			}
 		}
+		if len(outs) > 0 {
+			o.sender.metrics.commits.Inc()
+		}
 		if err := o.store.RecordOutcomes(ctx, outs, o.now()); err != nil {
 			// The rows stay pending and will be sent again: a duplicate, never a loss.
 			o.log.Error("record delivery outcomes", "error", err, "count", len(outs))

@@ -157,8 +157,19 @@ func TestFetchCancelled(t *testing.T) {
 	p := testPortal(t)
 	p.Fault("/ru/rss-ru/", fakeportal.FaultHang)
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { time.Sleep(10 * time.Millisecond); cancel() }()
+	go func() {
+		// Cancel once the request is in (or after a second, which fails the test anyway).
+		deadline := time.Now().Add(time.Second)
+		for len(p.Requests("/ru/rss-ru/")) == 0 && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	start := time.Now()
 	_, err := NewFetcher(FetcherOptions{}).Fetch(ctx, p.URL("/ru/rss-ru/"), Validators{})
+	if time.Since(start) > 900*time.Millisecond {
+		t.Errorf("cancellation took %s", time.Since(start))
+	}
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want context.Canceled", err)
 	}

@@ -414,36 +414,37 @@ func htmlToText(s string, blocks bool) string {
 }
 
 // cleanText removes control and invisible formatting characters, collapses
-// whitespace and, in multiline mode, drops blank lines; otherwise it makes one line.
+// whitespace and, in multiline mode, drops blank lines; otherwise it makes
+// one line. Invalid UTF-8 becomes U+FFFD.
 func cleanText(s string, multiline bool) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	s = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n").Replace(s)
-	s = strings.Map(func(r rune) rune {
+	var b strings.Builder
+	b.Grow(len(s))
+	space, newline := false, false // separators pending before the next visible character
+	for _, r := range s {
 		switch {
-		case r == '\n':
-			return '\n'
+		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
+			if multiline {
+				newline = true
+			} else {
+				space = true
+			}
 		case unicode.IsSpace(r):
-			return ' '
-		case unicode.IsControl(r):
-			return -1
-		case unicode.Is(unicode.Cf, r) && r != '\u200d':
-			return -1 // zero-width spaces, soft hyphens, direction marks, BOM
-		}
-		return r
-	}, s)
-	lines := strings.Split(s, "\n")
-	kept := lines[:0]
-	for _, l := range lines {
-		if l = strings.Join(strings.Fields(l), " "); l != "" {
-			kept = append(kept, l)
+			space = true
+		case unicode.IsControl(r), r != '\u200d' && unicode.Is(unicode.Cf, r):
+			// zero-width spaces, soft hyphens, direction marks, BOM: dropped
+		default:
+			if b.Len() > 0 {
+				if newline {
+					b.WriteByte('\n')
+				} else if space {
+					b.WriteByte(' ')
+				}
+			}
+			space, newline = false, false
+			b.WriteRune(r)
 		}
 	}
-	if multiline {
-		return strings.Join(kept, "\n")
-	}
-	return strings.Join(kept, " ")
+	return b.String()
 }
 
 // truncateRunes cuts s to at most max runes plus "…", at a word boundary when

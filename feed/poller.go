@@ -112,6 +112,7 @@ type Poller struct {
 	alerter    Alerter
 	metrics    *metrics
 
+	loadMu sync.Mutex // one load from the store at a time
 	pollMu sync.Mutex // one poll round at a time (Run, PollOnce)
 	mu     sync.Mutex // guards feeds
 	feeds  []*feedState
@@ -174,6 +175,8 @@ func (p *Poller) Health() []FeedHealth {
 
 // load reads the feeds from the store once, and staggers their first polls.
 func (p *Poller) load(ctx context.Context) error {
+	p.loadMu.Lock()
+	defer p.loadMu.Unlock()
 	p.mu.Lock()
 	loaded := p.feeds != nil
 	p.mu.Unlock()

@@ -532,3 +532,6 @@ func TestBackoff(t *testing.T) {
 		t.Errorf("backoff with a 20 s interval starts at %s, want 20 s", d)
 	}
 }
+
+// The lead's store satisfies the poller's interface.
+var _ Store = (*subscriptions.Store)(nil)
