@@ -42,10 +42,21 @@ func (s *Store) Article(ctx context.Context, id int64) (Article, error) {
 	return a, nil
 }
 
-// LatestArticles returns the n most recently published articles, newest first.
-func (s *Store) LatestArticles(ctx context.Context, n int) ([]Article, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+articleColumns+` FROM articles
-		ORDER BY published_at DESC, id DESC LIMIT ?`, n)
+// LatestArticles returns the n most recently published articles, newest
+// first, narrowed by a filter when one is given (at most one is used).
+func (s *Store) LatestArticles(ctx context.Context, n int, filter ...ArticleFilter) ([]Article, error) {
+	query, args := `SELECT `+articleColumns+` FROM articles
+		ORDER BY published_at DESC, id DESC LIMIT ?`, []any{n}
+	if len(filter) > 0 && filter[0].Chat != 0 {
+		id := filter[0].Chat
+		query = `SELECT ` + articleColumns + ` FROM articles a
+		WHERE (NOT EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = ?)
+				OR a.section IN (SELECT section FROM chat_sections WHERE chat_id = ?))
+			AND (a.language = '' OR (SELECT language FROM chats WHERE id = ?) IN ('', a.language))
+		ORDER BY published_at DESC, id DESC LIMIT ?`
+		args = []any{id, id, id, n}
+	}
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("latest articles: %w", err)
 	}

@@ -159,6 +159,9 @@ func (s *Store) MigrateChat(ctx context.Context, oldID, newID int64, now time.Ti
 		if _, err := tx.ExecContext(ctx, `UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?`, newID, oldID); err != nil {
 			return err
 		}
+		if err := movePreferences(ctx, tx, oldID, newID); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM chats WHERE id = ?`, oldID)
 		return err
 	})

@@ -100,7 +100,8 @@ func (s *Store) RecordOutcomes(ctx context.Context, outs []Outcome, now time.Tim
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `UPDATE deliveries SET state = ?, message_id = ?, last_error = ?,
-			attempts = attempts + ?, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'pending'`)
+			attempts = attempts + ?, next_attempt_at = ?, updated_at = ?
+			WHERE id = ? AND (state = 'pending' OR (state = 'skipped' AND ? = 'sent'))`)
 		if err != nil {
 			return err
 		}
@@ -110,7 +111,9 @@ func (s *Store) RecordOutcomes(ctx context.Context, outs []Outcome, now time.Tim
 			if o.State != DeliveryPending {
 				next = now.Unix()
 			}
-			if _, err := st.ExecContext(ctx, o.State, o.MessageID, o.Error, boolInt(o.CountAttempt), next, now.Unix(), o.ID); err != nil {
+			// A message that went out while its row was skipped (an unsubscribe,
+			// a stopped notice) is recorded as sent: the row says what Telegram did.
+			if _, err := st.ExecContext(ctx, o.State, o.MessageID, o.Error, boolInt(o.CountAttempt), next, now.Unix(), o.ID, o.State); err != nil {
 				return err
 			}
 		}

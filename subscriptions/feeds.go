@@ -175,9 +175,19 @@ type audienceChat struct {
 }
 
 // audience returns the chats that should get a new article: subscribed and
-// active ones whose preferences let it through.
+// active ones whose preferences let it through. A chat gets an article of a
+// section it receives (every section when it never chose), in its language
+// (an article without a language is for every chat; a chat without a
+// language, e.g. one from before languages were chosen, gets every
+// language), and only when its keywords let it through (see KeywordFilter).
+// Two queries whatever the number of chats: the chats, then every keyword.
 func audience(ctx context.Context, tx *sql.Tx, a Article) ([]audienceChat, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, digest_hour FROM chats WHERE subscribed = 1 AND status = 'active' ORDER BY id`)
+	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.digest_hour FROM chats c
+		WHERE c.subscribed = 1 AND c.status = 'active'
+			AND (? = '' OR c.language = '' OR c.language = ?)
+			AND (EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id AND s.section = ?)
+				OR NOT EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id))
+		ORDER BY c.id`, a.Language, a.Language, a.Section)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +202,22 @@ func audience(ctx context.Context, tx *sql.Tx, a Article) ([]audienceChat, error
 		c.digest = digestHour >= 0
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	filters, err := keywordFilters(ctx, tx)
+	if err != nil || len(filters) == 0 {
+		return out, err
+	}
+	text := ArticleWords(a)
+	kept := out[:0]
+	for _, c := range out {
+		if f, ok := filters[c.id]; !ok || f.Allows(text) {
+			kept = append(kept, c)
+		}
+	}
+	return kept, nil
 }
 
 // enqueueArticle creates a delivery of a new article to every chat of its

@@ -63,7 +63,7 @@ func fanOutOnce(b *testing.B, n int, limits bool, rate float64, env map[string]s
 	w.tg.WaitFor(b, time.Minute, func() bool { _, m := w.delivered(); return m > 0 }, "the fan-out to start")
 	b.StartTimer()
 	start := firstMessageTime(w)
-	w.tg.WaitFor(b, time.Duration(float64(n)/rate*1.5+60)*float64(time.Second), func() bool { c, _ := w.delivered(); return c == n }, "every chat")
+	w.tg.WaitFor(b, time.Duration((float64(n)/rate*1.5+60)*float64(time.Second)), func() bool { c, _ := w.delivered(); return c == n }, "every chat")
 	b.StopTimer()
 	end := lastMessageTime(w)
 	peakRSS := p.status("VmHWM")
