@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,15 +22,42 @@ import (
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
-// TestMain lets the test binary play the real program: with
-// NEWSBOT_TEST_MAIN=1 it runs main() instead of the tests, so that process
-// tests (signals, SIGKILL, memory) need no separate build.
+// binary is the program built once for the process tests: the real binary,
+// as `go build` makes it for production (no race detector).
+var binary struct {
+	once sync.Once
+	path string
+	err  error
+}
+
 func TestMain(m *testing.M) {
-	if os.Getenv("NEWSBOT_TEST_MAIN") == "1" {
-		main()
-		return
+	code := m.Run()
+	if binary.path != "" {
+		os.RemoveAll(filepath.Dir(binary.path))
 	}
-	os.Exit(m.Run())
+	os.Exit(code)
+}
+
+func buildBinary(t testing.TB) string {
+	t.Helper()
+	binary.once.Do(func() {
+		dir, err := os.MkdirTemp("", "newsbot-bin-")
+		if err != nil {
+			binary.err = err
+			return
+		}
+		binary.path = filepath.Join(dir, "newsbot")
+		// The same flags as the static build of .ci/run, so that CI's build cache serves it.
+		cmd := exec.Command("go", "build", "-trimpath", "-o", binary.path, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			binary.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binary.err != nil {
+		t.Fatal(binary.err)
+	}
+	return binary.path
 }
 
 // proc is the program running as a child process.
@@ -41,8 +69,8 @@ type proc struct {
 
 func startProcess(t testing.TB, env map[string]string, args ...string) *proc {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "NEWSBOT_TEST_MAIN=1")
+	cmd := exec.Command(buildBinary(t), args...)
+	cmd.Env = os.Environ()
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -238,7 +266,7 @@ func TestCrashDuringFanOut(t *testing.T) {
 	const n, kills = 2000, 5
 	w := newFanOutWorld(t, n, faketelegram.Options{Latency: 20 * time.Millisecond})
 	w.env["NEWSBOT_PAID_BROADCAST"] = "true"
-	w.env["NEWSBOT_RATE"] = "150"
+	w.env["NEWSBOT_RATE"] = "80"
 	for k := 0; k < kills; k++ {
 		p := startProcess(t, w.env, "run")
 		// Once this run is sending, kill it at a random moment: a timer, not
