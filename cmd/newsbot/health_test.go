@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/osipovichi/newsbot/bot"
+	"github.com/osipovichi/newsbot/feed"
+	"github.com/osipovichi/newsbot/internal/faketelegram"
+	"github.com/osipovichi/newsbot/subscriptions"
+)
+
+func getJSON(t *testing.T, url string) (int, healthReport) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var rep healthReport
+	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
+		t.Fatalf("decode /healthz: %v", err)
+	}
+	return resp.StatusCode, rep
+}
+
+func TestHealthAndMetricsOfARunningBot(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, faketelegram.Options{})
+	addr := freeAddr(t)
+	w.env["NEWSBOT_HTTP_ADDR"] = addr
+	w.start()
+	w.say(ruUser, "/subscribe")
+	w.waitIngested(3)
+	var rep healthReport
+	w.tg.WaitFor(t, 10*time.Second, func() bool {
+		code, r := getJSON(t, "http://"+addr+"/healthz")
+		rep = r
+		return code == http.StatusOK && len(r.Feeds) == 1 && r.Feeds[0].LastSuccess != nil
+	}, "a healthy report with the feed's last success")
+	if rep.Status != "ok" || rep.Database != "ok" || rep.UpdateLoop != "ok" || rep.Feeds[0].Items < 3 {
+		t.Errorf("healthz = %+v", rep)
+	}
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		"newsbot_updates_handled_total", `newsbot_commands_total{command="subscribe"} 1`,
+		"newsbot_messages_sent_total", "newsbot_feed_polls_total", "newsbot_active_subscribers 1",
+		"newsbot_outbox_pending", "go_goroutines",
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
+func TestHealthUnavailable(t *testing.T) {
+	ctx := context.Background()
+	store, err := subscriptions.Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := bot.New(bot.Config{Store: store, PollTimeout: 50})
+	poller, err := feed.NewPoller(feed.PollerOptions{Store: store, Feeds: []subscriptions.FeedConfig{{Section: "news", URL: "https://example.invalid/"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &health{store: store, bot: b, poller: poller, started: time.Now()}
+	srv := httptest.NewServer(h.routes(prometheus.NewRegistry()))
+	defer srv.Close()
+
+	// The update loop never ran: it counts as stuck.
+	code, rep := getJSON(t, srv.URL+"/healthz")
+	if code != http.StatusServiceUnavailable || rep.Status != "unavailable" || !strings.HasPrefix(rep.UpdateLoop, "stuck") {
+		t.Errorf("never-polled bot: got %d %+v, want 503 with a stuck update loop", code, rep)
+	}
+	store.Close()
+	code, rep = getJSON(t, srv.URL+"/healthz")
+	if code != http.StatusServiceUnavailable || !strings.HasPrefix(rep.Database, "unreachable") {
+		t.Errorf("closed database: got %d %+v, want 503 with the database unreachable", code, rep)
+	}
+}
