@@ -9,6 +9,7 @@ import (
 
 // FeedDown tells every admin that a feed has been failing for over an hour.
 func (b *Bot) FeedDown(ctx context.Context, f subscriptions.Feed) {
+	b.recordAudit(ctx, subscriptions.AuditEntry{Action: subscriptions.AuditFeedDown, Ref: f.ID, Details: "url=" + f.URL + " error=" + f.LastError})
 	b.tellAdmins(ctx, func(lang string) string {
 		return i18n.T(lang, "admin.feed_down", i18n.Section(lang, f.Section), f.URL, f.LastError)
 	})
@@ -16,6 +17,7 @@ func (b *Bot) FeedDown(ctx context.Context, f subscriptions.Feed) {
 
 // FeedRecovered tells every admin that a failing feed works again.
 func (b *Bot) FeedRecovered(ctx context.Context, f subscriptions.Feed) {
+	b.recordAudit(ctx, subscriptions.AuditEntry{Action: subscriptions.AuditFeedRecovered, Ref: f.ID, Details: "url=" + f.URL})
 	b.tellAdmins(ctx, func(lang string) string {
 		return i18n.T(lang, "admin.feed_recovered", i18n.Section(lang, f.Section), f.URL)
 	})

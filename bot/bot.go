@@ -19,10 +19,12 @@ import (
 // Store is what the bot needs from the database.
 type Store interface {
 	outboxStore
+	prefsStore
+	adminStore
 	TouchChat(ctx context.Context, info subscriptions.ChatInfo, now time.Time) (subscriptions.Chat, error)
 	Chat(ctx context.Context, id int64) (subscriptions.Chat, error)
 	SetSubscribed(ctx context.Context, id int64, on bool, now time.Time) (bool, error)
-	LatestArticles(ctx context.Context, n int) ([]subscriptions.Article, error)
+	LatestArticles(ctx context.Context, n int, filter ...subscriptions.ArticleFilter) ([]subscriptions.Article, error)
 	UpdateOffset(ctx context.Context) (int, error)
 	SetUpdateOffset(ctx context.Context, offset int) error
 }
@@ -46,6 +48,8 @@ type Config struct {
 	PollTimeout int
 	Registerer  prometheus.Registerer
 	Now         func() time.Time
+	// Version is the program's version, shown by /stats.
+	Version string
 }
 
 // Bot is the running Telegram bot.
@@ -69,6 +73,10 @@ type Bot struct {
 	messageHooks []messageHook
 
 	lastPoll atomic.Int64 // unix nanoseconds of the last getUpdates answer
+
+	version string
+	started time.Time
+	adm     *adminState // admin features: broadcast conversations, progress
 }
 
 // New builds a Bot from cfg.
@@ -94,6 +102,7 @@ func New(cfg Config) *Bot {
 		defaultLang: cfg.DefaultLang, loc: cfg.Location, pollTimeout: cfg.PollTimeout, now: cfg.Now, metrics: m,
 		groupAdmins: newAdminCache(cfg.Now),
 		commands:    map[string]*command{}, callbacks: map[string]callbackHandler{},
+		version: cfg.Version, started: cfg.Now(),
 	}
 	for _, id := range cfg.Admins {
 		b.admins[id] = true
@@ -118,6 +127,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	g.Go(func() error { return b.poll(gctx) })
 	g.Go(func() error { return b.outbox.run(gctx) })
 	g.Go(func() error { return b.runDigests(gctx) })
+	g.Go(func() error { return b.runNotices(gctx) })
 	return g.Wait()
 }
 

@@ -33,6 +33,11 @@ type messageHook func(ctx context.Context, req request, m *tgbotapi.Message) boo
 func (b *Bot) features() {
 	b.addCommands(b.residentCommands()...)
 	b.addCallbacks(b.residentCallbacks())
+	b.settingsFeature()
+	b.keywordsFeature()
+	b.searchFeature()
+	b.channelsFeature()
+	b.adminFeatures()
 }
 
 func (b *Bot) addCommands(cmds ...command) {

@@ -165,6 +165,12 @@ func (b *Bot) setSubscribed(ctx context.Context, req request, on bool) (string, 
 		b.log.Error("change subscription", "chat_id", req.chat.ID, "error", err)
 		return i18n.T(req.lang, "error.internal"), false
 	}
+	if on {
+		// A new subscriber gets the sections of its language (a group: of whoever subscribed it).
+		if err := b.store.InitPreferences(ctx, req.chat.ID, req.lang, b.now()); err != nil {
+			b.log.Error("set default preferences", "chat_id", req.chat.ID, "error", err)
+		}
+	}
 	switch {
 	case on && changed:
 		return i18n.T(req.lang, "subscribe.done"), true
@@ -196,7 +202,7 @@ func (b *Bot) cmdLatest(ctx context.Context, req request, args string) {
 		}
 		n = v
 	}
-	articles, err := b.store.LatestArticles(ctx, n)
+	articles, err := b.store.LatestArticles(ctx, n, subscriptions.ArticleFilter{Chat: req.chat.ID})
 	if err != nil {
 		b.log.Error("read latest articles", "error", err)
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "error.internal"))

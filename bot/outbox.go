@@ -32,6 +32,7 @@ type outboxStore interface {
 	RecordOutcomes(ctx context.Context, outs []subscriptions.Outcome, now time.Time) error
 	Article(ctx context.Context, id int64) (subscriptions.Article, error)
 	DigestArticles(ctx context.Context, deliveryID int64) ([]subscriptions.Article, error)
+	Notice(ctx context.Context, id int64) (subscriptions.Notice, error)
 	CreateDueDigests(ctx context.Context, now time.Time, loc *time.Location) (int, error)
 	SetChatStatus(ctx context.Context, id int64, status subscriptions.ChatStatus, reason string, now time.Time) error
 	MigrateChat(ctx context.Context, oldID, newID int64, now time.Time) error
@@ -343,6 +344,8 @@ func (o *outbox) compose(ctx context.Context, d subscriptions.DueDelivery, withP
 				params: textParams(d.ChatID, part, false, silent)})
 		}
 		return msgs, nil
+	case subscriptions.KindNotice:
+		return o.composeNotice(ctx, d, silent, group)
 	default:
 		return nil, fmt.Errorf("delivery kind %q is not supported by this version", d.Kind)
 	}

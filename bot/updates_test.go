@@ -73,4 +73,3 @@ func TestOffsetPersistedAcrossRestarts(t *testing.T) {
 		t.Fatalf("bot messages after restart = %d, want %d", n, before+1)
 	}
 }
-

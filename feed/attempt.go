@@ -21,15 +21,20 @@ type attempt struct {
 	Resolved string
 	// Status is the HTTP status of the last response seen, also on error when there was one.
 	Status int
+	// Listing is set when the source was read as a news listing page (Parsed then holds the page).
+	Listing *Listing
+	// Detected is set when the listing was read from a page without a feed link.
+	Detected bool
 }
 
 // fetchFeed fetches a configured feed. With a resolved URL (a feed found
 // earlier by discovery) it fetches that, and re-runs discovery on the
 // configured URL if it is gone (404, 410) or has turned into an HTML page.
 // When the configured URL serves HTML it discovers the feed link and fetches
-// it. Validators are sent only for the URL they belong to: the resolved one if
-// set, else the configured one.
-func fetchFeed(ctx context.Context, f *Fetcher, configured, resolved string, v Validators) (attempt, error) {
+// it; when the page has no feed link but looks like a news listing (and lr
+// is not nil), it reads the page as one. Validators are sent only for the URL
+// they belong to: the resolved one if set, else the configured one.
+func fetchFeed(ctx context.Context, f *Fetcher, configured, resolved string, v Validators, lr *listingReader) (attempt, error) {
 	var a attempt
 	if resolved != "" {
 		resp, err := f.Fetch(ctx, resolved, v)
@@ -83,6 +88,10 @@ func fetchFeed(ctx context.Context, f *Fetcher, configured, resolved string, v V
 	a.Page, a.Resolved = resp, resolved
 	link, err := Discover(p.Body, parseURL(resp.URL))
 	if err != nil {
+		if l := lr.detect(p, configured, resp.URL); l != nil && errors.Is(err, ErrNoFeedLink) {
+			a.Resp, a.Parsed, a.Listing, a.Detected, a.Resolved = resp, p, l, true, ""
+			return a, nil
+		}
 		return a, err
 	}
 	a.Discovered = link

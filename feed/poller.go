@@ -71,6 +71,14 @@ type PollerOptions struct {
 	Alerter Alerter
 	// Registerer, when set, receives the poller's Prometheus metrics.
 	Registerer prometheus.Registerer
+	// Location is the zone of listing dates written without one; DefaultLocation (Europe/Minsk) when nil.
+	Location *time.Location
+	// Selectors override DefaultSelectors per configured URL of a listing source.
+	Selectors map[string]Selectors
+	// ArticlePages bounds the article pages fetched per poll for the og:image and
+	// og:description of new listing items that have no picture or teaser;
+	// DefaultArticlePages when zero, none when negative.
+	ArticlePages int
 }
 
 // FeedHealth is the poller's view of one feed, for /healthz and metrics.
@@ -81,6 +89,7 @@ type FeedHealth struct {
 	Section             string
 	Language            string
 	DiscoveredURL       string // feed found by autodiscovery, if any
+	ReadAs              string // ReadAsFeed, ReadAsListing or ReadAsDetectedListing; "" before the first poll of a feed
 	LastAttemptAt       time.Time
 	LastSuccessAt       time.Time // a 304 counts as a success
 	LastOutcome         string    // OutcomeOK, OutcomeNotModified, OutcomeError or "" before the first poll
@@ -94,8 +103,9 @@ type FeedHealth struct {
 }
 
 type feedState struct {
-	feed   subscriptions.Feed // as last known to the store
-	health FeedHealth
+	feed    subscriptions.Feed // as last known to the store
+	health  FeedHealth
+	listing listingState // used by poll only (under pollMu)
 }
 
 // Poller polls the configured feeds and hands their articles to the store.
@@ -111,6 +121,8 @@ type Poller struct {
 	onNew      func(context.Context, subscriptions.IngestResult)
 	alerter    Alerter
 	metrics    *metrics
+	listings   *listingReader
+	pages      int // article pages per poll, see PollerOptions.ArticlePages
 
 	loadMu sync.Mutex // one load from the store at a time
 	pollMu sync.Mutex // one poll round at a time (Run, PollOnce)
@@ -158,6 +170,8 @@ func NewPoller(opts PollerOptions) (*Poller, error) {
 		onNew:      opts.OnNew,
 		alerter:    opts.Alerter,
 		metrics:    m,
+		listings:   &listingReader{loc: opts.Location, selectors: opts.Selectors, now: opts.Now},
+		pages:      articlePages(opts.ArticlePages),
 	}, nil
 }
 
@@ -193,7 +207,12 @@ func (p *Poller) load(ctx context.Context) error {
 		stagger = min(p.interval/time.Duration(len(rows)), 5*time.Second)
 	}
 	states := make([]*feedState, len(rows))
+	kinds := make(map[string]subscriptions.SourceKind, len(p.cfgs))
+	for _, c := range p.cfgs {
+		kinds[c.URL] = c.Kind
+	}
 	for i, f := range rows {
+		f.Kind = kinds[f.URL] // the store does not keep it
 		states[i] = &feedState{feed: f, health: FeedHealth{
 			FeedID:              f.ID,
 			URL:                 f.URL,
@@ -335,7 +354,7 @@ func (p *Poller) poll(ctx context.Context, st *feedState) error {
 	if feed.ConsecutiveFailures == 0 {
 		v = Validators{ETag: feed.ETag, LastModified: feed.LastModified}
 	}
-	a, err := fetchFeed(ctx, p.fetcher, feed.URL, feed.ResolvedURL, v)
+	a, err := p.fetch(ctx, feed, v)
 	if ctx.Err() != nil {
 		return ctx.Err() // shutting down: not the feed's fault
 	}
@@ -360,7 +379,9 @@ func (p *Poller) poll(ctx context.Context, st *feedState) error {
 
 	norm := feed
 	norm.ResolvedURL = a.Resolved
-	articles := Normalise(a.Parsed, norm, now)
+	articles := a.articles(norm, p.listings.location(), now)
+	p.noteReadAs(st, a)
+	p.enrich(ctx, st, a, feed, articles)
 	fr := subscriptions.FetchResult{ResolvedURL: a.Resolved, ETag: a.Resp.ETag, LastModified: a.Resp.LastModified, At: now}
 	res, err := p.store.IngestFeed(ctx, feed.ID, fr, articles)
 	if err != nil {
@@ -383,6 +404,7 @@ func (p *Poller) poll(ctx context.Context, st *feedState) error {
 	h.ConsecutiveFailures, h.FailingSince = 0, time.Time{}
 	h.ItemCount = len(articles)
 	h.Encoding = a.Parsed.Encoding()
+	h.ReadAs = a.readAs()
 	h.NextPollAt = now.Add(p.jitter(p.interval))
 	recovered := st.feed
 	if wasAlerted {
@@ -390,6 +412,7 @@ func (p *Poller) poll(ctx context.Context, st *feedState) error {
 	}
 	p.mu.Unlock()
 
+	st.listing.remember(a, articles)
 	p.metrics.polls.WithLabelValues(feed.URL, OutcomeOK).Inc()
 	p.metrics.items.WithLabelValues(feed.URL).Set(float64(len(articles)))
 	p.metrics.failures.WithLabelValues(feed.URL).Set(0)

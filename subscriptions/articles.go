@@ -50,9 +50,9 @@ func (s *Store) LatestArticles(ctx context.Context, n int, filter ...ArticleFilt
 	if len(filter) > 0 && filter[0].Chat != 0 {
 		id := filter[0].Chat
 		query = `SELECT ` + articleColumns + ` FROM articles a
-		WHERE (NOT EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = ?)
-				OR a.section IN (SELECT section FROM chat_sections WHERE chat_id = ?))
-			AND (a.language = '' OR (SELECT language FROM chats WHERE id = ?) IN ('', a.language))
+		WHERE NOT EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = ?)
+			OR a.section IN (SELECT section FROM chat_sections WHERE chat_id = ?)
+				AND (a.language = '' OR (SELECT language FROM chats WHERE id = ?) IN ('', a.language))
 		ORDER BY published_at DESC, id DESC LIMIT ?`
 		args = []any{id, id, id, n}
 	}

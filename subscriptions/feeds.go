@@ -175,19 +175,20 @@ type audienceChat struct {
 }
 
 // audience returns the chats that should get a new article: subscribed and
-// active ones whose preferences let it through. A chat gets an article of a
-// section it receives (every section when it never chose), in its language
-// (an article without a language is for every chat; a chat without a
-// language, e.g. one from before languages were chosen, gets every
-// language), and only when its keywords let it through (see KeywordFilter).
-// Two queries whatever the number of chats: the chats, then every keyword.
+// active ones whose preferences let it through. A chat that chose its
+// sections (every new subscriber does: InitPreferences) gets the articles of
+// those sections in its language (an article without a language is for
+// everyone); a chat that never chose (no chat_sections rows: subscribers from
+// before preferences) gets everything, as it always did. Keywords then
+// decide (see KeywordFilter). Two queries whatever the number of chats: the
+// chats, then every keyword.
 func audience(ctx context.Context, tx *sql.Tx, a Article) ([]audienceChat, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.digest_hour FROM chats c
 		WHERE c.subscribed = 1 AND c.status = 'active'
-			AND (? = '' OR c.language = '' OR c.language = ?)
-			AND (EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id AND s.section = ?)
-				OR NOT EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id))
-		ORDER BY c.id`, a.Language, a.Language, a.Section)
+			AND (NOT EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id)
+				OR EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id AND s.section = ?)
+					AND (? = '' OR c.language IN ('', ?)))
+		ORDER BY c.id`, a.Section, a.Language, a.Language)
 	if err != nil {
 		return nil, err
 	}

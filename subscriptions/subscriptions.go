@@ -74,11 +74,24 @@ func (c Chat) InQuietHours(t time.Time) bool {
 	return m >= c.QuietStart || m < c.QuietEnd // wraps past midnight
 }
 
+// SourceKind says how a configured source is read. It comes from the
+// configuration at each start; the store does not keep it.
+type SourceKind string
+
+const (
+	// SourceFeed is an RSS, Atom or JSON feed, or an HTML page that links one
+	// (or, failing that, looks like a news listing). The zero value.
+	SourceFeed SourceKind = ""
+	// SourceListing is an HTML page listing news items ("html:" in NEWSBOT_FEEDS).
+	SourceListing SourceKind = "html"
+)
+
 // FeedConfig is one configured source: a URL with its section name and optional language.
 type FeedConfig struct {
 	Section  string
 	Language string // ru, be, en or empty
-	URL      string
+	URL      string // without the "html:" prefix: the key of the feeds table
+	Kind     SourceKind
 }
 
 // Feed is a configured source with its fetch validators and health.
@@ -87,6 +100,7 @@ type Feed struct {
 	URL      string // as configured
 	Section  string
 	Language string
+	Kind     SourceKind // from the configuration, not stored
 	// ResolvedURL is the feed found by autodiscovery when URL is an HTML page; empty otherwise.
 	ResolvedURL  string
 	ETag         string

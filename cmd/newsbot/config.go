@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
@@ -36,6 +39,9 @@ type Config struct {
 	LogFormat     string                     // NEWSBOT_LOG_FORMAT: text or json
 	LogLevel      slog.Level                 // NEWSBOT_LOG_LEVEL
 	ContactURL    string                     // NEWSBOT_CONTACT_URL: for the fetcher's User-Agent
+	// ListingSelectors (NEWSBOT_LISTING_SELECTORS) override the CSS selectors of
+	// listing sources, by configured URL; nil when unset.
+	ListingSelectors map[string]feed.Selectors
 }
 
 // Names of the environment variables.
@@ -55,6 +61,7 @@ const (
 	envLogFormat     = "NEWSBOT_LOG_FORMAT"
 	envLogLevel      = "NEWSBOT_LOG_LEVEL"
 	envContactURL    = "NEWSBOT_CONTACT_URL"
+	envListingSel    = "NEWSBOT_LISTING_SELECTORS"
 )
 
 // Defaults and limits.
@@ -75,6 +82,7 @@ const (
 	maxRate          = 30.0   // Telegram's broadcast limit
 	maxPaidRate      = 1000.0 // with paid broadcasts
 	maxTokenFileSize = 4096
+	maxSelectorsFile = 64 << 10
 
 	// httpAddrOff disables the HTTP server; an empty -http-addr does too.
 	httpAddrOff = "off"
@@ -102,7 +110,7 @@ var (
 	setTokenFile     = setting{env: envTokenFile, flag: "token-file", usage: "read the bot token from the file at `path` (Docker secrets)"}
 	setAPIEndpoint   = setting{env: envAPIEndpoint, flag: "api-endpoint", def: defaultAPIEndpoint, usage: "Bot API `URL` pattern, with %s for the token and %s for the method"}
 	setDB            = setting{env: envDB, flag: "db", def: defaultDB, usage: "SQLite database `path`"}
-	setFeeds         = setting{env: envFeeds, flag: "feeds", def: defaultFeeds, usage: "comma-separated `list` of [section[/lang]=]URL, e.g. news/ru=https://osipovichi.gov.by/ru/rss-ru/"}
+	setFeeds         = setting{env: envFeeds, flag: "feeds", def: defaultFeeds, usage: "comma-separated `list` of [section[/lang]=][html:]URL (html: for a news listing page without a feed), e.g. news/ru=https://osipovichi.gov.by/ru/rss-ru/"}
 	setPollInterval  = setting{env: envPollInterval, flag: "poll-interval", def: defaultPollInterval, usage: "poll the feeds every `duration`, at least 10s"}
 	setAdmins        = setting{env: envAdmins, flag: "admins", usage: "comma-separated Telegram user `IDs` of the administrators"}
 	setHTTPAddr      = setting{env: envHTTPAddr, flag: "http-addr", def: defaultHTTPAddr, usage: "`host:port` to serve /healthz and /metrics on; off (or an empty flag) disables"}
@@ -113,12 +121,13 @@ var (
 	setLogFormat     = setting{env: envLogFormat, flag: "log-format", def: "text", usage: "log `format`: text or json"}
 	setLogLevel      = setting{env: envLogLevel, flag: "log-level", def: "info", usage: "log `level`: debug, info, warn or error"}
 	setContactURL    = setting{env: envContactURL, flag: "contact-url", def: defaultContactURL, usage: "contact `URL` in the User-Agent of the feed fetcher"}
+	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of listing sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…}}, or the path of a file holding it"}
 )
 
 func allSettings() []setting {
 	return []setting{
 		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setAdmins, setHTTPAddr,
-		setLang, setTimezone, setRate, setPaidBroadcast, setLogFormat, setLogLevel, setContactURL,
+		setLang, setTimezone, setRate, setPaidBroadcast, setLogFormat, setLogLevel, setContactURL, setListingSel,
 	}
 }
 
@@ -251,6 +260,9 @@ func (v values) config() (Config, error) {
 	if cfg.ContactURL, err = parseContactURL(setContactURL, v.get(setContactURL)); err != nil {
 		return Config{}, err
 	}
+	if cfg.ListingSelectors, err = parseListingSelectors(setListingSel, v.get(setListingSel), cfg.Feeds); err != nil {
+		return Config{}, err
+	}
 	return cfg, nil
 }
 
@@ -373,9 +385,7 @@ func parseFeeds(s setting, v string) ([]subscriptions.FeedConfig, error) {
 			}
 			fc.Section, fc.Language, fc.URL = section, lang, strings.TrimSpace(rest)
 		}
-		if strings.HasPrefix(strings.ToLower(fc.URL), "html:") {
-			return nil, s.errorf("item %d %q: html: sources (listing pages) are not supported yet: use the URL of an RSS or Atom feed, or of a page that links one", n, item)
-		}
+		fc.URL, fc.Kind = splitSourceKind(fc.URL)
 		if err := checkHTTPURL(fc.URL); err != nil {
 			return nil, s.errorf("item %d %q: %q is not a feed URL: %s", n, item, fc.URL, feedsWant)
 		}
@@ -518,6 +528,106 @@ func parseContactURL(s setting, v string) (string, error) {
 	return v, nil
 }
 
+// htmlPrefix marks a listing source in NEWSBOT_FEEDS: news=html:https://….
+const htmlPrefix = "html:"
+
+// splitSourceKind strips the html: prefix (any case) of a source.
+func splitSourceKind(v string) (string, subscriptions.SourceKind) {
+	if len(v) >= len(htmlPrefix) && strings.EqualFold(v[:len(htmlPrefix)], htmlPrefix) {
+		return strings.TrimSpace(v[len(htmlPrefix):]), subscriptions.SourceListing
+	}
+	return v, subscriptions.SourceFeed
+}
+
+// sourceURL is a source's URL without its html: prefix.
+func sourceURL(v string) string {
+	u, _ := splitSourceKind(v)
+	return u
+}
+
+// sourceString is a source as written in NEWSBOT_FEEDS, html: prefix included.
+func sourceString(f subscriptions.FeedConfig) string {
+	if f.Kind == subscriptions.SourceListing {
+		return htmlPrefix + f.URL
+	}
+	return f.URL
+}
+
+const listingSelWant = `use a JSON object of source URLs to selectors, e.g. {"https://osipovichi.gov.by/ru/news-rayon-ru/":{"item":".news_block","title":".news_title a"}}, or the path of a file that holds one`
+
+// parseListingSelectors parses NEWSBOT_LISTING_SELECTORS: a JSON object (or
+// the path of a file holding one) whose keys are configured source URLs
+// (html: prefix optional) and values objects of CSS selectors (item, title,
+// link, date, teaser, image; empty ones keep the defaults). Keys are returned
+// as configured in NEWSBOT_FEEDS.
+func parseListingSelectors(s setting, v string, feeds []subscriptions.FeedConfig) (map[string]feed.Selectors, error) {
+	if v == "" {
+		return nil, nil
+	}
+	data := []byte(v)
+	if !strings.HasPrefix(v, "{") {
+		b, err := readSmallFile(v, maxSelectorsFile)
+		if err != nil {
+			return nil, s.errorf("%v: %s", err, listingSelWant)
+		}
+		data = b
+	}
+	var raw map[string]map[string]string
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&raw); err != nil {
+		return nil, s.errorf("not valid JSON (%v): %s", err, listingSelWant)
+	}
+	if dec.More() {
+		return nil, s.errorf("not valid JSON (more than one value): %s", listingSelWant)
+	}
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	configured := map[string]string{}
+	for _, f := range feeds {
+		configured[urlKey(f.URL)] = f.URL
+	}
+	out := make(map[string]feed.Selectors, len(raw))
+	for key, fields := range raw {
+		u, _ := splitSourceKind(strings.TrimSpace(key))
+		src, ok := configured[urlKey(u)]
+		if !ok {
+			return nil, s.errorf("%q is not a source of %s: use a URL as written there", key, envFeeds)
+		}
+		if _, dup := out[src]; dup {
+			return nil, s.errorf("%q is given twice", src)
+		}
+		var sel feed.Selectors
+		for name, value := range fields {
+			if !sel.Set(name, strings.TrimSpace(value)) {
+				return nil, s.errorf("%q: unknown field %q: use %s", key, name, strings.Join(feed.SelectorFields, ", "))
+			}
+		}
+		if err := sel.Validate(); err != nil {
+			return nil, s.errorf("%q: %v", key, err)
+		}
+		out[src] = sel
+	}
+	return out, nil
+}
+
+// readSmallFile reads a file of at most limit bytes; errors name it.
+func readSmallFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %q: %v", path, pathErrReason(err))
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %q: %v", path, pathErrReason(err))
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("file %q is larger than %d KiB", path, limit>>10)
+	}
+	return b, nil
+}
+
 // String describes the configuration for people and logs; it never shows the token.
 func (c Config) String() string {
 	var b strings.Builder
@@ -543,7 +653,7 @@ func (c Config) attrs() []slog.Attr {
 		if f.Language != "" {
 			label += "/" + f.Language
 		}
-		feeds[i] = label + "=" + f.URL
+		feeds[i] = label + "=" + sourceString(f)
 	}
 	admins := make([]string, len(c.Admins))
 	for i, id := range c.Admins {
@@ -557,7 +667,7 @@ func (c Config) attrs() []slog.Attr {
 	if httpAddr == "" {
 		httpAddr = httpAddrOff
 	}
-	return []slog.Attr{
+	attrs := []slog.Attr{
 		slog.Bool("token_set", c.Token != ""),
 		slog.String("api_endpoint", c.APIEndpoint),
 		slog.String("db", c.DB),
@@ -573,4 +683,14 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("log_level", strings.ToLower(c.LogLevel.String())),
 		slog.String("contact_url", c.ContactURL),
 	}
+	if len(c.ListingSelectors) > 0 {
+		urls := make([]string, 0, len(c.ListingSelectors))
+		for _, f := range c.Feeds {
+			if _, ok := c.ListingSelectors[f.URL]; ok {
+				urls = append(urls, f.URL)
+			}
+		}
+		attrs = append(attrs, slog.String("listing_selectors", strings.Join(urls, ",")))
+	}
+	return attrs
 }

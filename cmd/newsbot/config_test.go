@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
@@ -91,6 +92,23 @@ func TestParseConfigSettings(t *testing.T) {
 			func(c Config) any { return c.Feeds }, []subscriptions.FeedConfig{{Section: "sport_2", Language: "be", URL: "http://example.org/feed?x=1&y=2"}}},
 		{"feeds flag beats env", map[string]string{envFeeds: "a=https://a.example/"}, []string{"-feeds", "b=https://b.example/"},
 			func(c Config) any { return c.Feeds }, []subscriptions.FeedConfig{{Section: "b", URL: "https://b.example/"}}},
+		{"feeds html listings", map[string]string{envFeeds: "district/ru=html:https://osipovichi.gov.by/ru/news-rayon-ru/,HTML:https://osipovichi.gov.by/be/news-rayon-be/,news=https://osipovichi.gov.by/"}, nil,
+			func(c Config) any { return c.Feeds }, []subscriptions.FeedConfig{
+				{Section: "district", Language: "ru", URL: "https://osipovichi.gov.by/ru/news-rayon-ru/", Kind: subscriptions.SourceListing},
+				{Section: "news", URL: "https://osipovichi.gov.by/be/news-rayon-be/", Kind: subscriptions.SourceListing},
+				{Section: "news", URL: "https://osipovichi.gov.by/"},
+			}},
+		{"listing selectors default", nil, nil, func(c Config) any { return c.ListingSelectors }, map[string]feed.Selectors(nil)},
+		{"listing selectors env", map[string]string{
+			envFeeds:      "district=html:https://osipovichi.gov.by/ru/news-rayon-ru/,news=https://osipovichi.gov.by/",
+			envListingSel: `{"html:HTTPS://osipovichi.gov.by/ru/news-rayon-ru/": {"item": ".cards > .card", "title": " .card__caption ", "link": "a.card__link", "date": "time, .when", "teaser": "p:not(.meta)", "image": "img[data-src]"}, "https://osipovichi.gov.by/": {}}`,
+		}, nil, func(c Config) any { return c.ListingSelectors }, map[string]feed.Selectors{
+			"https://osipovichi.gov.by/ru/news-rayon-ru/": {Item: ".cards > .card", Title: ".card__caption", Link: "a.card__link", Date: "time, .when", Teaser: "p:not(.meta)", Image: "img[data-src]"},
+			"https://osipovichi.gov.by/":                  {},
+		}},
+		{"listing selectors flag beats env", map[string]string{envFeeds: "html:https://a.example/", envListingSel: `{"https://a.example/":{"item":".a"}}`},
+			[]string{"-listing-selectors", `{"https://a.example/":{"item":".b"}}`}, func(c Config) any { return c.ListingSelectors }, map[string]feed.Selectors{"https://a.example/": {Item: ".b"}}},
+		{"listing selectors empty object", map[string]string{envListingSel: ` {} `}, nil, func(c Config) any { return c.ListingSelectors }, map[string]feed.Selectors(nil)},
 
 		{"poll interval default", nil, nil, func(c Config) any { return c.PollInterval }, 5 * time.Minute},
 		{"poll interval env", map[string]string{envPollInterval: "10s"}, nil, func(c Config) any { return c.PollInterval }, 10 * time.Second},
@@ -188,10 +206,26 @@ func TestParseConfigErrors(t *testing.T) {
 			`NEWSBOT_FEEDS (-feeds): item 1 "news=/ru/rss-ru/": "/ru/rss-ru/" is not a feed URL: use a comma-separated list of [section[/lang]=]URL, e.g. news/ru=https://osipovichi.gov.by/ru/rss-ru/,news/en=https://osipovichi.gov.by/en/rss-en/`},
 		{"feeds ftp url", map[string]string{envFeeds: "ftp://osipovichi.gov.by/"}, nil,
 			`NEWSBOT_FEEDS (-feeds): item 1 "ftp://osipovichi.gov.by/": "ftp://osipovichi.gov.by/" is not a feed URL: use a comma-separated list of [section[/lang]=]URL, e.g. news/ru=https://osipovichi.gov.by/ru/rss-ru/,news/en=https://osipovichi.gov.by/en/rss-en/`},
-		{"feeds html source", map[string]string{envFeeds: "news=html:https://osipovichi.gov.by/ru/news-ru/"}, nil,
-			`NEWSBOT_FEEDS (-feeds): item 1 "news=html:https://osipovichi.gov.by/ru/news-ru/": html: sources (listing pages) are not supported yet: use the URL of an RSS or Atom feed, or of a page that links one`},
-		{"feeds html source unlabelled", map[string]string{envFeeds: "HTML:https://osipovichi.gov.by/ru/news-ru/"}, nil,
-			`NEWSBOT_FEEDS (-feeds): item 1 "HTML:https://osipovichi.gov.by/ru/news-ru/": html: sources (listing pages) are not supported yet: use the URL of an RSS or Atom feed, or of a page that links one`},
+		{"feeds html source relative", map[string]string{envFeeds: "news=html:/ru/news-ru/"}, nil,
+			`NEWSBOT_FEEDS (-feeds): item 1 "news=html:/ru/news-ru/": "/ru/news-ru/" is not a feed URL: use a comma-separated list of [section[/lang]=]URL, e.g. news/ru=https://osipovichi.gov.by/ru/rss-ru/,news/en=https://osipovichi.gov.by/en/rss-en/`},
+		{"feeds html source empty", map[string]string{envFeeds: "html:"}, nil,
+			`NEWSBOT_FEEDS (-feeds): item 1 "html:": "" is not a feed URL: use a comma-separated list of [section[/lang]=]URL, e.g. news/ru=https://osipovichi.gov.by/ru/rss-ru/,news/en=https://osipovichi.gov.by/en/rss-en/`},
+		{"feeds html duplicate of a feed", map[string]string{envFeeds: "news=https://osipovichi.gov.by/ru/news-ru/,district=html:https://osipovichi.gov.by/ru/news-ru/"}, nil,
+			`NEWSBOT_FEEDS (-feeds): item 2 "district=html:https://osipovichi.gov.by/ru/news-ru/" repeats the URL of item 1: list each feed once`},
+		{"listing selectors not json", map[string]string{envFeeds: "html:https://a.example/", envListingSel: `{"https://a.example/": ".news"}`}, nil,
+			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): not valid JSON (json: cannot unmarshal string into Go value of type map[string]string): use a JSON object of source URLs to selectors, e.g. {"https://osipovichi.gov.by/ru/news-rayon-ru/":{"item":".news_block","title":".news_title a"}}, or the path of a file that holds one`},
+		{"listing selectors trailing data", map[string]string{envFeeds: "html:https://a.example/", envListingSel: `{} {}`}, nil,
+			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): not valid JSON (more than one value): use a JSON object of source URLs to selectors, e.g. {"https://osipovichi.gov.by/ru/news-rayon-ru/":{"item":".news_block","title":".news_title a"}}, or the path of a file that holds one`},
+		{"listing selectors unknown source", map[string]string{envFeeds: "html:https://a.example/news/", envListingSel: `{"https://a.example/novosti/":{"item":".x"}}`}, nil,
+			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): "https://a.example/novosti/" is not a source of NEWSBOT_FEEDS: use a URL as written there`},
+		{"listing selectors unknown field", map[string]string{envFeeds: "html:https://a.example/", envListingSel: `{"https://a.example/":{"items":".x"}}`}, nil,
+			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): "https://a.example/": unknown field "items": use item, title, link, date, teaser, image`},
+		{"listing selectors bad css", map[string]string{envFeeds: "html:https://a.example/", envListingSel: `{"https://a.example/":{"item":".news","date":"span[class="}}`}, nil,
+			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): "https://a.example/": date "span[class=" is not a valid CSS selector: unexpected EOF in attribute selector`},
+		{"listing selectors twice", map[string]string{envFeeds: "html:https://a.example/", envListingSel: `{"https://a.example/":{},"html:https://A.example/":{}}`}, nil,
+			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): "https://a.example/" is given twice`},
+		{"listing selectors missing file", nil, []string{"-listing-selectors", "/nonexistent/selectors.json"},
+			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): cannot read "/nonexistent/selectors.json": no such file or directory: use a JSON object of source URLs to selectors, e.g. {"https://osipovichi.gov.by/ru/news-rayon-ru/":{"item":".news_block","title":".news_title a"}}, or the path of a file that holds one`},
 		{"feeds duplicate", map[string]string{envFeeds: "news/ru=https://osipovichi.gov.by/ru/rss-ru/,announcements=HTTPS://Osipovichi.gov.by/ru/rss-ru/"}, nil,
 			`NEWSBOT_FEEDS (-feeds): item 2 "announcements=HTTPS://Osipovichi.gov.by/ru/rss-ru/" repeats the URL of item 1: list each feed once`},
 		{"feeds none", nil, []string{"-feeds", " , "},
@@ -277,6 +311,35 @@ func checkExitError(t *testing.T, err error, code int, msg string) {
 	if strings.Contains(ee.msg, "\n") {
 		t.Errorf("message %q has more than one line", ee.msg)
 	}
+}
+
+func TestParseConfigListingSelectorsFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "selectors.json")
+	if err := os.WriteFile(path, []byte(`{"https://osipovichi.gov.by/ru/news-rayon-ru/": {"item": ".news-card", "title": "h3 a"}}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{envFeeds: "district/ru=html:https://osipovichi.gov.by/ru/news-rayon-ru/", envListingSel: path}
+	cfg, err := parseTest(t, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]feed.Selectors{"https://osipovichi.gov.by/ru/news-rayon-ru/": {Item: ".news-card", Title: "h3 a"}}
+	if !reflect.DeepEqual(cfg.ListingSelectors, want) {
+		t.Errorf("got %+v, want %+v", cfg.ListingSelectors, want)
+	}
+	// The configuration shows the listing sources with their prefix, and which have overrides.
+	s := cfg.String()
+	if !strings.Contains(s, "feeds=district/ru=html:https://osipovichi.gov.by/ru/news-rayon-ru/ ") ||
+		!strings.HasSuffix(s, " listing_selectors=https://osipovichi.gov.by/ru/news-rayon-ru/") {
+		t.Errorf("String: got %s", s)
+	}
+	big := filepath.Join(t.TempDir(), "big.json")
+	if err := os.WriteFile(big, bytes.Repeat([]byte(" "), maxSelectorsFile+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env[envListingSel] = big
+	_, err = parseTest(t, env)
+	checkExitError(t, err, 2, `NEWSBOT_LISTING_SELECTORS (-listing-selectors): file "`+big+`" is larger than 64 KiB: use a JSON object of source URLs to selectors, e.g. {"https://osipovichi.gov.by/ru/news-rayon-ru/":{"item":".news_block","title":".news_title a"}}, or the path of a file that holds one`)
 }
 
 func TestParseConfigTokenFile(t *testing.T) {

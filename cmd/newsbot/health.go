@@ -36,6 +36,7 @@ type feedReport struct {
 	Section             string     `json:"section"`
 	URL                 string     `json:"url"`
 	DiscoveredURL       string     `json:"discovered_url,omitempty"`
+	ReadAs              string     `json:"read_as,omitempty"` // feed, listing or "listing (detected)"
 	LastAttempt         *time.Time `json:"last_attempt,omitempty"`
 	LastSuccess         *time.Time `json:"last_success,omitempty"`
 	LastError           string     `json:"last_error,omitempty"`
@@ -64,7 +65,7 @@ func (h *health) report(ctx context.Context) (healthReport, bool) {
 		r.UpdateLoop, ok = "stuck since "+h.bot.LastPoll().UTC().Format(time.RFC3339), false
 	}
 	for _, f := range h.poller.Health() {
-		r.Feeds = append(r.Feeds, feedReport{Section: f.Section, URL: f.URL, DiscoveredURL: f.DiscoveredURL,
+		r.Feeds = append(r.Feeds, feedReport{Section: f.Section, URL: f.URL, DiscoveredURL: f.DiscoveredURL, ReadAs: f.ReadAs,
 			LastAttempt: timePtr(f.LastAttemptAt), LastSuccess: timePtr(f.LastSuccessAt), LastError: f.LastError,
 			ConsecutiveFailures: f.ConsecutiveFailures, Items: f.ItemCount})
 	}

@@ -231,7 +231,7 @@ func cmdPreview(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	urls := fs.Args()
 	for _, u := range urls {
-		if err := checkHTTPURL(u); err != nil {
+		if err := checkHTTPURL(sourceURL(u)); err != nil {
 			return usageErrorf("preview: %q is not a feed URL: %v", u, err)
 		}
 	}

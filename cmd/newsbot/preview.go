@@ -21,15 +21,16 @@ func runPreview(ctx context.Context, cfg Config, urls []string, n int, stdout io
 	if len(urls) > 0 {
 		cfgs = nil
 		for _, u := range urls {
-			cfgs = append(cfgs, subscriptions.FeedConfig{Section: "news", URL: u})
+			u, kind := splitSourceKind(u) // html:URL reads a listing page
+			cfgs = append(cfgs, subscriptions.FeedConfig{Section: "news", URL: u, Kind: kind})
 		}
 	}
 	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL})
-	results := feed.Preview(ctx, fetcher, cfgs, time.Now())
+	results := feed.PreviewWith(ctx, fetcher, cfgs, time.Now(), feed.PreviewOptions{Location: cfg.Timezone, Selectors: cfg.ListingSelectors})
 	failed := 0
 	for i, r := range results {
 		c := cfgs[i]
-		fmt.Fprintf(stdout, "=== %s  %s\n", c.Section, c.URL)
+		fmt.Fprintf(stdout, "=== %s  %s\n", c.Section, sourceString(c))
 		if r.Err != nil {
 			failed++
 			fmt.Fprintf(stdout, "ERROR: %v\n\n", r.Err)
@@ -51,6 +52,7 @@ func runPreview(ctx context.Context, cfg Config, urls []string, n int, stdout io
 		diag := [][2]string{
 			{"final URL", r.FinalURL},
 			{"discovered feed", r.DiscoveredURL},
+			{"read as", r.ReadAs},
 			{"HTTP status", fmt.Sprint(r.Status)},
 			{"content type", r.ContentType},
 			{"encoding", r.Encoding},
@@ -60,6 +62,9 @@ func runPreview(ctx context.Context, cfg Config, urls []string, n int, stdout io
 			{"items without GUID", fmt.Sprint(r.NoGUID)},
 			{"items without link", fmt.Sprint(r.NoLink)},
 			{"items without date", fmt.Sprint(r.NoDate)},
+		}
+		if r.ItemSelector != "" { // a listing: keys are links, not GUIDs
+			diag[len(diag)-3] = [2]string{"item selector", r.ItemSelector}
 		}
 		for _, d := range diag {
 			if d[1] == "" {

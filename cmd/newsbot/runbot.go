@@ -52,7 +52,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 		Rate: cfg.Rate, PaidBroadcast: cfg.PaidBroadcast, PollTimeout: pollTimeout, Registerer: reg,
 	})
 	poller, err := feed.NewPoller(feed.PollerOptions{
-		Store: store, Feeds: cfg.Feeds, Interval: cfg.PollInterval,
+		Store: store, Feeds: cfg.Feeds, Interval: cfg.PollInterval, Location: cfg.Timezone, Selectors: cfg.ListingSelectors,
 		Fetcher: feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL}),
 		Logger:  logger.With("component", "feed"),
 		OnNew:   func(context.Context, subscriptions.IngestResult) { b.Wake() },

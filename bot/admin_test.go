@@ -1,0 +1,650 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/osipovichi/newsbot/bot/i18n"
+	"github.com/osipovichi/newsbot/internal/faketelegram"
+	"github.com/osipovichi/newsbot/subscriptions"
+)
+
+// testProgressEvery is the pace of progress messages in tests.
+const testProgressEvery = 50 * time.Millisecond
+
+var (
+	admin2  = faketelegram.User{ID: 9002, FirstName: "Second", LanguageCode: "be"}
+	adminEN = faketelegram.User{ID: 9003, FirstName: "Press", LanguageCode: "en"}
+)
+
+// newAdminHarness runs a bot with admin, admin2 and adminEN as its admins
+// and a fast progress updater.
+func newAdminHarness(t *testing.T, o harnessOptions) *harness {
+	t.Helper()
+	start := !o.noStart
+	o.noStart = true
+	if o.admins == nil {
+		o.admins = []int64{admin.ID, admin2.ID, adminEN.ID}
+	}
+	h := newHarness(t, o)
+	h.bot.adm.interval = testProgressEvery
+	if start {
+		h.start()
+	}
+	return h
+}
+
+// restart stops the bot and runs a new one on the same store and fake
+// Telegram, as after a crash or a deploy.
+func (h *harness) restart(rate float64) {
+	h.t.Helper()
+	h.stop()
+	client, err := NewClient(context.Background(), h.tg.Token(), h.tg.Endpoint(), h.tg.Client())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.bot = New(Config{
+		Client: client, Store: h.store, Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Admins: []int64{admin.ID, admin2.ID, adminEN.ID}, DefaultLang: "ru", Location: h.minsk, Rate: rate, PollTimeout: 1,
+		Now: h.clock.Now,
+	})
+	h.bot.adm.interval = testProgressEvery
+	h.start()
+}
+
+func chatIDs(from int64, n int) []int64 {
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = from + int64(i)
+	}
+	return ids
+}
+
+// draft runs /broadcast and sends the notice with send (which injects the
+// admin's message and returns its id); it returns the notice id and the
+// control message under the preview.
+func (h *harness) draft(u faketelegram.User, send func(chat faketelegram.Chat)) (int64, faketelegram.Sent) {
+	h.t.Helper()
+	chat := faketelegram.PrivateChat(u)
+	if got := h.say(u, "/broadcast"); got.Plain != i18n.T(i18n.Pick("ru", u.LanguageCode), "broadcast.ask") {
+		h.t.Fatalf("/broadcast answered %q, want the request for the notice", got.Plain)
+	}
+	before := len(h.tg.Messages(chat.ID))
+	send(chat)
+	msgs := h.tg.WaitMessages(h.t, chat.ID, before+2, 10*time.Second)
+	// The chat numbers every message: the notice, then its preview, then the control.
+	preview, control := msgs[before], msgs[before+1]
+	if preview.Method != "copyMessage" || preview.FromChatID != chat.ID || preview.SourceMessageID != preview.MessageID-1 {
+		h.t.Fatalf("preview = %s #%d from %d of message %d; want a copy of the message before it", preview.Method,
+			preview.MessageID, preview.FromChatID, preview.SourceMessageID)
+	}
+	data := buttonData(h.t, control, cbNotice+":send:")
+	id, err := strconv.ParseInt(strings.TrimPrefix(data, cbNotice+":send:"), 10, 64)
+	if err != nil {
+		h.t.Fatalf("send button %q: %v", data, err)
+	}
+	return id, control
+}
+
+// textNotice is a send func for draft: a text message from the admin.
+func textNotice(h *harness, u faketelegram.User, text string) func(faketelegram.Chat) {
+	return func(chat faketelegram.Chat) { h.tg.SendMessage(chat, u, text) }
+}
+
+// photoNotice is a send func for draft: a photo with a caption.
+func photoNotice(h *harness, u faketelegram.User, caption string) func(faketelegram.Chat) {
+	return func(chat faketelegram.Chat) {
+		h.tg.SendMessageUpdate(map[string]any{
+			"chat": map[string]any{"id": chat.ID, "type": "private", "first_name": u.FirstName},
+			"from": map[string]any{"id": u.ID, "is_bot": false, "first_name": u.FirstName, "language_code": u.LanguageCode},
+			"photo": []map[string]any{
+				{"file_id": "AgACAgIAAxkBAAIBc2", "file_unique_id": "AQADc2", "width": 1280, "height": 853},
+			},
+			"caption": caption,
+		})
+	}
+}
+
+func buttonData(t *testing.T, m faketelegram.Sent, prefix string) string {
+	t.Helper()
+	if m.ReplyMarkup != nil {
+		for _, row := range m.ReplyMarkup.Rows {
+			for _, b := range row {
+				if strings.HasPrefix(b.CallbackData, prefix) {
+					return b.CallbackData
+				}
+			}
+		}
+	}
+	t.Fatalf("message %d (%q) has no button %s…", m.MessageID, m.Plain, prefix)
+	return ""
+}
+
+// copiesOf counts, for each chat, the copies of the admin's message srcID it received.
+func (h *harness) copiesOf(ids []int64, from int64, srcID int) (total int, perChat map[int64]int) {
+	perChat = map[int64]int{}
+	for _, id := range ids {
+		for _, m := range h.tg.Messages(id) {
+			if m.Method == "copyMessage" && m.FromChatID == from && m.SourceMessageID == srcID {
+				perChat[id]++
+				total++
+			}
+		}
+	}
+	return total, perChat
+}
+
+// waitSent waits until n more messages than base were accepted.
+func (h *harness) waitSent(base, n int) {
+	h.t.Helper()
+	h.tg.WaitFor(h.t, 30*time.Second, func() bool { return h.tg.Stats().Messages-base >= n }, fmt.Sprint(n, " messages"))
+}
+
+// waitReport waits until the progress message of a notice holds its final report.
+func (h *harness) waitReport(chatID int64, msgID int, want string) string {
+	h.t.Helper()
+	var text string
+	h.tg.WaitFor(h.t, 60*time.Second, func() bool {
+		text = h.tg.MessageText(chatID, msgID)
+		return strings.Contains(text, want)
+	}, "the report "+want)
+	return text
+}
+
+func TestBroadcastTextAndPhotoTo500(t *testing.T) {
+	h := newAdminHarness(t, harnessOptions{rate: 2000})
+	ids := chatIDs(1, 500)
+	h.subscribe(ids...)
+	chat := faketelegram.PrivateChat(admin)
+
+	const text = "Внимание! 3 марта с 9:00 до 15:00 не будет воды на ул. Ленина."
+	id, control := h.draft(admin, textNotice(h, admin, text))
+	if !strings.Contains(control.Plain, "Получателей: 500") || !strings.Contains(control.Plain, "всем подписчикам") {
+		t.Fatalf("control = %q, want all subscribers, 500 recipients", control.Plain)
+	}
+	srcID := control.MessageID - 2
+	if n, _ := h.copiesOf(ids, admin.ID, srcID); n != 0 {
+		t.Fatalf("%d copies went out before Send, want 0", n)
+	}
+	ans := h.press(chat, admin, control.MessageID, fmt.Sprintf("ntc:send:%d", id))
+	if want := i18n.T("ru", "notice.answer.sending", 500); ans.Text != want {
+		t.Fatalf("Send answered %q, want %q", ans.Text, want)
+	}
+	report := h.waitReport(chat.ID, control.MessageID, "Доставлено: 500")
+	for _, want := range []string{"✅ Объявление №1 разослано всем подписчикам.", "Заблокировали бота или вышли: 0", "Ошибки: 0", "Не отправлено (остановка): 0"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report = %q, want it to contain %q", report, want)
+		}
+	}
+	if kb := h.tg.MessageMarkup(chat.ID, control.MessageID); kb != nil {
+		t.Errorf("the report still has buttons: %+v", kb)
+	}
+	total, per := h.copiesOf(ids, admin.ID, srcID)
+	if total != 500 || len(per) != 500 {
+		t.Fatalf("%d copies to %d chats, want 500 to 500", total, len(per))
+	}
+	if m := h.tg.Messages(250)[0]; m.Text != text || m.DisableNotification {
+		t.Errorf("copy = %q (silent %t), want the notice's text with a notification", m.Text, m.DisableNotification)
+	}
+
+	// A photo with a caption goes out as a copy of the photo.
+	const caption = "График приёма граждан на март"
+	id, control = h.draft(admin, photoNotice(h, admin, caption))
+	h.press(chat, admin, control.MessageID, fmt.Sprintf("ntc:send:%d", id))
+	h.waitReport(chat.ID, control.MessageID, "Доставлено: 500")
+	total, per = h.copiesOf(ids, admin.ID, control.MessageID-2)
+	if total != 500 || len(per) != 500 {
+		t.Fatalf("photo: %d copies to %d chats, want 500 to 500", total, len(per))
+	}
+	if m := h.tg.Messages(1)[1]; m.Photo == "" || m.Caption != caption {
+		t.Errorf("photo copy = photo %q caption %q, want the photo with %q", m.Photo, m.Caption, caption)
+	}
+	counts, _ := h.store.DeliveryCounts(context.Background())
+	if counts[subscriptions.DeliverySent] != 1000 || counts[subscriptions.DeliveryPending] != 0 {
+		t.Errorf("deliveries = %v, want 1000 sent", counts)
+	}
+}
+
+func TestBroadcastAudience(t *testing.T) {
+	h := newAdminHarness(t, harnessOptions{rate: 500})
+	ctx := context.Background()
+	ids := chatIDs(1, 12)
+	h.subscribe(ids...)
+	be := ids[8:]
+	for _, id := range be {
+		if err := h.store.SetChatLanguage(ctx, id, "be", h.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	chat := faketelegram.PrivateChat(adminEN)
+	id, control := h.draft(adminEN, textNotice(h, adminEN, "Reception day moved to Friday"))
+	if !strings.Contains(control.Plain, "Recipients: 12") {
+		t.Fatalf("control = %q, want 12 recipients (in English for an English-speaking admin)", control.Plain)
+	}
+	ans := h.press(chat, adminEN, control.MessageID, fmt.Sprintf("ntc:aud:%d:l:be", id))
+	if ans.Text != "Audience: subscribers reading Belarusian" {
+		t.Fatalf("audience press answered %q", ans.Text)
+	}
+	h.tg.WaitFor(t, 10*time.Second, func() bool {
+		return strings.Contains(h.tg.MessageText(chat.ID, control.MessageID), "Recipients: 4")
+	}, "the control to show 4 recipients")
+	if kb := h.tg.MessageMarkup(chat.ID, control.MessageID); kb == nil || !strings.Contains(fmt.Sprint(kb.Rows), "✓ Беларуская") {
+		t.Fatalf("keyboard = %+v, want Беларуская ticked", kb)
+	}
+	// A forged audience is refused.
+	if ans := h.press(chat, adminEN, control.MessageID, fmt.Sprintf("ntc:aud:%d:s:nonexistent", id)); ans.Text != i18n.T("en", "button.outdated") {
+		t.Fatalf("unknown section answered %q", ans.Text)
+	}
+	h.press(chat, adminEN, control.MessageID, fmt.Sprintf("ntc:send:%d", id))
+	h.waitReport(chat.ID, control.MessageID, "Delivered: 4")
+	total, per := h.copiesOf(ids, adminEN.ID, control.MessageID-2)
+	if total != 4 {
+		t.Fatalf("%d copies, want 4 (the Belarusian readers)", total)
+	}
+	for _, id := range be {
+		if per[id] != 1 {
+			t.Errorf("chat %d got %d copies, want 1", id, per[id])
+		}
+	}
+}
+
+func TestNoticesGoAheadOfArticles(t *testing.T) {
+	h := newAdminHarness(t, harnessOptions{rate: 500, noStart: true})
+	ctx := context.Background()
+	ids := chatIDs(1, 30)
+	h.subscribe(ids...)
+	// Articles wait for everyone, then a notice is confirmed, then the bot starts.
+	h.publish("news", "ru", newsArticle(1), newsArticle(2))
+	h.tg.SendMessage(faketelegram.PrivateChat(admin), admin, "Штормовое предупреждение")
+	n, err := h.store.CreateNotice(ctx, admin.ID, admin.ID, 1, h.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.store.ConfirmNotice(ctx, n.ID, admin.ID, "ru", admin.ID, 0, h.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// Chat 2 is in its quiet hours: the notice reaches it without a sound.
+	if err := h.store.SetQuietHours(ctx, 2, 11*60, 13*60, h.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	h.start()
+	h.waitDelivered()
+	for _, id := range ids {
+		msgs := h.tg.Messages(id)
+		if len(msgs) != 3 || msgs[0].Method != "copyMessage" {
+			t.Fatalf("chat %d got %d messages, first %s; want the notice first, then 2 articles", id, len(msgs), msgs[0].Method)
+		}
+		if silent := msgs[0].DisableNotification; silent != (id == 2) {
+			t.Errorf("chat %d: notice silent = %t, want %t", id, silent, id == 2)
+		}
+	}
+	// Without a progress message the report comes as a new message.
+	h.tg.WaitFor(t, 10*time.Second, func() bool {
+		for _, m := range h.tg.Messages(admin.ID) {
+			if strings.Contains(m.Plain, "Доставлено: 30") {
+				return true
+			}
+		}
+		return false
+	}, "the report")
+}
+
+func TestBroadcastStopInTheMiddle(t *testing.T) {
+	h := newAdminHarness(t, harnessOptions{rate: 100, tg: faketelegram.Options{Latency: 20 * time.Millisecond}})
+	ids := chatIDs(1, 500)
+	h.subscribe(ids...)
+	chat := faketelegram.PrivateChat(admin)
+	id, control := h.draft(admin, textNotice(h, admin, "Учения по гражданской обороне"))
+	srcID := control.MessageID - 2
+	base := h.tg.Stats().Messages
+	h.press(chat, admin, control.MessageID, fmt.Sprintf("ntc:send:%d", id))
+	h.waitSent(base, 60)
+	if text := h.tg.MessageText(chat.ID, control.MessageID); !strings.Contains(text, "отправляется всем подписчикам") {
+		t.Errorf("progress = %q, want the progress of the notice", text)
+	}
+	stop := buttonData(t, faketelegram.Sent{MessageID: control.MessageID, ReplyMarkup: h.tg.MessageMarkup(chat.ID, control.MessageID)}, "ntc:stop:")
+	ans := h.press(chat, admin, control.MessageID, stop)
+	if want := i18n.T("ru", "notice.answer.stopping"); ans.Text != want {
+		t.Fatalf("Stop answered %q, want %q", ans.Text, want)
+	}
+	report := h.waitReport(chat.ID, control.MessageID, "остановлена")
+	sent, per := h.copiesOf(ids, admin.ID, srcID)
+	if sent >= 500 {
+		t.Fatalf("all %d copies went out despite Stop", sent)
+	}
+	for id, n := range per {
+		if n != 1 {
+			t.Errorf("chat %d got %d copies", id, n)
+		}
+	}
+	p, err := h.store.NoticeProgress(context.Background(), id)
+	if err != nil || p.Sent != sent || p.Stopped != 500-sent || p.Pending != 0 {
+		t.Fatalf("progress = %+v, %v; want %d sent (as Telegram saw), %d stopped", p, err, sent, 500-sent)
+	}
+	for _, want := range []string{fmt.Sprintf("Доставлено: %d", sent), fmt.Sprintf("Не отправлено (остановка): %d", 500-sent)} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report = %q, want it to contain %q", report, want)
+		}
+	}
+	// Nothing more goes out, and a second Stop does nothing.
+	if ans := h.press(chat, admin, control.MessageID, stop); ans.Text != i18n.T("ru", "notice.answer.not_sending") {
+		t.Errorf("second Stop answered %q", ans.Text)
+	}
+	if n, _ := h.copiesOf(ids, admin.ID, srcID); n != sent {
+		t.Errorf("%d copies after the report, want %d", n, sent)
+	}
+	log, _ := h.store.AuditLog(context.Background(), 1)
+	if len(log) != 1 || log[0].Action != subscriptions.AuditNoticeStopped || log[0].UserID != admin.ID {
+		t.Errorf("last audit entry = %+v, want the stop by the admin", log)
+	}
+}
+
+func TestBroadcastResumesAfterRestart(t *testing.T) {
+	h := newAdminHarness(t, harnessOptions{rate: 100, tg: faketelegram.Options{Latency: 10 * time.Millisecond}})
+	ids := chatIDs(1, 500)
+	h.subscribe(ids...)
+	chat := faketelegram.PrivateChat(admin)
+	id, control := h.draft(admin, textNotice(h, admin, "Плановое отключение электроэнергии"))
+	srcID := control.MessageID - 2
+	base := h.tg.Stats().Messages
+	h.press(chat, admin, control.MessageID, fmt.Sprintf("ntc:send:%d", id))
+	h.waitSent(base, 100)
+	h.stop()
+	before, _ := h.copiesOf(ids, admin.ID, srcID)
+	h.restart(400)
+	if before >= 500 {
+		t.Fatalf("the notice was complete before the restart (%d copies): the test proves nothing", before)
+	}
+	h.waitReport(chat.ID, control.MessageID, "Доставлено: 500")
+	total, per := h.copiesOf(ids, admin.ID, srcID)
+	if total != 500 || len(per) != 500 {
+		t.Fatalf("%d copies to %d chats after a restart, want 500 to 500 (no duplicates, none lost)", total, len(per))
+	}
+}
+
+func TestBroadcastConfirmedOnce(t *testing.T) {
+	h := newAdminHarness(t, harnessOptions{rate: 500})
+	ids := chatIDs(1, 20)
+	h.subscribe(ids...)
+	chat := faketelegram.PrivateChat(admin)
+	id, control := h.draft(admin, textNotice(h, admin, "Приём граждан переносится"))
+	send := fmt.Sprintf("ntc:send:%d", id)
+	// Two presses in a row, and a second admin pressing Send for the same notice.
+	_, first := h.tg.PressButton(chat, admin, control.MessageID, send)
+	_, second := h.tg.PressButton(chat, admin, control.MessageID, send)
+	h.tg.SendMessage(faketelegram.PrivateChat(admin2), admin2, "/start")
+	other := h.press(faketelegram.PrivateChat(admin2), admin2, 1, send)
+	answers := map[string]string{}
+	for _, a := range h.tg.CallbackAnswers() {
+		answers[a.CallbackQueryID] = a.Text
+	}
+	if answers[first] != i18n.T("ru", "notice.answer.sending", 20) {
+		t.Errorf("first press answered %q", answers[first])
+	}
+	already := i18n.T("ru", "notice.answer.already")
+	if answers[second] != already && answers[second] != i18n.T("ru", "notice.answer.finished") {
+		t.Errorf("second press answered %q, want %q", answers[second], already)
+	}
+	if other.Text != i18n.T("be", "notice.answer.already") && other.Text != i18n.T("be", "notice.answer.finished") {
+		t.Errorf("the other admin's press answered %q", other.Text)
+	}
+	h.waitReport(chat.ID, control.MessageID, "Доставлено: 20")
+	total, per := h.copiesOf(ids, admin.ID, control.MessageID-2)
+	if total != 20 || len(per) != 20 {
+		t.Fatalf("%d copies to %d chats, want 20 to 20", total, len(per))
+	}
+	log, _ := h.store.AuditLog(context.Background(), 10)
+	sent := 0
+	for _, e := range log {
+		if e.Action == subscriptions.AuditNoticeSent {
+			sent++
+		}
+	}
+	if sent != 1 {
+		t.Errorf("audit has %d notice.sent entries, want 1", sent)
+	}
+}
+
+func TestBroadcastRefusedToResidents(t *testing.T) {
+	h := newAdminHarness(t, harnessOptions{})
+	ids := chatIDs(1, 5)
+	h.subscribe(ids...)
+	ctx := context.Background()
+	unknown := i18n.T("ru", "unknown")
+	for _, cmd := range []string{"/broadcast", "/stats", "/audit", "/post https://osipovichi.gov.by/", "/admin", "/cancel"} {
+		if got := h.say(resident, cmd); got.Plain != unknown {
+			t.Errorf("resident %s answered %q, want the unknown-command hint", cmd, got.Plain)
+		}
+	}
+	// The resident's next message is not taken as a notice.
+	if got := h.say(resident, "Отключите воду всем"); got.Plain != i18n.T("ru", "plain_text") {
+		t.Errorf("resident's text answered %q, want the plain-text hint", got.Plain)
+	}
+	// A draft by an admin; the resident forges every button of it.
+	id, control := h.draft(admin, textNotice(h, admin, "Черновик"))
+	rchat := faketelegram.PrivateChat(resident)
+	for _, data := range []string{"send", "stop", "cancel", "aud:%d:all"} {
+		if !strings.Contains(data, "%d") {
+			data += ":%d"
+		}
+		data = "ntc:" + fmt.Sprintf(data, id)
+		if ans := h.press(rchat, resident, 1, data); ans.Text != i18n.T("ru", "button.outdated") {
+			t.Errorf("forged %s answered %q, want the outdated-button text", data, ans.Text)
+		}
+	}
+	n, err := h.store.Notice(ctx, id)
+	if err != nil || n.State != subscriptions.NoticeDraft {
+		t.Fatalf("notice after forged presses = %+v, %v; want still a draft", n, err)
+	}
+	if c, _ := h.store.DeliveryCounts(ctx); len(c) != 0 {
+		t.Fatalf("deliveries = %v, want none", c)
+	}
+	for _, id := range ids {
+		if m := h.tg.Messages(id); len(m) != 0 {
+			t.Errorf("chat %d got %d messages, want none", id, len(m))
+		}
+	}
+	// The admin cancels the draft.
+	achat := faketelegram.PrivateChat(admin)
+	if ans := h.press(achat, admin, control.MessageID, fmt.Sprintf("ntc:cancel:%d", id)); ans.Text != i18n.T("ru", "broadcast.cancelled") {
+		t.Errorf("cancel answered %q", ans.Text)
+	}
+	if text := h.tg.MessageText(admin.ID, control.MessageID); !strings.Contains(text, "отменено") {
+		t.Errorf("control after cancel = %q", text)
+	}
+	if ans := h.press(achat, admin, control.MessageID, fmt.Sprintf("ntc:send:%d", id)); ans.Text != i18n.T("ru", "notice.answer.cancelled") {
+		t.Errorf("send after cancel answered %q", ans.Text)
+	}
+	// /cancel ends a conversation: the next message is not a notice.
+	h.say(admin, "/broadcast")
+	if got := h.say(admin, "/cancel"); got.Plain != i18n.T("ru", "broadcast.cancelled") {
+		t.Errorf("/cancel answered %q", got.Plain)
+	}
+	if got := h.say(admin, "просто текст"); got.Plain != i18n.T("ru", "plain_text") {
+		t.Errorf("text after /cancel answered %q, want the plain-text hint", got.Plain)
+	}
+}
+
+func TestStatsCommand(t *testing.T) {
+	h := newAdminHarness(t, harnessOptions{noStart: true})
+	h.bot.version = "1.4.2"
+	ctx := context.Background()
+	now := h.clock.Now()
+	h.subscribe(1, 2, 3, 4)
+	h.store.SetChatLanguage(ctx, 1, "ru", now)
+	h.store.SetChatLanguage(ctx, 2, "be", now)
+	h.store.SetChatLanguage(ctx, 3, "en", now)
+	h.store.SetDigestHour(ctx, 3, 8, now)
+	h.store.SetChatStatus(ctx, 4, subscriptions.StatusBlocked, "blocked", now)
+	h.store.TouchChat(ctx, subscriptions.ChatInfo{ID: -100500, Type: subscriptions.ChatGroup, Title: "Дом 5"}, now)
+	h.store.SetSubscribed(ctx, -100500, true, now)
+	// An old subscriber who left a month ago is neither new nor lost this week.
+	h.store.TouchChat(ctx, subscriptions.ChatInfo{ID: 5, Type: subscriptions.ChatPrivate, Language: "ru"}, now.AddDate(0, -2, 0))
+	h.store.SetSubscribed(ctx, 5, true, now.AddDate(0, -2, 0))
+	h.store.SetSubscribed(ctx, 5, false, now.AddDate(0, -1, 0))
+	// Four deliveries in the last day: 2 sent, 1 failed, 1 skipped; one two days ago.
+	for _, at := range []time.Time{now.AddDate(0, 0, -2), now} {
+		n, _ := h.store.CreateNotice(ctx, admin.ID, admin.ID, 1, at)
+		h.store.ConfirmNotice(ctx, n.ID, admin.ID, "ru", admin.ID, 0, at)
+		due, _ := h.store.DueDeliveries(ctx, now, 10)
+		states := []subscriptions.DeliveryState{subscriptions.DeliverySent, subscriptions.DeliverySent,
+			subscriptions.DeliveryFailed, subscriptions.DeliverySkipped}
+		for i, d := range due {
+			h.store.RecordOutcomes(ctx, []subscriptions.Outcome{{ID: d.ID, State: states[i%4], CountAttempt: true}}, at)
+		}
+		h.store.SetNoticeReported(ctx, n.ID, at)
+	}
+	feeds, _ := h.store.EnsureFeeds(ctx, []subscriptions.FeedConfig{
+		{Section: "news", Language: "ru", URL: "https://osipovichi.gov.by/news/ru/rss/"},
+		{Section: "economy", URL: "https://osipovichi.gov.by/economy/rss/"},
+	})
+	h.store.IngestFeed(ctx, feeds[0].ID, subscriptions.FetchResult{At: now.Add(-time.Hour)}, []subscriptions.Article{newsArticle(1)})
+	h.store.RecordFeedFailure(ctx, feeds[0].ID, "HTTP 503", now)
+	h.store.IngestFeed(ctx, feeds[1].ID, subscriptions.FetchResult{At: now}, nil)
+	// Chat 1 follows economy only; the others never chose, so they get every section.
+	if err := h.store.SetSection(ctx, 1, "news", false, now); err != nil {
+		t.Fatal(err)
+	}
+	h.start()
+
+	got := h.say(adminEN, "/stats")
+	want := []string{
+		"📊 Statistics, 2 March 2023, 12:00",
+		"Subscribers: 4 active; 1 blocked the bot; 0 removed it from their group or channel",
+		"By language: Русский 1, Беларуская 1, English 1, not chosen 1",
+		"By section: News 3, Economy 4",
+		"Instant: 3, daily digest: 1",
+		"Private chats: 3, groups: 1, channels: 0",
+		"Last 7 days: 5 new, 1 lost",
+		"Deliveries in the last 24 h: 2 sent, 1 failed, 1 skipped",
+		"Telegram rate-limit waits (429) since the start: 0",
+		"Waiting in the queue: 0",
+		"• News (ru) — https://osipovichi.gov.by/news/ru/rss/: ⚠️ failing; last success 2 March 2023, 11:00; last error: HTTP 503; 1 items",
+		"• Economy — https://osipovichi.gov.by/economy/rss/: working; last success 2 March 2023, 12:00; 0 items",
+		"Running for 0 s, version 1.4.2",
+	}
+	for _, w := range want {
+		if !strings.Contains(got.Plain, w) {
+			t.Errorf("/stats lacks %q:\n%s", w, got.Plain)
+		}
+	}
+}
+
+func TestAuditCommand(t *testing.T) {
+	h := newAdminHarness(t, harnessOptions{rate: 500})
+	h.subscribe(1, 2)
+	chat := faketelegram.PrivateChat(admin)
+	id, control := h.draft(admin, textNotice(h, admin, "Объявление"))
+	h.press(chat, admin, control.MessageID, fmt.Sprintf("ntc:send:%d", id))
+	h.waitReport(chat.ID, control.MessageID, "Доставлено: 2")
+	h.bot.FeedDown(context.Background(), subscriptions.Feed{ID: 7, URL: "https://osipovichi.gov.by/rss/", Section: "news", LastError: "HTTP 502"})
+
+	got := h.say(admin, "/audit")
+	lines := strings.Split(got.Plain, "\n")
+	want := []string{
+		"🗂 Журнал действий, последние записи (4):",
+		"",
+		"02.03.2023 12:00 · бот · лента №7 не работает · url=https://osipovichi.gov.by/rss/ error=HTTP 502",
+		"02.03.2023 12:00 · бот · закончил рассылку объявления №1 · delivered=2 blocked=0 failed=0",
+		"02.03.2023 12:00 · Staff (9001) · запустил(а) рассылку объявления №1 · audience=all recipients=2",
+		"02.03.2023 12:00 · Staff (9001) · подготовил(а) объявление №1",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("/audit:\ngot  %q\nwant %q", lines, want)
+	}
+}
+
+// portal serves article pages for /post.
+func portal(t *testing.T) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ru/news-ru/view/77/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html lang="ru-RU"><head><title>Портал | Новости</title>
+<meta property="og:title" content="Ремонт моста через Свислочь завершён">
+<meta property="og:description" content="Движение по мосту открыто с 1 марта.">
+<meta property="og:image" content="/images/bridge.jpg">
+</head><body><h1>Ремонт</h1></body></html>`)
+	})
+	mux.HandleFunc("/ru/news-ru/view/78/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<html><head></head><body>Нет заголовка</body></html>`)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestPostCommand(t *testing.T) {
+	h := newAdminHarness(t, harnessOptions{rate: 500})
+	ctx := context.Background()
+	srv := portal(t)
+	if _, err := h.store.EnsureFeeds(ctx, []subscriptions.FeedConfig{{Section: "news", Language: "ru", URL: srv.URL + "/ru/news-ru/rss/"}}); err != nil {
+		t.Fatal(err)
+	}
+	h.subscribe(1, 2)
+	known := newsArticle(1)
+	h.publish("news", "ru", known)
+	h.waitDelivered()
+	h.subscribe(3)
+
+	// A stored article goes to the one chat that has not had it.
+	got := h.say(admin, "/post "+known.Link)
+	if want := i18n.T("ru", "post.sending", known.Title, 1); got.Plain != want {
+		t.Fatalf("/post known answered %q, want %q", got.Plain, want)
+	}
+	h.waitDelivered()
+	for id, want := range map[int64]int{1: 1, 2: 1, 3: 1} {
+		if n := len(h.tg.Messages(id)); n != want {
+			t.Errorf("chat %d got %d messages, want %d", id, n, want)
+		}
+	}
+
+	// An article the feeds have not brought is read from its page and sent to everyone.
+	link := srv.URL + "/ru/news-ru/view/77/"
+	got = h.say(admin, "/post "+link+"#top")
+	if want := i18n.T("ru", "post.sending", "Ремонт моста через Свислочь завершён", 3); got.Plain != want {
+		t.Fatalf("/post unknown answered %q, want %q", got.Plain, want)
+	}
+	h.waitDelivered()
+	for _, id := range []int64{1, 2, 3} {
+		msgs := h.tg.Messages(id)
+		last := msgs[len(msgs)-1]
+		if last.Method != "sendPhoto" || last.Photo != srv.URL+"/images/bridge.jpg" ||
+			!strings.Contains(last.Plain, "Ремонт моста через Свислочь завершён") || !strings.Contains(last.Plain, "Движение по мосту открыто") {
+			t.Errorf("chat %d got %s %q (photo %q), want the posted article with its image", id, last.Method, last.Plain, last.Photo)
+		}
+	}
+	a, err := h.store.ArticleByLink(ctx, link)
+	if err != nil || a.Section != "news" || a.Language != "ru" {
+		t.Errorf("stored article = %+v, %v; want it in news, ru", a, err)
+	}
+	if got := h.say(admin, "/post "+link); got.Plain != i18n.T("ru", "post.everyone", "Ремонт моста через Свислочь завершён") {
+		t.Errorf("second /post answered %q", got.Plain)
+	}
+
+	// Clear answers for what cannot be posted.
+	for arg, want := range map[string]string{
+		"":                                i18n.T("ru", "post.usage"),
+		"ftp://osipovichi.gov.by/x":       i18n.T("ru", "post.bad_url"),
+		"osipovichi.gov.by/news":          i18n.T("ru", "post.bad_url"),
+		"https://example.com/news/1":      i18n.T("ru", "post.not_portal", "127.0.0.1, osipovichi.gov.by"),
+		srv.URL + "/ru/news-ru/view/404/": i18n.T("ru", "post.fetch_failed", "HTTP 404"),
+		srv.URL + "/ru/news-ru/view/78/":  i18n.T("ru", "post.no_title"),
+	} {
+		if got := h.say(admin, strings.TrimSpace("/post "+arg)); got.Plain != want {
+			t.Errorf("/post %s answered %q, want %q", arg, got.Plain, want)
+		}
+	}
+	log, _ := h.store.AuditLog(ctx, 2)
+	if len(log) != 2 || log[0].Action != subscriptions.AuditPost || log[1].Action != subscriptions.AuditPost {
+		t.Errorf("audit = %+v, want the two posts", log)
+	}
+}

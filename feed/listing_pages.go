@@ -1,0 +1,180 @@
+package feed
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+
+	"github.com/osipovichi/newsbot/subscriptions"
+)
+
+// DefaultArticlePages is how many article pages a poll of a listing may fetch
+// for the pictures and teasers its new items lack.
+const DefaultArticlePages = 3
+
+func articlePages(n int) int {
+	switch {
+	case n == 0:
+		return DefaultArticlePages
+	case n < 0:
+		return 0
+	}
+	return n
+}
+
+// listingState is what the poller remembers of a listing source between
+// polls, in memory only.
+type listingState struct {
+	readAs string // as last logged
+	// keys of the items of the last successful poll; nil before the first one
+	// of this process (after a restart any item may be new).
+	keys map[string]bool
+	// pages holds what article pages gave, by item key, so that later polls
+	// keep the picture and teaser (an empty PageInfo: nothing found, or the fetch failed).
+	pages map[string]PageInfo
+}
+
+// PageInfo is what an article page offers to link previews.
+type PageInfo struct {
+	Image, Description string
+}
+
+// fetch fetches a source the way its kind says.
+func (p *Poller) fetch(ctx context.Context, f subscriptions.Feed, v Validators) (attempt, error) {
+	if f.Kind == subscriptions.SourceListing {
+		return fetchListing(ctx, p.fetcher, f.URL, v, p.listings.selectorsFor(f.URL))
+	}
+	return fetchFeed(ctx, p.fetcher, f.URL, f.ResolvedURL, v, p.listings)
+}
+
+// noteReadAs logs how a source is read when that changes (and at its first
+// poll), so that an operator sees a page taken as a news listing.
+func (p *Poller) noteReadAs(st *feedState, a attempt) {
+	readAs := a.readAs()
+	if readAs == st.listing.readAs {
+		return
+	}
+	prev := st.listing.readAs
+	st.listing.readAs = readAs
+	if a.Listing == nil {
+		if prev != "" {
+			p.log.Info("source read as a feed again", slog.String("feed_url", st.feed.URL), slog.String("previous", prev))
+		}
+		return
+	}
+	attrs := []any{slog.String("feed_url", st.feed.URL), slog.String("read_as", readAs),
+		slog.String("item_selector", a.Listing.ItemSelector), slog.Int("items", len(a.Listing.Items))}
+	if a.Detected {
+		p.log.Info("no feed link on the page, reading it as a news listing", attrs...)
+	} else {
+		p.log.Info("reading the page as a news listing", attrs...)
+	}
+}
+
+// enrich completes listing items that have no picture or no teaser from
+// their article pages' og:image and og:description: only items that may be
+// new (not in the previous poll of this process) of a feed past its first
+// poll, at most p.pages requests per poll; what was found before is reused.
+func (p *Poller) enrich(ctx context.Context, st *feedState, a attempt, f subscriptions.Feed, articles []subscriptions.Article) {
+	if a.Listing == nil {
+		return
+	}
+	ls := &st.listing
+	fetched := 0
+	for i := range articles {
+		art := &articles[i]
+		if art.ImageURL != "" && art.Summary != "" || art.Link == "" {
+			continue
+		}
+		m, ok := ls.pages[art.Key]
+		if !ok {
+			if fetched >= p.pages || !f.Initialized || ls.keys[art.Key] || ctx.Err() != nil {
+				continue
+			}
+			fetched++
+			m = p.articlePage(ctx, f.URL, art.Link)
+			if ls.pages == nil {
+				ls.pages = make(map[string]PageInfo)
+			}
+			ls.pages[art.Key] = m
+		}
+		if art.ImageURL == "" {
+			art.ImageURL = m.Image
+		}
+		if art.Summary == "" && m.Description != art.Title {
+			art.Summary = m.Description
+		}
+	}
+}
+
+// remember keeps the keys of a successful listing poll and forgets the
+// article pages of items gone from it.
+func (ls *listingState) remember(a attempt, articles []subscriptions.Article) {
+	if a.Listing == nil {
+		ls.keys, ls.pages = nil, nil
+		return
+	}
+	ls.keys = make(map[string]bool, len(articles))
+	for _, art := range articles {
+		ls.keys[art.Key] = true
+	}
+	for k := range ls.pages {
+		if !ls.keys[k] {
+			delete(ls.pages, k)
+		}
+	}
+}
+
+// articlePage fetches an article page with the poller's fetcher (same
+// timeouts and size cap) and reads its og:image and og:description. Failures
+// are logged and give an empty PageInfo: the article goes out without them.
+func (p *Poller) articlePage(ctx context.Context, feedURL, link string) PageInfo {
+	resp, err := p.fetcher.Fetch(ctx, link, Validators{})
+	if err != nil {
+		p.log.Debug("cannot fetch article page", slog.String("feed_url", feedURL), slog.String("article_url", link), slog.Any("error", err))
+		return PageInfo{}
+	}
+	body, _ := Decode(resp.Body, resp.ContentType)
+	m := ReadPageInfo(body, resp.URL)
+	p.log.Debug("article page read", slog.String("feed_url", feedURL), slog.String("article_url", link),
+		slog.Bool("image", m.Image != ""), slog.Bool("description", m.Description != ""))
+	return m
+}
+
+// ReadPageInfo reads the picture and the description an article page offers to
+// link previews: og:image (else twitter:image, else <link rel=image_src>) and
+// og:description (else twitter:description, else <meta name=description>).
+func ReadPageInfo(body []byte, pageURL string) PageInfo {
+	root, err := html.Parse(bytes.NewReader(body))
+	if err != nil {
+		return PageInfo{}
+	}
+	doc := goquery.NewDocumentFromNode(root)
+	base := parseURL(pageURL)
+	var m PageInfo
+	for _, sel := range []string{`meta[property="og:image"]`, `meta[property="og:image:url"]`, `meta[name="twitter:image"]`, `meta[property="twitter:image"]`} {
+		if v, ok := doc.Find(sel).First().Attr("content"); ok {
+			if u, ok := resolve(base, v); ok {
+				m.Image = u
+				break
+			}
+		}
+	}
+	if m.Image == "" {
+		if v, ok := doc.Find(`link[rel="image_src"]`).First().Attr("href"); ok {
+			m.Image, _ = resolve(base, v)
+		}
+	}
+	for _, sel := range []string{`meta[property="og:description"]`, `meta[name="twitter:description"]`, `meta[name="description"]`} {
+		if v, ok := doc.Find(sel).First().Attr("content"); ok {
+			if d := Summarise(v, SummaryMaxRunes); d != "" {
+				m.Description = d
+				break
+			}
+		}
+	}
+	return m
+}

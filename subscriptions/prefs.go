@@ -1,0 +1,285 @@
+package subscriptions
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// ErrLastSection is returned when a chat would be left without any section:
+// /unsubscribe is the way to stop the news.
+var ErrLastSection = errors.New("a chat keeps at least one section")
+
+// Preferences is a chat with everything it chose.
+type Preferences struct {
+	Chat
+	// Available are the sections offered in the chat's language, in
+	// configuration order.
+	Available []string
+	// Sections are the sections the chat receives, among Available.
+	Sections []string
+	Keywords []Keyword
+}
+
+// HasSection reports whether the chat receives a section.
+func (p Preferences) HasSection(section string) bool { return slices.Contains(p.Sections, section) }
+
+// Preferences returns a chat with its sections and keywords, or ErrNotFound.
+func (s *Store) Preferences(ctx context.Context, chatID int64) (Preferences, error) {
+	var p Preferences
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		c, err := scanChat(tx.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, chatID))
+		if err != nil {
+			return err
+		}
+		p.Chat = c
+		if p.Available, err = sectionsOf(ctx, tx, c.Language); err != nil {
+			return err
+		}
+		chosen, err := chatSections(ctx, tx, chatID)
+		if err != nil {
+			return err
+		}
+		p.Sections = effectiveSections(p.Available, chosen)
+		p.Keywords, err = keywords(ctx, tx, chatID)
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return Preferences{}, ErrNotFound
+		}
+		return Preferences{}, fmt.Errorf("read preferences of chat %d: %w", chatID, err)
+	}
+	return p, nil
+}
+
+// effectiveSections are the available sections a chat receives: all of
+// them when it never chose (no rows), else those it chose.
+func effectiveSections(available, chosen []string) []string {
+	if len(chosen) == 0 {
+		return slices.Clone(available)
+	}
+	var out []string
+	for _, s := range available {
+		if slices.Contains(chosen, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sectionsOf returns the sections offered in a language: those of its
+// feeds and of the feeds without a language, in configuration order. An
+// empty language offers every section.
+func sectionsOf(ctx context.Context, tx *sql.Tx, lang string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT section FROM feeds WHERE ? = '' OR language = '' OR language = ?
+		GROUP BY section ORDER BY MIN(id)`, lang, lang)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var sec string
+		if err := rows.Scan(&sec); err != nil {
+			return nil, err
+		}
+		out = append(out, sec)
+	}
+	return out, rows.Err()
+}
+
+func chatSections(ctx context.Context, tx *sql.Tx, chatID int64) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT section FROM chat_sections WHERE chat_id = ? ORDER BY section`, chatID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var sec string
+		if err := rows.Scan(&sec); err != nil {
+			return nil, err
+		}
+		out = append(out, sec)
+	}
+	return out, rows.Err()
+}
+
+func replaceSections(ctx context.Context, tx *sql.Tx, chatID int64, sections []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM chat_sections WHERE chat_id = ?`, chatID); err != nil {
+		return err
+	}
+	for _, sec := range sections {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO chat_sections (chat_id, section) VALUES (?, ?)
+			ON CONFLICT DO NOTHING`, chatID, sec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetSection turns one section on or off for a chat. Turning off the last
+// section a chat receives fails with ErrLastSection; an unknown section
+// (not offered in the chat's language) fails with ErrNotFound.
+func (s *Store) SetSection(ctx context.Context, chatID int64, section string, on bool, now time.Time) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		c, err := scanChat(tx.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, chatID))
+		if err != nil {
+			return err
+		}
+		available, err := sectionsOf(ctx, tx, c.Language)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(available, section) {
+			return ErrNotFound
+		}
+		chosen, err := chatSections(ctx, tx, chatID)
+		if err != nil {
+			return err
+		}
+		current := effectiveSections(available, chosen)
+		var next []string
+		for _, sec := range available {
+			if sec == section && on || sec != section && slices.Contains(current, sec) {
+				next = append(next, sec)
+			}
+		}
+		if len(next) == 0 {
+			return ErrLastSection
+		}
+		// Sections of other languages the chat chose stay, for when it switches back.
+		for _, sec := range chosen {
+			if !slices.Contains(available, sec) {
+				next = append(next, sec)
+			}
+		}
+		if err := replaceSections(ctx, tx, chatID, next); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE chats SET updated_at = ? WHERE id = ?`, now.Unix(), chatID)
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, ErrLastSection) || errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return fmt.Errorf("set section %q of chat %d: %w", section, chatID, err)
+	}
+	return nil
+}
+
+// InitPreferences gives a chat that starts receiving news its defaults: the
+// language lang when it has none yet, and the sections of its language when
+// it never chose any.
+func (s *Store) InitPreferences(ctx context.Context, chatID int64, lang string, now time.Time) error {
+	if err := s.inTx(ctx, func(tx *sql.Tx) error { return initPreferences(ctx, tx, chatID, lang, now) }); err != nil {
+		return fmt.Errorf("initialise preferences of chat %d: %w", chatID, err)
+	}
+	return nil
+}
+
+func initPreferences(ctx context.Context, tx *sql.Tx, chatID int64, lang string, now time.Time) error {
+	c, err := scanChat(tx.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, chatID))
+	if err != nil {
+		return err
+	}
+	if c.Language == "" && ValidLanguage(lang) {
+		if _, err := tx.ExecContext(ctx, `UPDATE chats SET language = ?, updated_at = ? WHERE id = ?`,
+			lang, now.Unix(), chatID); err != nil {
+			return err
+		}
+		c.Language = lang
+	}
+	chosen, err := chatSections(ctx, tx, chatID)
+	if err != nil || len(chosen) > 0 {
+		return err
+	}
+	available, err := sectionsOf(ctx, tx, c.Language)
+	if err != nil {
+		return err
+	}
+	return replaceSections(ctx, tx, chatID, available)
+}
+
+// ChangeLanguage sets a chat's language and offers it that language's
+// sections: a chat that received every section of its old language
+// receives every section of the new one; otherwise it keeps the sections it
+// chose that the new language has, or gets all of them when none is left.
+func (s *Store) ChangeLanguage(ctx context.Context, chatID int64, lang string, now time.Time) error {
+	if !ValidLanguage(lang) {
+		return fmt.Errorf("change language of chat %d: unknown language %q", chatID, lang)
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		c, err := scanChat(tx.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, chatID))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE chats SET language = ?, updated_at = ? WHERE id = ?`,
+			lang, now.Unix(), chatID); err != nil {
+			return err
+		}
+		chosen, err := chatSections(ctx, tx, chatID)
+		if err != nil {
+			return err
+		}
+		oldAvail, err := sectionsOf(ctx, tx, c.Language)
+		if err != nil {
+			return err
+		}
+		newAvail, err := sectionsOf(ctx, tx, lang)
+		if err != nil {
+			return err
+		}
+		// A chat that never chose had every section; now it chooses a language.
+		had := effectiveSections(oldAvail, chosen)
+		var next []string
+		if len(chosen) > 0 && len(had) < len(oldAvail) {
+			next = effectiveSections(newAvail, chosen)
+		}
+		if len(next) == 0 {
+			next = newAvail
+		}
+		return replaceSections(ctx, tx, chatID, next)
+	})
+	if err != nil {
+		return fmt.Errorf("change language of chat %d: %w", chatID, err)
+	}
+	return nil
+}
+
+// SetLinkPreviews turns link previews under a chat's news on or off.
+func (s *Store) SetLinkPreviews(ctx context.Context, chatID int64, on bool, now time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE chats SET link_previews = ?, updated_at = ? WHERE id = ?`,
+		boolInt(on), now.Unix(), chatID); err != nil {
+		return fmt.Errorf("set link previews of chat %d: %w", chatID, err)
+	}
+	return nil
+}
+
+// ArticleFilter narrows LatestArticles.
+type ArticleFilter struct {
+	// Chat, when not 0, keeps what the chat would receive (see audience):
+	// the articles of its sections in its language, or everything when it
+	// never chose its sections.
+	Chat int64
+}
+
+// movePreferences gives newID the sections and keywords of oldID in place
+// of its own (a group upgraded to a supergroup that spoke before the
+// upgrade was noticed keeps the choices made in the group).
+func movePreferences(ctx context.Context, tx *sql.Tx, oldID, newID int64) error {
+	for _, table := range []string{"chat_sections", "chat_keywords"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE chat_id = ?`, newID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET chat_id = ? WHERE chat_id = ?`, newID, oldID); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,469 @@
+package subscriptions
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// feedsIn configures feeds "section/lang" and returns them by that label.
+func feedsIn(t *testing.T, s *Store, labels ...string) map[string]Feed {
+	t.Helper()
+	var cfgs []FeedConfig
+	for _, l := range labels {
+		sec, lang, _ := strings.Cut(l, "/")
+		cfgs = append(cfgs, FeedConfig{Section: sec, Language: lang, URL: "https://osipovichi.gov.by/" + l})
+	}
+	feeds, err := s.EnsureFeeds(context.Background(), cfgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]Feed{}
+	for i, f := range feeds {
+		// The first poll records what is there without announcing it.
+		if _, err := s.IngestFeed(context.Background(), f.ID, FetchResult{At: t0}, nil); err != nil {
+			t.Fatal(err)
+		}
+		out[labels[i]] = f
+	}
+	return out
+}
+
+func chatWith(t *testing.T, s *Store, id int64, typ ChatType, lang string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.TouchChat(ctx, ChatInfo{ID: id, Type: typ, Title: fmt.Sprint("chat ", id), Language: lang}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetSubscribed(ctx, id, true, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InitPreferences(ctx, id, lang, t0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ingest(t *testing.T, s *Store, f Feed, as ...Article) IngestResult {
+	t.Helper()
+	for i := range as {
+		as[i].Section, as[i].Language = f.Section, f.Language
+		if as[i].Key == "" {
+			as[i].Key = fmt.Sprintf("%s-%d-%s", f.URL, i, as[i].Title)
+		}
+		if as[i].Published.IsZero() {
+			as[i].Published = t0
+		}
+	}
+	res, err := s.IngestFeed(context.Background(), f.ID, FetchResult{At: t0}, as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// recipients returns the chats with a delivery (or a digest item) of an article.
+func recipients(t *testing.T, s *Store, articleID int64) []int64 {
+	t.Helper()
+	rows, err := s.db.Query(`SELECT chat_id FROM deliveries WHERE kind = 'article' AND ref = ?
+		UNION SELECT chat_id FROM digest_items WHERE article_id = ? ORDER BY 1`, articleID, articleID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+func TestPreferencesDefaultsAndLanguage(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	feedsIn(t, s, "news/ru", "news/be", "economy/ru", "culture/be", "announcements")
+	chatWith(t, s, 1, ChatPrivate, LangRU)
+	p, err := s.Preferences(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"news", "economy", "announcements"}; !slices.Equal(p.Available, want) || !slices.Equal(p.Sections, want) {
+		t.Fatalf("new ru subscriber: available %v, sections %v; want both %v", p.Available, p.Sections, want)
+	}
+
+	// Every section of ru → every section of be.
+	if err := s.ChangeLanguage(ctx, 1, LangBE, t0); err != nil {
+		t.Fatal(err)
+	}
+	p, _ = s.Preferences(ctx, 1)
+	if want := []string{"news", "culture", "announcements"}; !slices.Equal(p.Sections, want) || p.Language != LangBE {
+		t.Fatalf("after switching to be: language %q, sections %v; want be, %v", p.Language, p.Sections, want)
+	}
+	// A choice is kept across languages where it can be.
+	if err := s.SetSection(ctx, 1, "culture", false, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetSection(ctx, 1, "announcements", false, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ChangeLanguage(ctx, 1, LangRU, t0); err != nil {
+		t.Fatal(err)
+	}
+	p, _ = s.Preferences(ctx, 1)
+	if want := []string{"news"}; !slices.Equal(p.Sections, want) {
+		t.Fatalf("news only, back to ru: sections %v, want %v", p.Sections, want)
+	}
+	// The last section cannot be turned off; an unknown one is not found.
+	if err := s.SetSection(ctx, 1, "news", false, t0); !errors.Is(err, ErrLastSection) {
+		t.Fatalf("turning off the last section: got %v, want ErrLastSection", err)
+	}
+	if err := s.SetSection(ctx, 1, "culture", true, t0); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a be-only section in ru: got %v, want ErrNotFound", err)
+	}
+	if err := s.SetSection(ctx, 1, "economy", true, t0); err != nil {
+		t.Fatal(err)
+	}
+	p, _ = s.Preferences(ctx, 1)
+	if want := []string{"news", "economy"}; !slices.Equal(p.Sections, want) {
+		t.Fatalf("after turning economy on: %v, want %v", p.Sections, want)
+	}
+	if err := s.SetLinkPreviews(ctx, 1, false, t0); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.Chat(ctx, 1); c.LinkPreviews {
+		t.Fatalf("link previews still on after SetLinkPreviews(false)")
+	}
+}
+
+func TestAudienceHonoursSectionsLanguageAndKeywords(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	f := feedsIn(t, s, "news/ru", "news/be", "economy/ru")
+	const (
+		ruAll     = 1 // ru, every section
+		beAll     = 2 // be
+		ruEconomy = 3 // ru, economy only
+		ruRoads   = 4 // ru, only articles about roads
+		ruNoAds   = 5 // ru, no advertising
+		legacy    = 6 // subscribed before preferences: no language, no sections
+		digest    = 7 // ru, daily digest
+	)
+	for _, id := range []int64{ruAll, ruEconomy, ruRoads, ruNoAds, digest} {
+		chatWith(t, s, id, ChatPrivate, LangRU)
+	}
+	chatWith(t, s, beAll, ChatPrivate, LangBE)
+	subscribe(t, s, legacy)
+	if _, err := s.db.Exec(`UPDATE chats SET language = '' WHERE id = ?`, legacy); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetSection(ctx, ruEconomy, "news", false, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddKeywords(ctx, ruRoads, []Keyword{{Word: "дорога"}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddKeywords(ctx, ruNoAds, []Keyword{{Word: "реклама", Exclude: true}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetDigestHour(ctx, digest, 8, t0); err != nil {
+		t.Fatal(err)
+	}
+
+	ruRoad := ingest(t, s, f["news/ru"], Article{Title: "Ремонт дорог в районе", Summary: "Реклама подрядчика"}).New[0]
+	ruOther := ingest(t, s, f["news/ru"], Article{Title: "Концерт в доме культуры"}).New[0]
+	beRoad := ingest(t, s, f["news/be"], Article{Title: "Рамонт дарог у раёне"}).New[0]
+	eco := ingest(t, s, f["economy/ru"], Article{Title: "Итоги работы предприятий"}).New[0]
+
+	tests := []struct {
+		name string
+		a    Article
+		want []int64
+	}{
+		{"ru news about roads with an ad", ruRoad, []int64{ruAll, ruRoads, legacy, digest}},
+		{"ru news about a concert", ruOther, []int64{ruAll, ruNoAds, legacy, digest}},
+		{"be news", beRoad, []int64{beAll, legacy}},
+		{"ru economy", eco, []int64{ruAll, ruEconomy, ruNoAds, legacy, digest}},
+	}
+	for _, tt := range tests {
+		if got := recipients(t, s, tt.a.ID); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: got recipients %v, want %v", tt.name, got, tt.want)
+		}
+	}
+
+	// /latest honours the same sections and language.
+	latest, err := s.LatestArticles(ctx, 10, ArticleFilter{Chat: ruEconomy})
+	if err != nil || len(latest) != 1 || latest[0].ID != eco.ID {
+		t.Errorf("latest for the economy chat = %v, %v; want the economy article only", titles(latest), err)
+	}
+	latest, _ = s.LatestArticles(ctx, 10, ArticleFilter{Chat: beAll})
+	if len(latest) != 1 || latest[0].ID != beRoad.ID {
+		t.Errorf("latest for the be chat = %v, want the be article only", titles(latest))
+	}
+	latest, _ = s.LatestArticles(ctx, 10, ArticleFilter{Chat: legacy})
+	if len(latest) != 4 {
+		t.Errorf("latest for a chat that chose nothing = %d articles, want all 4", len(latest))
+	}
+	if all, _ := s.LatestArticles(ctx, 10); len(all) != 4 {
+		t.Errorf("latest without a filter = %d articles, want 4", len(all))
+	}
+}
+
+func titles(as []Article) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.Title)
+	}
+	return out
+}
+
+func TestAudienceOfTenThousandChatsIsQuick(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("a timing test: not under -short or -race")
+	}
+	ctx := context.Background()
+	s := openTest(t)
+	f := feedsIn(t, s, "news/ru", "economy/ru")
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for id := int64(1); id <= 10000; id++ {
+			if _, err := tx.Exec(`INSERT INTO chats (id, type, language, subscribed, created_at, updated_at)
+				VALUES (?, 'private', 'ru', 1, 0, 0)`, id); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(`INSERT INTO chat_sections (chat_id, section) VALUES (?, 'news')`, id); err != nil {
+				return err
+			}
+			if id%3 == 0 {
+				if _, err := tx.Exec(`INSERT INTO chat_keywords (chat_id, word, exclude, created_at) VALUES (?, 'дорога', 0, 0), (?, 'реклама', 1, 0)`, id, id); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	res := ingest(t, s, f["news/ru"], Article{Title: "Ремонт дороги"}, Article{Title: "Концерт"})
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("ingesting 2 articles for 10,000 chats took %v, want well under 5 s", took)
+	}
+	if want := 10000 + 10000 - 3333; res.Enqueued != want {
+		t.Errorf("enqueued %d deliveries, want %d", res.Enqueued, want)
+	}
+}
+
+func TestKeywordsStore(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	chatWith(t, s, 1, ChatPrivate, LangRU)
+	ch, err := s.AddKeywords(ctx, 1, []Keyword{{Word: "дорога"}, {Word: "школа"}, {Word: "реклама", Exclude: true}}, t0)
+	if err != nil || len(ch.Added) != 3 {
+		t.Fatalf("AddKeywords = %+v, %v; want 3 added", ch, err)
+	}
+	ch, _ = s.AddKeywords(ctx, 1, []Keyword{{Word: "дорога"}, {Word: "школа", Exclude: true}, {Word: "ёлка"}, {Word: "елка"}}, t0)
+	if len(ch.Already) != 2 || len(ch.Switched) != 1 || len(ch.Added) != 1 {
+		t.Fatalf("second AddKeywords = %+v; want дорога and елка already there, школа switched, ёлка added", ch)
+	}
+	kws, _ := s.Keywords(ctx, 1)
+	var got []string
+	for _, k := range kws {
+		got = append(got, k.String())
+	}
+	if want := []string{"дорога", "ёлка", "-школа", "-реклама"}; !slices.Equal(got, want) {
+		t.Fatalf("Keywords = %q, want %q", got, want)
+	}
+	removed, missing, err := s.RemoveKeywords(ctx, 1, []string{"ДОРОГА", "-елка", "мост"})
+	if err != nil || len(removed) != 2 || !slices.Equal(missing, []string{"мост"}) {
+		t.Fatalf("RemoveKeywords = %v, %v, %v; want 2 removed, мост missing", removed, missing, err)
+	}
+	// The limit.
+	var many []Keyword
+	for i := 0; i < MaxKeywords+3; i++ {
+		many = append(many, Keyword{Word: fmt.Sprintf("слово%d", i)})
+	}
+	ch, _ = s.AddKeywords(ctx, 1, many, t0)
+	if len(ch.Added) != MaxKeywords-2 || len(ch.OverLimit) != 5 {
+		t.Fatalf("adding %d to 2: added %d, over the limit %d; want %d and 5", len(many), len(ch.Added), len(ch.OverLimit), MaxKeywords-2)
+	}
+	if n, err := s.ClearKeywords(ctx, 1); err != nil || n != MaxKeywords {
+		t.Fatalf("ClearKeywords = %d, %v; want %d", n, err, MaxKeywords)
+	}
+}
+
+func TestMigrateChatKeepsPreferences(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	feedsIn(t, s, "news/ru", "economy/ru", "news/be", "economy/be")
+	const group, super, super2 = -100, -1001000000001, -1001000000002
+	// Plain migration: the id changes, the rows follow.
+	chatWith(t, s, group, ChatGroup, LangBE)
+	if err := s.SetSection(ctx, group, "news", false, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddKeywords(ctx, group, []Keyword{{Word: "дарога"}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MigrateChat(ctx, group, super, t0); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Preferences(ctx, super)
+	if err != nil || !slices.Equal(p.Sections, []string{"economy"}) || len(p.Keywords) != 1 || p.Language != LangBE {
+		t.Fatalf("after migration: %+v, %v; want be, economy, 1 keyword", p, err)
+	}
+	// The supergroup spoke first: the group's choices win.
+	chatWith(t, s, -200, ChatGroup, LangRU)
+	if err := s.SetSection(ctx, -200, "economy", false, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddKeywords(ctx, -200, []Keyword{{Word: "школа"}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	chatWith(t, s, super2, ChatSupergroup, LangRU)
+	if _, err := s.AddKeywords(ctx, super2, []Keyword{{Word: "реклама", Exclude: true}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MigrateChat(ctx, -200, super2, t0); err != nil {
+		t.Fatal(err)
+	}
+	p, _ = s.Preferences(ctx, super2)
+	if !slices.Equal(p.Sections, []string{"news"}) || len(p.Keywords) != 1 || p.Keywords[0].Word != "школа" {
+		t.Fatalf("after merge: sections %v, keywords %v; want news, школа", p.Sections, p.Keywords)
+	}
+	var left int
+	s.db.QueryRow(`SELECT COUNT(*) FROM chat_keywords WHERE chat_id = -200`).Scan(&left)
+	if left != 0 {
+		t.Fatalf("%d keywords left under the old id, want 0", left)
+	}
+}
+
+func TestChannels(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	feedsIn(t, s, "news/ru", "news/en")
+	const channel, owner, other = -1002000000001, 42, 43
+	already, err := s.ConnectChannel(ctx, ChatInfo{ID: channel, Title: "Школа №1", Username: "school1"}, owner, LangEN, t0)
+	if err != nil || already {
+		t.Fatalf("ConnectChannel = %t, %v; want a new connection", already, err)
+	}
+	p, err := s.Preferences(ctx, channel)
+	if err != nil || !p.Subscribed || p.Type != ChatChannel || p.Language != LangEN || !slices.Equal(p.Sections, []string{"news"}) {
+		t.Fatalf("connected channel = %+v, %v; want a subscribed en channel with news", p, err)
+	}
+	if already, _ := s.ConnectChannel(ctx, ChatInfo{ID: channel, Title: "Школа №1"}, owner, LangRU, t0); !already {
+		t.Errorf("connecting twice: want already connected")
+	}
+	if p, _ := s.Preferences(ctx, channel); p.Language != LangEN {
+		t.Errorf("connecting again changed the language to %q", p.Language)
+	}
+	if ok, _ := s.ChannelManagedBy(ctx, channel, other); ok {
+		t.Errorf("a stranger manages the channel")
+	}
+	list, err := s.Channels(ctx, owner)
+	if err != nil || len(list) != 1 || list[0].ID != channel {
+		t.Fatalf("Channels = %v, %v; want the channel", list, err)
+	}
+	if found, err := s.DisconnectChannel(ctx, channel, owner, t0); err != nil || !found {
+		t.Fatalf("DisconnectChannel = %t, %v", found, err)
+	}
+	if c, _ := s.Chat(ctx, channel); c.Subscribed {
+		t.Errorf("disconnected channel still subscribed")
+	}
+	if list, _ := s.Channels(ctx, owner); len(list) != 0 {
+		t.Errorf("Channels after disconnect = %v, want none", list)
+	}
+}
+
+func TestSearchArticles(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "search.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	f := feedsIn(t, s, "news/ru", "news/be")
+	day := 24 * time.Hour
+	ingest(t, s, f["news/ru"],
+		Article{Title: "Ремонт дороги на улице Ленина", Published: t0.Add(-3 * day), Link: "https://x/1"},
+		Article{Title: "Дорожные работы", Summary: "Ограничено движение", Published: t0.Add(-2 * day), Link: "https://x/2"},
+		Article{Title: "Ёлка на площади", Categories: []string{"Праздники"}, Published: t0.Add(-day), Link: "https://x/3"},
+	)
+	ingest(t, s, f["news/be"],
+		Article{Title: "Аб'явы райвыканкама", Summary: "Рамонт на вуліцы Сумской", Published: t0, Link: "https://x/4"},
+	)
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"дорога", []string{"Дорожные работы", "Ремонт дороги на улице Ленина"}},
+		{"дороги", []string{"Дорожные работы", "Ремонт дороги на улице Ленина"}},
+		{"дорожн", []string{"Дорожные работы"}},
+		{"ремонт", []string{"Ремонт дороги на улице Ленина"}},
+		{"елка", []string{"Ёлка на площади"}},
+		{"праздник", []string{"Ёлка на площади"}},
+		{"вулица", []string{"Аб'явы райвыканкама"}},
+		{"аб’ява", []string{"Аб'явы райвыканкама"}},
+		{"движение дорожные", []string{"Дорожные работы"}},
+		{"мост", nil},
+		{`"ремонт* ^( )`, []string{"Ремонт дороги на улице Ленина"}},
+	}
+	for _, tt := range tests {
+		got, err := s.SearchArticles(ctx, tt.q, 10)
+		if err != nil || !slices.Equal(titles(got), tt.want) {
+			t.Errorf("SearchArticles(%q) = %q, %v; want %q", tt.q, titles(got), err, tt.want)
+		}
+	}
+	if _, err := s.SearchArticles(ctx, " * ", 10); !errors.Is(err, ErrEmptyQuery) {
+		t.Errorf("SearchArticles(\" * \") error = %v, want ErrEmptyQuery", err)
+	}
+	// An edited article is found by its new words only.
+	ingest(t, s, f["news/ru"], Article{Key: "edit", Title: "Старый заголовок", Link: "https://x/5"})
+	ingest(t, s, f["news/ru"], Article{Key: "edit", Title: "Новый заголовок", Link: "https://x/5"})
+	if got, _ := s.SearchArticles(ctx, "старый", 10); len(got) != 0 {
+		t.Errorf("search for the old title found %q", titles(got))
+	}
+	if got, _ := s.SearchArticles(ctx, "новый заголовок", 10); len(got) != 1 {
+		t.Errorf("search for the new title found %q, want 1", titles(got))
+	}
+	// Newest first, at most the limit.
+	got, _ := s.SearchArticles(ctx, "на", 10) // one-letter words are dropped, "на" is kept
+	if len(got) < 2 || got[0].Published.Before(got[1].Published) {
+		t.Errorf("results not newest first: %q", titles(got))
+	}
+}
+
+func TestSearchBackfill(t *testing.T) {
+	// Articles stored before migration 0003 are searchable after it.
+	ctx := context.Background()
+	s := openTest(t)
+	f := feedsIn(t, s, "news/ru")
+	ingest(t, s, f["news/ru"], Article{Title: "Субботник в парке", Link: "https://x/1"})
+	if _, err := s.db.Exec(`DELETE FROM articles_fts`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`DELETE FROM schema_migrations WHERE version = 3`); err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{`DROP TRIGGER articles_fts_insert`, `DROP TRIGGER articles_fts_update`, `DROP TRIGGER articles_fts_delete`,
+		`DROP TABLE articles_fts`, `DROP TABLE chat_sections`, `DROP TABLE chat_keywords`, `DROP TABLE channels`} {
+		if _, err := s.db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.SearchArticles(ctx, "субботник", 10); err != nil || len(got) != 1 {
+		t.Fatalf("after back-fill: %q, %v; want the article", titles(got), err)
+	}
+}

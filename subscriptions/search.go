@@ -1,0 +1,85 @@
+package subscriptions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// ErrEmptyQuery is returned by SearchArticles for a query without a word to search.
+var ErrEmptyQuery = errors.New("the search query has no words")
+
+// maxQueryTerms bounds the words of one search.
+const maxQueryTerms = 8
+
+// SearchQuery turns what a person typed into an FTS5 query: its words,
+// folded as the index is (see Fold), cut to their stems and searched as
+// prefixes ("дороги" → "дорог"*, and "дорож"* for "дорожный"), all of
+// them required. Only letters and
+// digits reach the query, each word quoted, so no input can make an FTS5
+// syntax error. Words of one character are left out. It returns false when
+// no word is left.
+func SearchQuery(text string) (string, bool) {
+	var terms []string
+	seen := map[string]bool{}
+	for _, w := range words(Fold(text)) {
+		if utf8.RuneCountInString(w) < 2 {
+			continue
+		}
+		prefixes := stem(w)
+		if seen[prefixes[0]] {
+			continue
+		}
+		seen[prefixes[0]] = true
+		alts := make([]string, len(prefixes))
+		for i, p := range prefixes {
+			alts[i] = `"` + strings.ReplaceAll(p, `"`, `""`) + `"*`
+		}
+		term := alts[0]
+		if len(alts) > 1 {
+			term = "(" + strings.Join(alts, " OR ") + ")"
+		}
+		terms = append(terms, term)
+		if len(terms) == maxQueryTerms {
+			break
+		}
+	}
+	return strings.Join(terms, " AND "), len(terms) > 0
+}
+
+// SearchArticles returns up to limit stored articles that match a query
+// (see SearchQuery), newest first, each link once. A query without words
+// fails with ErrEmptyQuery.
+func (s *Store) SearchArticles(ctx context.Context, text string, limit int) ([]Article, error) {
+	q, ok := SearchQuery(text)
+	if !ok {
+		return nil, ErrEmptyQuery
+	}
+	// The same news may come through several feeds: read a few more and drop repeated links.
+	rows, err := s.db.QueryContext(ctx, `SELECT `+prefixed("a.", articleColumns)+` FROM articles_fts f
+		JOIN articles a ON a.id = f.rowid
+		WHERE articles_fts MATCH ? ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, q, limit*3)
+	if err != nil {
+		return nil, fmt.Errorf("search articles: %w", err)
+	}
+	defer rows.Close()
+	var out []Article
+	links := map[string]bool{}
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, fmt.Errorf("search articles: %w", err)
+		}
+		if a.Link != "" && links[a.Link] || len(out) == limit {
+			continue
+		}
+		links[a.Link] = true
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search articles: %w", err)
+	}
+	return out, nil
+}
