@@ -29,6 +29,11 @@ type limiter struct {
 	pausedUntil time.Time     // after a global 429
 	chats       map[int64]*chatPace
 	calls       int
+	// recent holds the times of the last len(recent) sends, oldest at
+	// recent[head]: no more than that many go out in any second, even when
+	// senders wake up late together after a stall.
+	recent []time.Time
+	head   int
 }
 
 type chatPace struct {
@@ -38,7 +43,10 @@ type chatPace struct {
 }
 
 func newLimiter(rate float64, now func() time.Time) *limiter {
-	return &limiter{now: now, interval: time.Duration(float64(time.Second) / rate), chats: map[int64]*chatPace{}}
+	// A little room above the pace for jitter, well under Telegram's ~30/s at the default 25/s.
+	window := max(1, int(rate*1.1))
+	return &limiter{now: now, interval: time.Duration(float64(time.Second) / rate), chats: map[int64]*chatPace{},
+		recent: make([]time.Time, window)}
 }
 
 // reserve books a send time for one message to chat and returns it.
@@ -69,10 +77,36 @@ func (l *limiter) reserve(chat int64, group, interactive bool) time.Time {
 	return t
 }
 
-// wait books a send time and sleeps until it comes.
+// wait books a send time, sleeps until it comes, then takes a place in the
+// one-second window of actual sends.
 func (l *limiter) wait(ctx context.Context, chat int64, group, interactive bool) error {
 	t := l.reserve(chat, group, interactive)
-	return sleep(ctx, t.Sub(l.now()))
+	if err := sleep(ctx, t.Sub(l.now())); err != nil {
+		return err
+	}
+	for {
+		d := l.admit()
+		if d <= 0 {
+			return nil
+		}
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+// admit records a send now if the last second had room for it; otherwise it
+// says how long to wait.
+func (l *limiter) admit() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if d := l.recent[l.head].Add(time.Second).Sub(now); d > 0 {
+		return d
+	}
+	l.recent[l.head] = now
+	l.head = (l.head + 1) % len(l.recent)
+	return 0
 }
 
 // delay is how long a bulk message to chat would have to wait for the chat's own pace.

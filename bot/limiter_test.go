@@ -135,3 +135,25 @@ func TestClassify(t *testing.T) {
 		t.Errorf("blocked user status = %q, want blocked", c.status)
 	}
 }
+
+func TestLimiterWindowStopsCatchUpBursts(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := newLimiter(10, fixedClock(&now)) // window of 11 sends a second
+	// Senders that woke up late all at once: only the window's worth go.
+	admitted := 0
+	for i := 0; i < 30; i++ {
+		if l.admit() <= 0 {
+			admitted++
+		}
+	}
+	if admitted != 11 {
+		t.Fatalf("sends admitted at one instant = %d, want 11", admitted)
+	}
+	if d := l.admit(); d != time.Second {
+		t.Fatalf("next send waits %v, want 1s", d)
+	}
+	now = now.Add(time.Second)
+	if d := l.admit(); d > 0 {
+		t.Fatalf("a second later the send still waits %v", d)
+	}
+}
