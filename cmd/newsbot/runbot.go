@@ -49,7 +49,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	b := bot.New(bot.Config{
 		Client: client, Store: store, Logger: logger.With("component", "bot"),
 		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone,
-		Rate: cfg.Rate, PaidBroadcast: cfg.PaidBroadcast, PollTimeout: pollTimeout, Registerer: reg,
+		Rate: cfg.Rate, PaidBroadcast: cfg.PaidBroadcast, PollTimeout: pollTimeout, Registerer: reg, Version: version,
 	})
 	poller, err := feed.NewPoller(feed.PollerOptions{
 		Store: store, Feeds: cfg.Feeds, Interval: cfg.PollInterval, Location: cfg.Timezone, Selectors: cfg.ListingSelectors,
