@@ -75,38 +75,12 @@ func effectiveSections(available, chosen []string) []string {
 // feeds and of the feeds without a language, in configuration order. An
 // empty language offers every section.
 func sectionsOf(ctx context.Context, tx *sql.Tx, lang string) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT section FROM feeds WHERE ? = '' OR language = '' OR language = ?
+	return queryStrings(ctx, tx, `SELECT section FROM feeds WHERE ? = '' OR language = '' OR language = ?
 		GROUP BY section ORDER BY MIN(id)`, lang, lang)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var sec string
-		if err := rows.Scan(&sec); err != nil {
-			return nil, err
-		}
-		out = append(out, sec)
-	}
-	return out, rows.Err()
 }
 
 func chatSections(ctx context.Context, tx *sql.Tx, chatID int64) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT section FROM chat_sections WHERE chat_id = ? ORDER BY section`, chatID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var sec string
-		if err := rows.Scan(&sec); err != nil {
-			return nil, err
-		}
-		out = append(out, sec)
-	}
-	return out, rows.Err()
+	return queryStrings(ctx, tx, `SELECT section FROM chat_sections WHERE chat_id = ? ORDER BY section`, chatID)
 }
 
 func replaceSections(ctx context.Context, tx *sql.Tx, chatID int64, sections []string) error {

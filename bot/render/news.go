@@ -155,8 +155,15 @@ func Latest(articles []subscriptions.Article, o Options) string {
 	if len(articles) == 0 {
 		return Plain(i18n.T(lang, "latest.empty"))
 	}
+	return headlines(i18n.T(lang, "latest.header"), articles, o)
+}
+
+// headlines renders a bold header, then one line per article with its short
+// date and its title linked to the portal; articles that do not fit in
+// MaxText are left out from the end.
+func headlines(header string, articles []subscriptions.Article, o Options) string {
 	b := &Builder{}
-	b.Bold(i18n.T(lang, "latest.header"))
+	b.Bold(header)
 	for _, a := range articles {
 		item := &Builder{}
 		if !a.Published.IsZero() {

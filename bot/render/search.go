@@ -17,23 +17,5 @@ func Search(query string, articles []subscriptions.Article, o Options) string {
 	if len(articles) == 0 {
 		return Plain(i18n.T(lang, "search.none", q))
 	}
-	b := &Builder{}
-	b.Bold(i18n.T(lang, "search.header", q))
-	for _, a := range articles {
-		item := &Builder{}
-		if !a.Published.IsZero() {
-			item.Text(i18n.ShortDate(a.Published.In(o.loc())) + " — ")
-		}
-		title := Cut(oneLine(clean(a.Title)), maxListTitle)
-		if title == "" {
-			title = "…"
-		}
-		item.Link(title, a.Link)
-		if b.Len()+2+item.Len() > MaxText {
-			break
-		}
-		paragraph(b)
-		b.Append(item)
-	}
-	return b.String()
+	return headlines(i18n.T(lang, "search.header", q), articles, o)
 }

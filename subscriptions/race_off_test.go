@@ -1,5 +1,0 @@
-//go:build !race
-
-package subscriptions
-
-const raceEnabled = false
