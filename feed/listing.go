@@ -498,7 +498,7 @@ func fetchListing(ctx context.Context, f *Fetcher, configured string, v Validato
 	body, dec := Decode(resp.Body, resp.ContentType)
 	p := &Parsed{Decoding: dec, Body: body, FetchURL: resp.URL, HTML: true}
 	if !IsHTML(resp.ContentType, body) {
-		return a, fmt.Errorf("read listing %s: not an HTML page (%s, %s); if it is a feed, configure it without html:", configured, mediaType(resp.ContentType), describeBody(body))
+		return a, fmt.Errorf("read listing %s: not an HTML page (%s, %s); if it is a feed, configure it without the html: prefix", configured, mediaType(resp.ContentType), describeBody(body))
 	}
 	l, err := ParseListing(body, resp.URL, sel)
 	if err != nil {

@@ -27,14 +27,6 @@ func parseFixture(t *testing.T, file, contentType, fetchURL string, f subscripti
 	return arts
 }
 
-func byKey(arts []subscriptions.Article) map[string]subscriptions.Article {
-	m := make(map[string]subscriptions.Article, len(arts))
-	for _, a := range arts {
-		m[a.Key] = a
-	}
-	return m
-}
-
 func TestNormaliseRussianFeed(t *testing.T) {
 	f := subscriptions.Feed{ID: 7, URL: "https://osipovichi.gov.by/", Section: "news"}
 	arts := parseFixture(t, "ru-rss.xml", "application/rss+xml; charset=utf-8", "https://osipovichi.gov.by/ru/rss-ru/", f)
