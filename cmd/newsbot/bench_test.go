@@ -62,8 +62,15 @@ func fanOutOnce(b *testing.B, n int, limits bool, rate float64, env map[string]s
 	w.portal.Set(enFeedPath, oneItemFeed(), rssType)
 	w.tg.WaitFor(b, time.Minute, func() bool { _, m := w.delivered(); return m > 0 }, "the fan-out to start")
 	b.StartTimer()
+	// A resident asks for the latest news in the middle of the fan-out: the
+	// reply must not queue behind the bulk deliveries.
+	asker := faketelegram.User{ID: 42, FirstName: "Resident", LanguageCode: "ru"}
+	w.tg.WaitFor(b, time.Minute, func() bool { _, m := w.delivered(); return m >= min(n/4, 500) }, "the fan-out under way")
+	asked := time.Now()
+	w.tg.SendMessage(faketelegram.PrivateChat(asker), asker, "/latest")
+	reply := w.tg.WaitMessages(b, asker.ID, 1, 30*time.Second)[0].At.Sub(asked)
 	start := firstMessageTime(w)
-	w.tg.WaitFor(b, time.Duration((float64(n)/rate*1.5+60)*float64(time.Second)), func() bool { c, _ := w.delivered(); return c == n }, "every chat")
+	w.tg.WaitFor(b, time.Duration((float64(n)/rate*1.5+60)*float64(time.Second)), func() bool { c, _ := w.delivered(); return c == n+1 }, "every chat and the asker")
 	b.StopTimer()
 	end := lastMessageTime(w)
 	peakRSS := p.status("VmHWM")
@@ -71,6 +78,7 @@ func fanOutOnce(b *testing.B, n int, limits bool, rate float64, env map[string]s
 	commits := scrape(b, addr, "newsbot_outbox_commits_total")
 	p.kill()
 	chats, messages := w.delivered()
+	chats, messages = chats-1, messages-1 // the reply to /latest
 	elapsed := end.Sub(start)
 	achieved := float64(messages-1) / elapsed.Seconds()
 	stats := w.tg.Stats()
@@ -83,6 +91,7 @@ func fanOutOnce(b *testing.B, n int, limits bool, rate float64, env map[string]s
 	b.ReportMetric(float64(peakRSS)/1024, "peak_RSS_MB")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(messages), "cpu_us/msg")
 	b.ReportMetric(commits/float64(messages), "commits/msg")
+	b.ReportMetric(float64(reply.Milliseconds()), "latest_reply_ms")
 	if chats != n {
 		b.Fatalf("chats reached = %d, want %d", chats, n)
 	}
