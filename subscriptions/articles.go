@@ -49,10 +49,12 @@ func (s *Store) LatestArticles(ctx context.Context, n int, filter ...ArticleFilt
 		ORDER BY published_at DESC, id DESC LIMIT ?`, []any{n}
 	if len(filter) > 0 && filter[0].Chat != 0 {
 		id := filter[0].Chat
-		query = `SELECT ` + articleColumns + ` FROM articles a
+		// The same choice as the audience of a new article (see audience in feeds.go).
+		query = `SELECT ` + articleColumns + ` FROM articles a, (SELECT language AS lang FROM chats WHERE id = ?) c
 		WHERE NOT EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = ?)
 			OR a.section IN (SELECT section FROM chat_sections WHERE chat_id = ?)
-				AND (a.language = '' OR (SELECT language FROM chats WHERE id = ?) IN ('', a.language))
+				AND (a.language = '' OR c.lang IN ('', a.language)
+					OR NOT EXISTS (SELECT 1 FROM feeds f WHERE f.section = a.section AND f.language = c.lang))
 		ORDER BY published_at DESC, id DESC LIMIT ?`
 		args = []any{id, id, id, n}
 	}

@@ -183,12 +183,16 @@ type audienceChat struct {
 // decide (see KeywordFilter). Two queries whatever the number of chats: the
 // chats, then every keyword.
 func audience(ctx context.Context, tx *sql.Tx, a Article) ([]audienceChat, error) {
+	// The language test keeps a chat to its own language's version of a
+	// section only when the portal has one: with a single feed, everyone
+	// gets its articles whatever their language.
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.digest_hour FROM chats c
 		WHERE c.subscribed = 1 AND c.status = 'active'
 			AND (NOT EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id)
 				OR EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id AND s.section = ?)
-					AND (? = '' OR c.language IN ('', ?)))
-		ORDER BY c.id`, a.Section, a.Language, a.Language)
+					AND (? = '' OR c.language IN ('', ?)
+						OR NOT EXISTS (SELECT 1 FROM feeds f WHERE f.section = ? AND f.language = c.language)))
+		ORDER BY c.id`, a.Section, a.Language, a.Language, a.Section)
 	if err != nil {
 		return nil, err
 	}

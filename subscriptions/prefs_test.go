@@ -487,3 +487,30 @@ func TestSearchBackfill(t *testing.T) {
 		t.Fatalf("after back-fill: %q, %v; want the article", titles(got), err)
 	}
 }
+
+// With a single feed whose articles are in Russian, a Belarusian or English
+// speaker still gets them: the language only chooses between versions of a
+// section that the portal actually offers.
+func TestSingleFeedReachesEveryLanguage(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	f := feedsIn(t, s, "news")["news"]
+	for id, lang := range map[int64]string{1: LangRU, 2: LangBE, 3: LangEN} {
+		chatWith(t, s, id, ChatPrivate, lang)
+	}
+	// The feed has no configured language; its articles say they are Russian.
+	a := Article{Key: "n1", Title: "Новость", Section: "news", Language: LangRU, Published: t0}
+	res, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Enqueued != 3 {
+		t.Fatalf("enqueued %d, want 3 (every language)", res.Enqueued)
+	}
+	for _, id := range []int64{1, 2, 3} {
+		got, err := s.LatestArticles(ctx, 5, ArticleFilter{Chat: id})
+		if err != nil || len(got) != 1 {
+			t.Errorf("latest for chat %d = %d articles, %v; want 1", id, len(got), err)
+		}
+	}
+}
