@@ -3,6 +3,7 @@ package feed
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -40,6 +41,38 @@ func BenchmarkParseNormalise100(b *testing.B) {
 		_, arts, err := ParseArticles(body, "application/rss+xml; charset=utf-8", f.URL, f, testNow)
 		if err != nil || len(arts) != 100 {
 			b.Fatalf("got %d articles, %v", len(arts), err)
+		}
+	}
+}
+
+// BenchmarkParseNormaliseStore100 adds the store: each iteration records a
+// 100-item feed whose items are all new (in a new feed row, so that nothing
+// is skipped as seen) in the real SQLite store.
+func BenchmarkParseNormaliseStore100(b *testing.B) {
+	body := feed100()
+	ctx := context.Background()
+	store, err := subscriptions.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		feeds, err := store.EnsureFeeds(ctx, []subscriptions.FeedConfig{{Section: "news", URL: fmt.Sprintf("https://osipovichi.gov.by/ru/rss-ru/?%d", i)}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f := feeds[0]
+		_, arts, err := ParseArticles(body, "application/rss+xml; charset=utf-8", f.URL, f, testNow)
+		if err != nil || len(arts) != 100 {
+			b.Fatalf("got %d articles, %v", len(arts), err)
+		}
+		res, err := store.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: testNow}, arts)
+		if err != nil || len(res.New) != 100 {
+			b.Fatalf("stored %d new articles, %v", len(res.New), err)
 		}
 	}
 }
