@@ -199,9 +199,6 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 	}
 }
 
-// UserAgent returns the User-Agent header the fetcher sends.
-func (f *Fetcher) UserAgent() string { return f.userAgent }
-
 // Fetch downloads rawURL. Non-empty validators are sent as If-None-Match and
 // If-Modified-Since; a 304 answer gives a Response with NotModified set and no
 // body. Errors name the URL: *HTTPError for unaccepted statuses, and errors

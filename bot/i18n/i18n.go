@@ -6,7 +6,6 @@ package i18n
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -64,33 +63,6 @@ func T(lang, key string, args ...any) string {
 	return fmt.Sprintf(s, args...)
 }
 
-// N returns the plural form of key for count n in lang, formatted with n
-// and then args. Forms are stored as key+".one", ".few" and ".many"
-// (Russian and Belarusian rules; English uses one and many).
-func N(lang, key string, n int, args ...any) string {
-	return T(lang, key+"."+pluralForm(lang, n), append([]any{n}, args...)...)
-}
-
-func pluralForm(lang string, n int) string {
-	if n < 0 {
-		n = -n
-	}
-	if lang == "en" {
-		if n == 1 {
-			return "one"
-		}
-		return "many"
-	}
-	switch d, dd := n%10, n%100; {
-	case d == 1 && dd != 11:
-		return "one"
-	case d >= 2 && d <= 4 && (dd < 12 || dd > 14):
-		return "few"
-	default:
-		return "many"
-	}
-}
-
 // Date formats t as a day in lang: "2 марта 2023", "2 сакавіка 2023", "2 March 2023".
 func Date(lang string, t time.Time) string {
 	return fmt.Sprintf("%d %s %d", t.Day(), T(lang, fmt.Sprintf("month.%d", int(t.Month()))), t.Year())
@@ -103,16 +75,6 @@ func DateTime(lang string, t time.Time) string {
 
 // ShortDate formats t compactly for lists: "02.03.2023".
 func ShortDate(t time.Time) string { return t.Format("02.01.2006") }
-
-// Keys returns the sorted keys of lang's catalogue (for tests).
-func Keys(lang string) []string {
-	keys := make([]string, 0, len(catalogs[lang]))
-	for k := range catalogs[lang] {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // Section returns the display name of a configured section in lang: the
 // catalogue's "section.NAME" when there is one, else the name as configured.

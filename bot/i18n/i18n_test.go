@@ -59,23 +59,6 @@ func TestPick(t *testing.T) {
 	}
 }
 
-func TestPlural(t *testing.T) {
-	tests := []struct {
-		lang string
-		n    int
-		want string
-	}{
-		{"ru", 1, "one"}, {"ru", 2, "few"}, {"ru", 5, "many"}, {"ru", 11, "many"},
-		{"ru", 21, "one"}, {"ru", 22, "few"}, {"ru", 112, "many"}, {"be", 3, "few"},
-		{"en", 1, "one"}, {"en", 2, "many"}, {"en", 0, "many"},
-	}
-	for _, tt := range tests {
-		if got := pluralForm(tt.lang, tt.n); got != tt.want {
-			t.Errorf("pluralForm(%q, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
-		}
-	}
-}
-
 func TestDate(t *testing.T) {
 	d := time.Date(2023, time.March, 2, 10, 15, 0, 0, time.UTC)
 	for lang, want := range map[string]string{

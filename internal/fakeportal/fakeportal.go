@@ -193,16 +193,6 @@ func (p *Portal) Requests(path string) []Request {
 	return append([]Request(nil), p.requests[path]...)
 }
 
-// ETag returns the current ETag of path.
-func (p *Portal) ETag(path string) string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if r := p.resources[path]; r != nil {
-		return r.etag
-	}
-	return ""
-}
-
 func (p *Portal) handle(w http.ResponseWriter, req *http.Request) {
 	p.mu.Lock()
 	now := p.now()
