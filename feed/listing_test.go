@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"log/slog"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/osipovichi/newsbot/internal/fakeportal"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -231,46 +229,13 @@ func TestParseListingDate(t *testing.T) {
 // the options are returned to start another poller (a restart) on the same store.
 func newListingEnv(t testing.TB, opts func(*PollerOptions), cfgs ...subscriptions.FeedConfig) (*pollerEnv, PollerOptions) {
 	t.Helper()
-	e := &pollerEnv{
-		portal: testPortal(t),
-		store:  newFakeStore(),
-		clock:  newClock(t0),
-		alerts: &alerts{},
-		logs:   &syncBuffer{},
-		reg:    prometheus.NewRegistry(),
-		onNew:  make(chan subscriptions.IngestResult, 100),
-	}
-	e.portal.SetClock(e.clock.Now)
+	e, o := newEnv(t, opts, cfgs...)
 	for _, r := range []fakeportal.Route{
 		{Path: ruListing, File: "listing-ru.html"}, {Path: beListing, File: "listing-be.html"}, {Path: enListing, File: "listing-en.html"},
 	} {
 		if err := e.portal.Serve(r.Path, r.File, "text/html; charset=utf-8"); err != nil {
 			t.Fatal(err)
 		}
-	}
-	for i := range cfgs {
-		cfgs[i].URL = e.portal.URL(cfgs[i].URL)
-	}
-	o := PollerOptions{
-		Store: e.store,
-		Feeds: cfgs,
-		Fetcher: NewFetcher(FetcherOptions{
-			Version: "test", Timeout: 150 * time.Millisecond, ResponseHeaderTimeout: 150 * time.Millisecond,
-			MaxBodyBytes: 1 << 20, Now: e.clock.Now,
-		}),
-		Interval:   5 * time.Minute,
-		Logger:     slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Now:        e.clock.Now,
-		OnNew:      func(ctx context.Context, r subscriptions.IngestResult) { e.onNew <- r },
-		Alerter:    e.alerts,
-		Registerer: e.reg,
-	}
-	if opts != nil {
-		opts(&o)
-	}
-	var err error
-	if e.poller, err = NewPoller(o); err != nil {
-		t.Fatal(err)
 	}
 	return e, o
 }

@@ -49,6 +49,19 @@ var t0 = time.Date(2023, 3, 3, 17, 0, 0, 0, time.UTC)
 
 func newPollerEnv(t testing.TB, paths ...string) *pollerEnv {
 	t.Helper()
+	var cfgs []subscriptions.FeedConfig
+	for _, p := range paths {
+		cfgs = append(cfgs, subscriptions.FeedConfig{Section: "news", URL: p})
+	}
+	e, _ := newEnv(t, nil, cfgs...)
+	return e
+}
+
+// newEnv starts a fake portal and a poller of cfgs (URLs given as paths on
+// the portal) over a fake store; opts may adjust the options first. It
+// returns the options too, for restarts.
+func newEnv(t testing.TB, opts func(*PollerOptions), cfgs ...subscriptions.FeedConfig) (*pollerEnv, PollerOptions) {
+	t.Helper()
 	e := &pollerEnv{
 		portal: testPortal(t),
 		store:  newFakeStore(),
@@ -59,12 +72,10 @@ func newPollerEnv(t testing.TB, paths ...string) *pollerEnv {
 		onNew:  make(chan subscriptions.IngestResult, 100),
 	}
 	e.portal.SetClock(e.clock.Now)
-	var cfgs []subscriptions.FeedConfig
-	for _, p := range paths {
-		cfgs = append(cfgs, subscriptions.FeedConfig{Section: "news", URL: e.portal.URL(p)})
+	for i := range cfgs {
+		cfgs[i].URL = e.portal.URL(cfgs[i].URL)
 	}
-	var err error
-	e.poller, err = NewPoller(PollerOptions{
+	o := PollerOptions{
 		Store: e.store,
 		Feeds: cfgs,
 		Fetcher: NewFetcher(FetcherOptions{
@@ -77,11 +88,15 @@ func newPollerEnv(t testing.TB, paths ...string) *pollerEnv {
 		OnNew:      func(ctx context.Context, r subscriptions.IngestResult) { e.onNew <- r },
 		Alerter:    e.alerts,
 		Registerer: e.reg,
-	})
-	if err != nil {
+	}
+	if opts != nil {
+		opts(&o)
+	}
+	var err error
+	if e.poller, err = NewPoller(o); err != nil {
 		t.Fatal(err)
 	}
-	return e
+	return e, o
 }
 
 func (e *pollerEnv) health(t testing.TB, i int) FeedHealth {
