@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/osipovichi/newsbot/internal/fakeportal"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
