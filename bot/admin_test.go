@@ -112,7 +112,7 @@ func photoNotice(h *harness, u faketelegram.User, caption string) func(faketeleg
 	}
 }
 
-func buttonData(t *testing.T, m faketelegram.Sent, prefix string) string {
+func buttonData(t testing.TB, m faketelegram.Sent, prefix string) string {
 	t.Helper()
 	if m.ReplyMarkup != nil {
 		for _, row := range m.ReplyMarkup.Rows {

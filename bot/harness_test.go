@@ -54,7 +54,7 @@ func (l *logBuffer) String() string {
 
 // harness runs a Bot against the fake Telegram and a real store in a temp dir.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	tg    *faketelegram.Server
 	store *subscriptions.Store
 	bot   *Bot
@@ -77,7 +77,7 @@ type harnessOptions struct {
 	noStart bool
 }
 
-func newHarness(t *testing.T, o harnessOptions) *harness {
+func newHarness(t testing.TB, o harnessOptions) *harness {
 	t.Helper()
 	minsk, err := time.LoadLocation("Europe/Minsk")
 	if err != nil {
