@@ -32,6 +32,7 @@ const (
 type classification struct {
 	verdict    verdict
 	retryAfter time.Duration
+	global     bool // for verdictRetryAfter: the bot's own limit rather than the chat's (set by the sender)
 	migrateTo  int64
 	status     subscriptions.ChatStatus // for verdictChatGone
 	reason     string                   // short, for the outbox row and metrics

@@ -55,7 +55,7 @@ func (s *sender) send(ctx context.Context, m message) (messageID int, c classifi
 		return res.MessageID, c
 	case verdictRetryAfter:
 		scope := "chat"
-		if s.limiter.tooMany(m.chatID, c.retryAfter) {
+		if c.global = s.limiter.tooMany(m.chatID, c.retryAfter); c.global {
 			scope = "global"
 		}
 		s.metrics.rateLimited.WithLabelValues(scope).Inc()
@@ -64,15 +64,22 @@ func (s *sender) send(ctx context.Context, m message) (messageID int, c classifi
 	return 0, c
 }
 
+// maxReplyWait bounds how long a reply waits out a global 429: the update
+// loop waits with it.
+const maxReplyWait = 10 * time.Second
+
 // reply sends a message to a person who is waiting for it: it waits out a
-// 429 and retries a transient error twice before giving up.
+// short global 429 and retries a transient error twice before giving up. A
+// 429 for the chat itself (it asks faster than Telegram lets the bot
+// answer) drops that reply, so that one flooding chat cannot hold up the
+// update loop for everyone.
 func (s *sender) reply(ctx context.Context, m message) (int, classification) {
 	m.interactive = true
 	backoff := 500 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		id, c := s.send(ctx, m)
 		switch {
-		case c.verdict == verdictRetryAfter && c.retryAfter <= time.Minute:
+		case c.verdict == verdictRetryAfter && c.global && c.retryAfter <= maxReplyWait:
 			if sleep(ctx, c.retryAfter) != nil {
 				return 0, classify(ctx.Err())
 			}

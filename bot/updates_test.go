@@ -73,3 +73,21 @@ func TestOffsetPersistedAcrossRestarts(t *testing.T) {
 		t.Fatalf("bot messages after restart = %d, want %d", n, before+1)
 	}
 }
+
+// A chat that floods the bot gets 429s from Telegram for its replies: those
+// replies are dropped at once, and other people's commands are still answered.
+func TestFloodingChatDoesNotStallOthers(t *testing.T) {
+	h := newHarness(t, harnessOptions{tg: faketelegram.Options{EnforceLimits: true}})
+	flooder := faketelegram.User{ID: 6001, FirstName: "Flood", LanguageCode: "ru"}
+	for i := 0; i < 30; i++ {
+		h.tg.SendMessage(faketelegram.PrivateChat(flooder), flooder, "/help")
+	}
+	start := time.Now()
+	if got := h.say(resident, "/help"); !strings.Contains(got.Plain, "/latest") {
+		t.Fatalf("resident's /help: got %q", got.Plain)
+	}
+	if got := len(h.tg.Messages(flooder.ID)); got < 3 || got >= 30 {
+		t.Errorf("the flooding chat got %d replies, want a few (Telegram's burst), not all 30", got)
+	}
+	t.Logf("the resident was answered %v after 30 flood messages", time.Since(start).Round(time.Millisecond))
+}
