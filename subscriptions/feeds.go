@@ -118,9 +118,13 @@ func (s *Store) IngestFeed(ctx context.Context, feedID int64, res FetchResult, a
 			return err
 		}
 		defer insert.Close()
-		update, err := tx.PrepareContext(ctx, `UPDATE articles SET title = ?, summary = ?, link = ?, image_url = ?,
-				categories = ?, updated_at = ?
-			WHERE feed_id = ? AND item_key = ? AND (title <> ? OR summary <> ? OR link <> ? OR image_url <> ? OR categories <> ?)`)
+		// An edit updates the stored article; a summary or image missing from
+		// this fetch (a feed hiccup, a listing without the teaser we once
+		// read from the article page) does not erase the stored one.
+		update, err := tx.PrepareContext(ctx, `UPDATE articles SET title = ?1, summary = COALESCE(NULLIF(?2, ''), summary),
+				link = ?3, image_url = COALESCE(NULLIF(?4, ''), image_url), categories = ?5, updated_at = ?6
+			WHERE feed_id = ?7 AND item_key = ?8 AND (title <> ?1 OR (?2 <> '' AND summary <> ?2) OR link <> ?3
+				OR (?4 <> '' AND image_url <> ?4) OR categories <> ?5)`)
 		if err != nil {
 			return err
 		}
@@ -141,8 +145,7 @@ func (s *Store) IngestFeed(ctx context.Context, feedID int64, res FetchResult, a
 				out.New = append(out.New, a)
 				continue
 			}
-			r, err = update.ExecContext(ctx, a.Title, a.Summary, a.Link, a.ImageURL, cats, at,
-				feedID, a.Key, a.Title, a.Summary, a.Link, a.ImageURL, cats)
+			r, err = update.ExecContext(ctx, a.Title, a.Summary, a.Link, a.ImageURL, cats, at, feedID, a.Key)
 			if err != nil {
 				return fmt.Errorf("update article %q: %w", a.Key, err)
 			}

@@ -173,6 +173,32 @@ func TestIngestFirstPollThenNew(t *testing.T) {
 	}
 }
 
+func TestEditKeepsSummaryAndImageMissingFromAFetch(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	f := feedFor(t, s, "https://x/")
+	a := article("a", "A")
+	a.ImageURL = "https://osipovichi.gov.by/img/a.jpg"
+	if _, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{a}); err != nil {
+		t.Fatal(err)
+	}
+	bare := a
+	bare.Summary, bare.ImageURL = "", ""
+	res, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{bare})
+	if err != nil || res.Updated != 0 {
+		t.Fatalf("a fetch without summary and image: updated %d, %v; want 0", res.Updated, err)
+	}
+	edited := bare
+	edited.Title = "A, corrected"
+	if res, err = s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{edited}); err != nil || res.Updated != 1 {
+		t.Fatalf("an edited title: updated %d, %v; want 1", res.Updated, err)
+	}
+	got, _ := s.LatestArticles(ctx, 1)
+	if got[0].Title != "A, corrected" || got[0].Summary != a.Summary || got[0].ImageURL != a.ImageURL {
+		t.Fatalf("stored = %+v, want the new title with the old summary and image", got[0])
+	}
+}
+
 func TestCrossFeedDuplicateNotAnnounced(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
