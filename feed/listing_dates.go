@@ -113,24 +113,10 @@ func ParseListingDate(raw string, loc *time.Location, now time.Time) (t time.Tim
 		m, found = time.Month(mi), true
 	}
 	if !found {
-		for _, mm := range reDayMonth.FindAllStringSubmatch(s, -1) {
-			if mon, ok := listingMonth(mm[2]); ok {
-				d, _ = strconv.Atoi(mm[1])
-				m, found = mon, true
-				y = yearOrZero(mm[3])
-				break
-			}
-		}
+		d, m, y, found = wordMonth(reDayMonth, s, 1, 2)
 	}
 	if !found {
-		for _, mm := range reMonthDay.FindAllStringSubmatch(s, -1) {
-			if mon, ok := listingMonth(mm[1]); ok {
-				d, _ = strconv.Atoi(mm[2])
-				m, found = mon, true
-				y = yearOrZero(mm[3])
-				break
-			}
-		}
+		d, m, y, found = wordMonth(reMonthDay, s, 2, 1)
 	}
 	if !found {
 		for _, w := range reWords.FindAllString(lower, -1) {
@@ -213,4 +199,17 @@ func parseZoned(s string) (time.Time, bool) {
 		return t, true
 	}
 	return time.Time{}, false
+}
+
+// wordMonth finds a date with the month in words ("2 марта 2023",
+// "March 2, 2023"): re's groups dayGroup and monthGroup hold the day and the
+// month, group 3 the year, if any.
+func wordMonth(re *regexp.Regexp, s string, dayGroup, monthGroup int) (d int, m time.Month, y int, ok bool) {
+	for _, mm := range re.FindAllStringSubmatch(s, -1) {
+		if mon, ok := listingMonth(mm[monthGroup]); ok {
+			d, _ = strconv.Atoi(mm[dayGroup])
+			return d, mon, yearOrZero(mm[3]), true
+		}
+	}
+	return 0, 0, 0, false
 }

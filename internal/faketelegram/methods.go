@@ -352,25 +352,7 @@ func (s *Server) messageJSON(cs *chatState, id int, m *message, editDate int64) 
 // send is the part common to sendMessage, sendPhoto and copyMessage: under
 // the lock, check the chat, the message, the limits, then record.
 func (s *Server) send(w http.ResponseWriter, r *http.Request, chatParam string, prepare func(cs *chatState) (*message, *Sent, *Failure), copyResult bool) {
-	chatID, f := s.resolveChat(chatParam)
-	if f != nil {
-		s.reply(w, nil, f)
-		return
-	}
-	if sf, ok := s.takeChatFailure(chatID); ok {
-		s.fail(w, r, sf)
-		return
-	}
-	result, f := func() (any, *Failure) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		cs, f := s.chatLocked(chatID)
-		if f != nil {
-			return nil, f
-		}
-		if f := cs.membershipFailure(); f != nil {
-			return nil, f
-		}
+	s.inChat(w, r, chatParam, func(cs *chatState, chatID int64) (any, *Failure) {
 		m, sent, f := prepare(cs)
 		if f != nil {
 			return nil, f
@@ -396,6 +378,34 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, chatParam string, 
 			return map[string]any{"message_id": id}, nil
 		}
 		return s.messageJSON(cs, id, m, 0), nil
+	})
+}
+
+// inChat is the part common to the methods that act on one chat's
+// messages: it resolves chat_id, plays a failure scripted for the chat, and
+// runs fn under the lock once the chat is known and the bot is a member of
+// it; it answers with fn's result or failure.
+func (s *Server) inChat(w http.ResponseWriter, r *http.Request, chatParam string, fn func(cs *chatState, chatID int64) (any, *Failure)) {
+	chatID, f := s.resolveChat(chatParam)
+	if f != nil {
+		s.reply(w, nil, f)
+		return
+	}
+	if sf, ok := s.takeChatFailure(chatID); ok {
+		s.fail(w, r, sf)
+		return
+	}
+	result, f := func() (any, *Failure) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		cs, f := s.chatLocked(chatID)
+		if f != nil {
+			return nil, f
+		}
+		if f := cs.membershipFailure(); f != nil {
+			return nil, f
+		}
+		return fn(cs, chatID)
 	}()
 	s.reply(w, result, f)
 }
@@ -524,25 +534,7 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, p *params, method 
 		s.reply(w, true, nil)
 		return
 	}
-	chatID, f := s.resolveChat(p.Get("chat_id"))
-	if f != nil {
-		s.reply(w, nil, f)
-		return
-	}
-	if sf, ok := s.takeChatFailure(chatID); ok {
-		s.fail(w, r, sf)
-		return
-	}
-	result, f := func() (any, *Failure) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		cs, f := s.chatLocked(chatID)
-		if f != nil {
-			return nil, f
-		}
-		if f := cs.membershipFailure(); f != nil {
-			return nil, f
-		}
+	s.inChat(w, r, p.Get("chat_id"), func(cs *chatState, chatID int64) (any, *Failure) {
 		id, _ := strconv.Atoi(p.Get("message_id"))
 		if id == 0 {
 			return nil, badRequest("message identifier is not specified")
@@ -573,8 +565,7 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, p *params, method 
 		s.stats.Edits++
 		s.notifyLocked()
 		return s.messageJSON(cs, id, next, now.Unix()), nil
-	}()
-	s.reply(w, result, f)
+	})
 }
 
 func (s *Server) editMessageText(w http.ResponseWriter, r *http.Request, p *params) {

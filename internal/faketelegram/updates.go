@@ -104,14 +104,8 @@ func commandLength(text string) int {
 func (s *Server) SendMessage(chat Chat, from User, text string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cs := s.chats[chat.ID]
-	if cs == nil || chat.Type != "" {
-		cs = s.addChatLocked(chat)
-	}
+	cs, from := s.injectLocked(chat, from, true)
 	chat = cs.chat
-	if from.ID == 0 && chat.Type == "private" {
-		from = User{ID: chat.ID, FirstName: chat.FirstName, Username: chat.Username}
-	}
 	cs.nextMsgID++
 	date := s.now().Unix()
 	msg := map[string]any{"message_id": cs.nextMsgID, "date": date, "chat": chatJSON(chat), "text": text}
@@ -124,7 +118,6 @@ func (s *Server) SendMessage(chat Chat, from User, text string) int {
 		typ = "channel_post"
 		msg["sender_chat"] = chatJSON(chat)
 	} else {
-		s.rememberUser(from)
 		msg["from"] = userJSON(from)
 	}
 	return s.addUpdateLocked(typ, msg)
@@ -209,21 +202,29 @@ func toInt64(v any) (int64, bool) {
 	return 0, false
 }
 
+// injectLocked makes chat known for an injected update (refreshing its
+// details when refresh is set and chat.Type is given) and fills in the
+// sender of a private chat when from is zero: the chat's own user.
+func (s *Server) injectLocked(chat Chat, from User, refresh bool) (*chatState, User) {
+	cs := s.chats[chat.ID]
+	if cs == nil || refresh && chat.Type != "" {
+		cs = s.addChatLocked(chat)
+	}
+	if from.ID == 0 && cs.chat.Type == "private" {
+		from = User{ID: cs.chat.ID, FirstName: cs.chat.FirstName, Username: cs.chat.Username}
+	}
+	s.rememberUser(from)
+	return cs, from
+}
+
 // PressButton injects a callback_query: from presses the inline button with
 // data under the bot's message messageID in chat. It returns the update id
 // and the callback query id, which answerCallbackQuery must use once.
 func (s *Server) PressButton(chat Chat, from User, messageID int, data string) (updateID int, callbackID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cs := s.chats[chat.ID]
-	if cs == nil {
-		cs = s.addChatLocked(chat)
-	}
+	cs, from := s.injectLocked(chat, from, false)
 	chat = cs.chat
-	if from.ID == 0 && chat.Type == "private" {
-		from = User{ID: chat.ID, FirstName: chat.FirstName, Username: chat.Username}
-	}
-	s.rememberUser(from)
 	s.nextCallID++
 	callbackID = strconv.FormatInt(int64(4382000000000000000)+int64(s.nextCallID), 10)
 	s.callbacks[callbackID] = &callbackState{chatID: chat.ID, messageID: messageID}
@@ -256,15 +257,8 @@ func (s *Server) PressButton(chat Chat, from User, messageID int, data string) (
 func (s *Server) ChatMemberUpdate(chat Chat, from User, oldStatus, newStatus string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cs := s.chats[chat.ID]
-	if cs == nil {
-		cs = s.addChatLocked(chat)
-	}
+	cs, from := s.injectLocked(chat, from, false)
 	chat = cs.chat
-	if from.ID == 0 && chat.Type == "private" {
-		from = User{ID: chat.ID, FirstName: chat.FirstName, Username: chat.Username}
-	}
-	s.rememberUser(from)
 	cs.botStatus = newStatus
 	bot := userJSON(s.botUser())
 	member := func(status string) map[string]any {
