@@ -132,7 +132,18 @@ func skipPending(ctx context.Context, tx *sql.Tx, chatID int64, reason string, n
 	return err
 }
 
-// DeliveryCounts returns the number of deliveries in each state.
+// PendingDeliveries returns the depth of the outbox. It reads the partial
+// index of pending rows only: the table itself grows with every fan-out.
+func (s *Store) PendingDeliveries(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE state = 'pending'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count pending deliveries: %w", err)
+	}
+	return n, nil
+}
+
+// DeliveryCounts returns the number of deliveries in each state, for tests
+// and diagnostics (it reads the whole table).
 func (s *Store) DeliveryCounts(ctx context.Context) (map[DeliveryState]int, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM deliveries GROUP BY state`)
 	if err != nil {

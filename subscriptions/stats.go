@@ -92,7 +92,7 @@ func (s *Store) Stats(ctx context.Context, periodStart, deliveriesSince time.Tim
 			&st.Sent, &st.Failed, &st.Skipped); err != nil {
 			return err
 		}
-		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE state = 'pending'`).Scan(&st.Pending); err != nil {
+		if st.Pending, err = s.PendingDeliveries(ctx); err != nil {
 			return err
 		}
 		st.BySection, err = sectionCounts(ctx, s.db)

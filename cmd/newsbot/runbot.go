@@ -124,11 +124,11 @@ func registerStoreMetrics(reg prometheus.Registerer, store *subscriptions.Store,
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "newsbot_outbox_pending", Help: "Deliveries waiting to be sent.",
 	}, func() float64 {
-		c, err := store.DeliveryCounts(context.Background())
+		n, err := store.PendingDeliveries(context.Background())
 		if err != nil {
-			logger.Warn("metrics: count deliveries", "error", err)
+			logger.Warn("metrics: count pending deliveries", "error", err)
 		}
-		return float64(c[subscriptions.DeliveryPending])
+		return float64(n)
 	}))
 }
 
