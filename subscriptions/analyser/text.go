@@ -49,6 +49,12 @@ func words(s string) []word {
 			flush()
 		case invisible(r):
 			// skipped: a zero-width space must not split a word nor a bidi control hide in one
+		case isApostrophe(r): // before letters: ʼ (U+02BC) is one
+			if cur.start >= 0 && unicode.IsLetter(buf[len(buf)-1]) && letterAt(s, i+size) {
+				cur.apostrophe = cur.apostrophe || unicode.Is(unicode.Cyrillic, buf[len(buf)-1])
+			} else {
+				flush()
+			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if cur.start < 0 {
 				cur.start = i
@@ -60,8 +66,6 @@ func words(s string) []word {
 				buf = composeMark(buf, r)
 				cur.end = i + size
 			}
-		case isApostrophe(r) && cur.start >= 0 && unicode.IsLetter(buf[len(buf)-1]) && letterAt(s, i+size):
-			cur.apostrophe = cur.apostrophe || unicode.Is(unicode.Cyrillic, buf[len(buf)-1])
 		default:
 			flush()
 		}
