@@ -302,3 +302,80 @@ func BenchmarkParseKeyword(b *testing.B) {
 		})
 	}
 }
+
+// fanOutKeywords gives 10,000 chats one to five keywords each from the
+// keywords of the labelled sets, a third of them exclusions.
+func fanOutKeywords(b *testing.B) (pool []string, chats [][]string) {
+	seen := map[string]bool{}
+	for _, lang := range []string{"ru", "be", "en"} {
+		for _, p := range readLabelled(&testing.T{}, lang) {
+			if !seen[p.keyword] {
+				seen[p.keyword] = true
+				pool = append(pool, p.keyword)
+			}
+		}
+	}
+	chats = make([][]string, 10000)
+	for i := range chats {
+		for j := 0; j <= i%5; j++ {
+			kw := pool[(i*7+j*13)%len(pool)]
+			if (i+j)%3 == 0 {
+				kw = "-" + kw
+			}
+			chats[i] = append(chats[i], kw)
+		}
+	}
+	b.Logf("%d chats, %d distinct keywords", len(chats), len(pool))
+	return pool, chats
+}
+
+// BenchmarkFanOut tests one article against the keyword filters of 10,000
+// chats: "allows" with the filters compiled, "compile" builds the filters
+// as a fan-out does from stored keywords (each distinct keyword compiled
+// once), "analyse" is the article's own analysis, done once.
+func BenchmarkFanOut(b *testing.B) {
+	_, chats := fanOutKeywords(b)
+	title, summary := benchArticle()
+	compileAll := func() []Filter {
+		cache := map[string]Keyword{}
+		filters := make([]Filter, len(chats))
+		for i, kws := range chats {
+			ks := make([]Keyword, len(kws))
+			for j, s := range kws {
+				k, ok := cache[s]
+				if !ok {
+					k = mustKeyword(b, s)
+					cache[s] = k
+				}
+				ks[j] = k
+			}
+			filters[i] = NewFilter(ks)
+		}
+		return filters
+	}
+	b.Run("analyse", func(b *testing.B) {
+		for b.Loop() {
+			Analyse(title, summary)
+		}
+	})
+	b.Run("compile", func(b *testing.B) {
+		for b.Loop() {
+			compileAll()
+		}
+	})
+	b.Run("allows", func(b *testing.B) {
+		filters := compileAll()
+		d := Analyse(title, summary)
+		allowed := 0
+		for b.Loop() {
+			allowed = 0
+			for _, f := range filters {
+				if f.Allows(d) {
+					allowed++
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(filters)), "ns/chat")
+		b.Logf("%d of %d chats allowed", allowed, len(filters))
+	})
+}

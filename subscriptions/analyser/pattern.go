@@ -15,7 +15,13 @@ type pattern []wordPattern
 // it also finds.
 type wordPattern struct {
 	stems    map[string]suffixSet
+	entries  []stemEntry // stems again, sorted: iterated when looking for the word
 	prefixes []string
+}
+
+type stemEntry struct {
+	stem     string
+	suffixes suffixSet
 }
 
 // suffixSet lists the suffixes a stem may carry; any when the word's forms
@@ -73,6 +79,9 @@ func compileWord(w word, st *stemmer) wordPattern {
 	default:
 		wp.stems[w.text] = suffixSet{any: true}
 	}
+	for _, stem := range sortedKeys(wp.stems) {
+		wp.entries = append(wp.entries, stemEntry{stem, wp.stems[stem]})
+	}
 	return wp
 }
 
@@ -115,9 +124,9 @@ func (p pattern) each(d *Doc, fn func(first, last int) bool) {
 		return fn(i, last)
 	}
 	first := &p[0]
-	for stem, s := range first.stems {
-		for _, i := range d.byStem[stem] {
-			if s.has(d.toks[i].suffix) && !visit(int(i)) {
+	for _, e := range first.entries {
+		for _, i := range d.byStem[e.stem] {
+			if e.suffixes.has(d.toks[i].suffix) && !visit(int(i)) {
 				return
 			}
 		}
@@ -230,14 +239,13 @@ const maxPhraseVariants = 32
 
 func (wp *wordPattern) fts(b *strings.Builder) {
 	var terms []string
-	for _, stem := range sortedKeys(wp.stems) {
-		s := wp.stems[stem]
-		if s.any {
-			terms = append(terms, ftsString(stem+"_")+"*")
+	for _, e := range wp.entries {
+		if e.suffixes.any {
+			terms = append(terms, ftsString(e.stem+"_")+"*")
 			continue
 		}
-		for _, suffix := range s.list {
-			terms = append(terms, ftsString(stem+"_"+suffix))
+		for _, suffix := range e.suffixes.list {
+			terms = append(terms, ftsString(e.stem+"_"+suffix))
 		}
 	}
 	for _, pre := range wp.prefixes {
@@ -256,8 +264,8 @@ func (wp *wordPattern) fts(b *strings.Builder) {
 // each stem with any suffix, and the compound prefixes.
 func (wp *wordPattern) phraseTokens() []string {
 	var out []string
-	for _, stem := range sortedKeys(wp.stems) {
-		out = append(out, ftsString(stem+"_")+"*")
+	for _, e := range wp.entries {
+		out = append(out, ftsString(e.stem+"_")+"*")
 	}
 	for _, pre := range wp.prefixes {
 		out = append(out, ftsString(pre)+"*")

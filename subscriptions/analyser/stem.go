@@ -27,21 +27,23 @@ func cyrillicLang(w word) lang {
 	if w.script != scriptCyrillic {
 		return langNone
 	}
-	be := w.apostrophe || strings.ContainsAny(w.text, "іў") || strings.Contains(w.text, "ць") || strings.HasSuffix(w.text, "ыя")
-	if !be {
-		prev := rune(0)
-		for _, r := range w.text {
-			if r == 'э' && prev != 0 && !strings.ContainsRune(cyrillicVowels+"ьъй", prev) {
-				be = true
-				break
-			}
-			prev = r
+	be, ru := w.apostrophe || strings.HasSuffix(w.text, "ыя"), false
+	prev := rune(0)
+	for _, r := range w.text {
+		switch {
+		case r == 'і' || r == 'ў' || r == 'ь' && prev == 'ц':
+			be = true
+		case r == 'э' && prev != 0 && !strings.ContainsRune(cyrillicVowels+"ьъй", prev):
+			be = true
+		case r == 'и' || r == 'щ' || r == 'ъ':
+			ru = true
 		}
+		prev = r
 	}
 	switch {
 	case be:
 		return langBe
-	case strings.ContainsAny(w.text, "ищъ"):
+	case ru:
 		return langRu
 	}
 	return langNone
