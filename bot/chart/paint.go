@@ -1,6 +1,8 @@
 package chart
 
 import (
+	"sort"
+
 	"github.com/golang/freetype/truetype"
 	gochart "github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
@@ -72,11 +74,12 @@ func fit(r gochart.Renderer, f *truetype.Font, size float64, s string, width int
 	if measure(r, f, size, s) <= width {
 		return s, size
 	}
+	// The longest start of s that fits with the ellipsis, by bisection.
 	runes := []rune(s)
-	for len(runes) > 1 && measure(r, f, size, string(runes)+"…") > width {
-		runes = runes[:len(runes)-1]
-	}
-	return string(runes) + "…", size
+	keep := sort.Search(len(runes), func(n int) bool {
+		return measure(r, f, size, string(runes[:n+1])+"…") > width
+	})
+	return string(runes[:max(keep, 1)]) + "…", size
 }
 
 func writeFitted(r gochart.Renderer, f *truetype.Font, size float64, c drawing.Color, s string, x, y, width int) {
