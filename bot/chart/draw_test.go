@@ -46,21 +46,8 @@ func render(t testing.TB, w Window, l Labels) image.Image {
 func TestRenderEveryShapeOfData(t *testing.T) {
 	minsk := zone(t, "Europe/Minsk")
 	end := time.Date(2025, 3, 14, 15, 30, 0, 0, minsk)
-	var zeros, large []Snapshot
-	for back := range Days {
-		zeros = append(zeros, Snapshot{Date: end.AddDate(0, 0, -back)})
-		large = append(large, Snapshot{Date: end.AddDate(0, 0, -back),
-			Active: 1 << 40, New: 1 << 33, Lost: 1 << 32, Deliveries: 1 << 50})
-	}
-	for name, snapshots := range map[string][]Snapshot{
-		"full":          month(end),
-		"gaps":          month(end, 0, 1, 15),
-		"fewer_days":    month(end)[25:],
-		"single_day":    {{Date: end, Active: 1, New: 1}},
-		"no_data":       nil,
-		"all_zeros":     zeros,
-		"large_numbers": large,
-	} {
+	for _, shape := range shapes(end) {
+		name, snapshots := shape.name, shape.snapshots
 		// The full month in each language; the other shapes in the
 		// language of the longest labels.
 		langs := []string{"be"}

@@ -10,13 +10,17 @@ import (
 
 // The drawing primitives the panels and headings are made of.
 
-func fillRect(r gochart.Renderer, x0, y0, x1, y1 int, c drawing.Color) {
-	r.SetFillColor(c)
+func rect(r gochart.Renderer, x0, y0, x1, y1 int) {
 	r.MoveTo(x0, y0)
 	r.LineTo(x1, y0)
 	r.LineTo(x1, y1)
 	r.LineTo(x0, y1)
 	r.Close()
+}
+
+func fillRect(r gochart.Renderer, x0, y0, x1, y1 int, c drawing.Color) {
+	r.SetFillColor(c)
+	rect(r, x0, y0, x1, y1)
 	r.Fill()
 }
 
@@ -24,11 +28,7 @@ func strokeRect(r gochart.Renderer, x0, y0, x1, y1 int, c drawing.Color) {
 	r.SetStrokeColor(c)
 	r.SetStrokeWidth(1)
 	r.SetStrokeDashArray(nil)
-	r.MoveTo(x0, y0)
-	r.LineTo(x1, y0)
-	r.LineTo(x1, y1)
-	r.LineTo(x0, y1)
-	r.Close()
+	rect(r, x0, y0, x1, y1)
 	r.Stroke()
 }
 

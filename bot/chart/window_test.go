@@ -1,17 +1,14 @@
 package chart
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata" // Europe/Minsk and Europe/Berlin without depending on the host
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+	"github.com/osipovichi/newsbot/internal/golden"
+)
 
 func zone(t testing.TB, name string) *time.Location {
 	t.Helper()
@@ -42,25 +39,6 @@ next:
 	return out
 }
 
-// golden compares got with testdata/name.golden, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot/chart -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file:\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
-}
-
 // describe writes a window and the scales it is drawn on as they are kept
 // in a golden file.
 func describe(w Window) string {
@@ -88,32 +66,49 @@ func describe(w Window) string {
 	return b.String()
 }
 
-func TestPrepareGolden(t *testing.T) {
-	minsk := zone(t, "Europe/Minsk")
-	end := time.Date(2025, 3, 14, 15, 30, 0, 0, minsk)
+// shapes are the kinds of data the chart must draw well, ending on end.
+func shapes(end time.Time) []struct {
+	name      string
+	snapshots []Snapshot
+} {
 	var zeros, large []Snapshot
 	for back := range Days {
 		zeros = append(zeros, Snapshot{Date: end.AddDate(0, 0, -back)})
 		large = append(large, Snapshot{Date: end.AddDate(0, 0, -back),
-			Active: 1_234_000_000 + back*3_000_000, New: 2_500_000 - back*1000, Lost: 1, Deliveries: 9_000_000_000 - back*100_000_000})
+			Active: 1_234_000_000 + back*3_000_000, New: 2_500_000 - back*1000, Lost: 1, Deliveries: 1<<50 - back<<40})
 	}
+	return []struct {
+		name      string
+		snapshots []Snapshot
+	}{
+		{"full", month(end)},
+		{"gaps", month(end, 3, 9, 10, 22)},
+		{"fewer_days", month(end)[20:]},
+		{"single_day", []Snapshot{{Date: end, Active: 12, New: 12, Deliveries: 40}}},
+		{"no_data", nil},
+		{"all_zeros", zeros},
+		{"large_numbers", large},
+	}
+}
+
+func TestPrepareGolden(t *testing.T) {
+	minsk := zone(t, "Europe/Minsk")
+	end := time.Date(2025, 3, 14, 15, 30, 0, 0, minsk)
 	live := Snapshot{Date: end, Active: 9999, New: 1, Lost: 2, Deliveries: 3}
 	berlin := zone(t, "Europe/Berlin")
 	dstEnd := time.Date(2025, 4, 10, 12, 0, 0, 0, berlin)
 
-	for _, tc := range []struct {
+	type testCase struct {
 		name      string
 		snapshots []Snapshot
 		end       time.Time
 		loc       *time.Location
-	}{
-		{"full", month(end), end, minsk},
-		{"gaps", month(end, 3, 9, 10, 22), end, minsk},
-		{"fewer_days", month(end)[20:], end, minsk},
-		{"single_day", []Snapshot{{Date: end, Active: 12, New: 12, Deliveries: 40}}, end, minsk},
-		{"no_data", nil, end, minsk},
-		{"all_zeros", zeros, end, minsk},
-		{"large_numbers", large, end, minsk},
+	}
+	var cases []testCase
+	for _, s := range shapes(end) {
+		cases = append(cases, testCase{s.name, s.snapshots, end, minsk})
+	}
+	for _, tc := range append(cases, []testCase{
 		// Stored snapshots, then today's live figures, which win; days
 		// outside the window (31 days back, tomorrow) are left out.
 		{"live_today_and_outside", append(append(month(end),
@@ -128,13 +123,13 @@ func TestPrepareGolden(t *testing.T) {
 		}, end, minsk},
 		// A window across the spring clock change has 30 midnights, one a day.
 		{"dst_change", month(dstEnd), dstEnd, berlin},
-	} {
+	}...) {
 		t.Run(tc.name, func(t *testing.T) {
 			w, err := Prepare(tc.snapshots, tc.end, tc.loc)
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "window_"+tc.name, describe(w))
+			golden.Check(t, "window_"+tc.name, describe(w))
 		})
 	}
 }
