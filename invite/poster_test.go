@@ -224,3 +224,15 @@ func TestWrapBreaksLinksAtTheirSeparators(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkPosterPNG(b *testing.B) {
+	p := poster(b)
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := p.PNG(&buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "png-bytes")
+}
