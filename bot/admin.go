@@ -13,6 +13,7 @@ import (
 
 	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/store"
 )
 
 // adminStore is what the admin features need from the store.
@@ -37,7 +38,7 @@ type adminStore interface {
 	PostArticle(ctx context.Context, a subscriptions.Article, by int64, now time.Time) (subscriptions.PostResult, error)
 }
 
-var _ adminStore = (*subscriptions.Store)(nil)
+var _ adminStore = (*store.Store)(nil)
 
 const (
 	// broadcastTimeout is how long /broadcast waits for the notice.

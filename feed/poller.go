@@ -14,7 +14,7 @@ import (
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
-// Store is what the poller needs from the database (subscriptions.Store
+// Store is what the poller needs from the database (store.Store
 // implements it).
 type Store interface {
 	// EnsureFeeds upserts the configured feeds by URL and returns them with

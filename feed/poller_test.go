@@ -15,6 +15,7 @@ import (
 
 	"github.com/osipovichi/newsbot/internal/fakeportal"
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/store"
 )
 
 type pollerEnv struct {
@@ -549,4 +550,4 @@ func TestBackoff(t *testing.T) {
 }
 
 // The lead's store satisfies the poller's interface.
-var _ Store = (*subscriptions.Store)(nil)
+var _ Store = (*store.Store)(nil)

@@ -10,7 +10,7 @@ import (
 )
 
 // fakeStore is an in-memory Store that keeps the contract of
-// subscriptions.Store: upsert by (feed, key), first poll announces nothing.
+// store.Store: upsert by (feed, key), first poll announces nothing.
 type fakeStore struct {
 	mu          sync.Mutex
 	feeds       []*subscriptions.Feed

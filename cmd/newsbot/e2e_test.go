@@ -14,7 +14,7 @@ import (
 
 	"github.com/osipovichi/newsbot/internal/fakeportal"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
-	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/store"
 )
 
 // syncBuffer is a bytes.Buffer safe for the logger and the test at once.
@@ -107,7 +107,7 @@ func (r *running) stop(t *testing.T) {
 func (w *world) waitIngested(n int) {
 	w.t.Helper()
 	w.tg.WaitFor(w.t, 15*time.Second, func() bool {
-		s, err := subscriptions.Open(context.Background(), w.db)
+		s, err := store.Open(context.Background(), w.db)
 		if err != nil {
 			return false
 		}
@@ -346,7 +346,7 @@ func TestBackupCommand(t *testing.T) {
 		t.Fatalf("backup: %v\n%s", err, out.String())
 	}
 	r.stop(t)
-	s, err := subscriptions.Open(context.Background(), dest)
+	s, err := store.Open(context.Background(), dest)
 	if err != nil {
 		t.Fatalf("open backup: %v", err)
 	}

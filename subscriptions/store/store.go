@@ -1,4 +1,13 @@
-package subscriptions
+// Package store keeps the domain of package subscriptions in SQLite
+// (modernc.org/sqlite, pure Go): the embedded numbered migrations
+// (migrations/NNNN_name.sql, applied in order at Open, never edited once
+// shipped), every SQL query of newsbot, the tables of the delivery outbox,
+// the full-text search index and its query syntax, and the figures of
+// /stats. SQL lives here and nowhere else.
+//
+// Consumers do not name Store in their interfaces: each declares the few
+// methods it needs, with the domain types of package subscriptions.
+package store
 
 import (
 	"context"
@@ -15,6 +24,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/osipovichi/newsbot/subscriptions"
 )
 
 //go:embed migrations/*.sql
@@ -154,6 +165,17 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// querier and execer are what both *sql.DB and *sql.Tx offer, for the
+// helpers that run inside or outside a transaction.
+type (
+	querier interface {
+		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	}
+	execer interface {
+		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	}
+)
+
 // inTx runs fn in one immediate transaction and commits it when fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -184,7 +206,7 @@ func (s *Store) State(ctx context.Context, key string) (string, error) {
 	var v string
 	err := s.db.QueryRowContext(ctx, `SELECT value FROM bot_state WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
+		return "", subscriptions.ErrNotFound
 	}
 	if err != nil {
 		return "", fmt.Errorf("read state %s: %w", key, err)
@@ -208,7 +230,7 @@ const stateUpdateOffset = "update_offset"
 // handled update, or 0 when none was handled yet.
 func (s *Store) UpdateOffset(ctx context.Context) (int, error) {
 	v, err := s.State(ctx, stateUpdateOffset)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, subscriptions.ErrNotFound) {
 		return 0, nil
 	}
 	if err != nil {
