@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,7 +62,6 @@ type adminState struct {
 	stopping map[int64]stoppingNotice // notice id -> deliveries its stop skipped
 
 	interval time.Duration // of the progress updater
-	pages    *http.Client  // fetches the pages of /post
 }
 
 type awaitingNotice struct {
@@ -80,7 +78,6 @@ func newAdminState() *adminState {
 	return &adminState{
 		awaiting: map[int64]awaitingNotice{}, shown: map[int64]string{}, stopping: map[int64]stoppingNotice{},
 		interval: progressEvery,
-		pages:    &http.Client{Timeout: pageTimeout, CheckRedirect: checkPageRedirect},
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
@@ -50,6 +51,8 @@ type Config struct {
 	Now         func() time.Time
 	// Version is the program's version, shown by /stats.
 	Version string
+	// Pages reads article pages for /post; a feed.Fetcher of Version when nil.
+	Pages PageReader
 }
 
 // Bot is the running Telegram bot.
@@ -77,6 +80,7 @@ type Bot struct {
 	version string
 	started time.Time
 	adm     *adminState // admin features: broadcast conversations, progress
+	pages   PageReader  // for /post
 }
 
 // New builds a Bot from cfg.
@@ -86,6 +90,9 @@ func New(cfg Config) *Bot {
 	}
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
+	}
+	if cfg.Pages == nil {
+		cfg.Pages = feed.NewFetcher(feed.FetcherOptions{Version: cfg.Version})
 	}
 	if cfg.Rate <= 0 {
 		cfg.Rate = 25
@@ -102,7 +109,7 @@ func New(cfg Config) *Bot {
 		defaultLang: cfg.DefaultLang, loc: cfg.Location, pollTimeout: cfg.PollTimeout, now: cfg.Now, metrics: m,
 		groupAdmins: newAdminCache(cfg.Now),
 		commands:    map[string]*command{}, callbacks: map[string]callbackHandler{},
-		version: cfg.Version, started: cfg.Now(),
+		version: cfg.Version, started: cfg.Now(), pages: cfg.Pages,
 	}
 	for _, id := range cfg.Admins {
 		b.admins[id] = true

@@ -601,17 +601,3 @@ func TestPreviewListing(t *testing.T) {
 		t.Errorf("with overrides in Tokyo: got %+v", r)
 	}
 }
-
-func TestReadPageInfo(t *testing.T) {
-	b, _ := os.ReadFile("testdata/article-page.html")
-	got := ReadPageInfo(b, "https://osipovichi.gov.by/ru/news-rayon-ru/view/subbotnik-12340/")
-	want := PageInfo{Image: "https://osipovichi.gov.by/files/news/12340/subbotnik.jpg",
-		Description: "Республиканский субботник пройдет 25 марта. Заработанные средства направят на благоустройство."}
-	if got != want {
-		t.Errorf("got %+v, want %+v", got, want)
-	}
-	got = ReadPageInfo([]byte(`<html><head><meta name="twitter:image" content="javascript:x"><link rel="image_src" href="/i.png"><meta name="description" content=" d &amp; e "></head></html>`), "https://a.example/p/")
-	if got.Image != "https://a.example/i.png" || got.Description != "d & e" {
-		t.Errorf("fallbacks: got %+v", got)
-	}
-}

@@ -38,7 +38,7 @@ type Config struct {
 	PaidBroadcast bool                       // NEWSBOT_PAID_BROADCAST
 	LogFormat     string                     // NEWSBOT_LOG_FORMAT: text or json
 	LogLevel      slog.Level                 // NEWSBOT_LOG_LEVEL
-	ContactURL    string                     // NEWSBOT_CONTACT_URL: for the fetcher's User-Agent
+	ContactURL    string                     // NEWSBOT_CONTACT_URL: for the User-Agent of requests to the portal
 	// ListingSelectors (NEWSBOT_LISTING_SELECTORS) override the CSS selectors of
 	// listing sources, by configured URL; nil when unset.
 	ListingSelectors map[string]feed.Selectors
@@ -120,7 +120,7 @@ var (
 	setPaidBroadcast = setting{env: envPaidBroadcast, flag: "paid-broadcast", def: "false", usage: "use Telegram's paid broadcasts (allow_paid_broadcast) to send faster than 30/s", isBool: true}
 	setLogFormat     = setting{env: envLogFormat, flag: "log-format", def: "text", usage: "log `format`: text or json"}
 	setLogLevel      = setting{env: envLogLevel, flag: "log-level", def: "info", usage: "log `level`: debug, info, warn or error"}
-	setContactURL    = setting{env: envContactURL, flag: "contact-url", def: defaultContactURL, usage: "contact `URL` in the User-Agent of the feed fetcher"}
+	setContactURL    = setting{env: envContactURL, flag: "contact-url", def: defaultContactURL, usage: "contact `URL` in the User-Agent of every request to the portal"}
 	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of listing sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…}}, or the path of a file holding it"}
 )
 

@@ -47,14 +47,17 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	registerStoreMetrics(reg, store, logger)
 
+	// One fetcher reads the portal for the poller and for /post.
+	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL})
 	b := bot.New(bot.Config{
 		Client: client, Store: store, Logger: logger.With("component", "bot"),
 		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone,
 		Rate: cfg.Rate, PaidBroadcast: cfg.PaidBroadcast, PollTimeout: pollTimeout, Registerer: reg, Version: version,
+		Pages: fetcher,
 	})
 	poller, err := feed.NewPoller(feed.PollerOptions{
 		Store: store, Feeds: cfg.Feeds, Interval: cfg.PollInterval, Location: cfg.Timezone, Selectors: cfg.ListingSelectors,
-		Fetcher: feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL}),
+		Fetcher: fetcher,
 		Logger:  logger.With("component", "feed"),
 		OnNew:   func(context.Context, subscriptions.IngestResult) { b.Wake() },
 		Alerter: b, Registerer: reg,
