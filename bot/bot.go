@@ -39,7 +39,7 @@ type Config struct {
 	Admins []int64
 	// DefaultLang is the language for people whose Telegram language is not ru, be or en.
 	DefaultLang string
-	// Location is the time zone of dates shown and of schedules.
+	// Location is the time zone of dates shown and of schedules; feed.DefaultLocation() when nil.
 	Location *time.Location
 	// Rate is the global pace of messages per second.
 	Rate float64
@@ -89,7 +89,7 @@ func New(cfg Config) *Bot {
 		cfg.Now = time.Now
 	}
 	if cfg.Location == nil {
-		cfg.Location = time.UTC
+		cfg.Location = feed.DefaultLocation()
 	}
 	if cfg.Pages == nil {
 		cfg.Pages = feed.NewFetcher(feed.FetcherOptions{Version: cfg.Version})

@@ -42,9 +42,9 @@ const (
 	OutcomeError       = "error"
 )
 
-// Poller defaults.
+// Poller defaults. DefaultInterval is also the default of NEWSBOT_POLL_INTERVAL.
 const (
-	DefaultInterval   = 10 * time.Minute
+	DefaultInterval   = 5 * time.Minute
 	DefaultMaxBackoff = time.Hour
 	DefaultAlertAfter = time.Hour
 )
