@@ -7,7 +7,8 @@ import (
 )
 
 // TestImportRules keeps the dependency picture true: the pure packages
-// (the renderer, the feed reader, the domain) link no database driver.
+// (the renderer, the feed reader, the domain) link no database driver, and
+// the sandbox program does not link the testing package.
 func TestImportRules(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
@@ -17,16 +18,25 @@ func TestImportRules(t *testing.T) {
 		t.Skip("the go command is not on PATH")
 	}
 	const module = "github.com/osipovichi/newsbot/"
-	forbidden := []string{"database/sql", "modernc.org/sqlite"}
-	for _, pkg := range []string{"bot/render", "feed", "subscriptions"} {
-		out, err := exec.Command(goTool, "list", "-deps", module+pkg).CombinedOutput()
+	noDatabase := []string{"database/sql", "modernc.org/sqlite"}
+	rules := []struct {
+		pkg       string
+		forbidden []string
+	}{
+		{"bot/render", noDatabase},
+		{"feed", noDatabase},
+		{"subscriptions", noDatabase},
+		{"cmd/tgsandbox", []string{"testing"}},
+	}
+	for _, r := range rules {
+		out, err := exec.Command(goTool, "list", "-deps", module+r.pkg).CombinedOutput()
 		if err != nil {
-			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)
+			t.Fatalf("go list -deps %s: %v\n%s", r.pkg, err, out)
 		}
 		for _, dep := range strings.Fields(string(out)) {
-			for _, f := range forbidden {
+			for _, f := range r.forbidden {
 				if dep == f || strings.HasPrefix(dep, f+"/") {
-					t.Errorf("%s imports %s (through its dependencies); want no database driver there", pkg, dep)
+					t.Errorf("%s imports %s (through its dependencies); want it not to", r.pkg, dep)
 				}
 			}
 		}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/osipovichi/newsbot/internal/fakeportal"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
+	"github.com/osipovichi/newsbot/internal/testkit"
 	"github.com/osipovichi/newsbot/subscriptions"
 	"github.com/osipovichi/newsbot/subscriptions/store"
 )
@@ -64,7 +65,7 @@ func buildBinary(t testing.TB) string {
 // proc is the program running as a child process.
 type proc struct {
 	cmd  *exec.Cmd
-	logs *syncBuffer
+	logs *testkit.LogBuffer
 	done chan error
 }
 
@@ -75,7 +76,7 @@ func startProcess(t testing.TB, env map[string]string, args ...string) *proc {
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	p := &proc{cmd: cmd, logs: &syncBuffer{}, done: make(chan error, 1)}
+	p := &proc{cmd: cmd, logs: &testkit.LogBuffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = p.logs, p.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start the program: %v", err)
