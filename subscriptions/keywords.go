@@ -179,15 +179,10 @@ func hasAnyPrefix(w string, prefixes []string) bool {
 	return false
 }
 
-// MatchKeyword reports whether a keyword (a word or a phrase) occurs in
-// text: case-insensitive, ё = е, і = и, ў = у, each word matching any word
-// of the text that starts with its stem ("дорог" matches "дороги" and
-// "дорожный").
-func MatchKeyword(keyword, text string) bool {
-	return compile(keyword).matches(words(Fold(text)))
-}
-
-// KeywordFilter decides with a chat's keywords whether an article is for it.
+// KeywordFilter decides with a chat's keywords whether an article is for
+// it. A keyword (a word or a phrase) occurs in a text case-insensitively,
+// ё = е, і = и, ў = у, each of its words matching any word of the text that
+// starts with its stem ("дорог" matches "дороги" and "дорожный").
 type KeywordFilter struct {
 	include, exclude []pattern
 }
