@@ -328,6 +328,15 @@ func TestBackupCommand(t *testing.T) {
 		t.Fatalf("backup: %v\n%s", err, out.String())
 	}
 	r.stop(t)
+	for _, p := range []string{w.db, dest} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := fi.Mode().Perm(); m != 0o600 {
+			t.Errorf("%s: mode %o, want 600", p, m)
+		}
+	}
 	s, err := store.Open(context.Background(), dest)
 	if err != nil {
 		t.Fatalf("open backup: %v", err)

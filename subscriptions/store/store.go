@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,11 +37,23 @@ type Store struct {
 	db *sql.DB
 }
 
+// The database holds residents' chat ids, names and usernames and the
+// audit trail: the files the bot creates are for its own user only.
+const (
+	fileMode = 0o600 // the database; SQLite gives its WAL and shared-memory files the same mode
+	dirMode  = 0o700 // a directory of the database that the bot creates
+)
+
 // Open opens (creating if needed) the database at path and applies the
-// migrations this binary knows. A database written by a newer binary is refused.
+// migrations this binary knows. A database written by a newer binary is
+// refused. A new database (and any missing directory above it) is created
+// readable by the bot's user only; an existing one keeps its mode.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open database: empty path")
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	// Pragmas go in the DSN so that every pooled connection gets them.
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
@@ -63,6 +76,23 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// createPrivate creates an empty database file with fileMode, and its
+// missing directories with dirMode, unless the file exists. SQLite would
+// create it with 0644, and its WAL and shared-memory files after it.
+func createPrivate(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), dirMode); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // Close closes the database.
@@ -190,12 +220,22 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 // Backup writes a consistent copy of the database to dest (which must not
-// exist yet) while the bot keeps running.
+// exist yet) while the bot keeps running. The copy is readable by the
+// bot's user only, like the database.
 func (s *Store) Backup(ctx context.Context, dest string) error {
-	if _, err := os.Stat(dest); err == nil {
+	// VACUUM INTO fills an empty file: create it first, with its mode.
+	f, err := os.OpenFile(dest, os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
+	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("backup: %s already exists; choose a new file name", dest)
 	}
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
 	if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
+		os.Remove(dest) // the empty file, so that the same name can be tried again
 		return fmt.Errorf("backup to %s: %w", dest, err)
 	}
 	return nil

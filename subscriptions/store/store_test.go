@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -360,5 +361,70 @@ func TestBackupAndOffset(t *testing.T) {
 	}
 	if n, _ := b.CountSubscribers(ctx); n != 1 {
 		t.Fatalf("backup subscribers = %d, want 1", n)
+	}
+}
+
+// TestFilesArePrivate: the database, its WAL and shared-memory files, the
+// directories the bot creates for it and its backups are for the bot's
+// user only; a database that exists keeps its mode.
+func TestFilesArePrivate(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	dir := filepath.Join(root, "data", "newsbot")
+	path := filepath.Join(dir, "bot.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	subscribe(t, s, 1) // a write, so that the WAL is in use
+	mode := func(p string) os.FileMode {
+		t.Helper()
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Mode().Perm()
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if m := mode(p); m != 0o600 {
+			t.Errorf("%s: mode %o, want 600", filepath.Base(p), m)
+		}
+	}
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		if m := mode(d); m != 0o700 {
+			t.Errorf("directory %s: mode %o, want 700", filepath.Base(d), m)
+		}
+	}
+
+	backup := filepath.Join(root, "backup.db")
+	if err := s.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	if m := mode(backup); m != 0o600 {
+		t.Errorf("backup: mode %o, want 600", m)
+	}
+	if err := s.Backup(ctx, filepath.Join(root, "missing", "backup.db")); err == nil {
+		t.Error("backup into a missing directory: want an error")
+	}
+	if err := s.Backup(ctx, backup); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("backup over an existing file: got %v, want it refused", err)
+	}
+
+	// A database the operator made readable by a group stays so.
+	shared := filepath.Join(root, "shared.db")
+	if err := os.WriteFile(shared, nil, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(shared, 0o640); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	s2, err := Open(ctx, shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2.Close()
+	if m := mode(shared); m != 0o640 {
+		t.Errorf("existing database: mode %o, want 640 kept", m)
 	}
 }
