@@ -275,8 +275,8 @@ func withBlockOnTop(t testing.TB, page []byte, block string) []byte {
 }
 
 func TestListingPollerNoFloodNoDuplicates(t *testing.T) {
-	contract(t, func(t *testing.T, open func(testing.TB) backingStore) {
-		e, opts := newListingEnv(t, open(t), func(o *PollerOptions) { o.ArticlePages = -1 }, listingSource(ruListing))
+	contract(t, func(t *testing.T, k storeKind) {
+		e, opts := newListingEnv(t, k.open(t), func(o *PollerOptions) { o.ArticlePages = -1 }, listingSource(ruListing))
 		ctx := context.Background()
 		if err := e.poller.PollOnce(ctx); err != nil {
 			t.Fatal(err)
@@ -353,8 +353,8 @@ func TestListingPollerNoFloodNoDuplicates(t *testing.T) {
 }
 
 func TestListingNewSourceAnnouncesNothing(t *testing.T) {
-	contract(t, func(t *testing.T, open func(testing.TB) backingStore) {
-		e, opts := newListingEnv(t, open(t), nil, listingSource(ruListing))
+	contract(t, func(t *testing.T, k storeKind) {
+		e, opts := newListingEnv(t, k.open(t), nil, listingSource(ruListing))
 		ctx := context.Background()
 		if err := e.poller.PollOnce(ctx); err != nil {
 			t.Fatal(err)
@@ -419,7 +419,7 @@ func TestListingChangedMarkupFails(t *testing.T) {
 }
 
 func TestListingPollerFaults(t *testing.T) {
-	contract(t, func(t *testing.T, open func(testing.TB) backingStore) {
+	contract(t, func(t *testing.T, k storeKind) {
 		messages := map[fakeportal.Fault]string{
 			fakeportal.Fault500:          "http status 500 internal server error",
 			fakeportal.Fault404:          "http status 404 not found",
@@ -436,7 +436,7 @@ func TestListingPollerFaults(t *testing.T) {
 		for _, fault := range fakeportal.Faults {
 			t.Run(string(fault), func(t *testing.T) {
 				t.Parallel()
-				e, _ := newListingEnv(t, open(t), nil, listingSource(ruListing))
+				e, _ := newListingEnv(t, k.open(t), fetchTimeout(fault), listingSource(ruListing))
 				ctx := context.Background()
 				if err := e.poller.PollOnce(ctx); err != nil {
 					t.Fatal(err)

@@ -24,21 +24,24 @@ type backingStore interface {
 	storedCount(t testing.TB, feedID int64) int
 }
 
+// storeKind is a store the contract scenarios run against.
+type storeKind struct {
+	name string
+	open func(t testing.TB) backingStore
+}
+
 // storeKinds are the stores of the contract scenarios: the poller's "no
 // duplicates" promises hold with the real SQLite store, and the fake that
 // keeps the other poller tests fast keeps them too.
-var storeKinds = []struct {
-	name string
-	open func(t testing.TB) backingStore
-}{
-	{"sqlite", openSQLiteStore},
-	{"fake", func(testing.TB) backingStore { return newFakeStore() }},
+var storeKinds = []storeKind{
+	{name: "sqlite", open: openSQLiteStore},
+	{name: "fake", open: func(testing.TB) backingStore { return newFakeStore() }},
 }
 
 // contract runs a scenario once against each kind of store.
-func contract(t *testing.T, scenario func(t *testing.T, open func(testing.TB) backingStore)) {
+func contract(t *testing.T, scenario func(t *testing.T, k storeKind)) {
 	for _, k := range storeKinds {
-		t.Run(k.name, func(t *testing.T) { scenario(t, k.open) })
+		t.Run(k.name, func(t *testing.T) { scenario(t, k) })
 	}
 }
 

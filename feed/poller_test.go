@@ -73,12 +73,9 @@ func newEnv(t testing.TB, backing backingStore, opts func(*PollerOptions), cfgs 
 		cfgs[i].URL = e.portal.URL(cfgs[i].URL)
 	}
 	o := PollerOptions{
-		Store: e.store,
-		Feeds: cfgs,
-		Fetcher: NewFetcher(FetcherOptions{
-			Version: "test", Timeout: 150 * time.Millisecond, ResponseHeaderTimeout: 150 * time.Millisecond,
-			MaxBodyBytes: 1 << 20, Now: e.clock.Now,
-		}),
+		Store:      e.store,
+		Feeds:      cfgs,
+		Fetcher:    testPollFetcher(envTimeout, e.clock.Now),
 		Interval:   5 * time.Minute,
 		Logger:     slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Now:        e.clock.Now,
@@ -96,6 +93,26 @@ func newEnv(t testing.TB, backing backingStore, opts func(*PollerOptions), cfgs 
 	return e, o
 }
 
+// envTimeout is the fetcher's timeout in a poller test: long enough that a
+// loaded machine, or the race detector, does not turn an answer into a
+// timeout. Faults that are timeouts get a short one (see fetchTimeout).
+const envTimeout = 5 * time.Second
+
+func testPollFetcher(timeout time.Duration, now func() time.Time) *Fetcher {
+	return NewFetcher(FetcherOptions{Version: "test", Timeout: timeout, ResponseHeaderTimeout: timeout, MaxBodyBytes: 1 << 20, Now: now})
+}
+
+// fetchTimeout gives the poller of a fault scenario a short timeout when
+// the fault is one (a hanging server, a body that never ends), so that the
+// scenario does not wait envTimeout at each poll.
+func fetchTimeout(f fakeportal.Fault) func(*PollerOptions) {
+	return func(o *PollerOptions) {
+		if f == fakeportal.FaultHang || f == fakeportal.FaultSlowBody {
+			o.Fetcher = testPollFetcher(150*time.Millisecond, o.Now)
+		}
+	}
+}
+
 func (e *pollerEnv) health(t testing.TB, i int) FeedHealth {
 	t.Helper()
 	h := e.poller.Health()
@@ -106,8 +123,8 @@ func (e *pollerEnv) health(t testing.TB, i int) FeedHealth {
 }
 
 func TestPollerFirstPollThenNewOnce(t *testing.T) {
-	contract(t, func(t *testing.T, open func(testing.TB) backingStore) {
-		e := newPollerEnvOn(t, open(t), "/ru/rss-ru/")
+	contract(t, func(t *testing.T, k storeKind) {
+		e := newPollerEnvOn(t, k.open(t), "/ru/rss-ru/")
 		ctx := context.Background()
 		if err := e.poller.PollOnce(ctx); err != nil {
 			t.Fatal(err)
@@ -207,7 +224,7 @@ func withNewKeyOrder(t *testing.T, body []byte) []string {
 }
 
 func TestPollerFaults(t *testing.T) {
-	contract(t, func(t *testing.T, open func(testing.TB) backingStore) {
+	contract(t, func(t *testing.T, k storeKind) {
 		messages := map[fakeportal.Fault]string{
 			fakeportal.Fault500:          "http status 500 internal server error",
 			fakeportal.Fault404:          "http status 404 not found",
@@ -227,7 +244,7 @@ func TestPollerFaults(t *testing.T) {
 		for _, fault := range fakeportal.Faults {
 			t.Run(string(fault), func(t *testing.T) {
 				t.Parallel()
-				e := newPollerEnvOn(t, open(t), path)
+				e, _ := newEnv(t, k.open(t), fetchTimeout(fault), subscriptions.FeedConfig{Section: "news", URL: path})
 				ctx := context.Background()
 				if err := e.poller.PollOnce(ctx); err != nil {
 					t.Fatal(err)
@@ -334,8 +351,8 @@ func TestPollerAlerts(t *testing.T) {
 }
 
 func TestPollerDiscovery(t *testing.T) {
-	contract(t, func(t *testing.T, open func(testing.TB) backingStore) {
-		e := newPollerEnvOn(t, open(t), "/")
+	contract(t, func(t *testing.T, k storeKind) {
+		e := newPollerEnvOn(t, k.open(t), "/")
 		ctx := context.Background()
 		if err := e.poller.PollOnce(ctx); err != nil {
 			t.Fatal(err)
