@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/store"
 )
 
 // adminStore is what the admin features need from the store.
@@ -37,7 +37,7 @@ type adminStore interface {
 	PostArticle(ctx context.Context, a subscriptions.Article, by int64, now time.Time) (subscriptions.PostResult, error)
 }
 
-var _ adminStore = (*subscriptions.Store)(nil)
+var _ adminStore = (*store.Store)(nil)
 
 const (
 	// broadcastTimeout is how long /broadcast waits for the notice.
@@ -62,7 +62,6 @@ type adminState struct {
 	stopping map[int64]stoppingNotice // notice id -> deliveries its stop skipped
 
 	interval time.Duration // of the progress updater
-	pages    *http.Client  // fetches the pages of /post
 }
 
 type awaitingNotice struct {
@@ -79,7 +78,6 @@ func newAdminState() *adminState {
 	return &adminState{
 		awaiting: map[int64]awaitingNotice{}, shown: map[int64]string{}, stopping: map[int64]stoppingNotice{},
 		interval: progressEvery,
-		pages:    &http.Client{Timeout: pageTimeout, CheckRedirect: checkPageRedirect},
 	}
 }
 

@@ -219,7 +219,7 @@ func TestBroadcastAudience(t *testing.T) {
 	h.subscribe(ids...)
 	be := ids[8:]
 	for _, id := range be {
-		if err := h.store.SetChatLanguage(ctx, id, "be", h.clock.Now()); err != nil {
+		if err := h.store.ChangeLanguage(ctx, id, "be", h.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -478,9 +478,9 @@ func TestStatsCommand(t *testing.T) {
 	ctx := context.Background()
 	now := h.clock.Now()
 	h.subscribe(1, 2, 3, 4)
-	h.store.SetChatLanguage(ctx, 1, "ru", now)
-	h.store.SetChatLanguage(ctx, 2, "be", now)
-	h.store.SetChatLanguage(ctx, 3, "en", now)
+	h.store.ChangeLanguage(ctx, 1, "ru", now)
+	h.store.ChangeLanguage(ctx, 2, "be", now)
+	h.store.ChangeLanguage(ctx, 3, "en", now)
 	h.store.SetDigestHour(ctx, 3, 8, now)
 	h.store.SetChatStatus(ctx, 4, subscriptions.StatusBlocked, "blocked", now)
 	h.store.TouchChat(ctx, subscriptions.ChatInfo{ID: -100500, Type: subscriptions.ChatGroup, Title: "Дом 5"}, now)

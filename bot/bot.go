@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
@@ -38,7 +39,7 @@ type Config struct {
 	Admins []int64
 	// DefaultLang is the language for people whose Telegram language is not ru, be or en.
 	DefaultLang string
-	// Location is the time zone of dates shown and of schedules.
+	// Location is the time zone of dates shown and of schedules; feed.DefaultLocation() when nil.
 	Location *time.Location
 	// Rate is the global pace of messages per second.
 	Rate float64
@@ -50,6 +51,8 @@ type Config struct {
 	Now         func() time.Time
 	// Version is the program's version, shown by /stats.
 	Version string
+	// Pages reads article pages for /post; a feed.Fetcher of Version when nil.
+	Pages PageReader
 }
 
 // Bot is the running Telegram bot.
@@ -77,6 +80,7 @@ type Bot struct {
 	version string
 	started time.Time
 	adm     *adminState // admin features: broadcast conversations, progress
+	pages   PageReader  // for /post
 }
 
 // New builds a Bot from cfg.
@@ -85,7 +89,10 @@ func New(cfg Config) *Bot {
 		cfg.Now = time.Now
 	}
 	if cfg.Location == nil {
-		cfg.Location = time.UTC
+		cfg.Location = feed.DefaultLocation()
+	}
+	if cfg.Pages == nil {
+		cfg.Pages = feed.NewFetcher(feed.FetcherOptions{Version: cfg.Version})
 	}
 	if cfg.Rate <= 0 {
 		cfg.Rate = 25
@@ -102,7 +109,7 @@ func New(cfg Config) *Bot {
 		defaultLang: cfg.DefaultLang, loc: cfg.Location, pollTimeout: cfg.PollTimeout, now: cfg.Now, metrics: m,
 		groupAdmins: newAdminCache(cfg.Now),
 		commands:    map[string]*command{}, callbacks: map[string]callbackHandler{},
-		version: cfg.Version, started: cfg.Now(),
+		version: cfg.Version, started: cfg.Now(), pages: cfg.Pages,
 	}
 	for _, id := range cfg.Admins {
 		b.admins[id] = true

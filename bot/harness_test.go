@@ -12,6 +12,7 @@ import (
 
 	"github.com/osipovichi/newsbot/internal/faketelegram"
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/store"
 )
 
 // clock is a settable clock for the bot's schedules (quiet hours, digests, retries).
@@ -56,7 +57,7 @@ func (l *logBuffer) String() string {
 type harness struct {
 	t     testing.TB
 	tg    *faketelegram.Server
-	store *subscriptions.Store
+	store *store.Store
 	bot   *Bot
 	clock *clock
 	logs  *logBuffer
@@ -91,7 +92,7 @@ func newHarness(t testing.TB, o harnessOptions) *harness {
 	}
 	tg := faketelegram.New(o.tg)
 	t.Cleanup(tg.Close)
-	store, err := subscriptions.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"))
+	store, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

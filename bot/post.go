@@ -4,35 +4,30 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
-	"net"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
-	"golang.org/x/net/html/charset"
-
 	"github.com/osipovichi/newsbot/bot/i18n"
+	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
-const (
-	// pageTimeout bounds the fetch of a page for /post (the handler has handlerTimeout in all).
-	pageTimeout = 8 * time.Second
-	// maxPage is the most of a page read for /post: its head is at the start.
-	maxPage = 2 << 20
-	// maxRedirects followed when fetching a page.
-	maxRedirects = 5
-)
+// pageTimeout bounds the reading of a page for /post (the handler has handlerTimeout in all).
+const pageTimeout = 8 * time.Second
+
+// PageReader reads an article page: its title, description, picture, date
+// and address (feed.Fetcher implements it, with the fetcher's politeness).
+type PageReader interface {
+	ReadPage(ctx context.Context, url string) (feed.Page, error)
+}
+
+var _ PageReader = (*feed.Fetcher)(nil)
 
 // cmdPost pushes a portal article to subscribers at once: a stored one to
-// those who have not had it, else the page is read for its title,
-// description and image, stored, and sent.
+// those who have not had it, else the page is read (PageReader) for its
+// title, description, image and date, stored, and sent.
 func (b *Bot) cmdPost(ctx context.Context, req request, args string) {
 	if args == "" {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "post.usage"))
@@ -64,10 +59,12 @@ func (b *Bot) cmdPost(ctx context.Context, req request, args string) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "post.not_portal", strings.Join(hosts, ", ")))
 		return
 	}
-	pg, err := b.fetchPage(ctx, link)
+	pctx, cancel := context.WithTimeout(ctx, pageTimeout)
+	pg, err := b.pages.ReadPage(pctx, link)
+	cancel()
 	if err != nil {
-		b.log.Info("post: page not fetched", "url", link, "error", err)
-		b.replyText(ctx, req.chat, i18n.T(req.lang, "post.fetch_failed", err.Error()))
+		b.log.Info("post: page not read", "url", link, "error", err)
+		b.replyText(ctx, req.chat, i18n.T(req.lang, "post.fetch_failed", pageFailure(err)))
 		return
 	}
 	if pg.Title == "" {
@@ -80,12 +77,12 @@ func (b *Bot) cmdPost(ctx context.Context, req request, args string) {
 		return
 	}
 	a = subscriptions.Article{Title: pg.Title, Summary: pg.Description, Link: pg.URL, ImageURL: pg.Image,
-		Section: f.Section, Language: f.Language}
+		Published: pg.Published, Section: f.Section, Language: f.Language}
 	if pg.Canonical != "" {
 		a.Link = pg.Canonical
 	}
-	if a.Language == "" && subscriptions.ValidLanguage(pg.Lang) {
-		a.Language = pg.Lang
+	if a.Language == "" && subscriptions.ValidLanguage(pg.Language) {
+		a.Language = pg.Language
 	}
 	b.postArticle(ctx, req, a)
 }
@@ -154,7 +151,7 @@ func (b *Bot) portalFeed(ctx context.Context, u *url.URL) (*subscriptions.Feed, 
 			if !slices.Contains(hosts, fu.Hostname()) {
 				hosts = append(hosts, fu.Hostname())
 			}
-			if !sameSite(u.Hostname(), fu.Hostname()) {
+			if !feed.SameSite(u.Hostname(), fu.Hostname()) {
 				continue
 			}
 			if score := commonPrefix(u.Path, fu.Path); score > bestScore {
@@ -163,14 +160,6 @@ func (b *Bot) portalFeed(ctx context.Context, u *url.URL) (*subscriptions.Feed, 
 		}
 	}
 	return best, hosts, nil
-}
-
-// sameSite reports whether two host names are the same site: equal, or one
-// a subdomain of the other, "www." aside.
-func sameSite(a, b string) bool {
-	a = strings.TrimPrefix(strings.ToLower(strings.TrimSuffix(a, ".")), "www.")
-	b = strings.TrimPrefix(strings.ToLower(strings.TrimSuffix(b, ".")), "www.")
-	return a == b || strings.HasSuffix(a, "."+b) || strings.HasSuffix(b, "."+a)
 }
 
 // commonPrefix is the length of the path segments two paths share.
@@ -183,166 +172,18 @@ func commonPrefix(a, b string) int {
 	return n
 }
 
-func checkPageRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= maxRedirects {
-		return errors.New("too many redirects")
+// pageFailure says in a few words why a page could not be read, for the
+// admin who asked: the status, a timeout, not a page, or the fetcher's error.
+func pageFailure(err error) string {
+	var he *feed.HTTPError
+	var np *feed.NotPageError
+	switch {
+	case errors.As(err, &he):
+		return fmt.Sprintf("HTTP %d", he.Status)
+	case errors.As(err, &np):
+		return fmt.Sprintf("not a web page (%s)", np.ContentType)
+	case errors.Is(err, feed.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return "no answer in time"
 	}
-	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		return fmt.Errorf("redirected to a %s address", req.URL.Scheme)
-	}
-	return nil
-}
-
-// page is what /post reads from an article's page.
-type page struct {
-	URL         string // after redirects
-	Canonical   string // og:url or the canonical link, on the same site; or empty
-	Title       string // og:title, else <title>
-	Description string // og:description, else the description meta
-	Image       string // og:image, absolute http(s)
-	Lang        string // <html lang>, cut to its language
-}
-
-// fetchPage reads a page for /post, within pageTimeout and maxPage.
-func (b *Bot) fetchPage(ctx context.Context, link string) (page, error) {
-	ctx, cancel := context.WithTimeout(ctx, pageTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
-	if err != nil {
-		return page{}, errors.New("bad address")
-	}
-	version := b.version
-	if version == "" {
-		version = "dev"
-	}
-	req.Header.Set("User-Agent", "newsbot/"+version+" (Telegram news bot of the portal)")
-	req.Header.Set("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
-	resp, err := b.adm.pages.Do(req)
-	if err != nil {
-		var ne net.Error
-		if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
-			return page{}, errors.New("no answer in time")
-		}
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return page{}, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return page{}, fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
-	ct := resp.Header.Get("Content-Type")
-	if mt, _, err := mime.ParseMediaType(ct); ct != "" && (err != nil || !strings.Contains(mt, "html")) {
-		return page{}, fmt.Errorf("not a web page (%s)", ct)
-	}
-	r, err := charset.NewReader(io.LimitReader(resp.Body, maxPage), ct)
-	if err != nil {
-		return page{}, fmt.Errorf("unknown encoding: %w", err)
-	}
-	doc, err := html.Parse(r)
-	if err != nil {
-		return page{}, fmt.Errorf("unreadable page: %w", err)
-	}
-	return parsePage(doc, resp.Request.URL), nil
-}
-
-// parsePage takes the title, description, image, address and language of a page.
-func parsePage(doc *html.Node, base *url.URL) page {
-	u := *base
-	u.Fragment, u.RawFragment = "", ""
-	p := page{URL: u.String()}
-	meta := map[string]string{}
-	var title, canonical string
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			switch n.DataAtom {
-			case atom.Html:
-				p.Lang = pageAttr(n, "lang")
-			case atom.Title:
-				if title == "" {
-					title = pageText(n)
-				}
-			case atom.Meta:
-				key := strings.ToLower(pageAttr(n, "property"))
-				if key == "" {
-					key = strings.ToLower(pageAttr(n, "name"))
-				}
-				if v := strings.TrimSpace(pageAttr(n, "content")); key != "" && v != "" && meta[key] == "" {
-					meta[key] = v
-				}
-			case atom.Link:
-				if strings.EqualFold(pageAttr(n, "rel"), "canonical") && canonical == "" {
-					canonical = pageAttr(n, "href")
-				}
-			case atom.Svg:
-				return // an svg <title> is not the page's
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(doc)
-	p.Title = pageOneLine(pageFirst(meta["og:title"], meta["twitter:title"], title))
-	p.Description = strings.TrimSpace(pageFirst(meta["og:description"], meta["description"], meta["twitter:description"]))
-	if img, ok := resolveHTTP(base, pageFirst(meta["og:image:secure_url"], meta["og:image"], meta["og:image:url"], meta["twitter:image"])); ok {
-		p.Image = img.String()
-	}
-	if c, ok := resolveHTTP(base, pageFirst(meta["og:url"], canonical)); ok && sameSite(c.Hostname(), base.Hostname()) {
-		c.Fragment, c.RawFragment = "", ""
-		p.Canonical = c.String()
-	}
-	if l, _, _ := strings.Cut(strings.ToLower(p.Lang), "-"); l != "" {
-		p.Lang = l
-	}
-	return p
-}
-
-func pageAttr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if strings.EqualFold(a.Key, key) {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func pageText(n *html.Node) string {
-	var b strings.Builder
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.TextNode {
-			b.WriteString(c.Data)
-		}
-	}
-	return b.String()
-}
-
-func pageFirst(vs ...string) string {
-	for _, v := range vs {
-		if strings.TrimSpace(v) != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-func pageOneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// resolveHTTP resolves ref against base and keeps it only if it is http(s).
-func resolveHTTP(base *url.URL, ref string) (*url.URL, bool) {
-	if strings.TrimSpace(ref) == "" {
-		return nil, false
-	}
-	r, err := url.Parse(strings.TrimSpace(ref))
-	if err != nil {
-		return nil, false
-	}
-	u := base.ResolveReference(r)
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
-		return nil, false
-	}
-	return u, true
+	return err.Error()
 }

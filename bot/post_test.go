@@ -1,45 +1,30 @@
 package bot
 
 import (
-	"net/url"
+	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
-	"golang.org/x/net/html"
+	"github.com/osipovichi/newsbot/feed"
 )
 
-func TestParsePage(t *testing.T) {
-	base, _ := url.Parse("https://osipovichi.gov.by/ru/news-ru/view/5/#top")
-	tests := []struct {
-		name, doc string
-		want      page
+func TestPageFailure(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want string
 	}{
-		{"open graph", `<html lang="be-BY"><head><title>Site</title>
-			<meta property="og:title" content="  Рамонт
-			  моста ">
-			<meta name="description" content="Meta description">
-			<meta property="og:image" content="../img/a.jpg">
-			<meta property="og:url" content="https://www.osipovichi.gov.by/ru/news-ru/view/5/">
-			</head></html>`,
-			page{URL: "https://osipovichi.gov.by/ru/news-ru/view/5/", Canonical: "https://www.osipovichi.gov.by/ru/news-ru/view/5/",
-				Title: "Рамонт моста", Description: "Meta description", Image: "https://osipovichi.gov.by/ru/news-ru/view/img/a.jpg", Lang: "be"}},
-		{"title tag only, foreign canonical ignored", `<html><head><svg><title>icon</title></svg><title>Новости района</title>
-			<link rel="canonical" href="https://evil.example/x"><meta property="og:image" content="javascript:alert(1)"></head></html>`,
-			page{URL: "https://osipovichi.gov.by/ru/news-ru/view/5/", Title: "Новости района"}},
-		{"no title", `<p>just text`, page{URL: "https://osipovichi.gov.by/ru/news-ru/view/5/"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			doc, err := html.Parse(strings.NewReader(tt.doc))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := parsePage(doc, base); got != tt.want {
-				t.Errorf("parsePage:\ngot  %+v\nwant %+v", got, tt.want)
-			}
-		})
+		{&feed.HTTPError{URL: "https://osipovichi.gov.by/x", Status: 404}, "HTTP 404"},
+		{&feed.NotPageError{URL: "https://osipovichi.gov.by/x.pdf", ContentType: "application/pdf"}, "not a web page (application/pdf)"},
+		{fmt.Errorf("fetch https://osipovichi.gov.by/x: %w: i/o timeout", feed.ErrTimeout), "no answer in time"},
+		{fmt.Errorf("fetch https://osipovichi.gov.by/x: %w", context.DeadlineExceeded), "no answer in time"},
+		{errors.New("fetch https://osipovichi.gov.by/x: connection refused"), "fetch https://osipovichi.gov.by/x: connection refused"},
+	} {
+		if got := pageFailure(tt.err); got != tt.want {
+			t.Errorf("pageFailure(%v) = %q, want %q", tt.err, got, tt.want)
+		}
 	}
 }
 
@@ -77,30 +62,6 @@ func TestAdminDuration(t *testing.T) {
 	if got := adminDuration("ru", 83*time.Second); got != "1 мин 23 с" {
 		t.Errorf("adminDuration(ru) = %q", got)
 	}
-}
-
-// FuzzParsePage feeds pages from outside to the /post reader.
-func FuzzParsePage(f *testing.F) {
-	f.Add(`<html lang="ru"><head><meta property="og:title" content="T"><meta property="og:image" content="/i.png"></head></html>`)
-	f.Add(`<title>a<b>c</b></title><link rel=canonical href="//x/y">`)
-	f.Add("<meta property=og:url content=\"http://[::1]:80/\xff\">")
-	base, _ := url.Parse("https://osipovichi.gov.by/a/b")
-	f.Fuzz(func(t *testing.T, s string) {
-		doc, err := html.Parse(strings.NewReader(s))
-		if err != nil {
-			return
-		}
-		p := parsePage(doc, base)
-		if strings.ContainsAny(p.Title, "\n\t") {
-			t.Errorf("title %q spans lines", p.Title)
-		}
-		for _, u := range []string{p.Image, p.Canonical} {
-			if u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-				t.Errorf("kept a non-http URL %q", u)
-			}
-		}
-		_ = utf8.ValidString(p.Description)
-	})
 }
 
 // FuzzNoticeData parses the callback data of notice buttons, which anyone can forge.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/store"
 )
 
 // feed100 is a realistic 100-item RSS feed in the portal's style.
@@ -51,17 +52,17 @@ func BenchmarkParseNormalise100(b *testing.B) {
 func BenchmarkParseNormaliseStore100(b *testing.B) {
 	body := feed100()
 	ctx := context.Background()
-	store, err := subscriptions.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer store.Close()
+	defer db.Close()
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		i++
-		feeds, err := store.EnsureFeeds(ctx, []subscriptions.FeedConfig{{Section: "news", URL: fmt.Sprintf("https://osipovichi.gov.by/ru/rss-ru/?%d", i)}})
+		feeds, err := db.EnsureFeeds(ctx, []subscriptions.FeedConfig{{Section: "news", URL: fmt.Sprintf("https://osipovichi.gov.by/ru/rss-ru/?%d", i)}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -70,7 +71,7 @@ func BenchmarkParseNormaliseStore100(b *testing.B) {
 		if err != nil || len(arts) != 100 {
 			b.Fatalf("got %d articles, %v", len(arts), err)
 		}
-		res, err := store.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: testNow}, arts)
+		res, err := db.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: testNow}, arts)
 		if err != nil || len(res.New) != 100 {
 			b.Fatalf("stored %d new articles, %v", len(res.New), err)
 		}

@@ -59,13 +59,6 @@ func (e *HTTPError) Error() string {
 	return msg
 }
 
-// Temporary reports whether the status suggests trying again later on its own:
-// 408, 425, 429 and 5xx.
-func (e *HTTPError) Temporary() bool {
-	return e.Status == http.StatusRequestTimeout || e.Status == http.StatusTooEarly ||
-		e.Status == http.StatusTooManyRequests || e.Status >= 500
-}
-
 // BodyTooLargeError is returned when a body exceeds the limit; it matches ErrBodyTooLarge.
 type BodyTooLargeError struct {
 	URL   string

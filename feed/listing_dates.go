@@ -8,10 +8,14 @@ import (
 	"unicode"
 )
 
-// DefaultLocation is the zone of listing dates written without one when no
-// location is configured: Europe/Minsk, or UTC+3 if the zone database is missing.
+// DefaultTimezone is the time zone of the district: the default of
+// NEWSBOT_TIMEZONE (dates shown, quiet hours, digests) and of listing dates.
+const DefaultTimezone = "Europe/Minsk"
+
+// DefaultLocation is DefaultTimezone, or UTC+3 if the zone database is
+// missing: the zone where none is configured.
 func DefaultLocation() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Minsk"); err == nil {
+	if loc, err := time.LoadLocation(DefaultTimezone); err == nil {
 		return loc
 	}
 	return minsk

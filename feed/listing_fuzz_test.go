@@ -58,6 +58,6 @@ func FuzzListing(f *testing.F) {
 				}
 			}
 		}
-		ReadPageInfo(utf8Body, page)
+		ParsePage(utf8Body, page, testNow)
 	})
 }

@@ -1,12 +1,8 @@
 package feed
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
-
-	"github.com/PuerkitoBio/goquery"
-	"golang.org/x/net/html"
 
 	"github.com/osipovichi/newsbot/subscriptions"
 )
@@ -33,13 +29,8 @@ type listingState struct {
 	// of this process (after a restart any item may be new).
 	keys map[string]bool
 	// pages holds what article pages gave, by item key, so that later polls
-	// keep the picture and teaser (an empty PageInfo: nothing found, or the fetch failed).
-	pages map[string]PageInfo
-}
-
-// PageInfo is what an article page offers to link previews.
-type PageInfo struct {
-	Image, Description string
+	// keep the picture and teaser (an empty Page: nothing found, or the fetch failed).
+	pages map[string]Page
 }
 
 // fetch fetches a source the way its kind says.
@@ -75,7 +66,7 @@ func (p *Poller) noteReadAs(st *feedState, a attempt) {
 }
 
 // enrich completes listing items that have no picture or no teaser from
-// their article pages' og:image and og:description: only items that may be
+// their article pages (see ReadPage): only items that may be
 // new (not in the previous poll of this process) of a feed past its first
 // poll, at most p.pages requests per poll; what was found before is reused.
 func (p *Poller) enrich(ctx context.Context, st *feedState, a attempt, f subscriptions.Feed, articles []subscriptions.Article) {
@@ -97,7 +88,7 @@ func (p *Poller) enrich(ctx context.Context, st *feedState, a attempt, f subscri
 			fetched++
 			m = p.articlePage(ctx, f.URL, art.Link)
 			if ls.pages == nil {
-				ls.pages = make(map[string]PageInfo)
+				ls.pages = make(map[string]Page)
 			}
 			ls.pages[art.Key] = m
 		}
@@ -128,53 +119,16 @@ func (ls *listingState) remember(a attempt, articles []subscriptions.Article) {
 	}
 }
 
-// articlePage fetches an article page with the poller's fetcher (same
-// timeouts and size cap) and reads its og:image and og:description. Failures
-// are logged and give an empty PageInfo: the article goes out without them.
-func (p *Poller) articlePage(ctx context.Context, feedURL, link string) PageInfo {
-	resp, err := p.fetcher.Fetch(ctx, link, Validators{})
+// articlePage reads an article page with the poller's fetcher. Failures
+// are logged and give an empty Page: the article goes out without its
+// picture and teaser.
+func (p *Poller) articlePage(ctx context.Context, feedURL, link string) Page {
+	pg, err := p.fetcher.ReadPage(ctx, link)
 	if err != nil {
-		p.log.Debug("cannot fetch article page", slog.String("feed_url", feedURL), slog.String("article_url", link), slog.Any("error", err))
-		return PageInfo{}
+		p.log.Debug("cannot read article page", slog.String("feed_url", feedURL), slog.String("article_url", link), slog.Any("error", err))
+		return Page{}
 	}
-	body, _ := Decode(resp.Body, resp.ContentType)
-	m := ReadPageInfo(body, resp.URL)
 	p.log.Debug("article page read", slog.String("feed_url", feedURL), slog.String("article_url", link),
-		slog.Bool("image", m.Image != ""), slog.Bool("description", m.Description != ""))
-	return m
-}
-
-// ReadPageInfo reads the picture and the description an article page offers to
-// link previews: og:image (else twitter:image, else <link rel=image_src>) and
-// og:description (else twitter:description, else <meta name=description>).
-func ReadPageInfo(body []byte, pageURL string) PageInfo {
-	root, err := html.Parse(bytes.NewReader(body))
-	if err != nil {
-		return PageInfo{}
-	}
-	doc := goquery.NewDocumentFromNode(root)
-	base := parseURL(pageURL)
-	var m PageInfo
-	for _, sel := range []string{`meta[property="og:image"]`, `meta[property="og:image:url"]`, `meta[name="twitter:image"]`, `meta[property="twitter:image"]`} {
-		if v, ok := doc.Find(sel).First().Attr("content"); ok {
-			if u, ok := resolve(base, v); ok {
-				m.Image = u
-				break
-			}
-		}
-	}
-	if m.Image == "" {
-		if v, ok := doc.Find(`link[rel="image_src"]`).First().Attr("href"); ok {
-			m.Image, _ = resolve(base, v)
-		}
-	}
-	for _, sel := range []string{`meta[property="og:description"]`, `meta[name="twitter:description"]`, `meta[name="description"]`} {
-		if v, ok := doc.Find(sel).First().Attr("content"); ok {
-			if d := Summarise(v, SummaryMaxRunes); d != "" {
-				m.Description = d
-				break
-			}
-		}
-	}
-	return m
+		slog.Bool("image", pg.Image != ""), slog.Bool("description", pg.Description != ""))
+	return pg
 }

@@ -223,12 +223,12 @@ func TestParseListingDate(t *testing.T) {
 	}
 }
 
-// listingEnv is a pollerEnv whose sources are listing pages of the portal.
+// newListingEnv is newEnv (over backing, the fake store when nil) with the listing pages on the portal.
 // opts, if not nil, adjusts the options once the source URLs are absolute;
 // the options are returned to start another poller (a restart) on the same store.
-func newListingEnv(t testing.TB, opts func(*PollerOptions), cfgs ...subscriptions.FeedConfig) (*pollerEnv, PollerOptions) {
+func newListingEnv(t testing.TB, backing backingStore, opts func(*PollerOptions), cfgs ...subscriptions.FeedConfig) (*pollerEnv, PollerOptions) {
 	t.Helper()
-	e, o := newEnv(t, opts, cfgs...)
+	e, o := newEnv(t, backing, opts, cfgs...)
 	for _, r := range []fakeportal.Route{
 		{Path: ruListing, File: "listing-ru.html"}, {Path: beListing, File: "listing-be.html"}, {Path: enListing, File: "listing-en.html"},
 	} {
@@ -275,109 +275,113 @@ func withBlockOnTop(t testing.TB, page []byte, block string) []byte {
 }
 
 func TestListingPollerNoFloodNoDuplicates(t *testing.T) {
-	e, opts := newListingEnv(t, func(o *PollerOptions) { o.ArticlePages = -1 }, listingSource(ruListing))
-	ctx := context.Background()
-	if err := e.poller.PollOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	first := e.store.lastIngest()
-	if !first.out.First || len(first.articles) != 5 || len(e.store.announced) != 0 || len(e.onNew) != 0 {
-		t.Fatalf("first poll: got First=%v, %d articles, %d announced; want first, 5, none", first.out.First, len(first.articles), len(e.store.announced))
-	}
-	if first.res.ETag == "" || first.res.ResolvedURL != "" || first.articles[0].Section != "district" || first.articles[0].Language != "ru" {
-		t.Errorf("first poll: got %+v, first article %+v", first.res, first.articles[0])
-	}
-	h := e.health(t, 0)
-	if h.ReadAs != ReadAsListing || h.ItemCount != 5 || h.Encoding != "utf-8" || h.LastOutcome != OutcomeOK {
-		t.Errorf("health: got %+v", h)
-	}
-	if logs := e.logs.String(); !strings.Contains(logs, "reading the page as a news listing") || !strings.Contains(logs, "read_as=listing") {
-		t.Errorf("logs do not say how the page is read:\n%s", logs)
-	}
+	contract(t, func(t *testing.T, k storeKind) {
+		e, opts := newListingEnv(t, k.open(t), func(o *PollerOptions) { o.ArticlePages = -1 }, listingSource(ruListing))
+		ctx := context.Background()
+		if err := e.poller.PollOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		first := e.store.lastIngest()
+		if !first.out.First || len(first.articles) != 5 || len(e.store.announced()) != 0 || len(e.onNew) != 0 {
+			t.Fatalf("first poll: got First=%v, %d articles, %d announced; want first, 5, none", first.out.First, len(first.articles), len(e.store.announced()))
+		}
+		if first.res.ETag == "" || first.res.ResolvedURL != "" || first.articles[0].Section != "district" || first.articles[0].Language != "ru" {
+			t.Errorf("first poll: got %+v, first article %+v", first.res, first.articles[0])
+		}
+		h := e.health(t, 0)
+		if h.ReadAs != ReadAsListing || h.ItemCount != 5 || h.Encoding != "utf-8" || h.LastOutcome != OutcomeOK {
+			t.Errorf("health: got %+v", h)
+		}
+		if logs := e.logs.String(); !strings.Contains(logs, "reading the page as a news listing") || !strings.Contains(logs, "read_as=listing") {
+			t.Errorf("logs do not say how the page is read:\n%s", logs)
+		}
 
-	// Unchanged page: 304, no store call.
-	e.clock.Advance(5 * time.Minute)
-	calls := len(e.store.calls)
-	if err := e.poller.PollOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if len(e.store.calls) != calls || e.health(t, 0).LastOutcome != OutcomeNotModified {
-		t.Errorf("304: store called %v, outcome %s; want no call, not_modified", e.store.calls[calls:], e.health(t, 0).LastOutcome)
-	}
-	reqs := e.portal.Requests(ruListing)
-	if got := reqs[len(reqs)-1].Header.Get("If-None-Match"); got != first.res.ETag {
-		t.Errorf("If-None-Match: got %q, want %q", got, first.res.ETag)
-	}
+		// Unchanged page: 304, no store call.
+		e.clock.Advance(5 * time.Minute)
+		calls := len(e.store.calls)
+		if err := e.poller.PollOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(e.store.calls) != calls || e.health(t, 0).LastOutcome != OutcomeNotModified {
+			t.Errorf("304: store called %v, outcome %s; want no call, not_modified", e.store.calls[calls:], e.health(t, 0).LastOutcome)
+		}
+		reqs := e.portal.Requests(ruListing)
+		if got := reqs[len(reqs)-1].Header.Get("If-None-Match"); got != first.res.ETag {
+			t.Errorf("If-None-Match: got %q, want %q", got, first.res.ETag)
+		}
 
-	// A new block on top: announced once.
-	page, _ := os.ReadFile("testdata/listing-ru.html")
-	withNew := withBlockOnTop(t, page, newListingBlock)
-	e.portal.Set(ruListing, withNew, "text/html; charset=utf-8")
-	e.clock.Advance(5 * time.Minute)
-	if err := e.poller.PollOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	newKey := e.portal.URL("/ru/news-rayon-ru/view/novaja-12360/")
-	if got := e.store.announced; len(got) != 1 || got[0] != newKey {
-		t.Fatalf("announced: got %q, want %q once", got, newKey)
-	}
-	if a := e.store.lastIngest().out.New[0]; a.Title != "Новая новость района" || !a.Published.Equal(minskTime(2023, 3, 3, 19, 10)) || a.Summary != "Текст анонса." {
-		t.Errorf("new article: got %+v", a)
-	}
-	if len(e.onNew) != 1 {
-		t.Errorf("OnNew called %d times, want 1", len(e.onNew))
-	}
-
-	// Removed, then back, then the blocks reordered: never announced again.
-	for _, body := range [][]byte{page, withNew, bytes.Replace(withNew, []byte(`<div class="news_block">`), []byte(`<div class="news_block" data-x="1">`), 1)} {
-		e.portal.Set(ruListing, body, "text/html; charset=utf-8")
+		// A new block on top: announced once.
+		page, _ := os.ReadFile("testdata/listing-ru.html")
+		withNew := withBlockOnTop(t, page, newListingBlock)
+		e.portal.Set(ruListing, withNew, "text/html; charset=utf-8")
 		e.clock.Advance(5 * time.Minute)
 		if err := e.poller.PollOnce(ctx); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if len(e.store.announced) != 1 {
-		t.Errorf("after removal and re-adding: announced %q, want one", e.store.announced)
-	}
+		newKey := e.portal.URL("/ru/news-rayon-ru/view/novaja-12360/")
+		if got := e.store.announced(); len(got) != 1 || got[0] != newKey {
+			t.Fatalf("announced: got %q, want %q once", got, newKey)
+		}
+		if a := e.store.lastIngest().out.New[0]; a.Title != "Новая новость района" || !a.Published.Equal(minskTime(2023, 3, 3, 19, 10)) || a.Summary != "Текст анонса." {
+			t.Errorf("new article: got %+v", a)
+		}
+		if len(e.onNew) != 1 {
+			t.Errorf("OnNew called %d times, want 1", len(e.onNew))
+		}
 
-	// Restart on the same store: nothing new, nothing announced.
-	e.clock.Advance(time.Hour)
-	if err := restart(t, opts).PollOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if len(e.store.announced) != 1 || len(e.store.lastIngest().out.New) != 0 {
-		t.Errorf("after restart: announced %q, new %d; want 1, 0", e.store.announced, len(e.store.lastIngest().out.New))
-	}
+		// Removed, then back, then the blocks reordered: never announced again.
+		for _, body := range [][]byte{page, withNew, bytes.Replace(withNew, []byte(`<div class="news_block">`), []byte(`<div class="news_block" data-x="1">`), 1)} {
+			e.portal.Set(ruListing, body, "text/html; charset=utf-8")
+			e.clock.Advance(5 * time.Minute)
+			if err := e.poller.PollOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(e.store.announced()) != 1 {
+			t.Errorf("after removal and re-adding: announced %q, want one", e.store.announced())
+		}
+
+		// Restart on the same store: nothing new, nothing announced.
+		e.clock.Advance(time.Hour)
+		if err := restart(t, opts).PollOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(e.store.announced()) != 1 || len(e.store.lastIngest().out.New) != 0 {
+			t.Errorf("after restart: announced %q, new %d; want 1, 0", e.store.announced(), len(e.store.lastIngest().out.New))
+		}
+	})
 }
 
 func TestListingNewSourceAnnouncesNothing(t *testing.T) {
-	e, opts := newListingEnv(t, nil, listingSource(ruListing))
-	ctx := context.Background()
-	if err := e.poller.PollOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	// Two listing sources added to the configuration: their first polls announce nothing.
-	be, en := listingSource(e.portal.URL(beListing)), listingSource(e.portal.URL(enListing))
-	opts.Feeds = append(opts.Feeds, be, en)
-	e.clock.Advance(5 * time.Minute)
-	if err := restart(t, opts).PollOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if len(e.store.announced) != 0 {
-		t.Errorf("announced %q, want nothing", e.store.announced)
-	}
-	if n := len(e.portal.Requests("/ru/news-rayon-ru/view/subbotnik-12340/")); n != 0 {
-		t.Errorf("article pages fetched on first polls: %d, want 0", n)
-	}
-	for i, want := range []int{5, 4, 3} {
-		if n := e.store.stored(int64(i + 1)); n != want {
-			t.Errorf("feed %d: %d articles stored, want %d", i+1, n, want)
+	contract(t, func(t *testing.T, k storeKind) {
+		e, opts := newListingEnv(t, k.open(t), nil, listingSource(ruListing))
+		ctx := context.Background()
+		if err := e.poller.PollOnce(ctx); err != nil {
+			t.Fatal(err)
 		}
-	}
+		// Two listing sources added to the configuration: their first polls announce nothing.
+		be, en := listingSource(e.portal.URL(beListing)), listingSource(e.portal.URL(enListing))
+		opts.Feeds = append(opts.Feeds, be, en)
+		e.clock.Advance(5 * time.Minute)
+		if err := restart(t, opts).PollOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(e.store.announced()) != 0 {
+			t.Errorf("announced %q, want nothing", e.store.announced())
+		}
+		if n := len(e.portal.Requests("/ru/news-rayon-ru/view/subbotnik-12340/")); n != 0 {
+			t.Errorf("article pages fetched on first polls: %d, want 0", n)
+		}
+		for i, want := range []int{5, 4, 3} {
+			if n := e.store.stored(int64(i + 1)); n != want {
+				t.Errorf("feed %d: %d articles stored, want %d", i+1, n, want)
+			}
+		}
+	})
 }
 
 func TestListingChangedMarkupFails(t *testing.T) {
-	e, _ := newListingEnv(t, nil, listingSource(ruListing))
+	e, _ := newListingEnv(t, nil, nil, listingSource(ruListing))
 	ctx := context.Background()
 	if err := e.poller.PollOnce(ctx); err != nil {
 		t.Fatal(err)
@@ -402,7 +406,7 @@ func TestListingChangedMarkupFails(t *testing.T) {
 	}
 
 	// With an override, the same page reads again.
-	e2, _ := newListingEnv(t, func(o *PollerOptions) {
+	e2, _ := newListingEnv(t, nil, func(o *PollerOptions) {
 		o.Selectors = map[string]Selectors{o.Feeds[0].URL: {Item: ".card", Title: ".card__caption", Link: "a", Date: ".card__when"}}
 	}, listingSource(ruListing))
 	e2.portal.Set(ruListing, changed, "text/html; charset=utf-8")
@@ -415,62 +419,64 @@ func TestListingChangedMarkupFails(t *testing.T) {
 }
 
 func TestListingPollerFaults(t *testing.T) {
-	messages := map[fakeportal.Fault]string{
-		fakeportal.Fault500:          "http status 500 internal server error",
-		fakeportal.Fault404:          "http status 404 not found",
-		fakeportal.Fault503:          "http status 503 service unavailable (retry after 2m0s)",
-		fakeportal.Fault429:          "http status 429 too many requests (retry after 1m30s)",
-		fakeportal.FaultSlowBody:     "request timed out",
-		fakeportal.FaultHang:         "request timed out",
-		fakeportal.FaultHTML:         "no news items found on",
-		fakeportal.FaultRandom:       "not an HTML page (application/rss+xml, the body does not start with markup)",
-		fakeportal.FaultHuge:         "feed body exceeds 1 MiB limit",
-		fakeportal.FaultRedirectLoop: "too many redirects (more than 5)",
-		fakeportal.FaultEmpty:        "no news items found: empty body",
-	}
-	for _, fault := range fakeportal.Faults {
-		t.Run(string(fault), func(t *testing.T) {
-			t.Parallel()
-			e, _ := newListingEnv(t, nil, listingSource(ruListing))
-			ctx := context.Background()
-			if err := e.poller.PollOnce(ctx); err != nil {
-				t.Fatal(err)
-			}
-			e.portal.Fault(ruListing, fault)
-			e.clock.Advance(time.Minute)
-			err := e.poller.PollOnce(ctx)
-			if fault == fakeportal.FaultTruncated {
-				// Half a page is still a page: its items are read, and nothing stored is lost.
-				if err != nil || e.store.stored(1) != 5 || len(e.store.announced) != 0 {
-					t.Fatalf("truncated page: got %v, %d stored, %q announced", err, e.store.stored(1), e.store.announced)
+	contract(t, func(t *testing.T, k storeKind) {
+		messages := map[fakeportal.Fault]string{
+			fakeportal.Fault500:          "http status 500 internal server error",
+			fakeportal.Fault404:          "http status 404 not found",
+			fakeportal.Fault503:          "http status 503 service unavailable (retry after 2m0s)",
+			fakeportal.Fault429:          "http status 429 too many requests (retry after 1m30s)",
+			fakeportal.FaultSlowBody:     "request timed out",
+			fakeportal.FaultHang:         "request timed out",
+			fakeportal.FaultHTML:         "no news items found on",
+			fakeportal.FaultRandom:       "not an HTML page (application/rss+xml, the body does not start with markup)",
+			fakeportal.FaultHuge:         "feed body exceeds 1 MiB limit",
+			fakeportal.FaultRedirectLoop: "too many redirects (more than 5)",
+			fakeportal.FaultEmpty:        "no news items found: empty body",
+		}
+		for _, fault := range fakeportal.Faults {
+			t.Run(string(fault), func(t *testing.T) {
+				t.Parallel()
+				e, _ := newListingEnv(t, k.open(t), fetchTimeout(fault), listingSource(ruListing))
+				ctx := context.Background()
+				if err := e.poller.PollOnce(ctx); err != nil {
+					t.Fatal(err)
 				}
-				return
-			}
-			if err == nil {
-				t.Fatal("got no error")
-			}
-			msg := e.store.failures[0].errText
-			if !strings.Contains(msg, messages[fault]) || !strings.Contains(msg, e.portal.URL(ruListing)) {
-				t.Errorf("recorded %q, want it to contain %q and the URL", msg, messages[fault])
-			}
-			if h := e.health(t, 0); h.ConsecutiveFailures != 1 || !h.NextPollAt.After(e.clock.Now()) {
-				t.Errorf("health: got %+v", h)
-			}
-			e.portal.Fault(ruListing, fakeportal.FaultNone)
-			e.clock.Advance(10 * time.Minute)
-			if err := e.poller.PollOnce(ctx); err != nil {
-				t.Fatalf("recovery: %v", err)
-			}
-			if h := e.health(t, 0); h.ConsecutiveFailures != 0 || h.LastOutcome != OutcomeOK || e.store.stored(1) != 5 || len(e.store.announced) != 0 {
-				t.Errorf("after recovery: health %+v, %d stored, %q announced", h, e.store.stored(1), e.store.announced)
-			}
-		})
-	}
+				e.portal.Fault(ruListing, fault)
+				e.clock.Advance(time.Minute)
+				err := e.poller.PollOnce(ctx)
+				if fault == fakeportal.FaultTruncated {
+					// Half a page is still a page: its items are read, and nothing stored is lost.
+					if err != nil || e.store.stored(1) != 5 || len(e.store.announced()) != 0 {
+						t.Fatalf("truncated page: got %v, %d stored, %q announced", err, e.store.stored(1), e.store.announced())
+					}
+					return
+				}
+				if err == nil {
+					t.Fatal("got no error")
+				}
+				msg := e.store.failures[0].errText
+				if !strings.Contains(msg, messages[fault]) || !strings.Contains(msg, e.portal.URL(ruListing)) {
+					t.Errorf("recorded %q, want it to contain %q and the URL", msg, messages[fault])
+				}
+				if h := e.health(t, 0); h.ConsecutiveFailures != 1 || !h.NextPollAt.After(e.clock.Now()) {
+					t.Errorf("health: got %+v", h)
+				}
+				e.portal.Fault(ruListing, fakeportal.FaultNone)
+				e.clock.Advance(10 * time.Minute)
+				if err := e.poller.PollOnce(ctx); err != nil {
+					t.Fatalf("recovery: %v", err)
+				}
+				if h := e.health(t, 0); h.ConsecutiveFailures != 0 || h.LastOutcome != OutcomeOK || e.store.stored(1) != 5 || len(e.store.announced()) != 0 {
+					t.Errorf("after recovery: health %+v, %d stored, %q announced", h, e.store.stored(1), e.store.announced())
+				}
+			})
+		}
+	})
 }
 
 func TestListingDetected(t *testing.T) {
 	// A feed source (no html:) whose page has no feed link but news blocks.
-	e, _ := newListingEnv(t, nil, subscriptions.FeedConfig{Section: "news", URL: ruListing})
+	e, _ := newListingEnv(t, nil, nil, subscriptions.FeedConfig{Section: "news", URL: ruListing})
 	ctx := context.Background()
 	if err := e.poller.PollOnce(ctx); err != nil {
 		t.Fatal(err)
@@ -493,8 +499,8 @@ func TestListingDetected(t *testing.T) {
 	if err := e.poller.PollOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(e.logs.String(), "reading it as a news listing"); n != 1 || len(e.store.announced) != 1 {
-		t.Errorf("logged %d times, announced %q; want 1, the new item", n, e.store.announced)
+	if n := strings.Count(e.logs.String(), "reading it as a news listing"); n != 1 || len(e.store.announced()) != 1 {
+		t.Errorf("logged %d times, announced %q; want 1, the new item", n, e.store.announced())
 	}
 	// The portal adds a feed link: the feed wins.
 	e.portal.Set(ruListing, bytes.Replace(page, []byte("</head>"), []byte(`<link rel="alternate" type="application/rss+xml" href="/ru/rss-ru/"></head>`), 1), "text/html; charset=utf-8")
@@ -508,7 +514,7 @@ func TestListingDetected(t *testing.T) {
 }
 
 func TestListingArticlePages(t *testing.T) {
-	e, _ := newListingEnv(t, nil, listingSource(ruListing))
+	e, _ := newListingEnv(t, nil, nil, listingSource(ruListing))
 	article, _ := os.ReadFile("testdata/article-page.html")
 	for _, p := range []string{"/ru/news-rayon-ru/view/a-1/", "/ru/news-rayon-ru/view/a-2/", "/ru/news-rayon-ru/view/a-3/", "/ru/news-rayon-ru/view/a-4/"} {
 		e.portal.Set(p, article, "text/html; charset=utf-8")
@@ -599,19 +605,5 @@ func TestPreviewListing(t *testing.T) {
 	})
 	if r := res[0]; r.Err != nil || len(r.Articles) != 2 || !r.Articles[1].Published.Equal(time.Date(2023, 3, 2, 15, 0, 0, 0, time.UTC)) {
 		t.Errorf("with overrides in Tokyo: got %+v", r)
-	}
-}
-
-func TestReadPageInfo(t *testing.T) {
-	b, _ := os.ReadFile("testdata/article-page.html")
-	got := ReadPageInfo(b, "https://osipovichi.gov.by/ru/news-rayon-ru/view/subbotnik-12340/")
-	want := PageInfo{Image: "https://osipovichi.gov.by/files/news/12340/subbotnik.jpg",
-		Description: "Республиканский субботник пройдет 25 марта. Заработанные средства направят на благоустройство."}
-	if got != want {
-		t.Errorf("got %+v, want %+v", got, want)
-	}
-	got = ReadPageInfo([]byte(`<html><head><meta name="twitter:image" content="javascript:x"><link rel="image_src" href="/i.png"><meta name="description" content=" d &amp; e "></head></html>`), "https://a.example/p/")
-	if got.Image != "https://a.example/i.png" || got.Description != "d & e" {
-		t.Errorf("fallbacks: got %+v", got)
 	}
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
-// Store is what the poller needs from the database (subscriptions.Store
+// Store is what the poller needs from the database (store.Store
 // implements it).
 type Store interface {
 	// EnsureFeeds upserts the configured feeds by URL and returns them with
@@ -42,9 +42,9 @@ const (
 	OutcomeError       = "error"
 )
 
-// Poller defaults.
+// Poller defaults. DefaultInterval is also the default of NEWSBOT_POLL_INTERVAL.
 const (
-	DefaultInterval   = 10 * time.Minute
+	DefaultInterval   = 5 * time.Minute
 	DefaultMaxBackoff = time.Hour
 	DefaultAlertAfter = time.Hour
 )

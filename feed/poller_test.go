@@ -7,67 +7,64 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/osipovichi/newsbot/internal/fakeportal"
+	"github.com/osipovichi/newsbot/internal/testkit"
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/store"
 )
 
 type pollerEnv struct {
 	portal *fakeportal.Portal
-	store  *fakeStore
-	clock  *clock
+	store  *storeRecorder // what the poller asked of the store under test
+	fake   *fakeStore     // the store under test when it is the fake (it fails on demand), else nil
+	clock  *testkit.Clock
 	alerts *alerts
 	poller *Poller
-	logs   *syncBuffer
+	logs   *testkit.LogBuffer
 	reg    *prometheus.Registry
 	onNew  chan subscriptions.IngestResult
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 var t0 = time.Date(2023, 3, 3, 17, 0, 0, 0, time.UTC)
 
+// newPollerEnv is newEnv of feeds at paths of the portal, over the fake store.
 func newPollerEnv(t testing.TB, paths ...string) *pollerEnv {
+	t.Helper()
+	return newPollerEnvOn(t, newFakeStore(), paths...)
+}
+
+// newPollerEnvOn is newEnv of feeds at paths of the portal.
+func newPollerEnvOn(t testing.TB, backing backingStore, paths ...string) *pollerEnv {
 	t.Helper()
 	var cfgs []subscriptions.FeedConfig
 	for _, p := range paths {
 		cfgs = append(cfgs, subscriptions.FeedConfig{Section: "news", URL: p})
 	}
-	e, _ := newEnv(t, nil, cfgs...)
+	e, _ := newEnv(t, backing, nil, cfgs...)
 	return e
 }
 
 // newEnv starts a fake portal and a poller of cfgs (URLs given as paths on
-// the portal) over a fake store; opts may adjust the options first. It
-// returns the options too, for restarts.
-func newEnv(t testing.TB, opts func(*PollerOptions), cfgs ...subscriptions.FeedConfig) (*pollerEnv, PollerOptions) {
+// the portal) over backing (the fake store when nil); opts may adjust the
+// options first. It returns the options too, for restarts.
+func newEnv(t testing.TB, backing backingStore, opts func(*PollerOptions), cfgs ...subscriptions.FeedConfig) (*pollerEnv, PollerOptions) {
 	t.Helper()
+	if backing == nil {
+		backing = newFakeStore()
+	}
+	fake, _ := backing.(*fakeStore)
 	e := &pollerEnv{
 		portal: testPortal(t),
-		store:  newFakeStore(),
-		clock:  newClock(t0),
+		store:  newRecorder(t, backing),
+		fake:   fake,
+		clock:  testkit.NewClock(t0),
 		alerts: &alerts{},
-		logs:   &syncBuffer{},
+		logs:   &testkit.LogBuffer{},
 		reg:    prometheus.NewRegistry(),
 		onNew:  make(chan subscriptions.IngestResult, 100),
 	}
@@ -76,12 +73,9 @@ func newEnv(t testing.TB, opts func(*PollerOptions), cfgs ...subscriptions.FeedC
 		cfgs[i].URL = e.portal.URL(cfgs[i].URL)
 	}
 	o := PollerOptions{
-		Store: e.store,
-		Feeds: cfgs,
-		Fetcher: NewFetcher(FetcherOptions{
-			Version: "test", Timeout: 150 * time.Millisecond, ResponseHeaderTimeout: 150 * time.Millisecond,
-			MaxBodyBytes: 1 << 20, Now: e.clock.Now,
-		}),
+		Store:      e.store,
+		Feeds:      cfgs,
+		Fetcher:    testPollFetcher(envTimeout, e.clock.Now),
 		Interval:   5 * time.Minute,
 		Logger:     slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Now:        e.clock.Now,
@@ -99,6 +93,26 @@ func newEnv(t testing.TB, opts func(*PollerOptions), cfgs ...subscriptions.FeedC
 	return e, o
 }
 
+// envTimeout is the fetcher's timeout in a poller test: long enough that a
+// loaded machine, or the race detector, does not turn an answer into a
+// timeout. Faults that are timeouts get a short one (see fetchTimeout).
+const envTimeout = 5 * time.Second
+
+func testPollFetcher(timeout time.Duration, now func() time.Time) *Fetcher {
+	return NewFetcher(FetcherOptions{Version: "test", Timeout: timeout, ResponseHeaderTimeout: timeout, MaxBodyBytes: 1 << 20, Now: now})
+}
+
+// fetchTimeout gives the poller of a fault scenario a short timeout when
+// the fault is one (a hanging server, a body that never ends), so that the
+// scenario does not wait envTimeout at each poll.
+func fetchTimeout(f fakeportal.Fault) func(*PollerOptions) {
+	return func(o *PollerOptions) {
+		if f == fakeportal.FaultHang || f == fakeportal.FaultSlowBody {
+			o.Fetcher = testPollFetcher(150*time.Millisecond, o.Now)
+		}
+	}
+}
+
 func (e *pollerEnv) health(t testing.TB, i int) FeedHealth {
 	t.Helper()
 	h := e.poller.Health()
@@ -109,89 +123,91 @@ func (e *pollerEnv) health(t testing.TB, i int) FeedHealth {
 }
 
 func TestPollerFirstPollThenNewOnce(t *testing.T) {
-	e := newPollerEnv(t, "/ru/rss-ru/")
-	ctx := context.Background()
-	if err := e.poller.PollOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	first := e.store.lastIngest()
-	if !first.out.First || len(first.articles) != 5 || len(e.store.announced) != 0 {
-		t.Fatalf("first poll: got First=%v, %d articles, %d announced; want first, 5, none", first.out.First, len(first.articles), len(e.store.announced))
-	}
-	if first.res.ETag == "" || first.res.LastModified == "" || !first.res.At.Equal(t0) || first.res.ResolvedURL != "" {
-		t.Errorf("fetch result: got %+v", first.res)
-	}
-	if len(e.onNew) != 0 {
-		t.Errorf("OnNew called after the first poll")
-	}
-	h := e.health(t, 0)
-	if h.LastOutcome != OutcomeOK || h.ItemCount != 5 || h.Encoding != "utf-8" || h.LastStatus != 200 || !h.LastSuccessAt.Equal(t0) {
-		t.Errorf("health: got %+v", h)
-	}
-	if d := h.NextPollAt.Sub(t0); d < 270*time.Second || d > 330*time.Second {
-		t.Errorf("next poll in %s, want 5m ±10%%", d)
-	}
-
-	// Nothing changed: 304, no store call.
-	e.clock.Advance(5 * time.Minute)
-	calls := len(e.store.calls)
-	if err := e.poller.PollOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if len(e.store.calls) != calls {
-		t.Errorf("304: store called %v, want no call", e.store.calls[calls:])
-	}
-	reqs := e.portal.Requests("/ru/rss-ru/")
-	if last := reqs[len(reqs)-1].Header; last.Get("If-None-Match") != first.res.ETag || last.Get("If-Modified-Since") != first.res.LastModified {
-		t.Errorf("validators: got %q / %q, want %q / %q", last.Get("If-None-Match"), last.Get("If-Modified-Since"), first.res.ETag, first.res.LastModified)
-	}
-	h = e.health(t, 0)
-	if h.LastOutcome != OutcomeNotModified || h.LastStatus != 304 || !h.LastAttemptAt.Equal(t0.Add(5*time.Minute)) || !h.LastSuccessAt.Equal(h.LastAttemptAt) {
-		t.Errorf("health after 304: got %+v", h)
-	}
-
-	// A new item on top: announced once.
-	body, _ := os.ReadFile("testdata/ru-rss.xml")
-	newItem := `<item><title>Новая новость</title><link>https://osipovichi.gov.by/ru/news-ru/view/novaja-12346/</link><guid>https://osipovichi.gov.by/ru/news-ru/view/novaja-12346/</guid><pubDate>Fri, 03 Mar 2023 19:00:00 +0300</pubDate><description>Текст.</description></item>`
-	withNew := bytes.Replace(body, []byte("<item>"), []byte(newItem+"\n    <item>"), 1)
-	e.portal.Set("/ru/rss-ru/", withNew, "application/rss+xml; charset=utf-8")
-	e.clock.Advance(5 * time.Minute)
-	if err := e.poller.PollOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if got := e.store.announced; len(got) != 1 || got[0] != "https://osipovichi.gov.by/ru/news-ru/view/novaja-12346/" {
-		t.Fatalf("announced: got %q, want the new item once", got)
-	}
-	select {
-	case r := <-e.onNew:
-		if len(r.New) != 1 || r.Enqueued != 2 {
-			t.Errorf("OnNew: got %d new, %d enqueued; want 1, 2", len(r.New), r.Enqueued)
+	contract(t, func(t *testing.T, k storeKind) {
+		e := newPollerEnvOn(t, k.open(t), "/ru/rss-ru/")
+		ctx := context.Background()
+		if err := e.poller.PollOnce(ctx); err != nil {
+			t.Fatal(err)
 		}
-	default:
-		t.Error("OnNew not called for the new item")
-	}
+		first := e.store.lastIngest()
+		if !first.out.First || len(first.articles) != 5 || len(e.store.announced()) != 0 {
+			t.Fatalf("first poll: got First=%v, %d articles, %d announced; want first, 5, none", first.out.First, len(first.articles), len(e.store.announced()))
+		}
+		if first.res.ETag == "" || first.res.LastModified == "" || !first.res.At.Equal(t0) || first.res.ResolvedURL != "" {
+			t.Errorf("fetch result: got %+v", first.res)
+		}
+		if len(e.onNew) != 0 {
+			t.Errorf("OnNew called after the first poll")
+		}
+		h := e.health(t, 0)
+		if h.LastOutcome != OutcomeOK || h.ItemCount != 5 || h.Encoding != "utf-8" || h.LastStatus != 200 || !h.LastSuccessAt.Equal(t0) {
+			t.Errorf("health: got %+v", h)
+		}
+		if d := h.NextPollAt.Sub(t0); d < 270*time.Second || d > 330*time.Second {
+			t.Errorf("next poll in %s, want 5m ±10%%", d)
+		}
 
-	// The item removed, then re-added with the others reordered: not new again.
-	e.portal.Set("/ru/rss-ru/", body, "application/rss+xml; charset=utf-8")
-	e.clock.Advance(5 * time.Minute)
-	if err := e.poller.PollOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	items := strings.SplitAfter(string(withNew), "</item>")
-	reordered := items[0][:strings.Index(items[0], "<item>")] + items[2][strings.Index(items[2], "<item>"):] +
-		items[0][strings.Index(items[0], "<item>"):] + items[1] + strings.Join(items[3:], "")
-	e.portal.Set("/ru/rss-ru/", []byte(reordered), "application/rss+xml; charset=utf-8")
-	e.clock.Advance(5 * time.Minute)
-	if err := e.poller.PollOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	last := e.store.lastIngest()
-	if len(last.articles) != 6 || last.articles[0].Key == withNewKeyOrder(t, withNew)[0] {
-		t.Errorf("reordered feed: got %d articles passed through (first %q), want 6 in the new order", len(last.articles), last.articles[0].Key)
-	}
-	if len(e.store.announced) != 1 || len(e.onNew) != 0 {
-		t.Errorf("after removal and re-adding: got %d announced, %d OnNew; want 1, 0", len(e.store.announced), len(e.onNew))
-	}
+		// Nothing changed: 304, no store call.
+		e.clock.Advance(5 * time.Minute)
+		calls := len(e.store.calls)
+		if err := e.poller.PollOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(e.store.calls) != calls {
+			t.Errorf("304: store called %v, want no call", e.store.calls[calls:])
+		}
+		reqs := e.portal.Requests("/ru/rss-ru/")
+		if last := reqs[len(reqs)-1].Header; last.Get("If-None-Match") != first.res.ETag || last.Get("If-Modified-Since") != first.res.LastModified {
+			t.Errorf("validators: got %q / %q, want %q / %q", last.Get("If-None-Match"), last.Get("If-Modified-Since"), first.res.ETag, first.res.LastModified)
+		}
+		h = e.health(t, 0)
+		if h.LastOutcome != OutcomeNotModified || h.LastStatus != 304 || !h.LastAttemptAt.Equal(t0.Add(5*time.Minute)) || !h.LastSuccessAt.Equal(h.LastAttemptAt) {
+			t.Errorf("health after 304: got %+v", h)
+		}
+
+		// A new item on top: announced once.
+		body, _ := os.ReadFile("testdata/ru-rss.xml")
+		newItem := `<item><title>Новая новость</title><link>https://osipovichi.gov.by/ru/news-ru/view/novaja-12346/</link><guid>https://osipovichi.gov.by/ru/news-ru/view/novaja-12346/</guid><pubDate>Fri, 03 Mar 2023 19:00:00 +0300</pubDate><description>Текст.</description></item>`
+		withNew := bytes.Replace(body, []byte("<item>"), []byte(newItem+"\n    <item>"), 1)
+		e.portal.Set("/ru/rss-ru/", withNew, "application/rss+xml; charset=utf-8")
+		e.clock.Advance(5 * time.Minute)
+		if err := e.poller.PollOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.store.announced(); len(got) != 1 || got[0] != "https://osipovichi.gov.by/ru/news-ru/view/novaja-12346/" {
+			t.Fatalf("announced: got %q, want the new item once", got)
+		}
+		select {
+		case r := <-e.onNew:
+			if len(r.New) != 1 || r.Enqueued != 2 {
+				t.Errorf("OnNew: got %d new, %d enqueued; want 1, 2", len(r.New), r.Enqueued)
+			}
+		default:
+			t.Error("OnNew not called for the new item")
+		}
+
+		// The item removed, then re-added with the others reordered: not new again.
+		e.portal.Set("/ru/rss-ru/", body, "application/rss+xml; charset=utf-8")
+		e.clock.Advance(5 * time.Minute)
+		if err := e.poller.PollOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		items := strings.SplitAfter(string(withNew), "</item>")
+		reordered := items[0][:strings.Index(items[0], "<item>")] + items[2][strings.Index(items[2], "<item>"):] +
+			items[0][strings.Index(items[0], "<item>"):] + items[1] + strings.Join(items[3:], "")
+		e.portal.Set("/ru/rss-ru/", []byte(reordered), "application/rss+xml; charset=utf-8")
+		e.clock.Advance(5 * time.Minute)
+		if err := e.poller.PollOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		last := e.store.lastIngest()
+		if len(last.articles) != 6 || last.articles[0].Key == withNewKeyOrder(t, withNew)[0] {
+			t.Errorf("reordered feed: got %d articles passed through (first %q), want 6 in the new order", len(last.articles), last.articles[0].Key)
+		}
+		if len(e.store.announced()) != 1 || len(e.onNew) != 0 {
+			t.Errorf("after removal and re-adding: got %d announced, %d OnNew; want 1, 0", len(e.store.announced()), len(e.onNew))
+		}
+	})
 }
 
 func withNewKeyOrder(t *testing.T, body []byte) []string {
@@ -208,90 +224,92 @@ func withNewKeyOrder(t *testing.T, body []byte) []string {
 }
 
 func TestPollerFaults(t *testing.T) {
-	messages := map[fakeportal.Fault]string{
-		fakeportal.Fault500:          "http status 500 internal server error",
-		fakeportal.Fault404:          "http status 404 not found",
-		fakeportal.Fault503:          "http status 503 service unavailable (retry after 2m0s)",
-		fakeportal.Fault429:          "http status 429 too many requests (retry after 1m30s)",
-		fakeportal.FaultSlowBody:     "request timed out",
-		fakeportal.FaultHang:         "request timed out",
-		fakeportal.FaultHTML:         "no RSS or Atom feed link found on",
-		fakeportal.FaultTruncated:    "XML syntax error",
-		fakeportal.FaultRandom:       "not an RSS, Atom or JSON feed",
-		fakeportal.FaultHuge:         "feed body exceeds 1 MiB limit",
-		fakeportal.FaultRedirectLoop: "too many redirects (more than 5)",
-		fakeportal.FaultEmpty:        "not an RSS, Atom or JSON feed: empty body",
-	}
-	retryAfter := map[fakeportal.Fault]time.Duration{fakeportal.Fault503: 2 * time.Minute, fakeportal.Fault429: 90 * time.Second}
-	const path = "/ru/rss-ru/"
-	for _, fault := range fakeportal.Faults {
-		t.Run(string(fault), func(t *testing.T) {
-			t.Parallel()
-			e := newPollerEnv(t, path)
-			ctx := context.Background()
-			if err := e.poller.PollOnce(ctx); err != nil {
-				t.Fatal(err)
-			}
-			url := e.portal.URL(path)
+	contract(t, func(t *testing.T, k storeKind) {
+		messages := map[fakeportal.Fault]string{
+			fakeportal.Fault500:          "http status 500 internal server error",
+			fakeportal.Fault404:          "http status 404 not found",
+			fakeportal.Fault503:          "http status 503 service unavailable (retry after 2m0s)",
+			fakeportal.Fault429:          "http status 429 too many requests (retry after 1m30s)",
+			fakeportal.FaultSlowBody:     "request timed out",
+			fakeportal.FaultHang:         "request timed out",
+			fakeportal.FaultHTML:         "no RSS or Atom feed link found on",
+			fakeportal.FaultTruncated:    "XML syntax error",
+			fakeportal.FaultRandom:       "not an RSS, Atom or JSON feed",
+			fakeportal.FaultHuge:         "feed body exceeds 1 MiB limit",
+			fakeportal.FaultRedirectLoop: "too many redirects (more than 5)",
+			fakeportal.FaultEmpty:        "not an RSS, Atom or JSON feed: empty body",
+		}
+		retryAfter := map[fakeportal.Fault]time.Duration{fakeportal.Fault503: 2 * time.Minute, fakeportal.Fault429: 90 * time.Second}
+		const path = "/ru/rss-ru/"
+		for _, fault := range fakeportal.Faults {
+			t.Run(string(fault), func(t *testing.T) {
+				t.Parallel()
+				e, _ := newEnv(t, k.open(t), fetchTimeout(fault), subscriptions.FeedConfig{Section: "news", URL: path})
+				ctx := context.Background()
+				if err := e.poller.PollOnce(ctx); err != nil {
+					t.Fatal(err)
+				}
+				url := e.portal.URL(path)
 
-			e.portal.Fault(path, fault)
-			var prevDelay time.Duration
-			for i := 1; i <= 3; i++ {
-				e.clock.Advance(time.Minute)
-				now := e.clock.Now()
-				err := e.poller.PollOnce(ctx)
-				if err == nil {
-					t.Fatalf("poll %d: got no error", i)
-				}
-				fails := e.store.failures
-				if len(fails) != i {
-					t.Fatalf("poll %d: RecordFeedFailure called %d times, want %d", i, len(fails), i)
-				}
-				msg := fails[i-1].errText
-				if !strings.Contains(msg, messages[fault]) || !strings.Contains(msg, url) || !fails[i-1].at.Equal(now) {
-					t.Errorf("recorded %q at %v; want it to contain %q and %q, at %v", msg, fails[i-1].at, messages[fault], url, now)
-				}
-				h := e.health(t, 0)
-				if h.ConsecutiveFailures != i || h.LastOutcome != OutcomeError || h.LastError != msg || !h.FailingSince.Equal(t0.Add(time.Minute)) {
-					t.Errorf("health: got %+v", h)
-				}
-				delay := h.NextPollAt.Sub(now)
-				if ra := retryAfter[fault]; ra > 0 {
-					if delay < ra {
-						t.Errorf("poll %d: next poll in %s, want at least the Retry-After %s", i, delay, ra)
+				e.portal.Fault(path, fault)
+				var prevDelay time.Duration
+				for i := 1; i <= 3; i++ {
+					e.clock.Advance(time.Minute)
+					now := e.clock.Now()
+					err := e.poller.PollOnce(ctx)
+					if err == nil {
+						t.Fatalf("poll %d: got no error", i)
 					}
-				} else if delay <= prevDelay {
-					t.Errorf("poll %d: next poll in %s, want more than %s (backoff)", i, delay, prevDelay)
+					fails := e.store.failures
+					if len(fails) != i {
+						t.Fatalf("poll %d: RecordFeedFailure called %d times, want %d", i, len(fails), i)
+					}
+					msg := fails[i-1].errText
+					if !strings.Contains(msg, messages[fault]) || !strings.Contains(msg, url) || !fails[i-1].at.Equal(now) {
+						t.Errorf("recorded %q at %v; want it to contain %q and %q, at %v", msg, fails[i-1].at, messages[fault], url, now)
+					}
+					h := e.health(t, 0)
+					if h.ConsecutiveFailures != i || h.LastOutcome != OutcomeError || h.LastError != msg || !h.FailingSince.Equal(t0.Add(time.Minute)) {
+						t.Errorf("health: got %+v", h)
+					}
+					delay := h.NextPollAt.Sub(now)
+					if ra := retryAfter[fault]; ra > 0 {
+						if delay < ra {
+							t.Errorf("poll %d: next poll in %s, want at least the Retry-After %s", i, delay, ra)
+						}
+					} else if delay <= prevDelay {
+						t.Errorf("poll %d: next poll in %s, want more than %s (backoff)", i, delay, prevDelay)
+					}
+					prevDelay = delay
 				}
-				prevDelay = delay
-			}
-			if n := e.store.count("IngestFeed"); n != 1 {
-				t.Errorf("IngestFeed called %d times during faults, want 1 (the first poll)", n)
-			}
+				if n := e.store.count("IngestFeed"); n != 1 {
+					t.Errorf("IngestFeed called %d times during faults, want 1 (the first poll)", n)
+				}
 
-			// The next good answer recovers, and nothing stored is lost.
-			e.portal.Fault(path, fakeportal.FaultNone)
-			e.clock.Advance(10 * time.Minute)
-			if err := e.poller.PollOnce(ctx); err != nil {
-				t.Fatalf("recovery: %v", err)
-			}
-			reqs := e.portal.Requests(path)
-			if inm := reqs[len(reqs)-1].Header.Get("If-None-Match"); inm != "" {
-				t.Errorf("recovery poll sent If-None-Match %q; want a full fetch after failures", inm)
-			}
-			row := e.store.row(1)
-			h := e.health(t, 0)
-			if row.ConsecutiveFailures != 0 || h.ConsecutiveFailures != 0 || h.LastOutcome != OutcomeOK || h.LastError != "" {
-				t.Errorf("after recovery: store failures %d, health %+v; want reset", row.ConsecutiveFailures, h)
-			}
-			if n := e.store.stored(1); n != 5 {
-				t.Errorf("after recovery: %d articles stored, want 5", n)
-			}
-			if len(e.store.announced) != 0 {
-				t.Errorf("after recovery: announced %q, want nothing", e.store.announced)
-			}
-		})
-	}
+				// The next good answer recovers, and nothing stored is lost.
+				e.portal.Fault(path, fakeportal.FaultNone)
+				e.clock.Advance(10 * time.Minute)
+				if err := e.poller.PollOnce(ctx); err != nil {
+					t.Fatalf("recovery: %v", err)
+				}
+				reqs := e.portal.Requests(path)
+				if inm := reqs[len(reqs)-1].Header.Get("If-None-Match"); inm != "" {
+					t.Errorf("recovery poll sent If-None-Match %q; want a full fetch after failures", inm)
+				}
+				row := e.store.row(1)
+				h := e.health(t, 0)
+				if row.ConsecutiveFailures != 0 || h.ConsecutiveFailures != 0 || h.LastOutcome != OutcomeOK || h.LastError != "" {
+					t.Errorf("after recovery: store failures %d, health %+v; want reset", row.ConsecutiveFailures, h)
+				}
+				if n := e.store.stored(1); n != 5 {
+					t.Errorf("after recovery: %d articles stored, want 5", n)
+				}
+				if len(e.store.announced()) != 0 {
+					t.Errorf("after recovery: announced %q, want nothing", e.store.announced())
+				}
+			})
+		}
+	})
 }
 
 func TestPollerAlerts(t *testing.T) {
@@ -333,51 +351,53 @@ func TestPollerAlerts(t *testing.T) {
 }
 
 func TestPollerDiscovery(t *testing.T) {
-	e := newPollerEnv(t, "/")
-	ctx := context.Background()
-	if err := e.poller.PollOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	feedURL := e.portal.URL("/ru/rss-ru/")
-	in := e.store.lastIngest()
-	if in.res.ResolvedURL != feedURL || len(in.articles) != 5 || in.articles[0].Language != "ru" {
-		t.Fatalf("got resolved %q, %d articles in %q; want %s, 5, ru", in.res.ResolvedURL, len(in.articles), in.articles[0].Language, feedURL)
-	}
-	if h := e.health(t, 0); h.DiscoveredURL != feedURL {
-		t.Errorf("health discovered url: got %q", h.DiscoveredURL)
-	}
-	if logs := e.logs.String(); !strings.Contains(logs, "discovered_url="+feedURL) || !strings.Contains(logs, "feed_url="+e.portal.URL("/")) {
-		t.Errorf("logs do not name the discovered feed:\n%s", logs)
-	}
+	contract(t, func(t *testing.T, k storeKind) {
+		e := newPollerEnvOn(t, k.open(t), "/")
+		ctx := context.Background()
+		if err := e.poller.PollOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		feedURL := e.portal.URL("/ru/rss-ru/")
+		in := e.store.lastIngest()
+		if in.res.ResolvedURL != feedURL || len(in.articles) != 5 || in.articles[0].Language != "ru" {
+			t.Fatalf("got resolved %q, %d articles in %q; want %s, 5, ru", in.res.ResolvedURL, len(in.articles), in.articles[0].Language, feedURL)
+		}
+		if h := e.health(t, 0); h.DiscoveredURL != feedURL {
+			t.Errorf("health discovered url: got %q", h.DiscoveredURL)
+		}
+		if logs := e.logs.String(); !strings.Contains(logs, "discovered_url="+feedURL) || !strings.Contains(logs, "feed_url="+e.portal.URL("/")) {
+			t.Errorf("logs do not name the discovered feed:\n%s", logs)
+		}
 
-	// Next poll goes to the feed directly, conditionally.
-	e.clock.Advance(5 * time.Minute)
-	if err := e.poller.PollOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(e.portal.Requests("/")); n != 1 {
-		t.Errorf("home page fetched %d times, want 1", n)
-	}
-	if h := e.health(t, 0); h.LastOutcome != OutcomeNotModified {
-		t.Errorf("second poll: got %s, want not_modified", h.LastOutcome)
-	}
+		// Next poll goes to the feed directly, conditionally.
+		e.clock.Advance(5 * time.Minute)
+		if err := e.poller.PollOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(e.portal.Requests("/")); n != 1 {
+			t.Errorf("home page fetched %d times, want 1", n)
+		}
+		if h := e.health(t, 0); h.LastOutcome != OutcomeNotModified {
+			t.Errorf("second poll: got %s, want not_modified", h.LastOutcome)
+		}
 
-	// The feed moves: 404, so discovery runs again on the home page.
-	home, _ := os.ReadFile("testdata/home.html")
-	e.portal.Set("/", bytes.ReplaceAll(home, []byte("/ru/rss-ru/"), []byte("/ru/rss-new/")), "text/html; charset=utf-8")
-	ru, _ := os.ReadFile("testdata/ru-rss.xml")
-	e.portal.Set("/ru/rss-new/", ru, "application/rss+xml")
-	e.portal.Remove("/ru/rss-ru/")
-	e.clock.Advance(5 * time.Minute)
-	if err := e.poller.PollOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if got := e.store.lastIngest().res.ResolvedURL; got != e.portal.URL("/ru/rss-new/") {
-		t.Errorf("after the feed moved: resolved %q, want %q", got, e.portal.URL("/ru/rss-new/"))
-	}
-	if len(e.store.announced) != 0 || len(e.store.failures) != 0 {
-		t.Errorf("after the move: %d announced, %d failures; want none", len(e.store.announced), len(e.store.failures))
-	}
+		// The feed moves: 404, so discovery runs again on the home page.
+		home, _ := os.ReadFile("testdata/home.html")
+		e.portal.Set("/", bytes.ReplaceAll(home, []byte("/ru/rss-ru/"), []byte("/ru/rss-new/")), "text/html; charset=utf-8")
+		ru, _ := os.ReadFile("testdata/ru-rss.xml")
+		e.portal.Set("/ru/rss-new/", ru, "application/rss+xml")
+		e.portal.Remove("/ru/rss-ru/")
+		e.clock.Advance(5 * time.Minute)
+		if err := e.poller.PollOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.store.lastIngest().res.ResolvedURL; got != e.portal.URL("/ru/rss-new/") {
+			t.Errorf("after the feed moved: resolved %q, want %q", got, e.portal.URL("/ru/rss-new/"))
+		}
+		if len(e.store.announced()) != 0 || len(e.store.failures) != 0 {
+			t.Errorf("after the move: %d announced, %d failures; want none", len(e.store.announced()), len(e.store.failures))
+		}
+	})
 }
 
 func TestPollerHomeWithoutFeedLink(t *testing.T) {
@@ -394,7 +414,7 @@ func TestPollerHomeWithoutFeedLink(t *testing.T) {
 
 func TestPollerStoreErrors(t *testing.T) {
 	e := newPollerEnv(t, "/ru/rss-ru/", "/en/rss-en/")
-	e.store.ingestErr = errors.New("database is locked")
+	e.fake.ingestErr = errors.New("database is locked")
 	err := e.poller.PollOnce(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "database is locked") {
 		t.Fatalf("got %v, want the store error", err)
@@ -404,7 +424,7 @@ func TestPollerStoreErrors(t *testing.T) {
 	}
 
 	e2 := newPollerEnv(t, "/ru/rss-ru/")
-	e2.store.ensureErr = errors.New("disk full")
+	e2.fake.ensureErr = errors.New("disk full")
 	if err := e2.poller.PollOnce(context.Background()); err == nil || !strings.Contains(err.Error(), "load feeds: disk full") {
 		t.Errorf("got %v, want the load error", err)
 	}
@@ -459,7 +479,7 @@ func TestPollerMetrics(t *testing.T) {
 
 func TestPollerRun(t *testing.T) {
 	portal := testPortal(t)
-	store := newFakeStore()
+	store := newRecorder(t, newFakeStore())
 	p, err := NewPoller(PollerOptions{
 		Store: store,
 		Feeds: []subscriptions.FeedConfig{
@@ -503,8 +523,9 @@ func TestPollerRun(t *testing.T) {
 }
 
 func TestPollerRunRetriesLoad(t *testing.T) {
-	store := newFakeStore()
-	store.ensureErr = errors.New("database is locked")
+	fake := newFakeStore()
+	fake.ensureErr = errors.New("database is locked")
+	store := newRecorder(t, fake)
 	p, err := NewPoller(PollerOptions{Store: store, Feeds: []subscriptions.FeedConfig{{URL: "http://127.0.0.1:1/"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -549,4 +570,4 @@ func TestBackoff(t *testing.T) {
 }
 
 // The lead's store satisfies the poller's interface.
-var _ Store = (*subscriptions.Store)(nil)
+var _ Store = (*store.Store)(nil)

@@ -3,40 +3,28 @@ package feed
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
-// fakeStore is an in-memory Store that keeps the contract of
-// subscriptions.Store: upsert by (feed, key), first poll announces nothing.
+// fakeStore is an in-memory Store that keeps the contract of store.Store
+// that the poller relies on (upsert by (feed, key), the first poll
+// announces nothing, an item is announced once): the contract tests
+// (poller_contract_test.go) run the same scenarios against both. It also
+// fails on demand.
 type fakeStore struct {
 	mu          sync.Mutex
 	feeds       []*subscriptions.Feed
 	articles    map[int64]map[string]subscriptions.Article
 	nextID      int64
-	calls       []string
-	ingests     []ingestCall
-	failures    []failureCall
-	alerts      []time.Time // SetFeedAlerted calls
-	announced   []string    // keys of articles enqueued to subscribers
+	announced   []string // keys of articles enqueued to subscribers
 	ingestErr   error
 	ensureErr   error
 	subscribers int
-}
-
-type ingestCall struct {
-	feedID   int64
-	res      subscriptions.FetchResult
-	articles []subscriptions.Article
-	out      subscriptions.IngestResult
-}
-
-type failureCall struct {
-	feedID  int64
-	errText string
-	at      time.Time
 }
 
 func newFakeStore() *fakeStore {
@@ -48,7 +36,6 @@ var _ Store = (*fakeStore)(nil)
 func (s *fakeStore) EnsureFeeds(ctx context.Context, cfgs []subscriptions.FeedConfig) ([]subscriptions.Feed, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls = append(s.calls, "EnsureFeeds")
 	if s.ensureErr != nil {
 		return nil, s.ensureErr
 	}
@@ -82,12 +69,10 @@ func (s *fakeStore) feed(id int64) *subscriptions.Feed {
 func (s *fakeStore) RecordFeedFailure(ctx context.Context, feedID int64, errText string, at time.Time) (subscriptions.Feed, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls = append(s.calls, "RecordFeedFailure")
 	f := s.feed(feedID)
 	if f == nil {
 		return subscriptions.Feed{}, subscriptions.ErrNotFound
 	}
-	s.failures = append(s.failures, failureCall{feedID, errText, at})
 	f.ConsecutiveFailures++
 	if f.FailingSince.IsZero() {
 		f.FailingSince = at
@@ -99,20 +84,17 @@ func (s *fakeStore) RecordFeedFailure(ctx context.Context, feedID int64, errText
 func (s *fakeStore) SetFeedAlerted(ctx context.Context, feedID int64, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls = append(s.calls, "SetFeedAlerted")
 	f := s.feed(feedID)
 	if f == nil {
 		return subscriptions.ErrNotFound
 	}
 	f.AlertedAt = at
-	s.alerts = append(s.alerts, at)
 	return nil
 }
 
 func (s *fakeStore) IngestFeed(ctx context.Context, feedID int64, res subscriptions.FetchResult, articles []subscriptions.Article) (subscriptions.IngestResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls = append(s.calls, "IngestFeed")
 	if s.ingestErr != nil {
 		return subscriptions.IngestResult{}, s.ingestErr
 	}
@@ -148,58 +130,25 @@ func (s *fakeStore) IngestFeed(ctx context.Context, feedID int64, res subscripti
 			out.Enqueued += s.subscribers
 		}
 	}
-	s.ingests = append(s.ingests, ingestCall{feedID, res, articles, out})
 	return out, nil
 }
 
-func (s *fakeStore) count(call string) int {
+func (s *fakeStore) announcedKeys(testing.TB) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := 0
-	for _, c := range s.calls {
-		if c == call {
-			n++
-		}
-	}
-	return n
+	return slices.Clone(s.announced)
 }
 
-func (s *fakeStore) row(id int64) subscriptions.Feed {
+func (s *fakeStore) feedRow(_ testing.TB, id int64) subscriptions.Feed {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return *s.feed(id)
 }
 
-func (s *fakeStore) stored(id int64) int {
+func (s *fakeStore) storedCount(_ testing.TB, feedID int64) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.articles[id])
-}
-
-func (s *fakeStore) lastIngest() ingestCall {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.ingests[len(s.ingests)-1]
-}
-
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(t time.Time) *clock { return &clock{t: t} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+	return len(s.articles[feedID])
 }
 
 // alerts records Alerter calls.

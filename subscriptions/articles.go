@@ -1,75 +1,39 @@
 package subscriptions
 
-import (
-	"context"
-	"fmt"
-	"strings"
-)
+import "time"
 
-const articleColumns = `id, feed_id, item_key, title, summary, link, image_url, published_at, categories,
-	section, language, first_seen_at`
-
-func scanArticle(row interface{ Scan(...any) error }) (Article, error) {
-	var a Article
-	var published, seen int64
-	var cats string
-	if err := row.Scan(&a.ID, &a.FeedID, &a.Key, &a.Title, &a.Summary, &a.Link, &a.ImageURL, &published, &cats,
-		&a.Section, &a.Language, &seen); err != nil {
-		return Article{}, err
-	}
-	a.Published, a.FirstSeen = fromUnix(published), fromUnix(seen)
-	if cats != "" {
-		a.Categories = strings.Split(cats, "\n")
-	}
-	return a, nil
+// Article is one news item, normalised from a feed.
+type Article struct {
+	ID         int64
+	FeedID     int64
+	Key        string // stable per feed: GUID, else link, else a content hash
+	Title      string
+	Summary    string // plain text, paragraphs separated by "\n"
+	Link       string // absolute
+	ImageURL   string // absolute, or empty
+	Published  time.Time
+	Categories []string
+	Section    string
+	Language   string
+	FirstSeen  time.Time
 }
 
-// prefixed qualifies each column of a column list with a table alias.
-func prefixed(alias, columns string) string {
-	parts := strings.Split(columns, ",")
-	for i, p := range parts {
-		parts[i] = alias + strings.TrimSpace(p)
-	}
-	return strings.Join(parts, ", ")
+// ArticleFilter narrows the latest articles.
+type ArticleFilter struct {
+	// Chat, when not 0, keeps what the chat would receive (as the audience
+	// of a new article): the articles of its sections in its language, or
+	// everything when it never chose its sections.
+	Chat int64
 }
 
-// Article returns the article with id, or ErrNotFound.
-func (s *Store) Article(ctx context.Context, id int64) (Article, error) {
-	a, err := scanArticle(s.db.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles WHERE id = ?`, id))
-	if err != nil {
-		return Article{}, fmt.Errorf("read article %d: %w", id, notFound(err))
-	}
-	return a, nil
-}
+// PostPriority puts posted articles ahead of the feeds' articles, behind notices.
+const PostPriority = 5
 
-// LatestArticles returns the n most recently published articles, newest
-// first, narrowed by a filter when one is given (at most one is used).
-func (s *Store) LatestArticles(ctx context.Context, n int, filter ...ArticleFilter) ([]Article, error) {
-	query, args := `SELECT `+articleColumns+` FROM articles
-		ORDER BY published_at DESC, id DESC LIMIT ?`, []any{n}
-	if len(filter) > 0 && filter[0].Chat != 0 {
-		id := filter[0].Chat
-		// The same choice as the audience of a new article (see audience in feeds.go).
-		query = `SELECT ` + articleColumns + ` FROM articles a, (SELECT language AS lang FROM chats WHERE id = ?) c
-		WHERE NOT EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = ?)
-			OR a.section IN (SELECT section FROM chat_sections WHERE chat_id = ?)
-				AND (a.language = '' OR c.lang IN ('', a.language)
-					OR NOT EXISTS (SELECT 1 FROM feeds f WHERE f.section = a.section AND f.language = c.lang))
-		ORDER BY published_at DESC, id DESC LIMIT ?`
-		args = []any{id, id, id, n}
-	}
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("latest articles: %w", err)
-	}
-	defer rows.Close()
-	var out []Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, fmt.Errorf("latest articles: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+// PostResult says what posting an article (/post) did.
+type PostResult struct {
+	Article Article
+	Known   bool // the article was stored before (from a feed or an earlier post)
+	// Enqueued is the number of chats it is being sent to now; Digest of the
+	// chats that will find it in their next daily digest.
+	Enqueued, Digest int
 }

@@ -1,12 +1,63 @@
 package subscriptions
 
 import (
-	"context"
-	"database/sql"
 	"errors"
-	"fmt"
+	"slices"
 	"time"
 )
+
+// ChatType is Telegram's chat type.
+type ChatType string
+
+const (
+	ChatPrivate    ChatType = "private"
+	ChatGroup      ChatType = "group"
+	ChatSupergroup ChatType = "supergroup"
+	ChatChannel    ChatType = "channel"
+)
+
+// ChatStatus says whether the bot can still write to a chat.
+type ChatStatus string
+
+const (
+	StatusActive  ChatStatus = "active"
+	StatusBlocked ChatStatus = "blocked" // the user blocked the bot or deactivated the account
+	StatusLeft    ChatStatus = "left"    // the bot was removed from the group or channel, or it is gone
+)
+
+// Chat is a Telegram chat known to the bot, with its preferences.
+type Chat struct {
+	ID           int64
+	Type         ChatType
+	Title        string // group/channel title or the user's name
+	Username     string
+	Language     string // ru, be, en; empty means the default
+	Status       ChatStatus
+	Subscribed   bool
+	LinkPreviews bool
+	// QuietStart and QuietEnd are minutes after local midnight; equal values mean quiet hours are off.
+	QuietStart int
+	QuietEnd   int
+	// DigestHour is the local hour (0-23) of the daily digest, or -1 for instant delivery.
+	DigestHour int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// QuietHoursOn reports whether the chat has quiet hours set.
+func (c Chat) QuietHoursOn() bool { return c.QuietStart != c.QuietEnd }
+
+// InQuietHours reports whether local time t falls inside the chat's quiet hours.
+func (c Chat) InQuietHours(t time.Time) bool {
+	if !c.QuietHoursOn() {
+		return false
+	}
+	m := t.Hour()*60 + t.Minute()
+	if c.QuietStart < c.QuietEnd {
+		return m >= c.QuietStart && m < c.QuietEnd
+	}
+	return m >= c.QuietStart || m < c.QuietEnd // wraps past midnight
+}
 
 // ChatInfo is what an update tells about a chat.
 type ChatInfo struct {
@@ -18,178 +69,20 @@ type ChatInfo struct {
 	Language string
 }
 
-const chatColumns = `id, type, title, username, language, status, subscribed, link_previews,
-	quiet_start, quiet_end, digest_hour, created_at, updated_at`
+// ErrLastSection is returned when a chat would be left without any section:
+// /unsubscribe is the way to stop the news.
+var ErrLastSection = errors.New("a chat keeps at least one section")
 
-func scanChat(row interface{ Scan(...any) error }) (Chat, error) {
-	var c Chat
-	var subscribed, previews int
-	var created, updated int64
-	err := row.Scan(&c.ID, &c.Type, &c.Title, &c.Username, &c.Language, &c.Status, &subscribed, &previews,
-		&c.QuietStart, &c.QuietEnd, &c.DigestHour, &created, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Chat{}, ErrNotFound
-	}
-	if err != nil {
-		return Chat{}, err
-	}
-	c.Subscribed, c.LinkPreviews = subscribed == 1, previews == 1
-	c.CreatedAt, c.UpdatedAt = fromUnix(created), fromUnix(updated)
-	return c, nil
+// Preferences is a chat with everything it chose.
+type Preferences struct {
+	Chat
+	// Available are the sections offered in the chat's language, in
+	// configuration order.
+	Available []string
+	// Sections are the sections the chat receives, among Available.
+	Sections []string
+	Keywords []Keyword
 }
 
-// TouchChat records that a chat spoke to the bot: it is created when new,
-// its title and username are refreshed, and it is active again (a person who
-// writes has unblocked the bot; a group that writes still has it).
-func (s *Store) TouchChat(ctx context.Context, info ChatInfo, now time.Time) (Chat, error) {
-	row := s.db.QueryRowContext(ctx, `INSERT INTO chats (id, type, title, username, language, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title,
-			username = excluded.username, status = 'active', updated_at = excluded.updated_at
-		RETURNING `+chatColumns,
-		info.ID, info.Type, info.Title, info.Username, info.Language, now.Unix(), now.Unix())
-	c, err := scanChat(row)
-	if err != nil {
-		return Chat{}, fmt.Errorf("touch chat %d: %w", info.ID, err)
-	}
-	return c, nil
-}
-
-// Chat returns the chat with id, or ErrNotFound.
-func (s *Store) Chat(ctx context.Context, id int64) (Chat, error) {
-	c, err := scanChat(s.db.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, id))
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return Chat{}, fmt.Errorf("read chat %d: %w", id, err)
-	}
-	return c, err
-}
-
-// SetSubscribed subscribes or unsubscribes a chat and reports whether that
-// changed anything. Unsubscribing skips what was still waiting to be sent.
-func (s *Store) SetSubscribed(ctx context.Context, id int64, on bool, now time.Time) (changed bool, err error) {
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		col := "unsubscribed_at"
-		if on {
-			col = "subscribed_at"
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE chats SET subscribed = ?, `+col+` = ?, updated_at = ?
-			WHERE id = ? AND subscribed <> ?`, boolInt(on), now.Unix(), now.Unix(), id, boolInt(on))
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			if _, err := scanChat(tx.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, id)); err != nil {
-				return err
-			}
-			return nil
-		}
-		changed = true
-		if !on {
-			return skipPending(ctx, tx, id, "unsubscribed", now)
-		}
-		return nil
-	})
-	if err != nil {
-		return false, fmt.Errorf("set chat %d subscribed=%t: %w", id, on, err)
-	}
-	return changed, nil
-}
-
-// SetChatStatus records whether the bot can write to a chat. A chat that is
-// no longer active has its waiting deliveries skipped with reason.
-func (s *Store) SetChatStatus(ctx context.Context, id int64, status ChatStatus, reason string, now time.Time) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE chats SET status = ?, updated_at = ? WHERE id = ?`,
-			status, now.Unix(), id); err != nil {
-			return err
-		}
-		if status != StatusActive {
-			return skipPending(ctx, tx, id, reason, now)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("set chat %d status %s: %w", id, status, err)
-	}
-	return nil
-}
-
-// SetChatLanguage changes a chat's interface language.
-func (s *Store) SetChatLanguage(ctx context.Context, id int64, lang string, now time.Time) error {
-	if !ValidLanguage(lang) {
-		return fmt.Errorf("set chat %d language: unknown language %q", id, lang)
-	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE chats SET language = ?, updated_at = ? WHERE id = ?`, lang, now.Unix(), id); err != nil {
-		return fmt.Errorf("set chat %d language: %w", id, err)
-	}
-	return nil
-}
-
-// MigrateChat moves a group that Telegram upgraded to a supergroup to its new
-// id, keeping its subscription, preferences and waiting deliveries.
-func (s *Store) MigrateChat(ctx context.Context, oldID, newID int64, now time.Time) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		old, err := scanChat(tx.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, oldID))
-		if errors.Is(err, ErrNotFound) {
-			return nil // already moved
-		}
-		if err != nil {
-			return err
-		}
-		var exists int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM chats WHERE id = ?`, newID).Scan(&exists); err != nil {
-			return err
-		}
-		if exists == 0 {
-			_, err := tx.ExecContext(ctx, `UPDATE chats SET id = ?, type = 'supergroup', updated_at = ? WHERE id = ?`,
-				newID, now.Unix(), oldID)
-			return err // deliveries follow through ON UPDATE CASCADE
-		}
-		// The supergroup spoke before the migration was noticed: keep the old chat's choices.
-		if _, err := tx.ExecContext(ctx, `UPDATE chats SET subscribed = ?, language = ?, link_previews = ?,
-			quiet_start = ?, quiet_end = ?, digest_hour = ?, status = 'active', updated_at = ? WHERE id = ?`,
-			boolInt(old.Subscribed), old.Language, boolInt(old.LinkPreviews), old.QuietStart, old.QuietEnd,
-			old.DigestHour, now.Unix(), newID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?`, newID, oldID); err != nil {
-			return err
-		}
-		if err := movePreferences(ctx, tx, oldID, newID); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM chats WHERE id = ?`, oldID)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("migrate chat %d to %d: %w", oldID, newID, err)
-	}
-	return nil
-}
-
-// CountSubscribers returns the number of active subscribed chats.
-func (s *Store) CountSubscribers(ctx context.Context) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM chats WHERE subscribed = 1 AND status = 'active'`).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count subscribers: %w", err)
-	}
-	return n, nil
-}
-
-// SetQuietHours sets a chat's quiet hours in minutes after local midnight;
-// start == end turns them off.
-func (s *Store) SetQuietHours(ctx context.Context, id int64, start, end int, now time.Time) error {
-	if start < 0 || start >= 24*60 || end < 0 || end >= 24*60 {
-		return fmt.Errorf("set chat %d quiet hours: %d-%d is not a time of day in minutes", id, start, end)
-	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE chats SET quiet_start = ?, quiet_end = ?, updated_at = ? WHERE id = ?`,
-		start, end, now.Unix(), id); err != nil {
-		return fmt.Errorf("set chat %d quiet hours: %w", id, err)
-	}
-	return nil
-}
+// HasSection reports whether the chat receives a section.
+func (p Preferences) HasSection(section string) bool { return slices.Contains(p.Sections, section) }

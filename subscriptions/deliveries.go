@@ -1,83 +1,45 @@
 package subscriptions
 
-import (
-	"context"
-	"database/sql"
-	"errors"
-	"fmt"
-	"time"
+import "time"
+
+// DeliveryKind says what a delivery carries.
+type DeliveryKind string
+
+const (
+	KindArticle DeliveryKind = "article"
+	KindNotice  DeliveryKind = "notice"
+	KindDigest  DeliveryKind = "digest"
 )
 
-func notFound(err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
-	}
-	return err
-}
+// DeliveryState is the state of an outbox row.
+type DeliveryState string
 
-const deliveryColumns = `id, chat_id, kind, ref, priority, state, attempts, next_attempt_at, last_error, message_id, created_at`
+const (
+	DeliveryPending DeliveryState = "pending"
+	DeliverySent    DeliveryState = "sent"
+	DeliveryFailed  DeliveryState = "failed"  // permanent, with a reason
+	DeliverySkipped DeliveryState = "skipped" // the chat is gone or unsubscribed
+)
 
-func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
-	var d Delivery
-	var next, created int64
-	if err := row.Scan(&d.ID, &d.ChatID, &d.Kind, &d.Ref, &d.Priority, &d.State, &d.Attempts, &next,
-		&d.LastError, &d.MessageID, &created); err != nil {
-		return Delivery{}, err
-	}
-	d.NextAttemptAt, d.CreatedAt = fromUnix(next), fromUnix(created)
-	return d, nil
+// Delivery is one row of the outbox: one thing to send to one chat.
+type Delivery struct {
+	ID            int64
+	ChatID        int64
+	Kind          DeliveryKind
+	Ref           int64 // article, notice or digest id
+	Priority      int   // higher goes first
+	State         DeliveryState
+	Attempts      int
+	NextAttemptAt time.Time
+	LastError     string
+	MessageID     int
+	CreatedAt     time.Time
 }
 
 // DueDelivery is a pending delivery with the chat it goes to.
 type DueDelivery struct {
 	Delivery
 	Chat Chat
-}
-
-// DueDeliveries returns up to limit pending deliveries whose time has come,
-// with their chats, highest priority first, then oldest first.
-func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]DueDelivery, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.chat_id, d.kind, d.ref, d.priority, d.state, d.attempts,
-			d.next_attempt_at, d.last_error, d.message_id, d.created_at,
-			c.id, c.type, c.title, c.username, c.language, c.status, c.subscribed, c.link_previews,
-			c.quiet_start, c.quiet_end, c.digest_hour, c.created_at, c.updated_at
-		FROM deliveries d JOIN chats c ON c.id = d.chat_id
-		WHERE d.state = 'pending' AND d.next_attempt_at <= ?
-		ORDER BY d.priority DESC, d.next_attempt_at, d.id LIMIT ?`, now.Unix(), limit)
-	if err != nil {
-		return nil, fmt.Errorf("due deliveries: %w", err)
-	}
-	defer rows.Close()
-	var out []DueDelivery
-	for rows.Next() {
-		var d DueDelivery
-		var next, created, cCreated, cUpdated int64
-		var subscribed, previews int
-		c := &d.Chat
-		if err := rows.Scan(&d.ID, &d.ChatID, &d.Kind, &d.Ref, &d.Priority, &d.State, &d.Attempts, &next,
-			&d.LastError, &d.MessageID, &created,
-			&c.ID, &c.Type, &c.Title, &c.Username, &c.Language, &c.Status, &subscribed, &previews,
-			&c.QuietStart, &c.QuietEnd, &c.DigestHour, &cCreated, &cUpdated); err != nil {
-			return nil, fmt.Errorf("due deliveries: %w", err)
-		}
-		d.NextAttemptAt, d.CreatedAt = fromUnix(next), fromUnix(created)
-		c.Subscribed, c.LinkPreviews = subscribed == 1, previews == 1
-		c.CreatedAt, c.UpdatedAt = fromUnix(cCreated), fromUnix(cUpdated)
-		out = append(out, d)
-	}
-	return out, rows.Err()
-}
-
-// NextDeliveryAt returns when the earliest pending delivery falls due, or the zero time when none is pending.
-func (s *Store) NextDeliveryAt(ctx context.Context) (time.Time, error) {
-	var next sql.NullInt64
-	if err := s.db.QueryRowContext(ctx, `SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'`).Scan(&next); err != nil {
-		return time.Time{}, fmt.Errorf("next delivery: %w", err)
-	}
-	if !next.Valid {
-		return time.Time{}, nil
-	}
-	return time.Unix(next.Int64, 0), nil
 }
 
 // Outcome is what became of one attempt to send a delivery.
@@ -90,84 +52,4 @@ type Outcome struct {
 	NextAttemptAt time.Time
 	// CountAttempt is false for answers that are not the delivery's fault (a 429 wait).
 	CountAttempt bool
-}
-
-// RecordOutcomes writes the outcomes of several attempts in one transaction
-// (the delivery engine batches its bookkeeping this way).
-func (s *Store) RecordOutcomes(ctx context.Context, outs []Outcome, now time.Time) error {
-	if len(outs) == 0 {
-		return nil
-	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `UPDATE deliveries SET state = ?, message_id = ?, last_error = ?,
-			attempts = attempts + ?, next_attempt_at = ?, updated_at = ?
-			WHERE id = ? AND (state = 'pending' OR (state = 'skipped' AND ? = 'sent'))`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for _, o := range outs {
-			next := unix(o.NextAttemptAt)
-			if o.State != DeliveryPending {
-				next = now.Unix()
-			}
-			// A message that went out while its row was skipped (an unsubscribe,
-			// a stopped notice) is recorded as sent: the row says what Telegram did.
-			if _, err := st.ExecContext(ctx, o.State, o.MessageID, o.Error, boolInt(o.CountAttempt), next, now.Unix(), o.ID, o.State); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("record %d delivery outcomes: %w", len(outs), err)
-	}
-	return nil
-}
-
-// skipPending marks every pending delivery of a chat as skipped.
-func skipPending(ctx context.Context, tx *sql.Tx, chatID int64, reason string, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'skipped', last_error = ?, updated_at = ?
-		WHERE chat_id = ? AND state = 'pending'`, reason, now.Unix(), chatID)
-	return err
-}
-
-// PendingDeliveries returns the depth of the outbox. It reads the partial
-// index of pending rows only: the table itself grows with every fan-out.
-func (s *Store) PendingDeliveries(ctx context.Context) (int, error) {
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE state = 'pending'`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count pending deliveries: %w", err)
-	}
-	return n, nil
-}
-
-// DeliveryCounts returns the number of deliveries in each state, for tests
-// and diagnostics (it reads the whole table).
-func (s *Store) DeliveryCounts(ctx context.Context) (map[DeliveryState]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM deliveries GROUP BY state`)
-	if err != nil {
-		return nil, fmt.Errorf("count deliveries: %w", err)
-	}
-	defer rows.Close()
-	out := map[DeliveryState]int{}
-	for rows.Next() {
-		var st DeliveryState
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, fmt.Errorf("count deliveries: %w", err)
-		}
-		out[st] = n
-	}
-	return out, rows.Err()
-}
-
-// Delivery returns one delivery, for tests and diagnostics.
-func (s *Store) Delivery(ctx context.Context, chatID int64, kind DeliveryKind, ref int64) (Delivery, error) {
-	d, err := scanDelivery(s.db.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries
-		WHERE chat_id = ? AND kind = ? AND ref = ?`, chatID, kind, ref))
-	if err != nil {
-		return Delivery{}, fmt.Errorf("read delivery: %w", notFound(err))
-	}
-	return d, nil
 }

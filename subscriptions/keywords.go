@@ -1,47 +1,29 @@
 package subscriptions
 
 import (
-	"context"
-	"database/sql"
-	"fmt"
-	"time"
+	"errors"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
-// Keywords returns a chat's keywords: the include list first, then the
-// exclusions, each in the order they were added.
-func (s *Store) Keywords(ctx context.Context, chatID int64) ([]Keyword, error) {
-	kws, err := keywords(ctx, s.db, chatID)
-	if err != nil {
-		return nil, fmt.Errorf("read keywords of chat %d: %w", chatID, err)
-	}
-	return kws, nil
-}
+// Limits of a chat's keywords.
+const (
+	MaxKeywords   = 20 // per chat, include and exclude together
+	MaxKeywordLen = 40 // characters of one keyword
+)
 
-type keywordReader interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
+// Errors of NormalizeKeyword, and of a search without words.
+var (
+	ErrKeywordEmpty   = errors.New("keyword has no letters or digits")
+	ErrKeywordTooLong = errors.New("keyword is too long")
+	ErrEmptyQuery     = errors.New("the search query has no words")
+)
 
-func keywords(ctx context.Context, q keywordReader, chatID int64) ([]Keyword, error) {
-	rows, err := q.QueryContext(ctx, `SELECT word, exclude FROM chat_keywords WHERE chat_id = ?
-		ORDER BY exclude, rowid`, chatID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Keyword
-	for rows.Next() {
-		var k Keyword
-		var ex int
-		if err := rows.Scan(&k.Word, &ex); err != nil {
-			return nil, err
-		}
-		k.Exclude = ex == 1
-		out = append(out, k)
-	}
-	return out, rows.Err()
-}
-
-// KeywordChange says what AddKeywords did with each keyword it was given.
+// KeywordChange says what adding keywords to a chat did with each keyword given.
 type KeywordChange struct {
 	Added     []Keyword // new
 	Switched  []Keyword // known with the other sign: now as given
@@ -49,131 +31,224 @@ type KeywordChange struct {
 	OverLimit []Keyword // not added: the chat has MaxKeywords
 }
 
-// AddKeywords adds normalised keywords (see NormalizeKeyword) to a chat, up
-// to MaxKeywords. A word already there with the other sign changes sign.
-func (s *Store) AddKeywords(ctx context.Context, chatID int64, kws []Keyword, now time.Time) (KeywordChange, error) {
-	var ch KeywordChange
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		have, err := keywords(ctx, tx, chatID)
-		if err != nil {
-			return err
+// Keyword is one word (or phrase) of a chat's filter.
+type Keyword struct {
+	Word    string // lowercased, spaces collapsed, as the chat typed it
+	Exclude bool   // articles that match are dropped
+}
+
+// String is the keyword as a chat types it: "-word" for an exclusion.
+func (k Keyword) String() string {
+	if k.Exclude {
+		return "-" + k.Word
+	}
+	return k.Word
+}
+
+// NormalizeKeyword reads one keyword as typed: a leading '-' (or '−', '–')
+// makes it an exclusion; it is lowercased, quotes and spaces around it are
+// trimmed and inner spaces collapsed. It must hold a letter or a digit and
+// be at most MaxKeywordLen characters.
+func NormalizeKeyword(s string) (Keyword, error) {
+	var k Keyword
+	s = strings.TrimSpace(norm.NFC.String(s))
+	for _, p := range []string{"-", "−", "–", "—"} {
+		if rest, ok := strings.CutPrefix(s, p); ok {
+			k.Exclude, s = true, rest
+			break
 		}
-		known := map[string]*Keyword{}
-		for i := range have {
-			known[Fold(have[i].Word)] = &have[i]
-		}
-		count := len(have)
-		for _, k := range kws {
-			key := Fold(k.Word)
-			switch old := known[key]; {
-			case old != nil && old.Exclude == k.Exclude:
-				ch.Already = append(ch.Already, k)
-			case old != nil:
-				if _, err := tx.ExecContext(ctx, `UPDATE chat_keywords SET exclude = ? WHERE chat_id = ? AND word = ?`,
-					boolInt(k.Exclude), chatID, old.Word); err != nil {
-					return err
-				}
-				old.Exclude = k.Exclude
-				ch.Switched = append(ch.Switched, k)
-			case count >= MaxKeywords:
-				ch.OverLimit = append(ch.OverLimit, k)
-			default:
-				if _, err := tx.ExecContext(ctx, `INSERT INTO chat_keywords (chat_id, word, exclude, created_at) VALUES (?, ?, ?, ?)`,
-					chatID, k.Word, boolInt(k.Exclude), now.Unix()); err != nil {
-					return err
-				}
-				kk := k
-				known[key] = &kk
-				count++
-				ch.Added = append(ch.Added, k)
-			}
-		}
-		return nil
+	}
+	s = strings.Trim(s, " \t\"«»„“”'`")
+	k.Word = strings.Join(strings.Fields(strings.ToLower(s)), " ")
+	if len(words(Fold(k.Word))) == 0 {
+		return k, ErrKeywordEmpty
+	}
+	if utf8.RuneCountInString(k.Word) > MaxKeywordLen {
+		return k, ErrKeywordTooLong
+	}
+	return k, nil
+}
+
+// Fold makes text comparable across case and the spellings of Russian and
+// Belarusian: lowercase, ё→е, і→и, ў→у, apostrophes dropped (аб'ява→абява).
+// The search index of the store folds the same way (its migration 0003);
+// keep both in step.
+func Fold(s string) string {
+	return folder.Replace(strings.ToLower(norm.NFC.String(s)))
+}
+
+var folder = strings.NewReplacer("ё", "е", "і", "и", "ў", "у", "'", "", "’", "", "ʼ", "")
+
+// words splits folded text into words: runs of letters, digits and marks.
+func words(folded string) []string {
+	return strings.FieldsFunc(folded, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
 	})
-	if err != nil {
-		return KeywordChange{}, fmt.Errorf("add keywords to chat %d: %w", chatID, err)
-	}
-	return ch, nil
 }
 
-// RemoveKeywords removes the chat's keywords that match words (compared
-// folded, with or without a leading '-'). It returns those removed and the
-// words that matched none.
-func (s *Store) RemoveKeywords(ctx context.Context, chatID int64, words []string) (removed []Keyword, missing []string, err error) {
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		have, err := keywords(ctx, tx, chatID)
-		if err != nil {
-			return err
-		}
-		for _, w := range words {
-			k, err := NormalizeKeyword(w)
-			if err != nil {
-				missing = append(missing, w)
-				continue
-			}
-			found := false
-			for _, h := range have {
-				if Fold(h.Word) != Fold(k.Word) {
-					continue
-				}
-				res, err := tx.ExecContext(ctx, `DELETE FROM chat_keywords WHERE chat_id = ? AND word = ?`, chatID, h.Word)
-				if err != nil {
-					return err
-				}
-				if n, _ := res.RowsAffected(); n > 0 {
-					removed = append(removed, h)
-				}
-				found = true
-			}
-			if !found {
-				missing = append(missing, k.Word)
-			}
-		}
+// endings are the inflectional endings of Russian and Belarusian nouns and
+// adjectives, folded, longest first: a keyword is cut to its stem so that
+// "дорога" also finds "дороги", "дороге" and "дорогу".
+var endings = func() []string {
+	e := []string{
+		"иями", "ями", "ами", "ого", "его", "ому", "ему", "ыми", "ими", "ага", "яга", "аму", "яму",
+		"ая", "яя", "ое", "ее", "ые", "ие", "ыя", "ия", "ой", "ей", "ий", "ый", "ым", "им", "ых", "их",
+		"ов", "ев", "ау", "яу", "оу", "ах", "ях", "ам", "ям", "ом", "ем", "ую", "юю",
+		"а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й",
+	}
+	sort.SliceStable(e, func(i, j int) bool { return utf8.RuneCountInString(e[i]) > utf8.RuneCountInString(e[j]) })
+	return e
+}()
+
+// alternations are the consonants that change before a suffix
+// (дорога → дорожный, рука → ручной): a stem ending in one of them also
+// matches words with the others in its place.
+var alternations = map[rune]string{
+	'г': "жз", 'к': "ч", 'х': "ш", 'д': "ж", 'т': "ч", 'с': "ш", 'з': "ж", 'ц': "ч",
+}
+
+const minStem = 3 // runes a stem keeps at least
+
+// stem returns the word prefixes that a folded word matches: its stem
+// without an inflectional ending, then the stem with an alternating final
+// consonant. Latin words lose a plural "s".
+func stem(w string) []string {
+	r := []rune(w)
+	if len(r) == 0 {
 		return nil
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("remove keywords of chat %d: %w", chatID, err)
 	}
-	return removed, missing, nil
-}
-
-// ClearKeywords removes every keyword of a chat and returns how many there were.
-func (s *Store) ClearKeywords(ctx context.Context, chatID int64) (int, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM chat_keywords WHERE chat_id = ?`, chatID)
-	if err != nil {
-		return 0, fmt.Errorf("clear keywords of chat %d: %w", chatID, err)
-	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
-}
-
-// keywordFilters compiles the keywords of every subscribed active chat that
-// has some, in one query (the audience of an article needs them all).
-func keywordFilters(ctx context.Context, tx *sql.Tx) (map[int64]KeywordFilter, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT k.chat_id, k.word, k.exclude FROM chat_keywords k
-		JOIN chats c ON c.id = k.chat_id WHERE c.subscribed = 1 AND c.status = 'active'
-		ORDER BY k.chat_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	byChat := map[int64][]Keyword{}
-	for rows.Next() {
-		var id int64
-		var k Keyword
-		var ex int
-		if err := rows.Scan(&id, &k.Word, &ex); err != nil {
-			return nil, err
+	last := r[len(r)-1]
+	if unicode.Is(unicode.Cyrillic, last) {
+		for _, e := range endings {
+			n := utf8.RuneCountInString(e)
+			if len(r)-n >= minStem && strings.HasSuffix(w, e) {
+				r = r[:len(r)-n]
+				break
+			}
 		}
-		k.Exclude = ex == 1
-		byChat[id] = append(byChat[id], k)
+	} else if last == 's' && len(r) > minStem && unicode.Is(unicode.Latin, last) {
+		r = r[:len(r)-1]
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	out := []string{string(r)}
+	if alt, ok := alternations[r[len(r)-1]]; ok && len(r) > minStem {
+		base := string(r[:len(r)-1])
+		for _, a := range alt {
+			out = append(out, base+string(a))
+		}
 	}
-	out := make(map[int64]KeywordFilter, len(byChat))
-	for id, kws := range byChat {
-		out[id] = NewKeywordFilter(kws)
+	return out
+}
+
+// pattern is a compiled keyword: a word or a phrase of consecutive words,
+// each matched by the prefixes of its stem.
+type pattern [][]string
+
+func compile(word string) pattern {
+	var p pattern
+	for _, w := range words(Fold(word)) {
+		p = append(p, stem(w))
 	}
-	return out, nil
+	return p
+}
+
+func (p pattern) matches(text []string) bool {
+	if len(p) == 0 {
+		return false
+	}
+	for i := 0; i+len(p) <= len(text); i++ {
+		ok := true
+		for j, prefixes := range p {
+			if !hasAnyPrefix(text[i+j], prefixes) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func hasAnyPrefix(w string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// KeywordFilter decides with a chat's keywords whether an article is for
+// it. A keyword (a word or a phrase) occurs in a text case-insensitively,
+// ё = е, і = и, ў = у, each of its words matching any word of the text that
+// starts with its stem ("дорог" matches "дороги" and "дорожный").
+type KeywordFilter struct {
+	include, exclude []pattern
+}
+
+// NewKeywordFilter compiles a chat's keywords.
+func NewKeywordFilter(kws []Keyword) KeywordFilter {
+	var f KeywordFilter
+	for _, k := range kws {
+		p := compile(k.Word)
+		if len(p) == 0 {
+			continue
+		}
+		if k.Exclude {
+			f.exclude = append(f.exclude, p)
+		} else {
+			f.include = append(f.include, p)
+		}
+	}
+	return f
+}
+
+// ArticleWords are the folded words of an article's title, summary and
+// categories, the text keywords are matched against.
+func ArticleWords(a Article) []string {
+	return words(Fold(a.Title + "\n" + a.Summary + "\n" + strings.Join(a.Categories, "\n")))
+}
+
+// Allows reports whether an article with these words (see ArticleWords)
+// passes: no exclusion matches, and an include list, when there is one,
+// has a match.
+func (f KeywordFilter) Allows(text []string) bool {
+	for _, p := range f.exclude {
+		if p.matches(text) {
+			return false
+		}
+	}
+	if len(f.include) == 0 {
+		return true
+	}
+	for _, p := range f.include {
+		if p.matches(text) {
+			return true
+		}
+	}
+	return false
+}
+
+// SearchTerms reads what a person typed into a search: its words, folded
+// (see Fold), each as the prefixes that match it (its stem, then the stem
+// with an alternating final consonant: "дороги" gives "дорог", "дорож",
+// "дороз"), in the order typed. Words of one character and words with the
+// stem of an earlier one are left out. The store turns the terms into its
+// own query syntax.
+func SearchTerms(text string) [][]string {
+	var terms [][]string
+	seen := map[string]bool{}
+	for _, w := range words(Fold(text)) {
+		if utf8.RuneCountInString(w) < 2 {
+			continue
+		}
+		prefixes := stem(w)
+		if seen[prefixes[0]] {
+			continue
+		}
+		seen[prefixes[0]] = true
+		terms = append(terms, prefixes)
+	}
+	return terms
 }

@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/store"
 )
 
 // runBackup writes a consistent copy of the database to dest while the bot may be running.
@@ -15,12 +15,12 @@ func runBackup(ctx context.Context, cfg Config, logger *slog.Logger, dest string
 	if _, err := os.Stat(cfg.DB); err != nil {
 		return fmt.Errorf("backup: cannot read the database %s (NEWSBOT_DB): %w", cfg.DB, err)
 	}
-	store, err := subscriptions.Open(ctx, cfg.DB)
+	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	if err := store.Backup(ctx, dest); err != nil {
+	defer db.Close()
+	if err := db.Backup(ctx, dest); err != nil {
 		return err
 	}
 	info, err := os.Stat(dest)

@@ -38,7 +38,7 @@ type Config struct {
 	PaidBroadcast bool                       // NEWSBOT_PAID_BROADCAST
 	LogFormat     string                     // NEWSBOT_LOG_FORMAT: text or json
 	LogLevel      slog.Level                 // NEWSBOT_LOG_LEVEL
-	ContactURL    string                     // NEWSBOT_CONTACT_URL: for the fetcher's User-Agent
+	ContactURL    string                     // NEWSBOT_CONTACT_URL: for the User-Agent of requests to the portal
 	// ListingSelectors (NEWSBOT_LISTING_SELECTORS) override the CSS selectors of
 	// listing sources, by configured URL; nil when unset.
 	ListingSelectors map[string]feed.Selectors
@@ -69,10 +69,10 @@ const (
 	defaultAPIEndpoint  = "https://api.telegram.org/bot%s/%s"
 	defaultDB           = "newsbot.db"
 	defaultFeeds        = "news=https://osipovichi.gov.by/"
-	defaultPollInterval = "5m"
+	defaultPollInterval = feed.DefaultInterval
 	defaultHTTPAddr     = "127.0.0.1:8080"
 	defaultLang         = subscriptions.LangRU
-	defaultTimezone     = "Europe/Minsk"
+	defaultTimezone     = feed.DefaultTimezone
 	defaultRate         = "25"
 	defaultContactURL   = "https://osipovichi.gov.by/"
 	defaultSection      = "news"
@@ -111,7 +111,7 @@ var (
 	setAPIEndpoint   = setting{env: envAPIEndpoint, flag: "api-endpoint", def: defaultAPIEndpoint, usage: "Bot API `URL` pattern, with %s for the token and %s for the method"}
 	setDB            = setting{env: envDB, flag: "db", def: defaultDB, usage: "SQLite database `path`"}
 	setFeeds         = setting{env: envFeeds, flag: "feeds", def: defaultFeeds, usage: "comma-separated `list` of [section[/lang]=][html:]URL (html: for a news listing page without a feed), e.g. news/ru=https://osipovichi.gov.by/ru/rss-ru/"}
-	setPollInterval  = setting{env: envPollInterval, flag: "poll-interval", def: defaultPollInterval, usage: "poll the feeds every `duration`, at least 10s"}
+	setPollInterval  = setting{env: envPollInterval, flag: "poll-interval", def: durationText(defaultPollInterval), usage: "poll the feeds every `duration`, at least " + durationText(minPollInterval)}
 	setAdmins        = setting{env: envAdmins, flag: "admins", usage: "comma-separated Telegram user `IDs` of the administrators"}
 	setHTTPAddr      = setting{env: envHTTPAddr, flag: "http-addr", def: defaultHTTPAddr, usage: "`host:port` to serve /healthz and /metrics on; off (or an empty flag) disables"}
 	setLang          = setting{env: envLang, flag: "lang", def: defaultLang, usage: "default interface `language`: ru, be or en"}
@@ -120,7 +120,7 @@ var (
 	setPaidBroadcast = setting{env: envPaidBroadcast, flag: "paid-broadcast", def: "false", usage: "use Telegram's paid broadcasts (allow_paid_broadcast) to send faster than 30/s", isBool: true}
 	setLogFormat     = setting{env: envLogFormat, flag: "log-format", def: "text", usage: "log `format`: text or json"}
 	setLogLevel      = setting{env: envLogLevel, flag: "log-level", def: "info", usage: "log `level`: debug, info, warn or error"}
-	setContactURL    = setting{env: envContactURL, flag: "contact-url", def: defaultContactURL, usage: "contact `URL` in the User-Agent of the feed fetcher"}
+	setContactURL    = setting{env: envContactURL, flag: "contact-url", def: defaultContactURL, usage: "contact `URL` in the User-Agent of every request to the portal"}
 	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of listing sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…}}, or the path of a file holding it"}
 )
 
@@ -306,20 +306,12 @@ func (v values) token() (string, error) {
 	return tok, nil
 }
 
-// readTokenFile returns the trimmed content of a small file. Its errors
+// readTokenFile returns the trimmed content of a token file. Its errors
 // name the file but never show its content.
 func readTokenFile(path string) (string, error) {
-	f, err := os.Open(path)
+	b, err := readSmallFile(path, maxTokenFileSize)
 	if err != nil {
-		return "", fmt.Errorf("cannot read %q: %v", path, pathErrReason(err))
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxTokenFileSize+1))
-	if err != nil {
-		return "", fmt.Errorf("cannot read %q: %v", path, pathErrReason(err))
-	}
-	if len(b) > maxTokenFileSize {
-		return "", fmt.Errorf("file %q is too large for a bot token", path)
+		return "", err
 	}
 	t := strings.TrimSpace(string(b))
 	if t == "" {
@@ -418,8 +410,20 @@ func urlKey(raw string) string {
 	return u.String()
 }
 
+// durationText writes a duration as people write it: 5m, 1h30m, 10s.
+func durationText(d time.Duration) string {
+	t := d.String()
+	if strings.HasSuffix(t, "m0s") {
+		t = strings.TrimSuffix(t, "0s")
+	}
+	if strings.HasSuffix(t, "h0m") {
+		t = strings.TrimSuffix(t, "0m")
+	}
+	return t
+}
+
 func parsePollInterval(s setting, v string) (time.Duration, error) {
-	const want = "use a duration of at least 10s, e.g. 5m"
+	want := "use a duration of at least " + durationText(minPollInterval) + ", e.g. " + durationText(defaultPollInterval)
 	d, err := time.ParseDuration(v)
 	if err != nil {
 		return 0, s.errorf("%q is not a duration: %s", v, want)
@@ -484,7 +488,7 @@ func checkHostPort(v string) error {
 func parseTimezone(s setting, v string) (*time.Location, error) {
 	loc, err := time.LoadLocation(v)
 	if err != nil || v == "" || strings.EqualFold(v, "local") {
-		return nil, s.errorf("%q is not a known time zone: use an IANA name, e.g. Europe/Minsk", v)
+		return nil, s.errorf("%q is not a known time zone: use an IANA name, e.g. %s", v, defaultTimezone)
 	}
 	return loc, nil
 }

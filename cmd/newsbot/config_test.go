@@ -388,7 +388,7 @@ func TestParseConfigTokenFile(t *testing.T) {
 	t.Run("too large", func(t *testing.T) {
 		p := write("large", strings.Repeat("1", maxTokenFileSize+1))
 		_, err := parseTest(t, map[string]string{envTokenFile: p})
-		checkExitError(t, err, 2, fmt.Sprintf(`TELEGRAM_BOT_TOKEN_FILE (-token-file): file %q is too large for a bot token`, p))
+		checkExitError(t, err, 2, fmt.Sprintf(`TELEGRAM_BOT_TOKEN_FILE (-token-file): file %q is larger than 4 KiB`, p))
 	})
 }
 
@@ -569,5 +569,47 @@ func TestRunCommandLine(t *testing.T) {
 				t.Errorf("the output shows the token")
 			}
 		})
+	}
+}
+
+// TestREADMEConfigurationTable keeps the README's configuration table true:
+// every setting is there, with its flag and the default the code has.
+func TestREADMEConfigurationTable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string][]string{} // env -> cells
+	for _, line := range strings.Split(string(readme), "\n") {
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "| "), "|")
+		if len(cells) < 4 {
+			continue
+		}
+		for i := range cells {
+			cells[i] = strings.Trim(cells[i], "` ")
+		}
+		rows[cells[0]] = cells
+	}
+	for _, s := range allSettings() {
+		row, ok := rows[s.env]
+		if !ok {
+			t.Errorf("README: no row for %s", s.env)
+			continue
+		}
+		if row[1] != "-"+s.flag {
+			t.Errorf("README: %s has the flag %q, want -%s", s.env, row[1], s.flag)
+		}
+		switch def := row[2]; {
+		case s.def != "" && def != s.def:
+			t.Errorf("README: %s defaults to %q, want %q", s.env, def, s.def)
+		case s.def == "" && def != "" && def != "empty" && def != "required to run":
+			t.Errorf("README: %s defaults to %q, want none", s.env, def)
+		}
+	}
+	if s := setPollInterval.def; s != "5m" {
+		t.Errorf("poll interval default written %q, want 5m (feed.DefaultInterval)", s)
 	}
 }

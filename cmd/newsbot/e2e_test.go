@@ -8,32 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/osipovichi/newsbot/internal/fakeportal"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
-	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/internal/testkit"
+	"github.com/osipovichi/newsbot/subscriptions/store"
 )
-
-// syncBuffer is a bytes.Buffer safe for the logger and the test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 const enFeedPath = "/en/rss-en/"
 
@@ -71,13 +53,13 @@ func newWorld(t *testing.T, tgOpts faketelegram.Options) *world {
 type running struct {
 	cancel context.CancelFunc
 	errc   chan error
-	logs   *syncBuffer
+	logs   *testkit.LogBuffer
 }
 
 func (w *world) start() *running {
 	w.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{cancel: cancel, errc: make(chan error, 1), logs: &syncBuffer{}}
+	r := &running{cancel: cancel, errc: make(chan error, 1), logs: &testkit.LogBuffer{}}
 	getenv := func(k string) string { return w.env[k] }
 	go func() { r.errc <- run(ctx, []string{"newsbot"}, getenv, r.logs, r.logs) }()
 	w.t.Cleanup(func() { r.stop(w.t) })
@@ -107,7 +89,7 @@ func (r *running) stop(t *testing.T) {
 func (w *world) waitIngested(n int) {
 	w.t.Helper()
 	w.tg.WaitFor(w.t, 15*time.Second, func() bool {
-		s, err := subscriptions.Open(context.Background(), w.db)
+		s, err := store.Open(context.Background(), w.db)
 		if err != nil {
 			return false
 		}
@@ -291,7 +273,7 @@ func TestUnauthorizedTokenExitsWithClearErrorAndNoToken(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, faketelegram.Options{})
 	w.tg.FailMethod("getMe", faketelegram.Unauthorized(), -1)
-	logs := &syncBuffer{}
+	logs := &testkit.LogBuffer{}
 	err := run(context.Background(), []string{"newsbot"}, func(k string) string { return w.env[k] }, logs, logs)
 	if err == nil || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("run with a refused token: got %v, want a 401 error", err)
@@ -346,7 +328,16 @@ func TestBackupCommand(t *testing.T) {
 		t.Fatalf("backup: %v\n%s", err, out.String())
 	}
 	r.stop(t)
-	s, err := subscriptions.Open(context.Background(), dest)
+	for _, p := range []string{w.db, dest} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := fi.Mode().Perm(); m != 0o600 {
+			t.Errorf("%s: mode %o, want 600", p, m)
+		}
+	}
+	s, err := store.Open(context.Background(), dest)
 	if err != nil {
 		t.Fatalf("open backup: %v", err)
 	}

@@ -11,12 +11,12 @@ import (
 
 	"github.com/osipovichi/newsbot/bot"
 	"github.com/osipovichi/newsbot/feed"
-	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/store"
 )
 
 // health answers /healthz from the running parts.
 type health struct {
-	store   *subscriptions.Store
+	store   *store.Store
 	bot     *bot.Bot
 	poller  *feed.Poller
 	started time.Time

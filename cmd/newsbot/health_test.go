@@ -17,6 +17,7 @@ import (
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/store"
 )
 
 func getJSON(t *testing.T, url string) (int, healthReport) {
@@ -69,16 +70,16 @@ func TestHealthAndMetricsOfARunningBot(t *testing.T) {
 
 func TestHealthUnavailable(t *testing.T) {
 	ctx := context.Background()
-	store, err := subscriptions.Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "h.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := bot.New(bot.Config{Store: store, PollTimeout: 50})
-	poller, err := feed.NewPoller(feed.PollerOptions{Store: store, Feeds: []subscriptions.FeedConfig{{Section: "news", URL: "https://example.invalid/"}}})
+	b := bot.New(bot.Config{Store: db, PollTimeout: 50})
+	poller, err := feed.NewPoller(feed.PollerOptions{Store: db, Feeds: []subscriptions.FeedConfig{{Section: "news", URL: "https://example.invalid/"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &health{store: store, bot: b, poller: poller, started: time.Now()}
+	h := &health{store: db, bot: b, poller: poller, started: time.Now()}
 	srv := httptest.NewServer(h.routes(prometheus.NewRegistry()))
 	defer srv.Close()
 
@@ -87,7 +88,7 @@ func TestHealthUnavailable(t *testing.T) {
 	if code != http.StatusServiceUnavailable || rep.Status != "unavailable" || !strings.HasPrefix(rep.UpdateLoop, "stuck") {
 		t.Errorf("never-polled bot: got %d %+v, want 503 with a stuck update loop", code, rep)
 	}
-	store.Close()
+	db.Close()
 	code, rep = getJSON(t, srv.URL+"/healthz")
 	if code != http.StatusServiceUnavailable || !strings.HasPrefix(rep.Database, "unreachable") {
 		t.Errorf("closed database: got %d %+v, want 503 with the database unreachable", code, rep)

@@ -19,7 +19,9 @@ import (
 
 	"github.com/osipovichi/newsbot/internal/fakeportal"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
+	"github.com/osipovichi/newsbot/internal/testkit"
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/store"
 )
 
 // binary is the program built once for the process tests: the real binary,
@@ -63,7 +65,7 @@ func buildBinary(t testing.TB) string {
 // proc is the program running as a child process.
 type proc struct {
 	cmd  *exec.Cmd
-	logs *syncBuffer
+	logs *testkit.LogBuffer
 	done chan error
 }
 
@@ -74,7 +76,7 @@ func startProcess(t testing.TB, env map[string]string, args ...string) *proc {
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	p := &proc{cmd: cmd, logs: &syncBuffer{}, done: make(chan error, 1)}
+	p := &proc{cmd: cmd, logs: &testkit.LogBuffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = p.logs, p.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start the program: %v", err)
@@ -149,18 +151,18 @@ func newFanOutWorld(t testing.TB, n int, tgOpts faketelegram.Options) *fanOutWor
 	portal := fakeportal.New(nil)
 	t.Cleanup(portal.Close)
 	portal.Set(enFeedPath, oneItemFeed(), rssType)
-	db := filepath.Join(t.TempDir(), "fanout.db")
+	path := filepath.Join(t.TempDir(), "fanout.db")
 	ctx := context.Background()
-	store, err := subscriptions.Open(ctx, db)
+	db, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	feedURL := portal.URL(enFeedPath)
-	feeds, err := store.EnsureFeeds(ctx, []subscriptions.FeedConfig{{Section: "news", Language: "en", URL: feedURL}})
+	feeds, err := db.EnsureFeeds(ctx, []subscriptions.FeedConfig{{Section: "news", Language: "en", URL: feedURL}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.IngestFeed(ctx, feeds[0].ID, subscriptions.FetchResult{At: time.Now()}, nil); err != nil {
+	if _, err := db.IngestFeed(ctx, feeds[0].ID, subscriptions.FetchResult{At: time.Now()}, nil); err != nil {
 		t.Fatal(err)
 	}
 	chats := make([]faketelegram.Chat, n)
@@ -168,19 +170,19 @@ func newFanOutWorld(t testing.TB, n int, tgOpts faketelegram.Options) *fanOutWor
 	for i := range n {
 		id := int64(100000 + i)
 		chats[i] = faketelegram.Chat{ID: id, Type: "private", FirstName: "r"}
-		if _, err := store.TouchChat(ctx, subscriptions.ChatInfo{ID: id, Type: subscriptions.ChatPrivate, Language: "en"}, now); err != nil {
+		if _, err := db.TouchChat(ctx, subscriptions.ChatInfo{ID: id, Type: subscriptions.ChatPrivate, Language: "en"}, now); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.SetSubscribed(ctx, id, true, now); err != nil {
+		if _, err := db.SetSubscribed(ctx, id, true, now); err != nil {
 			t.Fatal(err)
 		}
 	}
-	store.Close()
+	db.Close()
 	tg.AddChats(chats)
 	return &fanOutWorld{tg: tg, portal: portal, n: n, env: map[string]string{
 		"TELEGRAM_BOT_TOKEN":    tg.Token(),
 		"TELEGRAM_API_ENDPOINT": tg.Endpoint(),
-		"NEWSBOT_DB":            db,
+		"NEWSBOT_DB":            path,
 		"NEWSBOT_FEEDS":         "news/en=" + feedURL,
 		"NEWSBOT_POLL_INTERVAL": "1h",
 		"NEWSBOT_HTTP_ADDR":     "off",

@@ -17,6 +17,7 @@ import (
 	"github.com/osipovichi/newsbot/bot"
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/store"
 )
 
 // pollTimeout is the getUpdates long-poll timeout in seconds.
@@ -27,7 +28,7 @@ const pollTimeout = 50
 func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writer) error {
 	started := time.Now()
 	logger.Info("starting newsbot", "version", version, "config", cfg)
-	store, err := subscriptions.Open(ctx, cfg.DB)
+	store, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
@@ -46,14 +47,17 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	registerStoreMetrics(reg, store, logger)
 
+	// One fetcher reads the portal for the poller and for /post.
+	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL})
 	b := bot.New(bot.Config{
 		Client: client, Store: store, Logger: logger.With("component", "bot"),
 		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone,
 		Rate: cfg.Rate, PaidBroadcast: cfg.PaidBroadcast, PollTimeout: pollTimeout, Registerer: reg, Version: version,
+		Pages: fetcher,
 	})
 	poller, err := feed.NewPoller(feed.PollerOptions{
 		Store: store, Feeds: cfg.Feeds, Interval: cfg.PollInterval, Location: cfg.Timezone, Selectors: cfg.ListingSelectors,
-		Fetcher: feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL}),
+		Fetcher: fetcher,
 		Logger:  logger.With("component", "feed"),
 		OnNew:   func(context.Context, subscriptions.IngestResult) { b.Wake() },
 		Alerter: b, Registerer: reg,
@@ -111,7 +115,7 @@ func connect(ctx context.Context, cfg Config, logger *slog.Logger) (*bot.Client,
 }
 
 // registerStoreMetrics exposes figures read from the database at scrape time.
-func registerStoreMetrics(reg prometheus.Registerer, store *subscriptions.Store, logger *slog.Logger) {
+func registerStoreMetrics(reg prometheus.Registerer, store *store.Store, logger *slog.Logger) {
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "newsbot_active_subscribers", Help: "Subscribed chats the bot can write to.",
 	}, func() float64 {

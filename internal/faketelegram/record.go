@@ -5,7 +5,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"testing"
 	"time"
 )
 
@@ -208,10 +207,18 @@ func (s *Server) Confirmed() int {
 	return s.confirmed
 }
 
+// TB is the part of testing.TB the waits use to fail a test: *testing.T
+// and *testing.B satisfy it. The package does not import testing, so that
+// a program built on it (cmd/tgsandbox) does not link it.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
 // WaitMessages waits until the chat has at least n accepted messages and
 // returns them all. On timeout it fails the test with what it got. Call it
 // from the test goroutine.
-func (s *Server) WaitMessages(t testing.TB, chatID int64, n int, timeout time.Duration) []Sent {
+func (s *Server) WaitMessages(t TB, chatID int64, n int, timeout time.Duration) []Sent {
 	t.Helper()
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
@@ -238,7 +245,7 @@ func (s *Server) WaitMessages(t testing.TB, chatID int64, n int, timeout time.Du
 // WaitFor waits until cond returns true, checking it after every change
 // recorded by the server and every few milliseconds. On timeout it fails
 // the test with "waiting for <what>". Call it from the test goroutine.
-func (s *Server) WaitFor(t testing.TB, timeout time.Duration, cond func() bool, what string) {
+func (s *Server) WaitFor(t TB, timeout time.Duration, cond func() bool, what string) {
 	t.Helper()
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()

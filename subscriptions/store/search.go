@@ -1,38 +1,25 @@
-package subscriptions
+package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
-)
 
-// ErrEmptyQuery is returned by SearchArticles for a query without a word to search.
-var ErrEmptyQuery = errors.New("the search query has no words")
+	"github.com/osipovichi/newsbot/subscriptions"
+)
 
 // maxQueryTerms bounds the words of one search.
 const maxQueryTerms = 8
 
-// SearchQuery turns what a person typed into an FTS5 query: its words,
-// folded as the index is (see Fold), cut to their stems and searched as
-// prefixes ("дороги" → "дорог"*, and "дорож"* for "дорожный"), all of
-// them required. Only letters and
-// digits reach the query, each word quoted, so no input can make an FTS5
-// syntax error. Words of one character are left out. It returns false when
+// searchQuery turns what a person typed into an FTS5 query: its terms
+// (see subscriptions.SearchTerms) searched as prefixes ("дороги" →
+// "дорог"*, and "дорож"* for "дорожный"), all of them required, at most
+// maxQueryTerms. Only letters and digits reach the query, each prefix
+// quoted, so no input can make an FTS5 syntax error. It returns false when
 // no word is left.
-func SearchQuery(text string) (string, bool) {
+func searchQuery(text string) (string, bool) {
 	var terms []string
-	seen := map[string]bool{}
-	for _, w := range words(Fold(text)) {
-		if utf8.RuneCountInString(w) < 2 {
-			continue
-		}
-		prefixes := stem(w)
-		if seen[prefixes[0]] {
-			continue
-		}
-		seen[prefixes[0]] = true
+	for _, prefixes := range subscriptions.SearchTerms(text) {
 		alts := make([]string, len(prefixes))
 		for i, p := range prefixes {
 			alts[i] = `"` + strings.ReplaceAll(p, `"`, `""`) + `"*`
@@ -50,12 +37,12 @@ func SearchQuery(text string) (string, bool) {
 }
 
 // SearchArticles returns up to limit stored articles that match a query
-// (see SearchQuery), newest first, each link once. A query without words
+// (see searchQuery), newest first, each link once. A query without words
 // fails with ErrEmptyQuery.
-func (s *Store) SearchArticles(ctx context.Context, text string, limit int) ([]Article, error) {
-	q, ok := SearchQuery(text)
+func (s *Store) SearchArticles(ctx context.Context, text string, limit int) ([]subscriptions.Article, error) {
+	q, ok := searchQuery(text)
 	if !ok {
-		return nil, ErrEmptyQuery
+		return nil, subscriptions.ErrEmptyQuery
 	}
 	// The same news may come through several feeds: read a few more and drop repeated links.
 	rows, err := s.db.QueryContext(ctx, `SELECT `+prefixed("a.", articleColumns)+` FROM articles_fts f
@@ -65,7 +52,7 @@ func (s *Store) SearchArticles(ctx context.Context, text string, limit int) ([]A
 		return nil, fmt.Errorf("search articles: %w", err)
 	}
 	defer rows.Close()
-	var out []Article
+	var out []subscriptions.Article
 	links := map[string]bool{}
 	for rows.Next() {
 		a, err := scanArticle(rows)

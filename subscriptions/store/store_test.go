@@ -1,12 +1,15 @@
-package subscriptions
+package store
 
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/osipovichi/newsbot/subscriptions"
 )
 
 var t0 = time.Date(2023, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -24,7 +27,7 @@ func openTest(t *testing.T) *Store {
 func subscribe(t *testing.T, s *Store, id int64) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := s.TouchChat(ctx, ChatInfo{ID: id, Type: ChatPrivate, Title: "Resident", Language: LangRU}, t0); err != nil {
+	if _, err := s.TouchChat(ctx, subscriptions.ChatInfo{ID: id, Type: subscriptions.ChatPrivate, Title: "Resident", Language: subscriptions.LangRU}, t0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.SetSubscribed(ctx, id, true, t0); err != nil {
@@ -32,14 +35,14 @@ func subscribe(t *testing.T, s *Store, id int64) {
 	}
 }
 
-func article(key, title string) Article {
-	return Article{Key: key, Title: title, Summary: "summary of " + title, Link: "https://osipovichi.gov.by/" + key,
-		Published: t0, Section: "news", Language: LangEN, FirstSeen: t0}
+func article(key, title string) subscriptions.Article {
+	return subscriptions.Article{Key: key, Title: title, Summary: "summary of " + title, Link: "https://osipovichi.gov.by/" + key,
+		Published: t0, Section: "news", Language: subscriptions.LangEN, FirstSeen: t0}
 }
 
-func feedFor(t *testing.T, s *Store, url string) Feed {
+func feedFor(t *testing.T, s *Store, url string) subscriptions.Feed {
 	t.Helper()
-	feeds, err := s.EnsureFeeds(context.Background(), []FeedConfig{{Section: "news", Language: LangEN, URL: url}})
+	feeds, err := s.EnsureFeeds(context.Background(), []subscriptions.FeedConfig{{Section: "news", Language: subscriptions.LangEN, URL: url}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,16 +82,16 @@ func TestMigrationsAndNewerSchema(t *testing.T) {
 func TestChatLifecycle(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	c, err := s.TouchChat(ctx, ChatInfo{ID: 42, Type: ChatPrivate, Title: "Ivan", Language: LangBE}, t0)
+	c, err := s.TouchChat(ctx, subscriptions.ChatInfo{ID: 42, Type: subscriptions.ChatPrivate, Title: "Ivan", Language: subscriptions.LangBE}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Language != LangBE || c.Subscribed || c.Status != StatusActive || !c.LinkPreviews || c.DigestHour != -1 {
+	if c.Language != subscriptions.LangBE || c.Subscribed || c.Status != subscriptions.StatusActive || !c.LinkPreviews || c.DigestHour != -1 {
 		t.Fatalf("new chat = %+v", c)
 	}
 	// A second touch keeps the chosen language.
-	c, err = s.TouchChat(ctx, ChatInfo{ID: 42, Type: ChatPrivate, Title: "Ivan P", Language: LangEN}, t0)
-	if err != nil || c.Language != LangBE || c.Title != "Ivan P" {
+	c, err = s.TouchChat(ctx, subscriptions.ChatInfo{ID: 42, Type: subscriptions.ChatPrivate, Title: "Ivan P", Language: subscriptions.LangEN}, t0)
+	if err != nil || c.Language != subscriptions.LangBE || c.Title != "Ivan P" {
 		t.Fatalf("touch again = %+v, %v; want language be and new title", c, err)
 	}
 	for i, want := range []bool{true, false} {
@@ -100,20 +103,20 @@ func TestChatLifecycle(t *testing.T) {
 	if n, _ := s.CountSubscribers(ctx); n != 1 {
 		t.Fatalf("CountSubscribers = %d, want 1", n)
 	}
-	if err := s.SetChatStatus(ctx, 42, StatusBlocked, "blocked by user", t0); err != nil {
+	if err := s.SetChatStatus(ctx, 42, subscriptions.StatusBlocked, "blocked by user", t0); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := s.CountSubscribers(ctx); n != 0 {
 		t.Fatalf("CountSubscribers after block = %d, want 0", n)
 	}
-	c, _ = s.TouchChat(ctx, ChatInfo{ID: 42, Type: ChatPrivate}, t0)
-	if c.Status != StatusActive || !c.Subscribed {
+	c, _ = s.TouchChat(ctx, subscriptions.ChatInfo{ID: 42, Type: subscriptions.ChatPrivate}, t0)
+	if c.Status != subscriptions.StatusActive || !c.Subscribed {
 		t.Fatalf("after unblock: %+v, want active and still subscribed", c)
 	}
-	if _, err := s.SetSubscribed(ctx, 7, true, t0); !errors.Is(err, ErrNotFound) {
+	if _, err := s.SetSubscribed(ctx, 7, true, t0); !errors.Is(err, subscriptions.ErrNotFound) {
 		t.Fatalf("subscribe unknown chat: got %v, want ErrNotFound", err)
 	}
-	if _, err := s.Chat(ctx, 7); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Chat(ctx, 7); !errors.Is(err, subscriptions.ErrNotFound) {
 		t.Fatalf("Chat(unknown): got %v, want ErrNotFound", err)
 	}
 }
@@ -123,11 +126,11 @@ func TestIngestFirstPollThenNew(t *testing.T) {
 	s := openTest(t)
 	subscribe(t, s, 1)
 	subscribe(t, s, 2)
-	if _, err := s.TouchChat(ctx, ChatInfo{ID: 3, Type: ChatPrivate}, t0); err != nil { // not subscribed
+	if _, err := s.TouchChat(ctx, subscriptions.ChatInfo{ID: 3, Type: subscriptions.ChatPrivate}, t0); err != nil { // not subscribed
 		t.Fatal(err)
 	}
 	f := feedFor(t, s, "https://osipovichi.gov.by/en/rss-en/")
-	res, err := s.IngestFeed(ctx, f.ID, FetchResult{ETag: `"a"`, At: t0}, []Article{article("a", "A"), article("b", "B")})
+	res, err := s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{ETag: `"a"`, At: t0}, []subscriptions.Article{article("a", "A"), article("b", "B")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,8 +139,8 @@ func TestIngestFirstPollThenNew(t *testing.T) {
 	}
 	// Reordered, plus one new item, plus an edit.
 	edited := article("a", "A (updated)")
-	res, err = s.IngestFeed(ctx, f.ID, FetchResult{ETag: `"b"`, At: t0.Add(time.Minute)},
-		[]Article{article("c", "C"), article("b", "B"), edited})
+	res, err = s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{ETag: `"b"`, At: t0.Add(time.Minute)},
+		[]subscriptions.Article{article("c", "C"), article("b", "B"), edited})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,10 +148,10 @@ func TestIngestFirstPollThenNew(t *testing.T) {
 		t.Fatalf("second poll: %+v, want 1 new (c), 2 enqueued, 1 updated", res)
 	}
 	// c vanished, then comes back: never announced again.
-	if _, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0.Add(2 * time.Minute)}, []Article{article("b", "B")}); err != nil {
+	if _, err := s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0.Add(2 * time.Minute)}, []subscriptions.Article{article("b", "B")}); err != nil {
 		t.Fatal(err)
 	}
-	res, err = s.IngestFeed(ctx, f.ID, FetchResult{At: t0.Add(3 * time.Minute)}, []Article{article("c", "C"), article("b", "B")})
+	res, err = s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0.Add(3 * time.Minute)}, []subscriptions.Article{article("c", "C"), article("b", "B")})
 	if err != nil || len(res.New) != 0 || res.Enqueued != 0 {
 		t.Fatalf("re-added item: %+v, %v; want nothing new", res, err)
 	}
@@ -164,8 +167,8 @@ func TestIngestFirstPollThenNew(t *testing.T) {
 		t.Fatalf("edited title = %q, want updated", got.Title)
 	}
 	counts, _ := s.DeliveryCounts(ctx)
-	if counts[DeliveryPending] != 2 {
-		t.Fatalf("pending deliveries = %d, want 2", counts[DeliveryPending])
+	if counts[subscriptions.DeliveryPending] != 2 {
+		t.Fatalf("pending deliveries = %d, want 2", counts[subscriptions.DeliveryPending])
 	}
 	feeds, _ := s.Feeds(ctx)
 	if feeds[0].ETag != "" || !feeds[0].Initialized || feeds[0].ItemCount != 2 {
@@ -179,18 +182,18 @@ func TestEditKeepsSummaryAndImageMissingFromAFetch(t *testing.T) {
 	f := feedFor(t, s, "https://x/")
 	a := article("a", "A")
 	a.ImageURL = "https://osipovichi.gov.by/img/a.jpg"
-	if _, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{a}); err != nil {
+	if _, err := s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, []subscriptions.Article{a}); err != nil {
 		t.Fatal(err)
 	}
 	bare := a
 	bare.Summary, bare.ImageURL = "", ""
-	res, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{bare})
+	res, err := s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, []subscriptions.Article{bare})
 	if err != nil || res.Updated != 0 {
 		t.Fatalf("a fetch without summary and image: updated %d, %v; want 0", res.Updated, err)
 	}
 	edited := bare
 	edited.Title = "A, corrected"
-	if res, err = s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{edited}); err != nil || res.Updated != 1 {
+	if res, err = s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, []subscriptions.Article{edited}); err != nil || res.Updated != 1 {
 		t.Fatalf("an edited title: updated %d, %v; want 1", res.Updated, err)
 	}
 	got, _ := s.LatestArticles(ctx, 1)
@@ -203,18 +206,18 @@ func TestCrossFeedDuplicateNotAnnounced(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	subscribe(t, s, 1)
-	feeds, err := s.EnsureFeeds(ctx, []FeedConfig{{Section: "news", URL: "https://a/"}, {Section: "society", URL: "https://b/"}})
+	feeds, err := s.EnsureFeeds(ctx, []subscriptions.FeedConfig{{Section: "news", URL: "https://a/"}, {Section: "society", URL: "https://b/"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range feeds {
-		if _, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, nil); err != nil {
+		if _, err := s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
 	total := 0
 	for _, f := range feeds {
-		res, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{article("same", "Same")})
+		res, err := s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, []subscriptions.Article{article("same", "Same")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,7 +244,7 @@ func TestFeedFailureAndAlert(t *testing.T) {
 	if err := s.SetFeedAlerted(ctx, f.ID, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, nil); err != nil {
+	if _, err := s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, nil); err != nil {
 		t.Fatal(err)
 	}
 	feeds, _ := s.Feeds(ctx)
@@ -254,29 +257,29 @@ func TestMigrateChat(t *testing.T) {
 	ctx := context.Background()
 	for _, newExists := range []bool{false, true} {
 		s := openTest(t)
-		if _, err := s.TouchChat(ctx, ChatInfo{ID: -10, Type: ChatGroup, Title: "School 1"}, t0); err != nil {
+		if _, err := s.TouchChat(ctx, subscriptions.ChatInfo{ID: -10, Type: subscriptions.ChatGroup, Title: "School 1"}, t0); err != nil {
 			t.Fatal(err)
 		}
 		s.SetSubscribed(ctx, -10, true, t0)
-		s.SetChatLanguage(ctx, -10, LangBE, t0)
+		s.ChangeLanguage(ctx, -10, subscriptions.LangBE, t0)
 		f := feedFor(t, s, "https://x/")
-		s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, nil)
-		res, _ := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{article("n", "N")})
+		s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, nil)
+		res, _ := s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, []subscriptions.Article{article("n", "N")})
 		if newExists {
-			s.TouchChat(ctx, ChatInfo{ID: -100200, Type: ChatSupergroup, Title: "School 1"}, t0)
+			s.TouchChat(ctx, subscriptions.ChatInfo{ID: -100200, Type: subscriptions.ChatSupergroup, Title: "School 1"}, t0)
 		}
 		if err := s.MigrateChat(ctx, -10, -100200, t0); err != nil {
 			t.Fatalf("newExists=%t: %v", newExists, err)
 		}
 		c, err := s.Chat(ctx, -100200)
-		if err != nil || !c.Subscribed || c.Language != LangBE {
+		if err != nil || !c.Subscribed || c.Language != subscriptions.LangBE {
 			t.Fatalf("newExists=%t: migrated chat %+v, %v; want subscribed, be", newExists, c, err)
 		}
-		if _, err := s.Chat(ctx, -10); !errors.Is(err, ErrNotFound) {
+		if _, err := s.Chat(ctx, -10); !errors.Is(err, subscriptions.ErrNotFound) {
 			t.Fatalf("newExists=%t: old chat still there (%v)", newExists, err)
 		}
-		d, err := s.Delivery(ctx, -100200, KindArticle, res.New[0].ID)
-		if err != nil || d.State != DeliveryPending {
+		d, err := s.Delivery(ctx, -100200, subscriptions.KindArticle, res.New[0].ID)
+		if err != nil || d.State != subscriptions.DeliveryPending {
 			t.Fatalf("newExists=%t: delivery moved = %+v, %v", newExists, d, err)
 		}
 		// Migrating again is harmless.
@@ -292,25 +295,25 @@ func TestOutcomesAndSkips(t *testing.T) {
 	subscribe(t, s, 1)
 	subscribe(t, s, 2)
 	f := feedFor(t, s, "https://x/")
-	s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, nil)
-	res, _ := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{article("n", "N"), article("m", "M")})
+	s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, nil)
+	res, _ := s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, []subscriptions.Article{article("n", "N"), article("m", "M")})
 	due, err := s.DueDeliveries(ctx, t0, 10)
 	if err != nil || len(due) != 4 {
 		t.Fatalf("due = %d, %v; want 4", len(due), err)
 	}
-	var outs []Outcome
+	var outs []subscriptions.Outcome
 	for _, d := range due {
 		if d.ChatID == 1 && d.Ref == res.New[0].ID {
-			outs = append(outs, Outcome{ID: d.ID, State: DeliverySent, MessageID: 77, CountAttempt: true})
+			outs = append(outs, subscriptions.Outcome{ID: d.ID, State: subscriptions.DeliverySent, MessageID: 77, CountAttempt: true})
 		}
 		if d.ChatID == 1 && d.Ref == res.New[1].ID {
-			outs = append(outs, Outcome{ID: d.ID, State: DeliveryPending, Error: "http 502", NextAttemptAt: t0.Add(time.Minute), CountAttempt: true})
+			outs = append(outs, subscriptions.Outcome{ID: d.ID, State: subscriptions.DeliveryPending, Error: "http 502", NextAttemptAt: t0.Add(time.Minute), CountAttempt: true})
 		}
 	}
 	if err := s.RecordOutcomes(ctx, outs, t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetChatStatus(ctx, 2, StatusBlocked, "blocked by user", t0); err != nil {
+	if err := s.SetChatStatus(ctx, 2, subscriptions.StatusBlocked, "blocked by user", t0); err != nil {
 		t.Fatal(err)
 	}
 	due, _ = s.DueDeliveries(ctx, t0, 10)
@@ -321,12 +324,12 @@ func TestOutcomesAndSkips(t *testing.T) {
 	if len(due) != 1 || due[0].Chat.ID != 1 || due[0].Attempts != 1 || due[0].LastError != "http 502" {
 		t.Fatalf("due later = %+v, want the retry with 1 attempt", due)
 	}
-	sent, _ := s.Delivery(ctx, 1, KindArticle, res.New[0].ID)
-	if sent.State != DeliverySent || sent.MessageID != 77 {
+	sent, _ := s.Delivery(ctx, 1, subscriptions.KindArticle, res.New[0].ID)
+	if sent.State != subscriptions.DeliverySent || sent.MessageID != 77 {
 		t.Fatalf("sent delivery = %+v", sent)
 	}
 	counts, _ := s.DeliveryCounts(ctx)
-	if counts[DeliverySkipped] != 2 || counts[DeliverySent] != 1 || counts[DeliveryPending] != 1 {
+	if counts[subscriptions.DeliverySkipped] != 2 || counts[subscriptions.DeliverySent] != 1 || counts[subscriptions.DeliveryPending] != 1 {
 		t.Fatalf("counts = %v", counts)
 	}
 }
@@ -358,5 +361,70 @@ func TestBackupAndOffset(t *testing.T) {
 	}
 	if n, _ := b.CountSubscribers(ctx); n != 1 {
 		t.Fatalf("backup subscribers = %d, want 1", n)
+	}
+}
+
+// TestFilesArePrivate: the database, its WAL and shared-memory files, the
+// directories the bot creates for it and its backups are for the bot's
+// user only; a database that exists keeps its mode.
+func TestFilesArePrivate(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	dir := filepath.Join(root, "data", "newsbot")
+	path := filepath.Join(dir, "bot.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	subscribe(t, s, 1) // a write, so that the WAL is in use
+	mode := func(p string) os.FileMode {
+		t.Helper()
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Mode().Perm()
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if m := mode(p); m != 0o600 {
+			t.Errorf("%s: mode %o, want 600", filepath.Base(p), m)
+		}
+	}
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		if m := mode(d); m != 0o700 {
+			t.Errorf("directory %s: mode %o, want 700", filepath.Base(d), m)
+		}
+	}
+
+	backup := filepath.Join(root, "backup.db")
+	if err := s.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	if m := mode(backup); m != 0o600 {
+		t.Errorf("backup: mode %o, want 600", m)
+	}
+	if err := s.Backup(ctx, filepath.Join(root, "missing", "backup.db")); err == nil {
+		t.Error("backup into a missing directory: want an error")
+	}
+	if err := s.Backup(ctx, backup); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("backup over an existing file: got %v, want it refused", err)
+	}
+
+	// A database the operator made readable by a group stays so.
+	shared := filepath.Join(root, "shared.db")
+	if err := os.WriteFile(shared, nil, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(shared, 0o640); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	s2, err := Open(ctx, shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2.Close()
+	if m := mode(shared); m != 0o640 {
+		t.Errorf("existing database: mode %o, want 640 kept", m)
 	}
 }

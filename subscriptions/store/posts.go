@@ -1,4 +1,4 @@
-package subscriptions
+package store
 
 import (
 	"context"
@@ -7,32 +7,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/osipovichi/newsbot/subscriptions"
 )
 
-// postedFeedPrefix starts the URL of the feed rows that hold the articles
-// admins post with /post that no feed had brought: one row per configured
-// section and language, so that they add no section or language anywhere.
-// The poller never sees them (it polls the configured feeds only), and an
-// article a feed brings later with the same link is not announced again.
-const postedFeedPrefix = "newsbot:posted:"
-
-// PostPriority puts posted articles ahead of the feeds' articles, behind notices.
-const PostPriority = 5
-
-// IsPosted reports whether the feed holds posted articles rather than being a configured source.
-func (f Feed) IsPosted() bool { return strings.HasPrefix(f.URL, postedFeedPrefix) }
-
-// PostResult says what PostArticle did.
-type PostResult struct {
-	Article Article
-	Known   bool // the article was stored before (from a feed or an earlier post)
-	// Enqueued is the number of chats it is being sent to now; Digest of the
-	// chats that will find it in their next daily digest.
-	Enqueued, Digest int
-}
-
 // ArticleByLink returns the first stored article with one of links, or ErrNotFound.
-func (s *Store) ArticleByLink(ctx context.Context, links ...string) (Article, error) {
+func (s *Store) ArticleByLink(ctx context.Context, links ...string) (subscriptions.Article, error) {
 	for _, l := range links {
 		if l == "" {
 			continue
@@ -43,11 +23,11 @@ func (s *Store) ArticleByLink(ctx context.Context, links ...string) (Article, er
 			continue
 		}
 		if err != nil {
-			return Article{}, fmt.Errorf("find article by link: %w", err)
+			return subscriptions.Article{}, fmt.Errorf("find article by link: %w", err)
 		}
 		return a, nil
 	}
-	return Article{}, ErrNotFound
+	return subscriptions.Article{}, subscriptions.ErrNotFound
 }
 
 // PostArticle pushes an article to the subscribers whose preferences let it
@@ -56,8 +36,8 @@ func (s *Store) ArticleByLink(ctx context.Context, links ...string) (Article, er
 // is matched by link; when it is not stored yet, it is stored first (a.Link,
 // a.Title, a.Section are required). The post is recorded in the audit
 // trail as done by user by.
-func (s *Store) PostArticle(ctx context.Context, a Article, by int64, now time.Time) (PostResult, error) {
-	var res PostResult
+func (s *Store) PostArticle(ctx context.Context, a subscriptions.Article, by int64, now time.Time) (subscriptions.PostResult, error) {
+	var res subscriptions.PostResult
 	if a.Link == "" || strings.TrimSpace(a.Title) == "" || a.Section == "" {
 		return res, fmt.Errorf("post article: link, title and section are required")
 	}
@@ -77,22 +57,22 @@ func (s *Store) PostArticle(ctx context.Context, a Article, by int64, now time.T
 		if res.Enqueued, res.Digest, err = pushArticle(ctx, tx, res.Article, now); err != nil {
 			return err
 		}
-		return audit(ctx, tx, AuditEntry{At: now, UserID: by, Action: AuditPost, Ref: res.Article.ID,
+		return audit(ctx, tx, subscriptions.AuditEntry{At: now, UserID: by, Action: subscriptions.AuditPost, Ref: res.Article.ID,
 			Details: fmt.Sprintf("link=%s known=%t now=%d digest=%d", res.Article.Link, res.Known, res.Enqueued, res.Digest)})
 	})
 	if err != nil {
-		return PostResult{}, fmt.Errorf("post article %s: %w", a.Link, err)
+		return subscriptions.PostResult{}, fmt.Errorf("post article %s: %w", a.Link, err)
 	}
 	return res, nil
 }
 
 // storePosted stores a posted article under the posted feed of its section and language.
-func storePosted(ctx context.Context, tx *sql.Tx, a Article, now time.Time) (Article, error) {
+func storePosted(ctx context.Context, tx *sql.Tx, a subscriptions.Article, now time.Time) (subscriptions.Article, error) {
 	var feedID int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO feeds (url, section, language, initialized) VALUES (?, ?, ?, 1)
 		ON CONFLICT (url) DO UPDATE SET section = excluded.section RETURNING id`,
-		postedFeedPrefix+a.Section+":"+a.Language, a.Section, a.Language).Scan(&feedID); err != nil {
-		return Article{}, fmt.Errorf("posted feed: %w", err)
+		subscriptions.PostedFeedPrefix+a.Section+":"+a.Language, a.Section, a.Language).Scan(&feedID); err != nil {
+		return subscriptions.Article{}, fmt.Errorf("posted feed: %w", err)
 	}
 	if a.Published.IsZero() {
 		a.Published = now
@@ -104,14 +84,14 @@ func storePosted(ctx context.Context, tx *sql.Tx, a Article, now time.Time) (Art
 		a.FeedID, a.Key, a.Title, a.Summary, a.Link, a.ImageURL, a.Published.Unix(), strings.Join(a.Categories, "\n"),
 		a.Section, a.Language, now.Unix(), now.Unix()).Scan(&a.ID)
 	if err != nil {
-		return Article{}, fmt.Errorf("store posted article: %w", err)
+		return subscriptions.Article{}, fmt.Errorf("store posted article: %w", err)
 	}
 	return a, nil
 }
 
 // pushArticle sends a stored article to its audience except the chats that
 // had it already (sent, waiting, or put aside for a digest).
-func pushArticle(ctx context.Context, tx *sql.Tx, a Article, now time.Time) (instant, digest int, err error) {
+func pushArticle(ctx context.Context, tx *sql.Tx, a subscriptions.Article, now time.Time) (instant, digest int, err error) {
 	chats, err := audience(ctx, tx, a)
 	if err != nil {
 		return 0, 0, fmt.Errorf("audience of article %d: %w", a.ID, err)
@@ -138,7 +118,7 @@ func pushArticle(ctx context.Context, tx *sql.Tx, a Article, now time.Time) (ins
 		if c.digest {
 			r, err = aside.ExecContext(ctx, c.id, a.ID, at, c.id, a.ID)
 		} else {
-			r, err = send.ExecContext(ctx, c.id, a.ID, PostPriority, at, at, at, c.id, a.ID)
+			r, err = send.ExecContext(ctx, c.id, a.ID, subscriptions.PostPriority, at, at, at, c.id, a.ID)
 		}
 		if err != nil {
 			return instant, digest, fmt.Errorf("push article %d to chat %d: %w", a.ID, c.id, err)

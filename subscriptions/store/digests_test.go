@@ -1,9 +1,11 @@
-package subscriptions
+package store
 
 import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/osipovichi/newsbot/subscriptions"
 )
 
 func TestDigests(t *testing.T) {
@@ -19,8 +21,8 @@ func TestDigests(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := feedFor(t, s, "https://x/")
-	s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, nil)
-	res, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{article("a", "A"), article("b", "B")})
+	s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, nil)
+	res, err := s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, []subscriptions.Article{article("a", "A"), article("b", "B")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +42,7 @@ func TestDigests(t *testing.T) {
 	if n, _ := s.CreateDueDigests(ctx, day1.Add(50*time.Minute), minsk); n != 0 {
 		t.Fatalf("second digest the same day = %d, want 0", n)
 	}
-	d, err := s.Delivery(ctx, 2, KindDigest, 20230303)
+	d, err := s.Delivery(ctx, 2, subscriptions.KindDigest, 20230303)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,26 +51,26 @@ func TestDigests(t *testing.T) {
 		t.Fatalf("digest articles = %d, %v; want 2", len(arts), err)
 	}
 	// An article after today's digest waits for tomorrow's.
-	s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{article("c", "C")})
+	s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, []subscriptions.Article{article("c", "C")})
 	if n, _ := s.CreateDueDigests(ctx, day1.Add(3*time.Hour), minsk); n != 0 {
 		t.Fatalf("digest later the same day = %d, want 0", n)
 	}
 	if n, _ := s.CreateDueDigests(ctx, day1.Add(24*time.Hour+time.Hour), minsk); n != 1 {
 		t.Fatalf("digest the next day = %d, want 1", n)
 	}
-	d2, _ := s.Delivery(ctx, 2, KindDigest, 20230304)
+	d2, _ := s.Delivery(ctx, 2, subscriptions.KindDigest, 20230304)
 	if arts, _ := s.DigestArticles(ctx, d2.ID); len(arts) != 1 || arts[0].Key != "c" {
 		t.Fatalf("next day's digest = %+v, want only c", arts)
 	}
 	// Back to instant delivery: what waits goes out at once.
-	s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{article("d", "D")})
+	s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, []subscriptions.Article{article("d", "D")})
 	if err := s.SetDigestHour(ctx, 2, -1, t0); err != nil {
 		t.Fatal(err)
 	}
 	due, _ := s.DueDeliveries(ctx, t0, 20)
 	found := false
 	for _, d := range due {
-		if d.ChatID == 2 && d.Kind == KindDigest {
+		if d.ChatID == 2 && d.Kind == subscriptions.KindDigest {
 			arts, _ := s.DigestArticles(ctx, d.ID)
 			found = len(arts) == 1 && arts[0].Key == "d"
 		}

@@ -1,4 +1,4 @@
-package subscriptions
+package store
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/osipovichi/newsbot/subscriptions"
 )
 
 // SetDigestHour switches a chat to a daily digest at a local hour (0-23), or
@@ -120,14 +122,14 @@ func createDigest(ctx context.Context, tx *sql.Tx, chatID, ref int64, before, no
 }
 
 // DigestArticles returns the articles of a digest delivery, oldest first.
-func (s *Store) DigestArticles(ctx context.Context, deliveryID int64) ([]Article, error) {
+func (s *Store) DigestArticles(ctx context.Context, deliveryID int64) ([]subscriptions.Article, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+prefixed("a.", articleColumns)+` FROM digest_items di
 		JOIN articles a ON a.id = di.article_id WHERE di.delivery_id = ? ORDER BY a.published_at, a.id`, deliveryID)
 	if err != nil {
 		return nil, fmt.Errorf("digest %d articles: %w", deliveryID, err)
 	}
 	defer rows.Close()
-	var out []Article
+	var out []subscriptions.Article
 	for rows.Next() {
 		a, err := scanArticle(rows)
 		if err != nil {

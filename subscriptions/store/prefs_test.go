@@ -1,4 +1,4 @@
-package subscriptions
+package store
 
 import (
 	"context"
@@ -10,24 +10,26 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/osipovichi/newsbot/subscriptions"
 )
 
 // feedsIn configures feeds "section/lang" and returns them by that label.
-func feedsIn(t testing.TB, s *Store, labels ...string) map[string]Feed {
+func feedsIn(t testing.TB, s *Store, labels ...string) map[string]subscriptions.Feed {
 	t.Helper()
-	var cfgs []FeedConfig
+	var cfgs []subscriptions.FeedConfig
 	for _, l := range labels {
 		sec, lang, _ := strings.Cut(l, "/")
-		cfgs = append(cfgs, FeedConfig{Section: sec, Language: lang, URL: "https://osipovichi.gov.by/" + l})
+		cfgs = append(cfgs, subscriptions.FeedConfig{Section: sec, Language: lang, URL: "https://osipovichi.gov.by/" + l})
 	}
 	feeds, err := s.EnsureFeeds(context.Background(), cfgs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]Feed{}
+	out := map[string]subscriptions.Feed{}
 	for i, f := range feeds {
 		// The first poll records what is there without announcing it.
-		if _, err := s.IngestFeed(context.Background(), f.ID, FetchResult{At: t0}, nil); err != nil {
+		if _, err := s.IngestFeed(context.Background(), f.ID, subscriptions.FetchResult{At: t0}, nil); err != nil {
 			t.Fatal(err)
 		}
 		out[labels[i]] = f
@@ -35,10 +37,10 @@ func feedsIn(t testing.TB, s *Store, labels ...string) map[string]Feed {
 	return out
 }
 
-func chatWith(t *testing.T, s *Store, id int64, typ ChatType, lang string) {
+func chatWith(t *testing.T, s *Store, id int64, typ subscriptions.ChatType, lang string) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := s.TouchChat(ctx, ChatInfo{ID: id, Type: typ, Title: fmt.Sprint("chat ", id), Language: lang}, t0); err != nil {
+	if _, err := s.TouchChat(ctx, subscriptions.ChatInfo{ID: id, Type: typ, Title: fmt.Sprint("chat ", id), Language: lang}, t0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.SetSubscribed(ctx, id, true, t0); err != nil {
@@ -49,7 +51,7 @@ func chatWith(t *testing.T, s *Store, id int64, typ ChatType, lang string) {
 	}
 }
 
-func ingest(t testing.TB, s *Store, f Feed, as ...Article) IngestResult {
+func ingest(t testing.TB, s *Store, f subscriptions.Feed, as ...subscriptions.Article) subscriptions.IngestResult {
 	t.Helper()
 	for i := range as {
 		as[i].Section, as[i].Language = f.Section, f.Language
@@ -60,7 +62,7 @@ func ingest(t testing.TB, s *Store, f Feed, as ...Article) IngestResult {
 			as[i].Published = t0
 		}
 	}
-	res, err := s.IngestFeed(context.Background(), f.ID, FetchResult{At: t0}, as)
+	res, err := s.IngestFeed(context.Background(), f.ID, subscriptions.FetchResult{At: t0}, as)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +93,7 @@ func TestPreferencesDefaultsAndLanguage(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	feedsIn(t, s, "news/ru", "news/be", "economy/ru", "culture/be", "announcements")
-	chatWith(t, s, 1, ChatPrivate, LangRU)
+	chatWith(t, s, 1, subscriptions.ChatPrivate, subscriptions.LangRU)
 	p, err := s.Preferences(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -101,11 +103,11 @@ func TestPreferencesDefaultsAndLanguage(t *testing.T) {
 	}
 
 	// Every section of ru → every section of be.
-	if err := s.ChangeLanguage(ctx, 1, LangBE, t0); err != nil {
+	if err := s.ChangeLanguage(ctx, 1, subscriptions.LangBE, t0); err != nil {
 		t.Fatal(err)
 	}
 	p, _ = s.Preferences(ctx, 1)
-	if want := []string{"news", "culture", "announcements"}; !slices.Equal(p.Sections, want) || p.Language != LangBE {
+	if want := []string{"news", "culture", "announcements"}; !slices.Equal(p.Sections, want) || p.Language != subscriptions.LangBE {
 		t.Fatalf("after switching to be: language %q, sections %v; want be, %v", p.Language, p.Sections, want)
 	}
 	// A choice is kept across languages where it can be.
@@ -115,7 +117,7 @@ func TestPreferencesDefaultsAndLanguage(t *testing.T) {
 	if err := s.SetSection(ctx, 1, "announcements", false, t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ChangeLanguage(ctx, 1, LangRU, t0); err != nil {
+	if err := s.ChangeLanguage(ctx, 1, subscriptions.LangRU, t0); err != nil {
 		t.Fatal(err)
 	}
 	p, _ = s.Preferences(ctx, 1)
@@ -123,10 +125,10 @@ func TestPreferencesDefaultsAndLanguage(t *testing.T) {
 		t.Fatalf("news only, back to ru: sections %v, want %v", p.Sections, want)
 	}
 	// The last section cannot be turned off; an unknown one is not found.
-	if err := s.SetSection(ctx, 1, "news", false, t0); !errors.Is(err, ErrLastSection) {
+	if err := s.SetSection(ctx, 1, "news", false, t0); !errors.Is(err, subscriptions.ErrLastSection) {
 		t.Fatalf("turning off the last section: got %v, want ErrLastSection", err)
 	}
-	if err := s.SetSection(ctx, 1, "culture", true, t0); !errors.Is(err, ErrNotFound) {
+	if err := s.SetSection(ctx, 1, "culture", true, t0); !errors.Is(err, subscriptions.ErrNotFound) {
 		t.Fatalf("a be-only section in ru: got %v, want ErrNotFound", err)
 	}
 	if err := s.SetSection(ctx, 1, "economy", true, t0); err != nil {
@@ -158,9 +160,9 @@ func TestAudienceHonoursSectionsLanguageAndKeywords(t *testing.T) {
 		digest    = 7 // ru, daily digest
 	)
 	for _, id := range []int64{ruAll, ruEconomy, ruRoads, ruNoAds, digest} {
-		chatWith(t, s, id, ChatPrivate, LangRU)
+		chatWith(t, s, id, subscriptions.ChatPrivate, subscriptions.LangRU)
 	}
-	chatWith(t, s, beAll, ChatPrivate, LangBE)
+	chatWith(t, s, beAll, subscriptions.ChatPrivate, subscriptions.LangBE)
 	subscribe(t, s, legacy)
 	if _, err := s.db.Exec(`UPDATE chats SET language = '' WHERE id = ?`, legacy); err != nil {
 		t.Fatal(err)
@@ -168,24 +170,24 @@ func TestAudienceHonoursSectionsLanguageAndKeywords(t *testing.T) {
 	if err := s.SetSection(ctx, ruEconomy, "news", false, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddKeywords(ctx, ruRoads, []Keyword{{Word: "дорога"}}, t0); err != nil {
+	if _, err := s.AddKeywords(ctx, ruRoads, []subscriptions.Keyword{{Word: "дорога"}}, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddKeywords(ctx, ruNoAds, []Keyword{{Word: "реклама", Exclude: true}}, t0); err != nil {
+	if _, err := s.AddKeywords(ctx, ruNoAds, []subscriptions.Keyword{{Word: "реклама", Exclude: true}}, t0); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SetDigestHour(ctx, digest, 8, t0); err != nil {
 		t.Fatal(err)
 	}
 
-	ruRoad := ingest(t, s, f["news/ru"], Article{Title: "Ремонт дорог в районе", Summary: "Реклама подрядчика"}).New[0]
-	ruOther := ingest(t, s, f["news/ru"], Article{Title: "Концерт в доме культуры"}).New[0]
-	beRoad := ingest(t, s, f["news/be"], Article{Title: "Рамонт дарог у раёне"}).New[0]
-	eco := ingest(t, s, f["economy/ru"], Article{Title: "Итоги работы предприятий"}).New[0]
+	ruRoad := ingest(t, s, f["news/ru"], subscriptions.Article{Title: "Ремонт дорог в районе", Summary: "Реклама подрядчика"}).New[0]
+	ruOther := ingest(t, s, f["news/ru"], subscriptions.Article{Title: "Концерт в доме культуры"}).New[0]
+	beRoad := ingest(t, s, f["news/be"], subscriptions.Article{Title: "Рамонт дарог у раёне"}).New[0]
+	eco := ingest(t, s, f["economy/ru"], subscriptions.Article{Title: "Итоги работы предприятий"}).New[0]
 
 	tests := []struct {
 		name string
-		a    Article
+		a    subscriptions.Article
 		want []int64
 	}{
 		{"ru news about roads with an ad", ruRoad, []int64{ruAll, ruRoads, legacy, digest}},
@@ -200,15 +202,15 @@ func TestAudienceHonoursSectionsLanguageAndKeywords(t *testing.T) {
 	}
 
 	// /latest honours the same sections and language.
-	latest, err := s.LatestArticles(ctx, 10, ArticleFilter{Chat: ruEconomy})
+	latest, err := s.LatestArticles(ctx, 10, subscriptions.ArticleFilter{Chat: ruEconomy})
 	if err != nil || len(latest) != 1 || latest[0].ID != eco.ID {
 		t.Errorf("latest for the economy chat = %v, %v; want the economy article only", titles(latest), err)
 	}
-	latest, _ = s.LatestArticles(ctx, 10, ArticleFilter{Chat: beAll})
+	latest, _ = s.LatestArticles(ctx, 10, subscriptions.ArticleFilter{Chat: beAll})
 	if len(latest) != 1 || latest[0].ID != beRoad.ID {
 		t.Errorf("latest for the be chat = %v, want the be article only", titles(latest))
 	}
-	latest, _ = s.LatestArticles(ctx, 10, ArticleFilter{Chat: legacy})
+	latest, _ = s.LatestArticles(ctx, 10, subscriptions.ArticleFilter{Chat: legacy})
 	if len(latest) != 4 {
 		t.Errorf("latest for a chat that chose nothing = %d articles, want all 4", len(latest))
 	}
@@ -217,7 +219,7 @@ func TestAudienceHonoursSectionsLanguageAndKeywords(t *testing.T) {
 	}
 }
 
-func titles(as []Article) []string {
+func titles(as []subscriptions.Article) []string {
 	var out []string
 	for _, a := range as {
 		out = append(out, a.Title)
@@ -255,7 +257,7 @@ func TestAudienceWithKeywords(t *testing.T) {
 	s := openTest(t)
 	f := feedsIn(t, s, "news/ru", "economy/ru")
 	seedAudience(t, s, 300)
-	res := ingest(t, s, f["news/ru"], Article{Title: "Ремонт дороги"}, Article{Title: "Концерт"})
+	res := ingest(t, s, f["news/ru"], subscriptions.Article{Title: "Ремонт дороги"}, subscriptions.Article{Title: "Концерт"})
 	if want := 300 + 300 - 100; res.Enqueued != want {
 		t.Errorf("enqueued %d deliveries, want %d (the concert skips the 100 chats that want roads only)", res.Enqueued, want)
 	}
@@ -273,7 +275,7 @@ func BenchmarkIngestFor10000Chats(b *testing.B) {
 		f := feedsIn(b, s, "news/ru", "economy/ru")
 		seedAudience(b, s, 10000)
 		b.StartTimer()
-		res := ingest(b, s, f["news/ru"], Article{Title: "Ремонт дороги"}, Article{Title: "Концерт"})
+		res := ingest(b, s, f["news/ru"], subscriptions.Article{Title: "Ремонт дороги"}, subscriptions.Article{Title: "Концерт"})
 		b.StopTimer()
 		if res.Enqueued != 10000+10000-3333 {
 			b.Fatalf("enqueued %d", res.Enqueued)
@@ -285,12 +287,12 @@ func BenchmarkIngestFor10000Chats(b *testing.B) {
 func TestKeywordsStore(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	chatWith(t, s, 1, ChatPrivate, LangRU)
-	ch, err := s.AddKeywords(ctx, 1, []Keyword{{Word: "дорога"}, {Word: "школа"}, {Word: "реклама", Exclude: true}}, t0)
+	chatWith(t, s, 1, subscriptions.ChatPrivate, subscriptions.LangRU)
+	ch, err := s.AddKeywords(ctx, 1, []subscriptions.Keyword{{Word: "дорога"}, {Word: "школа"}, {Word: "реклама", Exclude: true}}, t0)
 	if err != nil || len(ch.Added) != 3 {
 		t.Fatalf("AddKeywords = %+v, %v; want 3 added", ch, err)
 	}
-	ch, _ = s.AddKeywords(ctx, 1, []Keyword{{Word: "дорога"}, {Word: "школа", Exclude: true}, {Word: "ёлка"}, {Word: "елка"}}, t0)
+	ch, _ = s.AddKeywords(ctx, 1, []subscriptions.Keyword{{Word: "дорога"}, {Word: "школа", Exclude: true}, {Word: "ёлка"}, {Word: "елка"}}, t0)
 	if len(ch.Already) != 2 || len(ch.Switched) != 1 || len(ch.Added) != 1 {
 		t.Fatalf("second AddKeywords = %+v; want дорога and елка already there, школа switched, ёлка added", ch)
 	}
@@ -307,16 +309,16 @@ func TestKeywordsStore(t *testing.T) {
 		t.Fatalf("RemoveKeywords = %v, %v, %v; want 2 removed, мост missing", removed, missing, err)
 	}
 	// The limit.
-	var many []Keyword
-	for i := 0; i < MaxKeywords+3; i++ {
-		many = append(many, Keyword{Word: fmt.Sprintf("слово%d", i)})
+	var many []subscriptions.Keyword
+	for i := 0; i < subscriptions.MaxKeywords+3; i++ {
+		many = append(many, subscriptions.Keyword{Word: fmt.Sprintf("слово%d", i)})
 	}
 	ch, _ = s.AddKeywords(ctx, 1, many, t0)
-	if len(ch.Added) != MaxKeywords-2 || len(ch.OverLimit) != 5 {
-		t.Fatalf("adding %d to 2: added %d, over the limit %d; want %d and 5", len(many), len(ch.Added), len(ch.OverLimit), MaxKeywords-2)
+	if len(ch.Added) != subscriptions.MaxKeywords-2 || len(ch.OverLimit) != 5 {
+		t.Fatalf("adding %d to 2: added %d, over the limit %d; want %d and 5", len(many), len(ch.Added), len(ch.OverLimit), subscriptions.MaxKeywords-2)
 	}
-	if n, err := s.ClearKeywords(ctx, 1); err != nil || n != MaxKeywords {
-		t.Fatalf("ClearKeywords = %d, %v; want %d", n, err, MaxKeywords)
+	if n, err := s.ClearKeywords(ctx, 1); err != nil || n != subscriptions.MaxKeywords {
+		t.Fatalf("ClearKeywords = %d, %v; want %d", n, err, subscriptions.MaxKeywords)
 	}
 }
 
@@ -326,30 +328,30 @@ func TestMigrateChatKeepsPreferences(t *testing.T) {
 	feedsIn(t, s, "news/ru", "economy/ru", "news/be", "economy/be")
 	const group, super, super2 = -100, -1001000000001, -1001000000002
 	// Plain migration: the id changes, the rows follow.
-	chatWith(t, s, group, ChatGroup, LangBE)
+	chatWith(t, s, group, subscriptions.ChatGroup, subscriptions.LangBE)
 	if err := s.SetSection(ctx, group, "news", false, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddKeywords(ctx, group, []Keyword{{Word: "дарога"}}, t0); err != nil {
+	if _, err := s.AddKeywords(ctx, group, []subscriptions.Keyword{{Word: "дарога"}}, t0); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.MigrateChat(ctx, group, super, t0); err != nil {
 		t.Fatal(err)
 	}
 	p, err := s.Preferences(ctx, super)
-	if err != nil || !slices.Equal(p.Sections, []string{"economy"}) || len(p.Keywords) != 1 || p.Language != LangBE {
+	if err != nil || !slices.Equal(p.Sections, []string{"economy"}) || len(p.Keywords) != 1 || p.Language != subscriptions.LangBE {
 		t.Fatalf("after migration: %+v, %v; want be, economy, 1 keyword", p, err)
 	}
 	// The supergroup spoke first: the group's choices win.
-	chatWith(t, s, -200, ChatGroup, LangRU)
+	chatWith(t, s, -200, subscriptions.ChatGroup, subscriptions.LangRU)
 	if err := s.SetSection(ctx, -200, "economy", false, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddKeywords(ctx, -200, []Keyword{{Word: "школа"}}, t0); err != nil {
+	if _, err := s.AddKeywords(ctx, -200, []subscriptions.Keyword{{Word: "школа"}}, t0); err != nil {
 		t.Fatal(err)
 	}
-	chatWith(t, s, super2, ChatSupergroup, LangRU)
-	if _, err := s.AddKeywords(ctx, super2, []Keyword{{Word: "реклама", Exclude: true}}, t0); err != nil {
+	chatWith(t, s, super2, subscriptions.ChatSupergroup, subscriptions.LangRU)
+	if _, err := s.AddKeywords(ctx, super2, []subscriptions.Keyword{{Word: "реклама", Exclude: true}}, t0); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.MigrateChat(ctx, -200, super2, t0); err != nil {
@@ -371,18 +373,18 @@ func TestChannels(t *testing.T) {
 	s := openTest(t)
 	feedsIn(t, s, "news/ru", "news/en")
 	const channel, owner, other = -1002000000001, 42, 43
-	already, err := s.ConnectChannel(ctx, ChatInfo{ID: channel, Title: "Школа №1", Username: "school1"}, owner, LangEN, t0)
+	already, err := s.ConnectChannel(ctx, subscriptions.ChatInfo{ID: channel, Title: "Школа №1", Username: "school1"}, owner, subscriptions.LangEN, t0)
 	if err != nil || already {
 		t.Fatalf("ConnectChannel = %t, %v; want a new connection", already, err)
 	}
 	p, err := s.Preferences(ctx, channel)
-	if err != nil || !p.Subscribed || p.Type != ChatChannel || p.Language != LangEN || !slices.Equal(p.Sections, []string{"news"}) {
+	if err != nil || !p.Subscribed || p.Type != subscriptions.ChatChannel || p.Language != subscriptions.LangEN || !slices.Equal(p.Sections, []string{"news"}) {
 		t.Fatalf("connected channel = %+v, %v; want a subscribed en channel with news", p, err)
 	}
-	if already, _ := s.ConnectChannel(ctx, ChatInfo{ID: channel, Title: "Школа №1"}, owner, LangRU, t0); !already {
+	if already, _ := s.ConnectChannel(ctx, subscriptions.ChatInfo{ID: channel, Title: "Школа №1"}, owner, subscriptions.LangRU, t0); !already {
 		t.Errorf("connecting twice: want already connected")
 	}
-	if p, _ := s.Preferences(ctx, channel); p.Language != LangEN {
+	if p, _ := s.Preferences(ctx, channel); p.Language != subscriptions.LangEN {
 		t.Errorf("connecting again changed the language to %q", p.Language)
 	}
 	if ok, _ := s.ChannelManagedBy(ctx, channel, other); ok {
@@ -414,12 +416,12 @@ func TestSearchArticles(t *testing.T) {
 	f := feedsIn(t, s, "news/ru", "news/be")
 	day := 24 * time.Hour
 	ingest(t, s, f["news/ru"],
-		Article{Title: "Ремонт дороги на улице Ленина", Published: t0.Add(-3 * day), Link: "https://x/1"},
-		Article{Title: "Дорожные работы", Summary: "Ограничено движение", Published: t0.Add(-2 * day), Link: "https://x/2"},
-		Article{Title: "Ёлка на площади", Categories: []string{"Праздники"}, Published: t0.Add(-day), Link: "https://x/3"},
+		subscriptions.Article{Title: "Ремонт дороги на улице Ленина", Published: t0.Add(-3 * day), Link: "https://x/1"},
+		subscriptions.Article{Title: "Дорожные работы", Summary: "Ограничено движение", Published: t0.Add(-2 * day), Link: "https://x/2"},
+		subscriptions.Article{Title: "Ёлка на площади", Categories: []string{"Праздники"}, Published: t0.Add(-day), Link: "https://x/3"},
 	)
 	ingest(t, s, f["news/be"],
-		Article{Title: "Аб'явы райвыканкама", Summary: "Рамонт на вуліцы Сумской", Published: t0, Link: "https://x/4"},
+		subscriptions.Article{Title: "Аб'явы райвыканкама", Summary: "Рамонт на вуліцы Сумской", Published: t0, Link: "https://x/4"},
 	)
 	tests := []struct {
 		q    string
@@ -443,12 +445,12 @@ func TestSearchArticles(t *testing.T) {
 			t.Errorf("SearchArticles(%q) = %q, %v; want %q", tt.q, titles(got), err, tt.want)
 		}
 	}
-	if _, err := s.SearchArticles(ctx, " * ", 10); !errors.Is(err, ErrEmptyQuery) {
+	if _, err := s.SearchArticles(ctx, " * ", 10); !errors.Is(err, subscriptions.ErrEmptyQuery) {
 		t.Errorf("SearchArticles(\" * \") error = %v, want ErrEmptyQuery", err)
 	}
 	// An edited article is found by its new words only.
-	ingest(t, s, f["news/ru"], Article{Key: "edit", Title: "Старый заголовок", Link: "https://x/5"})
-	ingest(t, s, f["news/ru"], Article{Key: "edit", Title: "Новый заголовок", Link: "https://x/5"})
+	ingest(t, s, f["news/ru"], subscriptions.Article{Key: "edit", Title: "Старый заголовок", Link: "https://x/5"})
+	ingest(t, s, f["news/ru"], subscriptions.Article{Key: "edit", Title: "Новый заголовок", Link: "https://x/5"})
 	if got, _ := s.SearchArticles(ctx, "старый", 10); len(got) != 0 {
 		t.Errorf("search for the old title found %q", titles(got))
 	}
@@ -467,7 +469,7 @@ func TestSearchBackfill(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	f := feedsIn(t, s, "news/ru")
-	ingest(t, s, f["news/ru"], Article{Title: "Субботник в парке", Link: "https://x/1"})
+	ingest(t, s, f["news/ru"], subscriptions.Article{Title: "Субботник в парке", Link: "https://x/1"})
 	if _, err := s.db.Exec(`DELETE FROM articles_fts`); err != nil {
 		t.Fatal(err)
 	}
@@ -495,12 +497,12 @@ func TestSingleFeedReachesEveryLanguage(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	f := feedsIn(t, s, "news")["news"]
-	for id, lang := range map[int64]string{1: LangRU, 2: LangBE, 3: LangEN} {
-		chatWith(t, s, id, ChatPrivate, lang)
+	for id, lang := range map[int64]string{1: subscriptions.LangRU, 2: subscriptions.LangBE, 3: subscriptions.LangEN} {
+		chatWith(t, s, id, subscriptions.ChatPrivate, lang)
 	}
 	// The feed has no configured language; its articles say they are Russian.
-	a := Article{Key: "n1", Title: "Новость", Section: "news", Language: LangRU, Published: t0}
-	res, err := s.IngestFeed(ctx, f.ID, FetchResult{At: t0}, []Article{a})
+	a := subscriptions.Article{Key: "n1", Title: "Новость", Section: "news", Language: subscriptions.LangRU, Published: t0}
+	res, err := s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, []subscriptions.Article{a})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,7 +510,7 @@ func TestSingleFeedReachesEveryLanguage(t *testing.T) {
 		t.Fatalf("enqueued %d, want 3 (every language)", res.Enqueued)
 	}
 	for _, id := range []int64{1, 2, 3} {
-		got, err := s.LatestArticles(ctx, 5, ArticleFilter{Chat: id})
+		got, err := s.LatestArticles(ctx, 5, subscriptions.ArticleFilter{Chat: id})
 		if err != nil || len(got) != 1 {
 			t.Errorf("latest for chat %d = %d articles, %v; want 1", id, len(got), err)
 		}

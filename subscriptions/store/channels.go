@@ -1,17 +1,19 @@
-package subscriptions
+package store
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/osipovichi/newsbot/subscriptions"
 )
 
 // ConnectChannel records a channel (its chat row is created or refreshed)
 // as managed by a user from the private chat with the bot, and subscribes
 // it with the defaults of lang (see InitPreferences). It reports whether
 // the channel was already connected by that user.
-func (s *Store) ConnectChannel(ctx context.Context, info ChatInfo, userID int64, lang string, now time.Time) (already bool, err error) {
+func (s *Store) ConnectChannel(ctx context.Context, info subscriptions.ChatInfo, userID int64, lang string, now time.Time) (already bool, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO chats (id, type, title, username, language, created_at, updated_at)
 			VALUES (?, 'channel', ?, ?, '', ?, ?)
@@ -41,14 +43,14 @@ func (s *Store) ConnectChannel(ctx context.Context, info ChatInfo, userID int64,
 }
 
 // Channels returns the channels a user connected, by title.
-func (s *Store) Channels(ctx context.Context, userID int64) ([]Chat, error) {
+func (s *Store) Channels(ctx context.Context, userID int64) ([]subscriptions.Chat, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+prefixed("c.", chatColumns)+` FROM channels l
 		JOIN chats c ON c.id = l.channel_id WHERE l.user_id = ? ORDER BY c.title, c.id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("list channels of user %d: %w", userID, err)
 	}
 	defer rows.Close()
-	var out []Chat
+	var out []subscriptions.Chat
 	for rows.Next() {
 		c, err := scanChat(rows)
 		if err != nil {

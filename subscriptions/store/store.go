@@ -1,4 +1,13 @@
-package subscriptions
+// Package store keeps the domain of package subscriptions in SQLite
+// (modernc.org/sqlite, pure Go): the embedded numbered migrations
+// (migrations/NNNN_name.sql, applied in order at Open, never edited once
+// shipped), every SQL query of newsbot, the tables of the delivery outbox,
+// the full-text search index and its query syntax, and the figures of
+// /stats. SQL lives here and nowhere else.
+//
+// Consumers do not name Store in their interfaces: each declares the few
+// methods it needs, with the domain types of package subscriptions.
+package store
 
 import (
 	"context"
@@ -9,12 +18,15 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/osipovichi/newsbot/subscriptions"
 )
 
 //go:embed migrations/*.sql
@@ -25,11 +37,23 @@ type Store struct {
 	db *sql.DB
 }
 
+// The database holds residents' chat ids, names and usernames and the
+// audit trail: the files the bot creates are for its own user only.
+const (
+	fileMode = 0o600 // the database; SQLite gives its WAL and shared-memory files the same mode
+	dirMode  = 0o700 // a directory of the database that the bot creates
+)
+
 // Open opens (creating if needed) the database at path and applies the
-// migrations this binary knows. A database written by a newer binary is refused.
+// migrations this binary knows. A database written by a newer binary is
+// refused. A new database (and any missing directory above it) is created
+// readable by the bot's user only; an existing one keeps its mode.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open database: empty path")
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	// Pragmas go in the DSN so that every pooled connection gets them.
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
@@ -52,6 +76,23 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// createPrivate creates an empty database file with fileMode, and its
+// missing directories with dirMode, unless the file exists. SQLite would
+// create it with 0644, and its WAL and shared-memory files after it.
+func createPrivate(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), dirMode); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // Close closes the database.
@@ -154,6 +195,17 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// querier and execer are what both *sql.DB and *sql.Tx offer, for the
+// helpers that run inside or outside a transaction.
+type (
+	querier interface {
+		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	}
+	execer interface {
+		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	}
+)
+
 // inTx runs fn in one immediate transaction and commits it when fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -168,12 +220,22 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 // Backup writes a consistent copy of the database to dest (which must not
-// exist yet) while the bot keeps running.
+// exist yet) while the bot keeps running. The copy is readable by the
+// bot's user only, like the database.
 func (s *Store) Backup(ctx context.Context, dest string) error {
-	if _, err := os.Stat(dest); err == nil {
+	// VACUUM INTO fills an empty file: create it first, with its mode.
+	f, err := os.OpenFile(dest, os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
+	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("backup: %s already exists; choose a new file name", dest)
 	}
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
 	if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
+		os.Remove(dest) // the empty file, so that the same name can be tried again
 		return fmt.Errorf("backup to %s: %w", dest, err)
 	}
 	return nil
@@ -184,7 +246,7 @@ func (s *Store) State(ctx context.Context, key string) (string, error) {
 	var v string
 	err := s.db.QueryRowContext(ctx, `SELECT value FROM bot_state WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
+		return "", subscriptions.ErrNotFound
 	}
 	if err != nil {
 		return "", fmt.Errorf("read state %s: %w", key, err)
@@ -208,7 +270,7 @@ const stateUpdateOffset = "update_offset"
 // handled update, or 0 when none was handled yet.
 func (s *Store) UpdateOffset(ctx context.Context) (int, error) {
 	v, err := s.State(ctx, stateUpdateOffset)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, subscriptions.ErrNotFound) {
 		return 0, nil
 	}
 	if err != nil {

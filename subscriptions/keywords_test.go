@@ -2,9 +2,15 @@ package subscriptions
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
+
+// matchKeyword reports whether one keyword occurs in text, as a filter reads it.
+func matchKeyword(keyword, text string) bool {
+	return compile(keyword).matches(words(Fold(text)))
+}
 
 func TestMatchKeyword(t *testing.T) {
 	tests := []struct {
@@ -51,8 +57,8 @@ func TestMatchKeyword(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.keyword+"/"+tt.text, func(t *testing.T) {
-			if got := MatchKeyword(tt.keyword, tt.text); got != tt.want {
-				t.Errorf("MatchKeyword(%q, %q) = %t, want %t", tt.keyword, tt.text, got, tt.want)
+			if got := matchKeyword(tt.keyword, tt.text); got != tt.want {
+				t.Errorf("matchKeyword(%q, %q) = %t, want %t", tt.keyword, tt.text, got, tt.want)
 			}
 		})
 	}
@@ -111,26 +117,22 @@ func TestNormalizeKeyword(t *testing.T) {
 	}
 }
 
-func TestSearchQuery(t *testing.T) {
+func TestSearchTerms(t *testing.T) {
 	tests := []struct {
-		in, want string
-		ok       bool
+		in   string
+		want [][]string
 	}{
-		{"дороги", `("дорог"* OR "дорож"* OR "дороз"*)`, true},
-		{"Школа ШКОЛЫ", `"школ"*`, true},
-		{"ёлка", `"елк"*`, true},
-		{"ремонт дорог", `("ремонт"* OR "ремонч"*) AND ("дорог"* OR "дорож"* OR "дороз"*)`, true},
-		{"вуліца", `("вулиц"* OR "вулич"*)`, true},
-		{`"; DROP TABLE articles; -- NEAR( OR * ^col:x`, `"drop"* AND "table"* AND "article"* AND "near"* AND "or"* AND "col"*`, true},
-		{`AND OR NOT`, `"and"* AND "or"* AND "not"*`, true},
-		{"a", "", false},
-		{"  ", "", false},
-		{"* ( ) : ^ \"", "", false},
+		{"дороги", [][]string{{"дорог", "дорож", "дороз"}}},
+		{"Школа ШКОЛЫ", [][]string{{"школ"}}},
+		{"ёлка і", [][]string{{"елк"}}},
+		{"вуліца", [][]string{{"вулиц", "вулич"}}},
+		{`"; DROP -- NEAR( *`, [][]string{{"drop"}, {"near"}}},
+		{"a", nil},
+		{"* ( ) : ^ \"", nil},
 	}
 	for _, tt := range tests {
-		got, ok := SearchQuery(tt.in)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("SearchQuery(%q) = %q, %t; want %q, %t", tt.in, got, ok, tt.want, tt.ok)
+		if got := SearchTerms(tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("SearchTerms(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -139,12 +141,16 @@ func FuzzMatchKeyword(f *testing.F) {
 	f.Add("дорога", "Ремонт дороги")
 	f.Add("-аб'ява", "Аб’явы")
 	f.Fuzz(func(t *testing.T, kw, text string) {
-		MatchKeyword(kw, text)
+		matchKeyword(kw, text)
 		if k, err := NormalizeKeyword(kw); err == nil && len([]rune(k.Word)) > MaxKeywordLen {
 			t.Fatalf("NormalizeKeyword(%q) accepted %d characters", kw, len([]rune(k.Word)))
 		}
-		if q, ok := SearchQuery(text); ok && strings.Count(q, `"`)%2 != 0 {
-			t.Fatalf("SearchQuery(%q) = %q: unbalanced quotes", text, q)
+		for _, term := range SearchTerms(text) {
+			for _, p := range term {
+				if p == "" || strings.ContainsAny(p, "\" *()") {
+					t.Fatalf("SearchTerms(%q) gave the prefix %q", text, p)
+				}
+			}
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package subscriptions
+package store
 
 import (
 	"context"
@@ -7,29 +7,13 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/osipovichi/newsbot/subscriptions"
 )
 
-// ErrLastSection is returned when a chat would be left without any section:
-// /unsubscribe is the way to stop the news.
-var ErrLastSection = errors.New("a chat keeps at least one section")
-
-// Preferences is a chat with everything it chose.
-type Preferences struct {
-	Chat
-	// Available are the sections offered in the chat's language, in
-	// configuration order.
-	Available []string
-	// Sections are the sections the chat receives, among Available.
-	Sections []string
-	Keywords []Keyword
-}
-
-// HasSection reports whether the chat receives a section.
-func (p Preferences) HasSection(section string) bool { return slices.Contains(p.Sections, section) }
-
 // Preferences returns a chat with its sections and keywords, or ErrNotFound.
-func (s *Store) Preferences(ctx context.Context, chatID int64) (Preferences, error) {
-	var p Preferences
+func (s *Store) Preferences(ctx context.Context, chatID int64) (subscriptions.Preferences, error) {
+	var p subscriptions.Preferences
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		c, err := scanChat(tx.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, chatID))
 		if err != nil {
@@ -48,10 +32,10 @@ func (s *Store) Preferences(ctx context.Context, chatID int64) (Preferences, err
 		return err
 	})
 	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return Preferences{}, ErrNotFound
+		if errors.Is(err, subscriptions.ErrNotFound) {
+			return subscriptions.Preferences{}, subscriptions.ErrNotFound
 		}
-		return Preferences{}, fmt.Errorf("read preferences of chat %d: %w", chatID, err)
+		return subscriptions.Preferences{}, fmt.Errorf("read preferences of chat %d: %w", chatID, err)
 	}
 	return p, nil
 }
@@ -110,7 +94,7 @@ func (s *Store) SetSection(ctx context.Context, chatID int64, section string, on
 			return err
 		}
 		if !slices.Contains(available, section) {
-			return ErrNotFound
+			return subscriptions.ErrNotFound
 		}
 		chosen, err := chatSections(ctx, tx, chatID)
 		if err != nil {
@@ -124,7 +108,7 @@ func (s *Store) SetSection(ctx context.Context, chatID int64, section string, on
 			}
 		}
 		if len(next) == 0 {
-			return ErrLastSection
+			return subscriptions.ErrLastSection
 		}
 		// Sections of other languages the chat chose stay, for when it switches back.
 		for _, sec := range chosen {
@@ -139,7 +123,7 @@ func (s *Store) SetSection(ctx context.Context, chatID int64, section string, on
 		return err
 	})
 	if err != nil {
-		if errors.Is(err, ErrLastSection) || errors.Is(err, ErrNotFound) {
+		if errors.Is(err, subscriptions.ErrLastSection) || errors.Is(err, subscriptions.ErrNotFound) {
 			return err
 		}
 		return fmt.Errorf("set section %q of chat %d: %w", section, chatID, err)
@@ -162,7 +146,7 @@ func initPreferences(ctx context.Context, tx *sql.Tx, chatID int64, lang string,
 	if err != nil {
 		return err
 	}
-	if c.Language == "" && ValidLanguage(lang) {
+	if c.Language == "" && subscriptions.ValidLanguage(lang) {
 		if _, err := tx.ExecContext(ctx, `UPDATE chats SET language = ?, updated_at = ? WHERE id = ?`,
 			lang, now.Unix(), chatID); err != nil {
 			return err
@@ -185,7 +169,7 @@ func initPreferences(ctx context.Context, tx *sql.Tx, chatID int64, lang string,
 // receives every section of the new one; otherwise it keeps the sections it
 // chose that the new language has, or gets all of them when none is left.
 func (s *Store) ChangeLanguage(ctx context.Context, chatID int64, lang string, now time.Time) error {
-	if !ValidLanguage(lang) {
+	if !subscriptions.ValidLanguage(lang) {
 		return fmt.Errorf("change language of chat %d: unknown language %q", chatID, lang)
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -233,14 +217,6 @@ func (s *Store) SetLinkPreviews(ctx context.Context, chatID int64, on bool, now 
 		return fmt.Errorf("set link previews of chat %d: %w", chatID, err)
 	}
 	return nil
-}
-
-// ArticleFilter narrows LatestArticles.
-type ArticleFilter struct {
-	// Chat, when not 0, keeps what the chat would receive (see audience):
-	// the articles of its sections in its language, or everything when it
-	// never chose its sections.
-	Chat int64
 }
 
 // movePreferences gives newID the sections and keywords of oldID in place
