@@ -30,10 +30,30 @@ const (
 	maxRedirects = 5
 )
 
+// postStore is what /post needs from the store.
+type postStore interface {
+	ArticleByLink(ctx context.Context, links ...string) (subscriptions.Article, error)
+	Feeds(ctx context.Context) ([]subscriptions.Feed, error)
+	PostArticle(ctx context.Context, a subscriptions.Article, by int64, now time.Time) (subscriptions.PostResult, error)
+}
+
+// posts is /post: an admin pushes an article of the portal to subscribers at once.
+type posts struct {
+	*base
+	store   postStore
+	engine  waker
+	version string
+	pages   *http.Client // fetches the pages of /post
+}
+
+func (b *posts) register(r *Bot) {
+	r.addCommands(command{name: "post", admin: true, run: b.cmdPost})
+}
+
 // cmdPost pushes a portal article to subscribers at once: a stored one to
 // those who have not had it, else the page is read for its title,
 // description and image, stored, and sent.
-func (b *Bot) cmdPost(ctx context.Context, req request, args string) {
+func (b *posts) cmdPost(ctx context.Context, req request, args string) {
 	if args == "" {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "post.usage"))
 		return
@@ -91,7 +111,7 @@ func (b *Bot) cmdPost(ctx context.Context, req request, args string) {
 }
 
 // postArticle stores (if new) and enqueues an article, and says what happens.
-func (b *Bot) postArticle(ctx context.Context, req request, a subscriptions.Article) {
+func (b *posts) postArticle(ctx context.Context, req request, a subscriptions.Article) {
 	res, err := b.store.PostArticle(ctx, a, req.user.ID, b.now())
 	if err != nil {
 		b.log.Error("post an article", "url", a.Link, "error", err)
@@ -100,7 +120,7 @@ func (b *Bot) postArticle(ctx context.Context, req request, a subscriptions.Arti
 	}
 	b.log.Info("article posted", "article_id", res.Article.ID, "user_id", req.user.ID, "known", res.Known,
 		"now", res.Enqueued, "digest", res.Digest)
-	b.outbox.notify()
+	b.engine.Wake()
 	title := res.Article.Title
 	switch {
 	case res.Enqueued == 0 && res.Digest == 0:
@@ -133,7 +153,7 @@ func postURL(s string) (*url.URL, bool) {
 // portalFeed finds the configured feed a portal page belongs to: one on the
 // same site with the longest path in common. It returns nil (and the sites
 // of the portal) when the page is on no site of the configured feeds.
-func (b *Bot) portalFeed(ctx context.Context, u *url.URL) (*subscriptions.Feed, []string, error) {
+func (b *posts) portalFeed(ctx context.Context, u *url.URL) (*subscriptions.Feed, []string, error) {
 	feeds, err := b.store.Feeds(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -204,7 +224,7 @@ type page struct {
 }
 
 // fetchPage reads a page for /post, within pageTimeout and maxPage.
-func (b *Bot) fetchPage(ctx context.Context, link string) (page, error) {
+func (b *posts) fetchPage(ctx context.Context, link string) (page, error) {
 	ctx, cancel := context.WithTimeout(ctx, pageTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
@@ -217,7 +237,7 @@ func (b *Bot) fetchPage(ctx context.Context, link string) (page, error) {
 	}
 	req.Header.Set("User-Agent", "newsbot/"+version+" (Telegram news bot of the portal)")
 	req.Header.Set("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
-	resp, err := b.adm.pages.Do(req)
+	resp, err := b.pages.Do(req)
 	if err != nil {
 		var ne net.Error
 		if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {

@@ -5,6 +5,7 @@ package subscriptions
 
 import (
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -18,8 +19,12 @@ const (
 	LangEN = "en"
 )
 
-// ValidLanguage reports whether l is one of the interface languages.
-func ValidLanguage(l string) bool { return l == LangRU || l == LangBE || l == LangEN }
+// Languages are the languages the bot speaks, in menu order: the one list
+// of them (each has its catalogue of texts in bot/i18n).
+func Languages() []string { return []string{LangRU, LangBE, LangEN} }
+
+// ValidLanguage reports whether l is one of the Languages.
+func ValidLanguage(l string) bool { return slices.Contains(Languages(), l) }
 
 // ChatType is Telegram's chat type.
 type ChatType string

@@ -13,7 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/osipovichi/newsbot/bot"
+	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -73,12 +73,21 @@ func TestHealthUnavailable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := bot.New(bot.Config{Store: store, PollTimeout: 50})
+	tg := faketelegram.New(faketelegram.Options{})
+	defer tg.Close()
+	client, err := delivery.NewClient(ctx, tg.Token(), tg.Endpoint(), tg.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := delivery.New(delivery.Config{Client: client, Store: store, Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
 	poller, err := feed.NewPoller(feed.PollerOptions{Store: store, Feeds: []subscriptions.FeedConfig{{Section: "news", URL: "https://example.invalid/"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &health{store: store, bot: b, poller: poller, started: time.Now()}
+	h := &health{store: store, updates: engine, poller: poller, started: time.Now()}
 	srv := httptest.NewServer(h.routes(prometheus.NewRegistry()))
 	defer srv.Close()
 

@@ -1,4 +1,4 @@
-package bot
+package delivery
 
 import (
 	"context"
@@ -81,7 +81,7 @@ func TestClientRedactsTokenFromNetworkErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	tg.Close() // every later request fails with a *url.Error quoting the URL
-	_, err = c.Call(context.Background(), "sendMessage", tgbotapi.Params{"chat_id": "1", "text": "x"})
+	_, err = c.call(context.Background(), "sendMessage", tgbotapi.Params{"chat_id": "1", "text": "x"})
 	if err == nil {
 		t.Fatal("want an error from a closed server")
 	}
@@ -94,7 +94,7 @@ func TestClientRedactsTokenFromNetworkErrors(t *testing.T) {
 	// Cancellation stays recognisable through the redaction.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = c.Call(ctx, "getMe", nil)
+	_, err = c.call(ctx, "getMe", nil)
 	if !errors.Is(err, context.Canceled) || strings.Contains(err.Error(), tg.Token()) {
 		t.Fatalf("cancelled call = %v, want context.Canceled without the token", err)
 	}
