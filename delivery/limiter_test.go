@@ -3,14 +3,8 @@ package delivery
 import (
 	"context"
 	"errors"
-	"net/http"
-	"strings"
 	"testing"
 	"time"
-
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
-	"github.com/osipovichi/newsbot/internal/faketelegram"
 )
 
 func fixedClock(t *time.Time) func() time.Time { return func() time.Time { return *t } }
@@ -71,68 +65,6 @@ func TestLimiterWaitHonoursContext(t *testing.T) {
 	cancel()
 	if err := l.wait(ctx, 2, false, false); !errors.Is(err, context.Canceled) {
 		t.Fatalf("wait with a cancelled context = %v, want context.Canceled", err)
-	}
-}
-
-func TestClientRedactsTokenFromNetworkErrors(t *testing.T) {
-	tg := faketelegram.New(faketelegram.Options{})
-	c, err := NewClient(context.Background(), tg.Token(), tg.Endpoint(), &http.Client{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg.Close() // every later request fails with a *url.Error quoting the URL
-	_, err = c.call(context.Background(), "sendMessage", tgbotapi.Params{"chat_id": "1", "text": "x"})
-	if err == nil {
-		t.Fatal("want an error from a closed server")
-	}
-	if strings.Contains(err.Error(), tg.Token()) || !strings.Contains(err.Error(), "[REDACTED]") {
-		t.Fatalf("error = %q, want the token redacted", err)
-	}
-	if c := classify(err); c.verdict != verdictTransient {
-		t.Fatalf("a network error classified as %v, want transient", c.verdict)
-	}
-	// Cancellation stays recognisable through the redaction.
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, err = c.call(ctx, "getMe", nil)
-	if !errors.Is(err, context.Canceled) || strings.Contains(err.Error(), tg.Token()) {
-		t.Fatalf("cancelled call = %v, want context.Canceled without the token", err)
-	}
-	if _, err := NewClient(context.Background(), tg.Token(), tg.Endpoint(), &http.Client{}); err == nil || strings.Contains(err.Error(), tg.Token()) {
-		t.Fatalf("NewClient against a closed server = %v, want an error without the token", err)
-	}
-}
-
-func TestClassify(t *testing.T) {
-	tests := []struct {
-		err  error
-		want verdict
-	}{
-		{&tgbotapi.Error{Code: 429, Message: "Too Many Requests: retry after 3", ResponseParameters: tgbotapi.ResponseParameters{RetryAfter: 3}}, verdictRetryAfter},
-		{&tgbotapi.Error{Code: 403, Message: "Forbidden: bot was blocked by the user"}, verdictChatGone},
-		{&tgbotapi.Error{Code: 403, Message: "Forbidden: user is deactivated"}, verdictChatGone},
-		{&tgbotapi.Error{Code: 403, Message: "Forbidden: bot was kicked from the group chat"}, verdictChatGone},
-		{&tgbotapi.Error{Code: 400, Message: "Bad Request: chat not found"}, verdictChatGone},
-		{&tgbotapi.Error{Code: 400, Message: "Bad Request: group chat was upgraded to a supergroup chat", ResponseParameters: tgbotapi.ResponseParameters{MigrateToChatID: -100123}}, verdictMigrated},
-		{&tgbotapi.Error{Code: 400, Message: "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0"}, verdictBug},
-		{&tgbotapi.Error{Code: 400, Message: "Bad Request: message is too long"}, verdictBug},
-		{&tgbotapi.Error{Code: 502, Message: "Bad Gateway"}, verdictTransient},
-		{&tgbotapi.Error{Code: 400, Message: "Bad Request: wrong file identifier/HTTP URL specified"}, verdictRejected},
-		{&tgbotapi.Error{Code: 401, Message: "Unauthorized"}, verdictUnauthorized},
-		{&tgbotapi.Error{Code: 409, Message: "Conflict: terminated by other getUpdates request"}, verdictConflict},
-		{errors.New("invalid character '<' looking for beginning of value"), verdictTransient},
-		{context.Canceled, verdictCanceled},
-	}
-	for _, tt := range tests {
-		if got := classify(tt.err).verdict; got != tt.want {
-			t.Errorf("classify(%v) = %v, want %v", tt.err, got, tt.want)
-		}
-	}
-	if c := classify(tests[0].err); c.retryAfter != 3*time.Second {
-		t.Errorf("retry_after = %v, want 3s", c.retryAfter)
-	}
-	if c := classify(tests[1].err); c.status != "blocked" {
-		t.Errorf("blocked user status = %q, want blocked", c.status)
 	}
 }
 
