@@ -108,7 +108,7 @@ func New(cfg Config) (*Engine, error) {
 	return &Engine{
 		client: cfg.Client, log: cfg.Logger, now: cfg.Now, chats: cfg.Store, metrics: m, sender: s, outbox: o,
 		digests: &digests{store: cfg.Store, outbox: o, log: cfg.Logger, now: cfg.Now, loc: cfg.Location},
-		updates: &updateLoop{client: cfg.Client, store: cfg.Store, log: cfg.Logger, metrics: m,
+		updates: &updateLoop{sender: s, store: cfg.Store, log: cfg.Logger, metrics: m,
 			timeout: cfg.PollTimeout, now: cfg.Now},
 	}, nil
 }

@@ -36,7 +36,7 @@ type offsetStore interface {
 // the update's chat, the saved offset being the low-water mark of finished
 // updates.
 type updateLoop struct {
-	client  *Client
+	sender  *sender // its client polls; a 429 pauses its sends too
 	store   offsetStore
 	log     *slog.Logger
 	metrics *metrics
@@ -55,7 +55,7 @@ func (l *updateLoop) run(ctx context.Context, h Handler) error {
 	}
 	wait := time.Second
 	for ctx.Err() == nil {
-		updates, err := l.client.getUpdates(ctx, offset, int(l.timeout/time.Second), allowedUpdates)
+		updates, err := l.sender.client.getUpdates(ctx, offset, int(l.timeout/time.Second), allowedUpdates)
 		l.lastPoll.Store(l.now().UnixNano())
 		if err != nil {
 			if ctx.Err() != nil {
@@ -69,6 +69,7 @@ func (l *updateLoop) run(ctx context.Context, h Handler) error {
 				l.log.Warn("another instance is polling Telegram with the same token; stop it, or this bot gets no updates",
 					"retry_in", wait)
 			case verdictRetryAfter:
+				l.sender.tooMany(0, &c)
 				wait = max(wait, c.retryAfter)
 				l.log.Warn("getUpdates rate limited", "retry_in", wait)
 			default:
