@@ -82,7 +82,6 @@ type Bot struct {
 
 	composer *composer
 	notices  *notices
-	admin    *adminTools
 	alerts   *alerts
 }
 
@@ -117,7 +116,6 @@ func New(cfg Config) (*Bot, error) {
 		}, []string{"command"}),
 		composer: newComposer(shared, cfg.Store),
 		notices:  newNotices(shared, cfg.Store, cfg.Telegram),
-		admin:    &adminTools{base: shared, store: cfg.Store, engine: cfg.Telegram, version: cfg.Version, started: cfg.Now()},
 		alerts:   &alerts{base: shared, store: cfg.Store},
 	}
 	if cfg.Registerer != nil {
@@ -130,7 +128,7 @@ func New(cfg Config) (*Bot, error) {
 	(&keywords{base: shared, store: cfg.Store, channels: channels}).register(b)
 	(&search{base: shared, store: cfg.Store, limits: newSearchLimiter(cfg.Now)}).register(b)
 	channels.register(b)
-	b.admin.register(b)
+	(&adminTools{base: shared, store: cfg.Store, engine: cfg.Telegram, version: cfg.Version, started: cfg.Now()}).register(b)
 	b.notices.register(b)
 	(&posts{base: shared, store: cfg.Store, engine: cfg.Telegram, version: cfg.Version,
 		pages: &http.Client{Timeout: pageTimeout, CheckRedirect: checkPageRedirect}}).register(b)
