@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -34,7 +33,7 @@ func newAdminHarness(t *testing.T, o harnessOptions) *harness {
 		o.admins = []int64{admin.ID, admin2.ID, adminEN.ID}
 	}
 	h := newHarness(t, o)
-	h.bot.adm.interval = testProgressEvery
+	h.bot.notices.interval = testProgressEvery
 	if start {
 		h.start()
 	}
@@ -46,16 +45,8 @@ func newAdminHarness(t *testing.T, o harnessOptions) *harness {
 func (h *harness) restart(rate float64) {
 	h.t.Helper()
 	h.stop()
-	client, err := NewClient(context.Background(), h.tg.Token(), h.tg.Endpoint(), h.tg.Client())
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	h.bot = New(Config{
-		Client: client, Store: h.store, Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Admins: []int64{admin.ID, admin2.ID, adminEN.ID}, DefaultLang: "ru", Location: h.minsk, Rate: rate, PollTimeout: 1,
-		Now: h.clock.Now,
-	})
-	h.bot.adm.interval = testProgressEvery
+	h.build(harnessOptions{admins: []int64{admin.ID, admin2.ID, adminEN.ID}, lang: "ru", rate: rate})
+	h.bot.notices.interval = testProgressEvery
 	h.start()
 }
 
@@ -473,8 +464,7 @@ func TestBroadcastRefusedToResidents(t *testing.T) {
 }
 
 func TestStatsCommand(t *testing.T) {
-	h := newAdminHarness(t, harnessOptions{noStart: true})
-	h.bot.version = "1.4.2"
+	h := newAdminHarness(t, harnessOptions{noStart: true, version: "1.4.2"})
 	ctx := context.Background()
 	now := h.clock.Now()
 	h.subscribe(1, 2, 3, 4)

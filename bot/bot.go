@@ -1,148 +1,155 @@
-// Package bot is newsbot's Telegram side: the update loop, the command and
-// button handlers, the outbox that fans news out to subscribers, and the
-// sender that paces every message. Only this package talks to Telegram.
+// Package bot is newsbot's conversation on Telegram: the commands, the
+// buttons, residents' settings and the admin tools, with bot/render (all
+// HTML) and bot/i18n (all texts). It reaches Telegram only through the
+// delivery engine (package delivery), which runs it: Bot handles the
+// engine's updates and composes the messages of the engine's deliveries.
+//
+// Each feature is a type of its own in its own file (residents, settings,
+// keywords, search, channels, notices, admin, posts, alerts) holding only
+// the store methods it declares beside it; what they share is base. Bot
+// itself routes updates to them. Receivers are named b throughout: each is
+// a part of the bot.
 package bot
 
 import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
-	"github.com/osipovichi/newsbot/subscriptions"
 )
 
-// Store is what the bot needs from the database.
-type Store interface {
-	outboxStore
-	prefsStore
+// telegram is the delivery engine as the features use it, each its own part.
+type telegram interface {
+	replier
+	dispatcher
+	channelLookup
+	outboxWatch
+	rateReport
+}
+
+// storage is every feature's store interface in one, for Config: each
+// feature holds only its own.
+type storage interface {
+	chatStore
+	residentStore
+	settingsStore
+	keywordStore
+	searchStore
+	channelStore
+	noticeStore
 	adminStore
-	TouchChat(ctx context.Context, info subscriptions.ChatInfo, now time.Time) (subscriptions.Chat, error)
-	Chat(ctx context.Context, id int64) (subscriptions.Chat, error)
-	SetSubscribed(ctx context.Context, id int64, on bool, now time.Time) (bool, error)
-	LatestArticles(ctx context.Context, n int, filter ...subscriptions.ArticleFilter) ([]subscriptions.Article, error)
-	UpdateOffset(ctx context.Context) (int, error)
-	SetUpdateOffset(ctx context.Context, offset int) error
+	postStore
+	alertStore
+	composeStore
 }
 
 // Config wires a Bot.
 type Config struct {
-	Client *Client
-	Store  Store
-	Logger *slog.Logger
+	// Telegram is the delivery engine that runs the bot.
+	Telegram telegram
+	Store    storage
+	Logger   *slog.Logger
 	// Admins are the Telegram user ids of the committee's staff.
 	Admins []int64
 	// DefaultLang is the language for people whose Telegram language is not ru, be or en.
 	DefaultLang string
-	// Location is the time zone of dates shown and of schedules; feed.DefaultLocation() when nil.
-	Location *time.Location
-	// Rate is the global pace of messages per second.
-	Rate float64
-	// PaidBroadcast sends bulk messages with allow_paid_broadcast.
-	PaidBroadcast bool
-	// PollTimeout is the long-poll timeout of getUpdates, in seconds (default 50).
-	PollTimeout int
-	Registerer  prometheus.Registerer
-	Now         func() time.Time
+	// Location is the time zone of dates shown and of quiet hours; required.
+	Location   *time.Location
+	Registerer prometheus.Registerer
+	Now        func() time.Time
 	// Version is the program's version, shown by /stats.
 	Version string
 	// Pages reads article pages for /post; a feed.Fetcher of Version when nil.
 	Pages PageReader
 }
 
-// Bot is the running Telegram bot.
+// Bot is the conversation: it routes each update to the feature that
+// handles it and renders deliveries for the engine.
 type Bot struct {
-	client      *Client
-	store       Store
-	log         *slog.Logger
-	admins      map[int64]bool
-	defaultLang string
-	loc         *time.Location
-	pollTimeout int
-	now         func() time.Time
-	metrics     *metrics
-	sender      *sender
-	outbox      *outbox
-	groupAdmins *adminCache
+	*base
+	engine dispatcher
+	store  chatStore
 
 	commands     map[string]*command
 	menu         []string // command names for setMyCommands, in order
 	callbacks    map[string]callbackHandler
 	messageHooks []messageHook
+	commandsSeen *prometheus.CounterVec
 
-	lastPoll atomic.Int64 // unix nanoseconds of the last getUpdates answer
-
-	version string
-	started time.Time
-	adm     *adminState // admin features: broadcast conversations, progress
-	pages   PageReader  // for /post
+	composer *composer
+	notices  *notices
+	alerts   *alerts
 }
 
 // New builds a Bot from cfg.
-func New(cfg Config) *Bot {
+func New(cfg Config) (*Bot, error) {
+	switch {
+	case cfg.Telegram == nil:
+		return nil, errors.New("bot: Config.Telegram is required")
+	case cfg.Store == nil:
+		return nil, errors.New("bot: Config.Store is required")
+	case cfg.Location == nil:
+		return nil, errors.New("bot: Config.Location is required")
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
-	}
-	if cfg.Location == nil {
-		cfg.Location = feed.DefaultLocation()
-	}
-	if cfg.Pages == nil {
-		cfg.Pages = feed.NewFetcher(feed.FetcherOptions{Version: cfg.Version})
-	}
-	if cfg.Rate <= 0 {
-		cfg.Rate = 25
-	}
-	if cfg.PollTimeout <= 0 {
-		cfg.PollTimeout = 50
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	m := newMetrics(cfg.Registerer)
-	b := &Bot{
-		client: cfg.Client, store: cfg.Store, log: cfg.Logger, admins: map[int64]bool{},
-		defaultLang: cfg.DefaultLang, loc: cfg.Location, pollTimeout: cfg.PollTimeout, now: cfg.Now, metrics: m,
-		groupAdmins: newAdminCache(cfg.Now),
-		commands:    map[string]*command{}, callbacks: map[string]callbackHandler{},
-		version: cfg.Version, started: cfg.Now(), pages: cfg.Pages,
+	if cfg.Pages == nil {
+		cfg.Pages = feed.NewFetcher(feed.FetcherOptions{Version: cfg.Version})
+	}
+	shared := &base{
+		tg: cfg.Telegram, chats: cfg.Store, log: cfg.Logger, admins: map[int64]bool{}, defaultLang: cfg.DefaultLang,
+		loc: cfg.Location, now: cfg.Now, groupAdmins: newAdminCache(cfg.Now),
 	}
 	for _, id := range cfg.Admins {
-		b.admins[id] = true
+		shared.admins[id] = true
 	}
-	// The limiter paces real requests to Telegram: it runs on the real clock, whatever cfg.Now says.
-	b.sender = &sender{client: cfg.Client, limiter: newLimiter(cfg.Rate, time.Now), metrics: m, log: cfg.Logger,
-		now: cfg.Now, paidBroadcast: cfg.PaidBroadcast}
-	b.features()
-	b.outbox = newOutbox(cfg.Store, b.sender, cfg.Logger, cfg.Now, cfg.Location, cfg.DefaultLang, cfg.Rate)
-	return b
+	b := &Bot{
+		base: shared, engine: cfg.Telegram, store: cfg.Store,
+		commands: map[string]*command{}, callbacks: map[string]callbackHandler{},
+		commandsSeen: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsbot_commands_total", Help: "Commands received, by command.",
+		}, []string{"command"}),
+		composer: newComposer(shared, cfg.Store),
+		notices:  newNotices(shared, cfg.Store, cfg.Telegram),
+		alerts:   &alerts{base: shared, store: cfg.Store},
+	}
+	if cfg.Registerer != nil {
+		cfg.Registerer.MustRegister(b.commandsSeen)
+	}
+	channels := &channels{base: shared, store: cfg.Store, engine: cfg.Telegram}
+	settings := &settings{base: shared, store: cfg.Store, channels: channels}
+	(&residents{base: shared, store: cfg.Store}).register(b)
+	settings.register(b)
+	(&keywords{base: shared, store: cfg.Store, channels: channels}).register(b)
+	(&search{base: shared, store: cfg.Store, limits: newSearchLimiter(cfg.Now)}).register(b)
+	channels.register(b)
+	(&adminTools{base: shared, store: cfg.Store, engine: cfg.Telegram, version: cfg.Version, started: cfg.Now()}).register(b)
+	b.notices.register(b)
+	(&posts{base: shared, store: cfg.Store, engine: cfg.Telegram, pages: cfg.Pages}).register(b)
+	return b, nil
 }
 
-// ErrUnauthorized means Telegram rejected the token.
-var ErrUnauthorized = errors.New("telegram rejected the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN")
-
-// Run takes updates and sends deliveries until ctx is done. It returns nil
-// after a clean stop and ErrUnauthorized when the token is refused.
+// Run registers the command menu and keeps the progress of notices up to
+// date until ctx is done. The engine runs the rest (see delivery.Engine.Run).
 func (b *Bot) Run(ctx context.Context) error {
-	b.lastPoll.Store(b.now().UnixNano())
-	b.setup(ctx)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return b.poll(gctx) })
-	g.Go(func() error { return b.outbox.run(gctx) })
-	g.Go(func() error { return b.runDigests(gctx) })
-	g.Go(func() error { return b.runNotices(gctx) })
+	g.Go(func() error { b.registerMenu(gctx); return nil })
+	g.Go(func() error { return b.notices.run(gctx) })
 	return g.Wait()
 }
 
-// Wake tells the outbox that deliveries were enqueued.
-func (b *Bot) Wake() { b.outbox.notify() }
-
-// LastPoll is when getUpdates last answered (or the loop started).
-func (b *Bot) LastPoll() time.Time { return time.Unix(0, b.lastPoll.Load()) }
-
-// PollTimeout is the long-poll timeout, for health checks.
-func (b *Bot) PollTimeout() time.Duration { return time.Duration(b.pollTimeout) * time.Second }
+// Interfaces the engine takes from the bot.
+var (
+	_ delivery.Handler  = (*Bot)(nil)
+	_ delivery.Composer = (*Bot)(nil)
+)

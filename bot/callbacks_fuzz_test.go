@@ -2,16 +2,17 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"testing"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
+	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
 // FuzzCallbackData presses buttons with arbitrary callback data, as a forged
-// or stale client could: the bot must never panic, must always answer the
+// or stale client could: the bot must never panic (the press is handled
+// here directly, without the engine's recovery), must always answer the
 // press, and must leave the chat's preferences valid.
 func FuzzCallbackData(f *testing.F) {
 	for _, s := range []string{
@@ -24,8 +25,8 @@ func FuzzCallbackData(f *testing.F) {
 	h := newHarness(f, harnessOptions{noStart: true, admins: []int64{admin.ID}})
 	h.subscribe(resident.ID)
 	ctx := context.Background()
-	chat := &tgbotapi.Chat{ID: resident.ID, Type: "private", FirstName: resident.FirstName}
-	from := &tgbotapi.User{ID: resident.ID, FirstName: resident.FirstName, LanguageCode: "ru"}
+	chat := &delivery.Chat{ID: resident.ID, Type: subscriptions.ChatPrivate, Title: resident.FirstName}
+	from := delivery.User{ID: resident.ID, LanguageCode: "ru"}
 	n := 0
 	f.Fuzz(func(t *testing.T, data string) {
 		n++
@@ -33,10 +34,7 @@ func FuzzCallbackData(f *testing.F) {
 		// The fake issues the query id (it accepts answers to its own queries only);
 		// the bot is not polling, so the press is handled here, synchronously.
 		_, id := h.tg.PressButton(faketelegram.PrivateChat(resident), resident, 1, data)
-		h.bot.handleSafely(ctx, tgbotapi.Update{UpdateID: n, CallbackQuery: &tgbotapi.CallbackQuery{
-			ID: id, From: from, Data: data,
-			Message: &tgbotapi.Message{MessageID: 1, Chat: chat},
-		}})
+		h.bot.Handle(ctx, delivery.Update{ID: n, Press: &delivery.Press{ID: id, From: from, Chat: chat, MessageID: 1, Data: data}})
 		if got := len(h.tg.CallbackAnswers()); got != before+1 {
 			t.Fatalf("press %q: %d answers, want 1", data, got-before)
 		}
@@ -49,4 +47,72 @@ func FuzzCallbackData(f *testing.F) {
 			t.Fatalf("press %q left the chat invalid: %+v", data, c)
 		}
 	})
+}
+
+// FuzzCallbackCodecs reads arbitrary data with every family's decoder, as a
+// forged press could bring it: what a decoder accepts is exactly what its
+// encoder writes for the value it read, within Telegram's 64 bytes.
+func FuzzCallbackCodecs(f *testing.F) {
+	for _, s := range []string{
+		"sub", "unsub", "sub:", "set:5001:m", "set:5001:sec:+news", "set:-1001234567890:quiet:1320-480", "set:5001:dlv:08",
+		"set:+5001:m", "set:0:m", "set:5001:lang:be", "set:5001:x:", "ntc:aud:1:all", "ntc:aud:1:l:be", "ntc:aud:1:s:news",
+		"ntc:send:1", "ntc:stop:01", "ntc:send:1:x", "ntc:aud:-1:all", "ch:l", "ch:d:-1001", "ch:dy:-1001", "ch:l:1", "\xff",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		accepted := func(d callbackData, ok bool) {
+			if !ok {
+				return
+			}
+			if got, err := encodeCallback(d); err != nil || got != data {
+				t.Errorf("%q decodes to %+v, which encodes to %q (%v)", data, d, got, err)
+			}
+		}
+		accepted(decodeSubscribe(data))
+		accepted(decodeSettings(data))
+		accepted(decodeNotice(data))
+		accepted(decodeChannels(data))
+	})
+}
+
+// TestCallbackCodecsRoundTrip encodes a value of every kind each family has
+// and reads it back; data over Telegram's limit is refused when encoding.
+func TestCallbackCodecsRoundTrip(t *testing.T) {
+	const channel = -1001234567890123
+	tests := []struct {
+		d      callbackData
+		decode func(string) (callbackData, bool)
+	}{
+		{subscribeData{on: true}, func(s string) (callbackData, bool) { return decodeSubscribe(s) }},
+		{subscribeData{on: false}, func(s string) (callbackData, bool) { return decodeSubscribe(s) }},
+		{settingsData{chat: 5001, op: screenMain}, func(s string) (callbackData, bool) { return decodeSettings(s) }},
+		{settingsData{chat: channel, op: screenSections, arg: "-economy"}, func(s string) (callbackData, bool) { return decodeSettings(s) }},
+		{settingsData{chat: channel, op: screenLang, arg: subscriptions.LangBE}, func(s string) (callbackData, bool) { return decodeSettings(s) }},
+		{settingsData{chat: channel, op: screenDelivery, arg: "-1"}, func(s string) (callbackData, bool) { return decodeSettings(s) }},
+		{settingsData{chat: channel, op: screenQuiet, arg: quietArg(quietPresets[0])}, func(s string) (callbackData, bool) { return decodeSettings(s) }},
+		{settingsData{chat: channel, op: opPreviews, arg: "1"}, func(s string) (callbackData, bool) { return decodeSettings(s) }},
+		{settingsData{chat: channel, op: opClose}, func(s string) (callbackData, bool) { return decodeSettings(s) }},
+		{noticeData{action: noticeSend, id: 42}, func(s string) (callbackData, bool) { return decodeNotice(s) }},
+		{noticeData{action: noticeAudience, id: 42, audience: subscriptions.Audience{Kind: subscriptions.AudienceAll}},
+			func(s string) (callbackData, bool) { return decodeNotice(s) }},
+		{noticeData{action: noticeAudience, id: 42, audience: subscriptions.Audience{Kind: subscriptions.AudienceSection, Value: "news"}},
+			func(s string) (callbackData, bool) { return decodeNotice(s) }},
+		{channelsData{op: channelsList}, func(s string) (callbackData, bool) { return decodeChannels(s) }},
+		{channelsData{op: channelsConfirm, id: channel}, func(s string) (callbackData, bool) { return decodeChannels(s) }},
+	}
+	for _, tt := range tests {
+		data, err := encodeCallback(tt.d)
+		if err != nil {
+			t.Errorf("encode %+v: %v", tt.d, err)
+			continue
+		}
+		if got, ok := tt.decode(data); !ok || got != tt.d {
+			t.Errorf("decode(%q) = %+v, %t; want %+v", data, got, ok, tt.d)
+		}
+	}
+	long := settingsData{chat: channel, op: screenSections, arg: "+" + strings.Repeat("я", 40)}
+	if data, err := encodeCallback(long); err == nil {
+		t.Errorf("encode of %d bytes = %q, want an error", len(long.encode()), data)
+	}
 }

@@ -2,30 +2,48 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
-
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"time"
 
 	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/bot/render"
+	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
-const cbChannels = "ch" // ch:l (list), ch:d:ID (ask to disconnect), ch:dy:ID (disconnect)
+// channelStore is what channels need from the store.
+type channelStore interface {
+	Chat(ctx context.Context, id int64) (subscriptions.Chat, error)
+	ConnectChannel(ctx context.Context, info subscriptions.ChatInfo, userID int64, lang string, now time.Time) (bool, error)
+	Channels(ctx context.Context, userID int64) ([]subscriptions.Chat, error)
+	ChannelManagedBy(ctx context.Context, channelID, userID int64) (bool, error)
+	DisconnectChannel(ctx context.Context, channelID, userID int64, now time.Time) (bool, error)
+}
 
-// channelsFeature lets a person who administers a channel send the news
-// there and manage its settings from the private chat with the bot.
-func (b *Bot) channelsFeature() {
-	b.addCommands(
+// channelLookup is what connecting a channel asks Telegram.
+type channelLookup interface {
+	Chat(ctx context.Context, ref string) (delivery.Chat, error)
+	UserID() int64
+}
+
+// channels lets a person who administers a channel send the news there and
+// manage its settings from the private chat with the bot.
+type channels struct {
+	*base
+	store  channelStore
+	engine channelLookup
+}
+
+func (b *channels) register(r *Bot) {
+	r.addCommands(
 		command{name: "channel", run: b.cmdChannel},
 		command{name: "channels", menu: true, run: b.cmdChannels},
 	)
-	b.addCallbacks(map[string]callbackHandler{cbChannels: b.pressChannels})
-	b.messageHooks = append(b.messageHooks, b.forwardedPost)
+	r.addCallbacks(b.pressChannels, cbChannels)
+	r.messageHooks = append(r.messageHooks, b.forwardedPost)
 }
 
 // channelRefRE matches what may name a channel: @name, t.me/name, name, or -100… id.
@@ -51,7 +69,7 @@ func channelRef(s string) (string, bool) {
 	return "", false
 }
 
-func (b *Bot) cmdChannel(ctx context.Context, req request, args string) {
+func (b *channels) cmdChannel(ctx context.Context, req request, args string) {
 	if req.group() || req.user == nil {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "channel.private_only"))
 		return
@@ -65,45 +83,40 @@ func (b *Bot) cmdChannel(ctx context.Context, req request, args string) {
 }
 
 // forwardedPost connects the channel a post was forwarded from, in a private chat.
-func (b *Bot) forwardedPost(ctx context.Context, req request, m *tgbotapi.Message) bool {
-	if req.group() || req.user == nil || m.ForwardFromChat == nil || m.ForwardFromChat.Type != "channel" {
+func (b *channels) forwardedPost(ctx context.Context, req request, m *delivery.Incoming) bool {
+	if req.group() || req.user == nil || m.ForwardedFrom == nil || m.ForwardedFrom.Type != subscriptions.ChatChannel {
 		return false
 	}
-	b.connectChannel(ctx, req, strconv.FormatInt(m.ForwardFromChat.ID, 10))
+	b.connectChannel(ctx, req, strconv.FormatInt(m.ForwardedFrom.ID, 10))
 	return true
 }
 
 // connectChannel checks that the channel exists, that the person and the
 // bot both administer it, and connects it.
-func (b *Bot) connectChannel(ctx context.Context, req request, ref string) {
-	raw, err := b.sender.call(ctx, "getChat", tgbotapi.Params{"chat_id": ref})
-	var ch tgbotapi.Chat
-	if err == nil {
-		err = json.Unmarshal(raw, &ch)
-	}
+func (b *channels) connectChannel(ctx context.Context, req request, ref string) {
+	ch, err := b.engine.Chat(ctx, ref)
 	if err != nil {
-		if c := classify(err); c.verdict == verdictTransient || c.verdict == verdictRetryAfter {
+		if delivery.IsTemporary(err) {
 			b.replyText(ctx, req.chat, i18n.T(req.lang, "error.internal"))
 			return
 		}
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "channel.not_found", ref))
 		return
 	}
-	if ch.Type != "channel" {
+	if ch.Type != subscriptions.ChatChannel {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "channel.not_channel"))
 		return
 	}
-	id := strconv.FormatInt(ch.ID, 10)
 	if !b.isAdminOf(ctx, ch.ID, req.user.ID) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "channel.not_admin", ch.Title))
 		return
 	}
-	me, err := b.client.ChatMember(ctx, id, b.client.UserID())
-	if err != nil || me.Status != "administrator" || !me.CanPostMessages {
+	me, err := b.tg.Member(ctx, strconv.FormatInt(ch.ID, 10), b.engine.UserID())
+	if err != nil || me.Status != delivery.MemberAdministrator || !me.CanPostMessages {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "channel.bot_not_admin", ch.Title))
 		return
 	}
-	info := subscriptions.ChatInfo{ID: ch.ID, Type: subscriptions.ChatChannel, Title: ch.Title, Username: ch.UserName}
+	info := subscriptions.ChatInfo{ID: ch.ID, Type: subscriptions.ChatChannel, Title: ch.Title, Username: ch.Username}
 	already, err := b.store.ConnectChannel(ctx, info, req.user.ID, req.lang, b.now())
 	if err != nil {
 		b.log.Error("connect channel", "chat_id", ch.ID, "error", err)
@@ -111,38 +124,20 @@ func (b *Bot) connectChannel(ctx context.Context, req request, ref string) {
 		return
 	}
 	b.log.Info("channel connected", "chat_id", ch.ID, "user_id", req.user.ID)
-	key := "channel.connected"
+	textKey := "channel.connected"
 	if already {
-		key = "channel.already"
+		textKey = "channel.already"
 	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
-		tgbotapi.NewInlineKeyboardButtonData(i18n.T(req.lang, "button.channel_settings"), cbSettings+":"+id+":"+screenMain),
-		tgbotapi.NewInlineKeyboardButtonData(i18n.T(req.lang, "button.channels"), cbChannels+":l"),
-	))
-	p := textParams(req.chat.ID, render.Plain(i18n.T(req.lang, key, ch.Title)), false, false)
-	b.reply(ctx, req.chat, "sendMessage", withKeyboard(p, kb))
-}
-
-// isAdminOf asks Telegram (with the short cache of group checks) whether
-// a user administers a chat.
-func (b *Bot) isAdminOf(ctx context.Context, chatID, userID int64) bool {
-	if v, ok := b.groupAdmins.get(chatID, userID); ok {
-		return v
-	}
-	m, err := b.client.ChatMember(ctx, strconv.FormatInt(chatID, 10), userID)
-	if err != nil {
-		b.log.Warn("check chat admin", "chat_id", chatID, "error", err)
-		return false
-	}
-	admin := m.Status == "creator" || m.Status == "administrator"
-	b.groupAdmins.put(chatID, userID, admin)
-	return admin
+	var kb keyboard
+	kb.row(key{i18n.T(req.lang, "button.channel_settings"), settingsData{chat: ch.ID, op: screenMain}},
+		key{i18n.T(req.lang, "button.channels"), channelsData{op: channelsList}})
+	b.reply(ctx, req.chat, delivery.Message{Text: render.Plain(i18n.T(req.lang, textKey, ch.Title)), Keyboard: kb.rows})
 }
 
 // ownsChannel checks, on every use, that the person behind req connected
 // the channel and still administers it. ok=false with an empty text means
 // the channel is not theirs at all.
-func (b *Bot) ownsChannel(ctx context.Context, req request, channelID int64) (bool, string) {
+func (b *channels) ownsChannel(ctx context.Context, req request, channelID int64) (bool, string) {
 	if req.user == nil || req.group() {
 		return false, ""
 	}
@@ -162,7 +157,7 @@ func (b *Bot) ownsChannel(ctx context.Context, req request, channelID int64) (bo
 
 // channelByRef finds a channel the person connected by @name or id, for
 // commands that act on it from the private chat; it replies when it cannot.
-func (b *Bot) channelByRef(ctx context.Context, req request, ref string) (subscriptions.Chat, bool) {
+func (b *channels) channelByRef(ctx context.Context, req request, ref string) (subscriptions.Chat, bool) {
 	list, err := b.store.Channels(ctx, req.user.ID)
 	if err != nil {
 		b.log.Error("list channels", "user_id", req.user.ID, "error", err)
@@ -186,7 +181,7 @@ func (b *Bot) channelByRef(ctx context.Context, req request, ref string) (subscr
 	return subscriptions.Chat{}, false
 }
 
-func (b *Bot) cmdChannels(ctx context.Context, req request, _ string) {
+func (b *channels) cmdChannels(ctx context.Context, req request, _ string) {
 	if req.group() || req.user == nil {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "channel.private_only"))
 		return
@@ -196,15 +191,11 @@ func (b *Bot) cmdChannels(ctx context.Context, req request, _ string) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "error.internal"))
 		return
 	}
-	p := textParams(req.chat.ID, html, false, false)
-	if kb != nil {
-		p = withKeyboard(p, *kb)
-	}
-	b.reply(ctx, req.chat, "sendMessage", p)
+	b.reply(ctx, req.chat, delivery.Message{Text: html, Keyboard: kb})
 }
 
 // channelsView renders the list of a person's channels with their buttons.
-func (b *Bot) channelsView(ctx context.Context, req request) (string, *tgbotapi.InlineKeyboardMarkup, bool) {
+func (b *channels) channelsView(ctx context.Context, req request) (string, delivery.Keyboard, bool) {
 	list, err := b.store.Channels(ctx, req.user.ID)
 	if err != nil {
 		b.log.Error("list channels", "user_id", req.user.ID, "error", err)
@@ -215,7 +206,7 @@ func (b *Bot) channelsView(ctx context.Context, req request) (string, *tgbotapi.
 	}
 	h := &render.Builder{}
 	h.Bold(i18n.T(req.lang, "channels.title"))
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var kb keyboard
 	for _, c := range list {
 		h.Line()
 		h.Text("• " + c.Title)
@@ -230,63 +221,56 @@ func (b *Bot) channelsView(ctx context.Context, req request) (string, *tgbotapi.
 		default:
 			h.Text(" — " + i18n.T(req.lang, "channels.off"))
 		}
-		id := strconv.FormatInt(c.ID, 10)
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(
-			tgbotapi.NewInlineKeyboardButtonData("⚙️ "+render.Cut(c.Title, 40), cbSettings+":"+id+":"+screenMain),
-			tgbotapi.NewInlineKeyboardButtonData(i18n.T(req.lang, "button.disconnect"), cbChannels+":d:"+id),
-		))
+		kb.row(key{"⚙️ " + render.Cut(c.Title, 40), settingsData{chat: c.ID, op: screenMain}},
+			key{i18n.T(req.lang, "button.disconnect"), channelsData{op: channelsAsk, id: c.ID}})
 	}
 	h.Line()
 	h.Line()
 	h.Text(i18n.T(req.lang, "channels.add"))
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
-	return h.String(), &kb, true
+	return h.String(), kb.rows, true
 }
 
-func (b *Bot) pressChannels(ctx context.Context, req request, q *tgbotapi.CallbackQuery, rest string) string {
+func (b *channels) pressChannels(ctx context.Context, req request, p *delivery.Press) string {
 	if req.group() || req.user == nil {
 		return i18n.T(req.lang, "channel.private_only")
 	}
-	op, arg, _ := strings.Cut(rest, ":")
-	id, _ := strconv.ParseInt(arg, 10, 64)
+	d, ok := decodeChannels(p.Data)
 	answer := ""
-	switch op {
-	case "d", "dy":
-		linked, err := b.store.ChannelManagedBy(ctx, id, req.user.ID)
+	switch {
+	case !ok:
+		answer = i18n.T(req.lang, "settings.refreshed")
+	case d.op == channelsAsk || d.op == channelsConfirm:
+		linked, err := b.store.ChannelManagedBy(ctx, d.id, req.user.ID)
 		if err != nil {
-			b.log.Error("check channel owner", "chat_id", id, "error", err)
+			b.log.Error("check channel owner", "chat_id", d.id, "error", err)
 			return i18n.T(req.lang, "error.internal")
 		}
 		if !linked {
 			answer = i18n.T(req.lang, "settings.refreshed")
 			break
 		}
-		if op == "d" {
-			c, err := b.store.Chat(ctx, id)
+		if d.op == channelsAsk {
+			c, err := b.store.Chat(ctx, d.id)
 			if err != nil {
 				return i18n.T(req.lang, "error.internal")
 			}
-			kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
-				tgbotapi.NewInlineKeyboardButtonData(i18n.T(req.lang, "button.disconnect_yes"), cbChannels+":dy:"+arg),
-				tgbotapi.NewInlineKeyboardButtonData(i18n.T(req.lang, "button.cancel"), cbChannels+":l"),
-			))
-			b.editMenu(ctx, req.chat.ID, q.Message.MessageID, render.Plain(i18n.T(req.lang, "channels.confirm", c.Title)), &kb)
+			var kb keyboard
+			kb.row(key{i18n.T(req.lang, "button.disconnect_yes"), channelsData{op: channelsConfirm, id: d.id}},
+				key{i18n.T(req.lang, "button.cancel"), channelsData{op: channelsList}})
+			b.edit(ctx, req.chat.ID, p.MessageID, render.Plain(i18n.T(req.lang, "channels.confirm", c.Title)), kb.rows)
 			return ""
 		}
-		if _, err := b.store.DisconnectChannel(ctx, id, req.user.ID, b.now()); err != nil {
-			b.log.Error("disconnect channel", "chat_id", id, "error", err)
+		if _, err := b.store.DisconnectChannel(ctx, d.id, req.user.ID, b.now()); err != nil {
+			b.log.Error("disconnect channel", "chat_id", d.id, "error", err)
 			return i18n.T(req.lang, "error.internal")
 		}
-		b.log.Info("channel disconnected", "chat_id", id, "user_id", req.user.ID)
+		b.log.Info("channel disconnected", "chat_id", d.id, "user_id", req.user.ID)
 		answer = i18n.T(req.lang, "channels.disconnected")
-	case "l":
-	default:
-		answer = i18n.T(req.lang, "settings.refreshed")
 	}
 	html, kb, ok := b.channelsView(ctx, req)
 	if !ok {
 		return i18n.T(req.lang, "error.internal")
 	}
-	b.editMenu(ctx, req.chat.ID, q.Message.MessageID, html, kb)
+	b.edit(ctx, req.chat.ID, p.MessageID, html, kb)
 	return answer
 }

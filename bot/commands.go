@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/osipovichi/newsbot/bot/i18n"
+	"github.com/osipovichi/newsbot/delivery"
+	"github.com/osipovichi/newsbot/subscriptions"
 )
 
 // command is a slash command the bot understands.
@@ -18,27 +20,15 @@ type command struct {
 	run   func(ctx context.Context, req request, args string)
 }
 
-// callbackHandler handles a button press whose callback data is
-// "PREFIX:REST" (or just "PREFIX") and returns the text of the answer
-// (empty: a silent answer). Callback data is never trusted: handlers check
-// the sender's rights themselves.
-type callbackHandler func(ctx context.Context, req request, q *tgbotapi.CallbackQuery, rest string) string
+// callbackHandler handles a press of a button of one family (see
+// callbacks.go) and returns the text of the answer (empty: a silent
+// answer). It decodes the data itself; the data is never trusted: handlers
+// check the presser's rights themselves.
+type callbackHandler func(ctx context.Context, req request, p *delivery.Press) string
 
 // messageHook may consume a non-command message (a conversation step such as
 // the text of a notice); it reports whether it did.
-type messageHook func(ctx context.Context, req request, m *tgbotapi.Message) bool
-
-// features wires every feature's commands, buttons and message hooks.
-// Each feature lives in its own file and adds itself here.
-func (b *Bot) features() {
-	b.addCommands(b.residentCommands()...)
-	b.addCallbacks(b.residentCallbacks())
-	b.settingsFeature()
-	b.keywordsFeature()
-	b.searchFeature()
-	b.channelsFeature()
-	b.adminFeatures()
-}
+type messageHook func(ctx context.Context, req request, m *delivery.Incoming) bool
 
 func (b *Bot) addCommands(cmds ...command) {
 	for i := range cmds {
@@ -55,8 +45,9 @@ func (b *Bot) addCommands(cmds ...command) {
 	}
 }
 
-func (b *Bot) addCallbacks(m map[string]callbackHandler) {
-	for prefix, h := range m {
+// addCallbacks registers the handler of the button families with these prefixes.
+func (b *Bot) addCallbacks(h callbackHandler, prefixes ...string) {
+	for _, prefix := range prefixes {
 		if b.callbacks[prefix] != nil {
 			panic(fmt.Sprintf("bot: callback prefix %q registered twice", prefix))
 		}
@@ -64,5 +55,21 @@ func (b *Bot) addCallbacks(m map[string]callbackHandler) {
 	}
 }
 
-// isAdmin reports whether the person behind req is one of the committee's staff.
-func (b *Bot) isAdmin(req request) bool { return req.user != nil && b.admins[req.user.ID] }
+// registerMenu registers the command menu in every language, and in the
+// default language for everyone else. Failures are logged: the bot works
+// without a menu.
+func (b *Bot) registerMenu(ctx context.Context) {
+	for _, lang := range append([]string{""}, subscriptions.Languages()...) {
+		textLang := lang
+		if lang == "" {
+			textLang = i18n.Pick(b.defaultLang)
+		}
+		cmds := make([]delivery.Command, len(b.menu))
+		for i, name := range b.menu {
+			cmds[i] = delivery.Command{Name: name, Description: i18n.T(textLang, "command."+name)}
+		}
+		if err := b.engine.SetCommands(ctx, lang, cmds); err != nil {
+			b.log.Warn("register the command menu", "language", lang, "error", err)
+		}
+	}
+}

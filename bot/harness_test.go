@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
+	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
 	"github.com/osipovichi/newsbot/subscriptions"
 	"github.com/osipovichi/newsbot/subscriptions/store"
@@ -53,15 +56,17 @@ func (l *logBuffer) String() string {
 	return l.b.String()
 }
 
-// harness runs a Bot against the fake Telegram and a real store in a temp dir.
+// harness runs a Bot and its delivery engine against the fake Telegram and
+// a real store in a temp dir.
 type harness struct {
-	t     testing.TB
-	tg    *faketelegram.Server
-	store *store.Store
-	bot   *Bot
-	clock *clock
-	logs  *logBuffer
-	minsk *time.Location
+	t      testing.TB
+	tg     *faketelegram.Server
+	store  *store.Store
+	engine *delivery.Engine
+	bot    *Bot
+	clock  *clock
+	logs   *logBuffer
+	minsk  *time.Location
 
 	cancel context.CancelFunc
 	done   chan error
@@ -74,6 +79,8 @@ type harnessOptions struct {
 	lang   string
 	// now starts the clock; default 2023-03-02 12:00 Minsk
 	now time.Time
+	// version is the program's version, for /stats.
+	version string
 	// noStart builds the bot without running it.
 	noStart bool
 }
@@ -97,25 +104,46 @@ func newHarness(t testing.TB, o harnessOptions) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	client, err := NewClient(context.Background(), tg.Token(), tg.Endpoint(), tg.Client())
-	if err != nil {
-		t.Fatal(err)
-	}
 	h := &harness{t: t, tg: tg, store: store, clock: &clock{t: o.now}, logs: &logBuffer{}, minsk: minsk}
-	h.bot = New(Config{
-		Client: client, Store: store, Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Admins: o.admins, DefaultLang: o.lang, Location: minsk, Rate: o.rate, PollTimeout: 1, Now: h.clock.Now,
-	})
+	h.build(o)
 	if !o.noStart {
 		h.start()
 	}
 	return h
 }
 
+// build makes the engine and the bot, as cmd/newsbot does.
+func (h *harness) build(o harnessOptions) {
+	h.t.Helper()
+	client, err := delivery.NewClient(context.Background(), h.tg.Token(), h.tg.Endpoint(), h.tg.Client())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.engine, err = delivery.New(delivery.Config{Client: client, Store: h.store, Logger: logger, Location: h.minsk,
+		Rate: o.rate, PollTimeout: time.Second, Now: h.clock.Now})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.bot, err = New(Config{Telegram: h.engine, Store: h.store, Logger: logger, Admins: o.admins, DefaultLang: o.lang,
+		Location: h.minsk, Now: h.clock.Now, Version: o.version})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// run runs the engine and the bot until ctx is done, as cmd/newsbot does.
+func (h *harness) run(ctx context.Context) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return h.engine.Run(gctx, h.bot, h.bot) })
+	g.Go(func() error { return h.bot.Run(gctx) })
+	return g.Wait()
+}
+
 func (h *harness) start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel, h.done = cancel, make(chan error, 1)
-	go func() { h.done <- h.bot.Run(ctx) }()
+	go func() { h.done <- h.run(ctx) }()
 	h.t.Cleanup(h.stop)
 }
 
@@ -213,7 +241,7 @@ func (h *harness) publish(section, lang string, articles ...subscriptions.Articl
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	h.bot.Wake()
+	h.engine.Wake()
 	return res
 }
 

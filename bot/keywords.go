@@ -3,16 +3,33 @@ package bot
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
-// keywordsFeature is /keywords: the words that choose a chat's news.
-func (b *Bot) keywordsFeature() {
-	b.addCommands(command{name: "keywords", aliases: []string{"keyword", "kw"}, menu: true, run: b.cmdKeywords})
+// keywordStore is what /keywords needs from the store.
+type keywordStore interface {
+	Keywords(ctx context.Context, chatID int64) ([]subscriptions.Keyword, error)
+	AddKeywords(ctx context.Context, chatID int64, kws []subscriptions.Keyword, now time.Time) (subscriptions.KeywordChange, error)
+	RemoveKeywords(ctx context.Context, chatID int64, words []string) ([]subscriptions.Keyword, []string, error)
+	ClearKeywords(ctx context.Context, chatID int64) (int, error)
+}
+
+// keywords is /keywords: the words that choose a chat's news, for the chat
+// itself or a channel connected from it.
+type keywords struct {
+	*base
+	store    keywordStore
+	channels *channels
+}
+
+func (b *keywords) register(r *Bot) {
+	r.addCommands(command{name: "keywords", aliases: []string{"keyword", "kw"}, menu: true, run: b.cmdKeywords})
 }
 
 // Sub-commands of /keywords, in every language.
@@ -25,7 +42,7 @@ var (
 
 // cmdKeywords handles /keywords [@channel] [add|remove|clear|list] [words].
 // Without a sub-command, words are added (the most likely wish).
-func (b *Bot) cmdKeywords(ctx context.Context, req request, args string) {
+func (b *keywords) cmdKeywords(ctx context.Context, req request, args string) {
 	target := req.chat
 	// A channel connected from this private chat: /keywords @name add ...
 	if first, rest, _ := strings.Cut(args, " "); strings.HasPrefix(first, "@") || strings.HasPrefix(first, "-100") {
@@ -33,7 +50,7 @@ func (b *Bot) cmdKeywords(ctx context.Context, req request, args string) {
 			b.replyText(ctx, req.chat, i18n.T(req.lang, "channel.private_only"))
 			return
 		}
-		ch, ok := b.channelByRef(ctx, req, first)
+		ch, ok := b.channels.channelByRef(ctx, req, first)
 		if !ok {
 			return
 		}
@@ -42,7 +59,7 @@ func (b *Bot) cmdKeywords(ctx context.Context, req request, args string) {
 	verb, rest, _ := strings.Cut(args, " ")
 	verb = strings.ToLower(verb)
 	rest = strings.TrimSpace(rest)
-	if args == "" || contains(keywordsList, verb) {
+	if args == "" || slices.Contains(keywordsList, verb) {
 		kws, err := b.store.Keywords(ctx, target.ID)
 		if err != nil {
 			b.log.Error("read keywords", "chat_id", target.ID, "error", err)
@@ -56,7 +73,7 @@ func (b *Bot) cmdKeywords(ctx context.Context, req request, args string) {
 		return
 	}
 	switch {
-	case contains(keywordsClear, verb):
+	case slices.Contains(keywordsClear, verb):
 		n, err := b.store.ClearKeywords(ctx, target.ID)
 		if err != nil {
 			b.log.Error("clear keywords", "chat_id", target.ID, "error", err)
@@ -68,22 +85,13 @@ func (b *Bot) cmdKeywords(ctx context.Context, req request, args string) {
 			return
 		}
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "keywords.cleared"))
-	case contains(keywordsRemove, verb):
+	case slices.Contains(keywordsRemove, verb):
 		b.removeKeywords(ctx, req, target, rest)
-	case contains(keywordsAdd, verb):
+	case slices.Contains(keywordsAdd, verb):
 		b.addKeywords(ctx, req, target, rest)
 	default:
 		b.addKeywords(ctx, req, target, args)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // splitKeywords splits a list of keywords: by commas (and semicolons, new
@@ -105,7 +113,7 @@ func splitKeywords(s string) []string {
 	return out
 }
 
-func (b *Bot) addKeywords(ctx context.Context, req request, target subscriptions.Chat, list string) {
+func (b *keywords) addKeywords(ctx context.Context, req request, target subscriptions.Chat, list string) {
 	items := splitKeywords(list)
 	if len(items) == 0 {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "keywords.how", keywordsRef(target, req)))
@@ -150,7 +158,7 @@ func (b *Bot) addKeywords(ctx context.Context, req request, target subscriptions
 	b.replyKeywords(ctx, req, target, report)
 }
 
-func (b *Bot) removeKeywords(ctx context.Context, req request, target subscriptions.Chat, list string) {
+func (b *keywords) removeKeywords(ctx context.Context, req request, target subscriptions.Chat, list string) {
 	items := splitKeywords(list)
 	if len(items) == 0 {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "keywords.how", keywordsRef(target, req)))
@@ -173,7 +181,7 @@ func (b *Bot) removeKeywords(ctx context.Context, req request, target subscripti
 }
 
 // replyKeywords answers a change with what happened and the list as it is now.
-func (b *Bot) replyKeywords(ctx context.Context, req request, target subscriptions.Chat, report []string) {
+func (b *keywords) replyKeywords(ctx context.Context, req request, target subscriptions.Chat, report []string) {
 	kws, err := b.store.Keywords(ctx, target.ID)
 	if err != nil {
 		b.log.Error("read keywords", "chat_id", target.ID, "error", err)

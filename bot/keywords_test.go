@@ -27,7 +27,7 @@ func keywordStrings(t *testing.T, h *harness, chatID int64) []string {
 }
 
 func TestKeywordsCommand(t *testing.T) {
-	for _, lang := range i18n.Languages {
+	for _, lang := range subscriptions.Languages() {
 		t.Run(lang, func(t *testing.T) {
 			h := newHarness(t, harnessOptions{})
 			h.feeds("news/" + lang)

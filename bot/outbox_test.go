@@ -52,7 +52,7 @@ func TestOutboxQuietHoursAndDigest(t *testing.T) {
 		t.Fatalf("digest chat got %d messages before 08:00, want 0", n)
 	}
 	h.clock.Set(time.Date(2023, 3, 3, 8, 1, 0, 0, h.minsk))
-	h.bot.createDigests(ctx)
+	h.engine.CreateDigests(ctx)
 	got := h.tg.WaitMessages(t, 2, 1, 10*time.Second)
 	for i := 1; i <= 3; i++ {
 		if strings.Count(got[0].Plain, "Новость номер "+string(rune('0'+i))) != 1 {
@@ -60,7 +60,7 @@ func TestOutboxQuietHoursAndDigest(t *testing.T) {
 		}
 	}
 	h.waitDelivered()
-	h.bot.createDigests(ctx)
+	h.engine.CreateDigests(ctx)
 	h.waitDelivered()
 	if n := len(h.tg.Messages(2)); n != 1 {
 		t.Fatalf("digest chat got %d messages, want exactly one digest", n)
@@ -98,7 +98,7 @@ func TestOutboxErrorMatrix(t *testing.T) {
 	h.tg.FailChat(entities, faketelegram.Failure{Code: 400, Description: "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 3"}, -1)
 	h.tg.FailChat(tooLongWords, faketelegram.Failure{Code: 400, Description: "Bad Request: message is too long"}, -1)
 	h.publish("news", "ru", newsArticle(1))
-	h.bot.sender.client.http.Timeout = time.Second // the slow chat times out
+	h.tg.Client().Timeout = time.Second // the slow chat times out
 	h.start()
 
 	// Retries are due later: move the clock on until the outbox is drained.
@@ -108,7 +108,7 @@ func TestOutboxErrorMatrix(t *testing.T) {
 			return true
 		}
 		h.clock.Advance(30 * time.Second)
-		h.bot.Wake()
+		h.engine.Wake()
 		return false
 	}, "the outbox to drain")
 

@@ -23,12 +23,29 @@ type PageReader interface {
 	ReadPage(ctx context.Context, url string) (feed.Page, error)
 }
 
-var _ PageReader = (*feed.Fetcher)(nil)
+// postStore is what /post needs from the store.
+type postStore interface {
+	ArticleByLink(ctx context.Context, links ...string) (subscriptions.Article, error)
+	Feeds(ctx context.Context) ([]subscriptions.Feed, error)
+	PostArticle(ctx context.Context, a subscriptions.Article, by int64, now time.Time) (subscriptions.PostResult, error)
+}
+
+// posts is /post: an admin pushes an article of the portal to subscribers at once.
+type posts struct {
+	*base
+	store  postStore
+	engine waker
+	pages  PageReader
+}
+
+func (b *posts) register(r *Bot) {
+	r.addCommands(command{name: "post", admin: true, run: b.cmdPost})
+}
 
 // cmdPost pushes a portal article to subscribers at once: a stored one to
 // those who have not had it, else the page is read (PageReader) for its
 // title, description, image and date, stored, and sent.
-func (b *Bot) cmdPost(ctx context.Context, req request, args string) {
+func (b *posts) cmdPost(ctx context.Context, req request, args string) {
 	if args == "" {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "post.usage"))
 		return
@@ -88,7 +105,7 @@ func (b *Bot) cmdPost(ctx context.Context, req request, args string) {
 }
 
 // postArticle stores (if new) and enqueues an article, and says what happens.
-func (b *Bot) postArticle(ctx context.Context, req request, a subscriptions.Article) {
+func (b *posts) postArticle(ctx context.Context, req request, a subscriptions.Article) {
 	res, err := b.store.PostArticle(ctx, a, req.user.ID, b.now())
 	if err != nil {
 		b.log.Error("post an article", "url", a.Link, "error", err)
@@ -97,7 +114,7 @@ func (b *Bot) postArticle(ctx context.Context, req request, a subscriptions.Arti
 	}
 	b.log.Info("article posted", "article_id", res.Article.ID, "user_id", req.user.ID, "known", res.Known,
 		"now", res.Enqueued, "digest", res.Digest)
-	b.outbox.notify()
+	b.engine.Wake()
 	title := res.Article.Title
 	switch {
 	case res.Enqueued == 0 && res.Digest == 0:
@@ -130,7 +147,7 @@ func postURL(s string) (*url.URL, bool) {
 // portalFeed finds the configured feed a portal page belongs to: one on the
 // same site with the longest path in common. It returns nil (and the sites
 // of the portal) when the page is on no site of the configured feeds.
-func (b *Bot) portalFeed(ctx context.Context, u *url.URL) (*subscriptions.Feed, []string, error) {
+func (b *posts) portalFeed(ctx context.Context, u *url.URL) (*subscriptions.Feed, []string, error) {
 	feeds, err := b.store.Feeds(ctx)
 	if err != nil {
 		return nil, nil, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -62,26 +61,4 @@ func TestAdminDuration(t *testing.T) {
 	if got := adminDuration("ru", 83*time.Second); got != "1 мин 23 с" {
 		t.Errorf("adminDuration(ru) = %q", got)
 	}
-}
-
-// FuzzNoticeData parses the callback data of notice buttons, which anyone can forge.
-func FuzzNoticeData(f *testing.F) {
-	for _, s := range []string{"send:1", "aud:1:l:be", "aud:1:s:news", "stop:1", "cancel:1", "aud:1:s:", "x", ":::", "send:-1",
-		"aud:99999999999999999999:all"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, data string) {
-		action, id, arg, ok := parseNoticeData(data)
-		if !ok {
-			return
-		}
-		if id <= 0 || !strings.HasPrefix(data, action+":") || !strings.HasSuffix(data, arg) {
-			t.Errorf("parseNoticeData(%q) = %q, %d, %q", data, action, id, arg)
-		}
-		switch action {
-		case "aud", "send", "cancel", "stop":
-		default:
-			t.Errorf("parseNoticeData(%q) accepted action %q", data, action)
-		}
-	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/bot/render"
+	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
@@ -20,14 +21,23 @@ const (
 	searchWindow      = time.Minute
 )
 
-// searchFeature is /search over the whole archive.
-func (b *Bot) searchFeature() {
-	limits := &searchLimiter{now: b.now, hits: map[int64][]time.Time{}}
-	b.addCommands(command{name: "search", aliases: []string{"find"}, menu: true,
-		run: func(ctx context.Context, req request, args string) { b.cmdSearch(ctx, req, args, limits) }})
+// searchStore is what /search needs from the store.
+type searchStore interface {
+	SearchArticles(ctx context.Context, text string, limit int) ([]subscriptions.Article, error)
 }
 
-func (b *Bot) cmdSearch(ctx context.Context, req request, args string, limits *searchLimiter) {
+// search is /search over the whole archive.
+type search struct {
+	*base
+	store  searchStore
+	limits *searchLimiter
+}
+
+func (b *search) register(r *Bot) {
+	r.addCommands(command{name: "search", aliases: []string{"find"}, menu: true, run: b.cmdSearch})
+}
+
+func (b *search) cmdSearch(ctx context.Context, req request, args string) {
 	if args == "" {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "search.hint"))
 		return
@@ -40,7 +50,7 @@ func (b *Bot) cmdSearch(ctx context.Context, req request, args string, limits *s
 	if req.user != nil {
 		who = req.user.ID
 	}
-	if wait := limits.allow(who); wait > 0 {
+	if wait := b.limits.allow(who); wait > 0 {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "search.slow_down", int(wait.Seconds()+0.999)))
 		return
 	}
@@ -54,8 +64,7 @@ func (b *Bot) cmdSearch(ctx context.Context, req request, args string, limits *s
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "error.internal"))
 		return
 	}
-	html := render.Search(args, articles, render.Options{Lang: req.lang, Loc: b.loc})
-	b.reply(ctx, req.chat, "sendMessage", textParams(req.chat.ID, html, false, false))
+	b.reply(ctx, req.chat, delivery.Message{Text: render.Search(args, articles, render.Options{Lang: req.lang, Loc: b.loc})})
 }
 
 // searchLimiter allows each person searchesPerWindow searches in any searchWindow.
@@ -63,6 +72,10 @@ type searchLimiter struct {
 	mu   sync.Mutex
 	now  func() time.Time
 	hits map[int64][]time.Time
+}
+
+func newSearchLimiter(now func() time.Time) *searchLimiter {
+	return &searchLimiter{now: now, hits: map[int64][]time.Time{}}
 }
 
 // allow records a search by who and returns 0, or how long to wait when

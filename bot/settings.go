@@ -5,39 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/bot/render"
+	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
-// prefsStore is what residents' choices need from the store.
-type prefsStore interface {
+// settingsStore is what residents' choices need from the store.
+type settingsStore interface {
 	Preferences(ctx context.Context, chatID int64) (subscriptions.Preferences, error)
 	InitPreferences(ctx context.Context, chatID int64, lang string, now time.Time) error
+	SetSubscribed(ctx context.Context, id int64, on bool, now time.Time) (bool, error)
 	SetSection(ctx context.Context, chatID int64, section string, on bool, now time.Time) error
 	ChangeLanguage(ctx context.Context, chatID int64, lang string, now time.Time) error
 	SetLinkPreviews(ctx context.Context, chatID int64, on bool, now time.Time) error
 	SetQuietHours(ctx context.Context, id int64, start, end int, now time.Time) error
 	SetDigestHour(ctx context.Context, id int64, hour int, now time.Time) error
-	Keywords(ctx context.Context, chatID int64) ([]subscriptions.Keyword, error)
-	AddKeywords(ctx context.Context, chatID int64, kws []subscriptions.Keyword, now time.Time) (subscriptions.KeywordChange, error)
-	RemoveKeywords(ctx context.Context, chatID int64, words []string) ([]subscriptions.Keyword, []string, error)
 	ClearKeywords(ctx context.Context, chatID int64) (int, error)
-	SearchArticles(ctx context.Context, text string, limit int) ([]subscriptions.Article, error)
-	ConnectChannel(ctx context.Context, info subscriptions.ChatInfo, userID int64, lang string, now time.Time) (bool, error)
-	Channels(ctx context.Context, userID int64) ([]subscriptions.Chat, error)
-	ChannelManagedBy(ctx context.Context, channelID, userID int64) (bool, error)
-	DisconnectChannel(ctx context.Context, channelID, userID int64, now time.Time) (bool, error)
 }
-
-const cbSettings = "set" // set:CHAT:OP[:ARG]
 
 // Choices offered in the menu.
 var (
@@ -45,37 +34,25 @@ var (
 	quietPresets = [][2]int{{22 * 60, 8 * 60}, {23 * 60, 7 * 60}}
 )
 
-// Settings screens.
-const (
-	screenMain     = "m"
-	screenSections = "sec"
-	screenLang     = "lang"
-	screenDelivery = "dlv"
-	screenQuiet    = "quiet"
-	screenKeywords = "kw"
-)
+// settings is /settings with its menu, and the /lang and /quiet shortcuts.
+// A person changes their private chat, a group they administer, or a
+// channel they connected (see channels).
+type settings struct {
+	*base
+	store    settingsStore
+	channels *channels
+}
 
-// settingsFeature is /settings with its menu, and the /lang and /quiet shortcuts.
-func (b *Bot) settingsFeature() {
-	b.addCommands(
+func (b *settings) register(r *Bot) {
+	r.addCommands(
 		command{name: "settings", aliases: []string{"prefs"}, menu: true, run: b.cmdSettings},
 		command{name: "lang", aliases: []string{"language"}, menu: true, run: b.cmdLang},
 		command{name: "quiet", run: b.cmdQuiet},
 	)
-	b.addCallbacks(map[string]callbackHandler{cbSettings: b.pressSettings})
+	r.addCallbacks(b.pressSettings, cbSettings)
 }
 
-// mayChange says whether the person behind req may change the settings of
-// the chat they write in; when not, it replies with a polite refusal.
-func (b *Bot) mayChange(ctx context.Context, req request) bool {
-	if req.group() && !b.isGroupAdmin(ctx, req) {
-		b.replyText(ctx, req.chat, i18n.T(req.lang, "group.admins_only"))
-		return false
-	}
-	return true
-}
-
-func (b *Bot) cmdSettings(ctx context.Context, req request, _ string) {
+func (b *settings) cmdSettings(ctx context.Context, req request, _ string) {
 	if !b.mayChange(ctx, req) {
 		return
 	}
@@ -83,7 +60,7 @@ func (b *Bot) cmdSettings(ctx context.Context, req request, _ string) {
 }
 
 // sendMenu sends a settings screen of target as a new message.
-func (b *Bot) sendMenu(ctx context.Context, req request, target int64, screen string) {
+func (b *settings) sendMenu(ctx context.Context, req request, target int64, screen string) {
 	p, err := b.store.Preferences(ctx, target)
 	if err != nil {
 		b.log.Error("read preferences", "chat_id", target, "error", err)
@@ -91,31 +68,14 @@ func (b *Bot) sendMenu(ctx context.Context, req request, target int64, screen st
 		return
 	}
 	html, kb := b.settingsView(req, p, screen)
-	b.reply(ctx, req.chat, "sendMessage", withKeyboard(textParams(req.chat.ID, html, false, false), kb))
-}
-
-// editMenu replaces a message with a screen and its keyboard.
-func (b *Bot) editMenu(ctx context.Context, chatID int64, messageID int, html string, kb *tgbotapi.InlineKeyboardMarkup) {
-	p := tgbotapi.Params{
-		"chat_id":              strconv.FormatInt(chatID, 10),
-		"message_id":           strconv.Itoa(messageID),
-		"text":                 html,
-		"parse_mode":           "HTML",
-		"link_preview_options": `{"is_disabled":true}`,
-	}
-	if kb != nil {
-		p = withKeyboard(p, *kb)
-	}
-	if _, err := b.sender.call(ctx, "editMessageText", p); err != nil && !strings.Contains(err.Error(), "not modified") {
-		b.log.Warn("update a menu", "chat_id", chatID, "error", err)
-	}
+	b.reply(ctx, req.chat, delivery.Message{Text: html, Keyboard: kb})
 }
 
 // settingsTarget loads the chat whose settings a press or command changes,
 // after checking that the person may: their own private chat, a group they
 // administer, or a channel they connected and still administer. It returns
 // the refusal to show otherwise.
-func (b *Bot) settingsTarget(ctx context.Context, req request, target int64) (subscriptions.Preferences, string, bool) {
+func (b *settings) settingsTarget(ctx context.Context, req request, target int64) (subscriptions.Preferences, string, bool) {
 	switch {
 	case target == req.chat.ID:
 		if req.group() && !b.isGroupAdmin(ctx, req) {
@@ -124,7 +84,7 @@ func (b *Bot) settingsTarget(ctx context.Context, req request, target int64) (su
 	case req.group() || req.user == nil:
 		return subscriptions.Preferences{}, "", false
 	default:
-		if ok, text := b.ownsChannel(ctx, req, target); !ok {
+		if ok, text := b.channels.ownsChannel(ctx, req, target); !ok {
 			return subscriptions.Preferences{}, text, false
 		}
 	}
@@ -140,60 +100,58 @@ func (b *Bot) settingsTarget(ctx context.Context, req request, target int64) (su
 
 // pressSettings handles every button of the settings menu. A press that
 // cannot be read (an old or forged menu) shows the current settings.
-func (b *Bot) pressSettings(ctx context.Context, req request, q *tgbotapi.CallbackQuery, rest string) string {
-	chatPart, action, _ := strings.Cut(rest, ":")
-	op, arg, _ := strings.Cut(action, ":")
-	target, err := strconv.ParseInt(chatPart, 10, 64)
-	if err != nil || target == 0 {
-		target, op, arg = req.chat.ID, "", ""
+func (b *settings) pressSettings(ctx context.Context, req request, press *delivery.Press) string {
+	d, ok := decodeSettings(press.Data)
+	if !ok {
+		d = settingsData{chat: req.chat.ID}
 	}
-	p, refusal, ok := b.settingsTarget(ctx, req, target)
-	if !ok && refusal == "" && target != req.chat.ID {
+	p, refusal, ok := b.settingsTarget(ctx, req, d.chat)
+	if !ok && refusal == "" && d.chat != req.chat.ID {
 		// Someone else's chat: show this chat's own settings instead.
-		target, op, arg = req.chat.ID, "", ""
-		p, refusal, ok = b.settingsTarget(ctx, req, target)
+		d = settingsData{chat: req.chat.ID}
+		p, refusal, ok = b.settingsTarget(ctx, req, d.chat)
 	}
 	if !ok {
 		return refusal
 	}
-	answer, screen := b.applySetting(ctx, req, &p, op, arg)
-	if screen == "close" {
-		b.editMenu(ctx, req.chat.ID, q.Message.MessageID, render.Plain(i18n.T(req.lang, "settings.closed")), nil)
+	answer, screen := b.applySetting(ctx, req, &p, d.op, d.arg)
+	if screen == opClose {
+		b.edit(ctx, req.chat.ID, press.MessageID, render.Plain(i18n.T(req.lang, "settings.closed")), nil)
 		return answer
 	}
 	if screen == "" {
 		screen, answer = screenMain, i18n.T(req.lang, "settings.refreshed")
 	}
-	if fresh, err := b.store.Preferences(ctx, target); err == nil {
+	if fresh, err := b.store.Preferences(ctx, d.chat); err == nil {
 		p = fresh
 	}
-	if target == req.chat.ID && p.Language != "" {
+	if d.chat == req.chat.ID && p.Language != "" {
 		req.lang = i18n.Pick(b.defaultLang, p.Language) // the interface follows a new language at once
 	}
 	html, kb := b.settingsView(req, p, screen)
-	b.editMenu(ctx, req.chat.ID, q.Message.MessageID, html, &kb)
+	b.edit(ctx, req.chat.ID, press.MessageID, html, kb)
 	return answer
 }
 
-// applySetting carries out one menu action and returns the answer to the
-// press and the screen to show next ("" when the action was not understood).
-func (b *Bot) applySetting(ctx context.Context, req request, p *subscriptions.Preferences, op, arg string) (answer, screen string) {
+// applySetting carries out one menu action (decoded, so well-formed) and
+// returns the answer to the press and the screen to show next: opClose to
+// close the menu, "" when the action cannot be carried out (a section no
+// longer offered, a press that could not be read).
+func (b *settings) applySetting(ctx context.Context, req request, p *subscriptions.Preferences, op, arg string) (answer, screen string) {
 	saved := i18n.T(req.lang, "settings.saved")
 	now := b.now()
 	fail := func(err error, what string) (string, string) {
 		b.log.Error("change settings", "chat_id", p.ID, "setting", what, "error", err)
 		return i18n.T(req.lang, "error.internal"), screenMain
 	}
-	switch op {
-	case screenMain, screenSections, screenLang, screenDelivery, screenQuiet, screenKeywords:
-		if arg == "" {
-			return "", op
-		}
-	case "x":
-		return saved, "close"
-	}
 	switch {
-	case op == screenSections && len(arg) > 1 && (arg[0] == '+' || arg[0] == '-'):
+	case op == "":
+		return "", ""
+	case op == opClose:
+		return saved, opClose
+	case arg == "":
+		return "", op // a screen
+	case op == screenSections:
 		err := b.store.SetSection(ctx, p.ID, arg[1:], arg[0] == '+', now)
 		switch {
 		case errors.Is(err, subscriptions.ErrLastSection):
@@ -204,7 +162,7 @@ func (b *Bot) applySetting(ctx context.Context, req request, p *subscriptions.Pr
 			return fail(err, "section")
 		}
 		return saved, screenSections
-	case op == screenLang && subscriptions.ValidLanguage(arg):
+	case op == screenLang:
 		if err := b.store.ChangeLanguage(ctx, p.ID, arg, now); err != nil {
 			return fail(err, "language")
 		}
@@ -213,10 +171,7 @@ func (b *Bot) applySetting(ctx context.Context, req request, p *subscriptions.Pr
 		}
 		return saved, screenMain
 	case op == screenDelivery:
-		h, err := strconv.Atoi(arg)
-		if err != nil || h != -1 && !slices.Contains(digestHours, h) {
-			return "", ""
-		}
+		h, _ := strconv.Atoi(arg)
 		if h == p.DigestHour {
 			return saved, screenMain
 		}
@@ -225,27 +180,22 @@ func (b *Bot) applySetting(ctx context.Context, req request, p *subscriptions.Pr
 		}
 		return saved, screenMain
 	case op == screenQuiet:
-		start, end, ok := 0, 0, arg == "off"
-		if !ok {
-			for _, q := range quietPresets {
-				if arg == fmt.Sprintf("%d-%d", q[0], q[1]) {
-					start, end, ok = q[0], q[1], true
-				}
+		start, end := 0, 0
+		for _, q := range quietPresets {
+			if arg == quietArg(q) {
+				start, end = q[0], q[1]
 			}
-		}
-		if !ok {
-			return "", ""
 		}
 		if err := b.store.SetQuietHours(ctx, p.ID, start, end, now); err != nil {
 			return fail(err, "quiet hours")
 		}
 		return saved, screenMain
-	case op == "pv" && (arg == "0" || arg == "1"):
+	case op == opPreviews:
 		if err := b.store.SetLinkPreviews(ctx, p.ID, arg == "1", now); err != nil {
 			return fail(err, "previews")
 		}
 		return saved, screenMain
-	case op == "sub" && (arg == "0" || arg == "1"):
+	case op == opSubscribe:
 		on := arg == "1"
 		if _, err := b.store.SetSubscribed(ctx, p.ID, on, now); err != nil {
 			return fail(err, "subscription")
@@ -257,7 +207,7 @@ func (b *Bot) applySetting(ctx context.Context, req request, p *subscriptions.Pr
 			return i18n.T(req.lang, "settings.subscribed"), screenMain
 		}
 		return i18n.T(req.lang, "settings.unsubscribed"), screenMain
-	case op == screenKeywords && arg == "clear":
+	case op == screenKeywords:
 		if _, err := b.store.ClearKeywords(ctx, p.ID); err != nil {
 			return fail(err, "keywords")
 		}
@@ -268,13 +218,10 @@ func (b *Bot) applySetting(ctx context.Context, req request, p *subscriptions.Pr
 
 // settingsView renders one screen of the settings of p for the person
 // behind req (in their language).
-func (b *Bot) settingsView(req request, p subscriptions.Preferences, screen string) (string, tgbotapi.InlineKeyboardMarkup) {
+func (b *settings) settingsView(req request, p subscriptions.Preferences, screen string) (string, delivery.Keyboard) {
 	lang := req.lang
-	data := func(op string) string { return cbSettings + ":" + strconv.FormatInt(p.ID, 10) + ":" + op }
-	button := func(text, op string) tgbotapi.InlineKeyboardButton {
-		return tgbotapi.NewInlineKeyboardButtonData(text, data(op))
-	}
-	back := tgbotapi.NewInlineKeyboardRow(button(i18n.T(lang, "button.back"), screenMain))
+	to := func(op, arg string) settingsData { return settingsData{chat: p.ID, op: op, arg: arg} }
+	back := key{i18n.T(lang, "button.back"), to(screenMain, "")}
 	mark := func(on bool, text string) string {
 		if on {
 			return "✅ " + text
@@ -282,7 +229,7 @@ func (b *Bot) settingsView(req request, p subscriptions.Preferences, screen stri
 		return text
 	}
 	h := &render.Builder{}
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var kb keyboard
 	switch screen {
 	case screenSections:
 		h.Bold(i18n.T(lang, "settings.sections"))
@@ -294,52 +241,51 @@ func (b *Bot) settingsView(req request, p subscriptions.Preferences, screen stri
 		}
 		for _, sec := range p.Available {
 			on := p.HasSection(sec)
-			op := screenSections + ":+" + sec
+			arg := "+" + sec
 			if on {
-				op = screenSections + ":-" + sec
-			}
-			if len(data(op)) > 64 {
-				continue // a section name too long for a button (names are at most 32 bytes)
+				arg = "-" + sec
 			}
 			name := i18n.Section(lang, sec)
 			if !on {
 				name = "▫️ " + name
 			}
-			rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(mark(on, name), op)))
+			kb.row(key{mark(on, name), to(screenSections, arg)})
 		}
-		rows = append(rows, back)
+		kb.row(back)
 	case screenLang:
 		h.Bold(i18n.T(lang, "settings.language"))
 		h.Line()
 		h.Text(i18n.T(lang, "settings.language_hint"))
-		var row []tgbotapi.InlineKeyboardButton
-		for _, l := range i18n.Languages {
-			row = append(row, button(mark(p.Language == l, i18n.T(l, "lang.name")), screenLang+":"+l))
+		var row []key
+		for _, l := range subscriptions.Languages() {
+			row = append(row, key{mark(p.Language == l, i18n.T(l, "lang.name")), to(screenLang, l)})
 		}
-		rows = append(rows, row, back)
+		kb.row(row...)
+		kb.row(back)
 	case screenDelivery:
 		h.Bold(i18n.T(lang, "settings.delivery"))
 		h.Line()
 		h.Text(i18n.T(lang, "settings.delivery_hint"))
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(mark(p.DigestHour < 0, i18n.T(lang, "button.instant")), screenDelivery+":-1")))
-		var row []tgbotapi.InlineKeyboardButton
-		for _, hour := range digestHours {
-			row = append(row, button(mark(p.DigestHour == hour, fmt.Sprintf("%02d:00", hour)), screenDelivery+":"+strconv.Itoa(hour)))
-			if len(row) == 3 {
-				rows, row = append(rows, row), nil
+		kb.row(key{mark(p.DigestHour < 0, i18n.T(lang, "button.instant")), to(screenDelivery, "-1")})
+		for i := 0; i < len(digestHours); i += 3 {
+			var row []key
+			for _, hour := range digestHours[i:min(i+3, len(digestHours))] {
+				row = append(row, key{mark(p.DigestHour == hour, fmt.Sprintf("%02d:00", hour)), to(screenDelivery, strconv.Itoa(hour))})
 			}
+			kb.row(row...)
 		}
-		rows = append(rows, back)
+		kb.row(back)
 	case screenQuiet:
 		h.Bold(i18n.T(lang, "settings.quiet"))
 		h.Line()
 		h.Text(i18n.T(lang, "settings.quiet_hint"))
-		row := []tgbotapi.InlineKeyboardButton{button(mark(!p.QuietHoursOn(), i18n.T(lang, "button.quiet_off")), screenQuiet+":off")}
+		row := []key{{mark(!p.QuietHoursOn(), i18n.T(lang, "button.quiet_off")), to(screenQuiet, "off")}}
 		for _, q := range quietPresets {
 			on := p.QuietStart == q[0] && p.QuietEnd == q[1]
-			row = append(row, button(mark(on, clockRange(q[0], q[1])), fmt.Sprintf("%s:%d-%d", screenQuiet, q[0], q[1])))
+			row = append(row, key{mark(on, clockRange(q[0], q[1])), to(screenQuiet, quietArg(q))})
 		}
-		rows = append(rows, row, back)
+		kb.row(row...)
+		kb.row(back)
 	case screenKeywords:
 		h.Bold(i18n.T(lang, "settings.keywords"))
 		h.Line()
@@ -348,36 +294,37 @@ func (b *Bot) settingsView(req request, p subscriptions.Preferences, screen stri
 		h.Line()
 		h.Text(i18n.T(lang, "keywords.how", keywordsRef(p.Chat, req)))
 		if len(p.Keywords) > 0 {
-			rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(i18n.T(lang, "button.clear_keywords"), screenKeywords+":clear")))
+			kb.row(key{i18n.T(lang, "button.clear_keywords"), to(screenKeywords, "clear")})
 		}
-		rows = append(rows, back)
+		kb.row(back)
 	default:
 		b.mainView(h, req, p)
-		sub := button(i18n.T(lang, "button.subscribe"), "sub:1")
+		sub := key{i18n.T(lang, "button.subscribe"), to(opSubscribe, "1")}
 		if p.Subscribed {
-			sub = button(i18n.T(lang, "button.unsubscribe"), "sub:0")
+			sub = key{i18n.T(lang, "button.unsubscribe"), to(opSubscribe, "0")}
 		}
-		previews := button(i18n.T(lang, "button.previews_off"), "pv:0")
+		previews := key{i18n.T(lang, "button.previews_off"), to(opPreviews, "0")}
 		if !p.LinkPreviews {
-			previews = button(i18n.T(lang, "button.previews_on"), "pv:1")
+			previews = key{i18n.T(lang, "button.previews_on"), to(opPreviews, "1")}
 		}
-		rows = append(rows,
-			tgbotapi.NewInlineKeyboardRow(sub),
-			tgbotapi.NewInlineKeyboardRow(button(i18n.T(lang, "button.sections"), screenSections), button(i18n.T(lang, "button.language"), screenLang)),
-			tgbotapi.NewInlineKeyboardRow(button(i18n.T(lang, "button.delivery"), screenDelivery), button(i18n.T(lang, "button.quiet"), screenQuiet)),
-			tgbotapi.NewInlineKeyboardRow(previews, button(i18n.T(lang, "button.keywords"), screenKeywords)),
-		)
-		last := []tgbotapi.InlineKeyboardButton{button(i18n.T(lang, "button.done"), "x")}
+		kb.row(sub)
+		kb.row(key{i18n.T(lang, "button.sections"), to(screenSections, "")}, key{i18n.T(lang, "button.language"), to(screenLang, "")})
+		kb.row(key{i18n.T(lang, "button.delivery"), to(screenDelivery, "")}, key{i18n.T(lang, "button.quiet"), to(screenQuiet, "")})
+		kb.row(previews, key{i18n.T(lang, "button.keywords"), to(screenKeywords, "")})
+		last := []key{{i18n.T(lang, "button.done"), to(opClose, "")}}
 		if p.Type == subscriptions.ChatChannel {
-			last = append([]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardButtonData(i18n.T(lang, "button.channels"), cbChannels+":l")}, last...)
+			last = append([]key{{i18n.T(lang, "button.channels"), channelsData{op: channelsList}}}, last...)
 		}
-		rows = append(rows, last)
+		kb.row(last...)
 	}
-	return h.String(), tgbotapi.NewInlineKeyboardMarkup(rows...)
+	if kb.err != nil {
+		b.log.Warn("a settings button left out", "chat_id", p.ID, "error", kb.err)
+	}
+	return h.String(), kb.rows
 }
 
 // mainView writes the summary of every setting.
-func (b *Bot) mainView(h *render.Builder, req request, p subscriptions.Preferences) {
+func (b *settings) mainView(h *render.Builder, req request, p subscriptions.Preferences) {
 	lang := req.lang
 	switch p.Type {
 	case subscriptions.ChatPrivate:
@@ -434,7 +381,7 @@ func clockRange(start, end int) string {
 	return fmt.Sprintf("%02d:%02d–%02d:%02d", start/60, start%60, end/60, end%60)
 }
 
-func (b *Bot) cmdLang(ctx context.Context, req request, args string) {
+func (b *settings) cmdLang(ctx context.Context, req request, args string) {
 	if !b.mayChange(ctx, req) {
 		return
 	}
@@ -457,9 +404,12 @@ func (b *Bot) cmdLang(ctx context.Context, req request, args string) {
 
 // languageNames are the ways to name a language after /lang.
 var languageNames = map[string]string{
-	"ru": "ru", "rus": "ru", "русский": "ru", "русская": "ru", "руская": "ru", "russian": "ru",
-	"be": "be", "by": "be", "bel": "be", "беларуская": "be", "белорусский": "be", "беларуский": "be", "belarusian": "be",
-	"en": "en", "eng": "en", "english": "en", "английский": "en", "англійская": "en",
+	"ru": subscriptions.LangRU, "rus": subscriptions.LangRU, "русский": subscriptions.LangRU, "русская": subscriptions.LangRU,
+	"руская": subscriptions.LangRU, "russian": subscriptions.LangRU,
+	"be": subscriptions.LangBE, "by": subscriptions.LangBE, "bel": subscriptions.LangBE, "беларуская": subscriptions.LangBE,
+	"белорусский": subscriptions.LangBE, "беларуский": subscriptions.LangBE, "belarusian": subscriptions.LangBE,
+	"en": subscriptions.LangEN, "eng": subscriptions.LangEN, "english": subscriptions.LangEN, "английский": subscriptions.LangEN,
+	"англійская": subscriptions.LangEN,
 }
 
 // quietRE reads "21:30-07:00", "22-8", "22.00 – 06.30".
@@ -492,7 +442,7 @@ func parseQuiet(s string) (start, end int, off, ok bool) {
 	return start, end, false, ok1 && ok2 && start != end
 }
 
-func (b *Bot) cmdQuiet(ctx context.Context, req request, args string) {
+func (b *settings) cmdQuiet(ctx context.Context, req request, args string) {
 	if !b.mayChange(ctx, req) {
 		return
 	}

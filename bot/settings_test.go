@@ -98,7 +98,7 @@ func userIn(lang string, id int64) faketelegram.User {
 // /settings in each language, and checks what the store recorded.
 func TestSettingsMenuEveryPath(t *testing.T) {
 	other := map[string]string{"ru": "be", "be": "en", "en": "ru"}
-	for _, lang := range i18n.Languages {
+	for _, lang := range subscriptions.Languages() {
 		t.Run(lang, func(t *testing.T) {
 			h := newHarness(t, harnessOptions{})
 			h.feeds("news/ru", "economy/ru", "news/be", "news/en", "announcements")
@@ -325,13 +325,13 @@ func TestDigestAndQuietHoursThroughCommands(t *testing.T) {
 		t.Fatalf("quiet chat at 23:15: %d messages (silent: %v), want 2 silent", len(got), got)
 	}
 	digestBefore := len(h.tg.Messages(digestUser.ID))
-	h.bot.createDigests(context.Background())
+	h.engine.CreateDigests(context.Background())
 	h.waitDelivered()
 	if n := len(h.tg.Messages(digestUser.ID)) - digestBefore; n != 0 {
 		t.Fatalf("digest chat got %d messages before 08:00, want 0", n)
 	}
 	h.clock.Set(time.Date(2023, 3, 3, 8, 1, 0, 0, h.minsk))
-	h.bot.createDigests(context.Background())
+	h.engine.CreateDigests(context.Background())
 	msgs := h.tg.WaitMessages(t, digestUser.ID, digestBefore+1, 10*time.Second)
 	digest := msgs[digestBefore].Plain
 	if !strings.Contains(digest, i18n.T("ru", "digest.header")) || !strings.Contains(digest, "Новость номер 1") || !strings.Contains(digest, "Новость номер 2") {

@@ -6,9 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
-
 	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/bot/render"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -16,7 +13,7 @@ import (
 
 // cmdStats shows the figures a press office asks for: subscribers, their
 // changes over a week, deliveries over a day, the feeds, the queue.
-func (b *Bot) cmdStats(ctx context.Context, req request, _ string) {
+func (b *adminTools) cmdStats(ctx context.Context, req request, _ string) {
 	now := b.now()
 	st, err := b.store.Stats(ctx, now.Add(-7*24*time.Hour), now.Add(-24*time.Hour))
 	if err != nil {
@@ -40,10 +37,10 @@ func (b *Bot) cmdStats(ctx context.Context, req request, _ string) {
 }
 
 // statsText lays the statistics out in lang.
-func (b *Bot) statsText(lang string, now time.Time, st subscriptions.Stats, feeds []subscriptions.Feed, sections []string) string {
+func (b *adminTools) statsText(lang string, now time.Time, st subscriptions.Stats, feeds []subscriptions.Feed, sections []string) string {
 	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 	var langs []string
-	for _, l := range i18n.Languages {
+	for _, l := range subscriptions.Languages() {
 		langs = append(langs, fmt.Sprintf("%s %d", t("notice.button.lang."+l), st.ByLanguage[l]))
 	}
 	if n := st.ByLanguage[""]; n > 0 {
@@ -68,7 +65,7 @@ func (b *Bot) statsText(lang string, now time.Time, st subscriptions.Stats, feed
 		t("stats.week", st.New, st.Lost),
 		"",
 		t("stats.deliveries", st.Sent, st.Failed, st.Skipped),
-		t("stats.waits", int(counterSum(b.metrics.rateLimited))),
+		t("stats.waits", b.engine.RateLimited()),
 		t("stats.queue", st.Pending),
 		"",
 		t("stats.feeds"),
@@ -100,25 +97,8 @@ func (b *Bot) statsText(lang string, now time.Time, st subscriptions.Stats, feed
 	return strings.Join(lines, "\n")
 }
 
-// counterSum is the total of a counter over all its labels.
-func counterSum(c prometheus.Collector) float64 {
-	ch := make(chan prometheus.Metric, 16)
-	go func() {
-		c.Collect(ch)
-		close(ch)
-	}()
-	var sum float64
-	for m := range ch {
-		var d dto.Metric
-		if m.Write(&d) == nil && d.Counter != nil {
-			sum += d.Counter.GetValue()
-		}
-	}
-	return sum
-}
-
 // cmdAudit shows the latest entries of the audit trail.
-func (b *Bot) cmdAudit(ctx context.Context, req request, _ string) {
+func (b *adminTools) cmdAudit(ctx context.Context, req request, _ string) {
 	entries, err := b.store.AuditLog(ctx, auditShown)
 	if err != nil {
 		b.log.Error("read the audit trail", "error", err)
@@ -137,7 +117,7 @@ func (b *Bot) cmdAudit(ctx context.Context, req request, _ string) {
 }
 
 // auditLine is one entry of /audit: when, who, what.
-func (b *Bot) auditLine(lang string, e subscriptions.AuditEntry) string {
+func (b *adminTools) auditLine(lang string, e subscriptions.AuditEntry) string {
 	at := e.At.In(b.loc)
 	who := i18n.T(lang, "audit.bot")
 	if e.UserID != 0 {
@@ -146,10 +126,9 @@ func (b *Bot) auditLine(lang string, e subscriptions.AuditEntry) string {
 			who = fmt.Sprintf("%s (%d)", e.UserName, e.UserID)
 		}
 	}
-	key := "audit." + e.Action
-	what := i18n.T(lang, key, e.Ref)
-	if strings.HasPrefix(what, key) { // an action this version has no text for
-		what = fmt.Sprintf("%s #%d", e.Action, e.Ref)
+	what := fmt.Sprintf("%s #%d", e.Action, e.Ref) // an action this version has no text for
+	if text, ok := i18n.Lookup(lang, "audit."+e.Action); ok {
+		what = fmt.Sprintf(text, e.Ref)
 	}
 	line := i18n.ShortDate(at) + " " + at.Format("15:04") + " · " + who + " · " + what
 	if e.Details != "" {

@@ -2,11 +2,13 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
 )
 
@@ -46,10 +48,10 @@ func TestUnauthorizedStopsTheLoop(t *testing.T) {
 	h := newHarness(t, harnessOptions{noStart: true})
 	h.tg.FailMethod("getUpdates", faketelegram.Unauthorized(), -1)
 	done := make(chan error, 1)
-	go func() { done <- h.bot.Run(context.Background()) }()
+	go func() { done <- h.run(context.Background()) }()
 	select {
 	case err := <-done:
-		if err != ErrUnauthorized {
+		if !errors.Is(err, delivery.ErrUnauthorized) {
 			t.Fatalf("Run = %v, want ErrUnauthorized", err)
 		}
 	case <-time.After(10 * time.Second):

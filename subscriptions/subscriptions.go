@@ -11,7 +11,10 @@
 // tables, full-text search) is the package subscriptions/store.
 package subscriptions
 
-import "errors"
+import (
+	"errors"
+	"slices"
+)
 
 // ErrNotFound is returned when a looked-up row does not exist.
 var ErrNotFound = errors.New("not found")
@@ -23,5 +26,9 @@ const (
 	LangEN = "en"
 )
 
-// ValidLanguage reports whether l is one of the interface languages.
-func ValidLanguage(l string) bool { return l == LangRU || l == LangBE || l == LangEN }
+// Languages are the languages the bot speaks, in menu order: the one list
+// of them (each has its catalogue of texts in bot/i18n).
+func Languages() []string { return []string{LangRU, LangBE, LangEN} }
+
+// ValidLanguage reports whether l is one of the Languages.
+func ValidLanguage(l string) bool { return slices.Contains(Languages(), l) }

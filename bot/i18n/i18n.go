@@ -1,31 +1,28 @@
-// Package i18n holds every text the bot shows to people, in Russian,
-// Belarusian and English, and the few language rules (plurals, dates) that
-// go with them. One file per language; a test fails when a key is missing
-// from any of them.
+// Package i18n holds every text the bot shows to people, one catalogue per
+// language the bot speaks (subscriptions.Languages), and the few language
+// rules (dates) that go with them. One file per language; tests fail when a
+// language has no catalogue, when a key is missing from any catalogue, or
+// when the code uses a key no catalogue has.
 package i18n
 
 import (
 	"fmt"
+	"log/slog"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/osipovichi/newsbot/subscriptions"
 )
 
 // Default is the language used when nothing better is known.
-const Default = "ru"
+const Default = subscriptions.LangRU
 
-// Languages lists the supported languages in menu order.
-var Languages = []string{"ru", "be", "en"}
-
+// catalogs are keyed by the domain's languages.
 var catalogs = map[string]map[string]string{
-	"ru": ru,
-	"be": be,
-	"en": en,
-}
-
-// Supported reports whether lang has a catalogue.
-func Supported(lang string) bool {
-	_, ok := catalogs[lang]
-	return ok
+	subscriptions.LangRU: ru,
+	subscriptions.LangBE: be,
+	subscriptions.LangEN: en,
 }
 
 // Pick returns the first supported language among candidates (Telegram
@@ -36,11 +33,11 @@ func Pick(fallback string, candidates ...string) string {
 		if i := strings.IndexAny(c, "-_"); i > 0 {
 			c = c[:i]
 		}
-		if Supported(c) {
+		if subscriptions.ValidLanguage(c) {
 			return c
 		}
 	}
-	if Supported(fallback) {
+	if subscriptions.ValidLanguage(fallback) {
 		return fallback
 	}
 	return Default
@@ -48,11 +45,14 @@ func Pick(fallback string, candidates ...string) string {
 
 // T returns the text for key in lang, formatted with args like fmt.Sprintf.
 // A key missing in lang falls back to the default language and then to the
-// key itself, so a gap shows up as a visible key rather than an empty message
-// (TestCatalogsComplete keeps that from shipping).
+// key itself, so a gap shows up as a visible key rather than an empty
+// message, and is logged (through slog's default logger: texts are rendered
+// far from any component's logger) as an error to fix. The tests keep that
+// from shipping: TestCatalogsComplete and the scan of the code for keys.
 func T(lang, key string, args ...any) string {
-	s, ok := catalogs[lang][key]
+	s, ok := Lookup(lang, key)
 	if !ok {
+		slog.Error("text missing from the catalogues", "key", key, "language", lang)
 		if s, ok = catalogs[Default][key]; !ok {
 			s = key
 		}
@@ -63,9 +63,16 @@ func T(lang, key string, args ...any) string {
 	return fmt.Sprintf(s, args...)
 }
 
+// Lookup returns the text for key in lang as it stands in the catalogue,
+// for keys that may legitimately be missing (those built from data).
+func Lookup(lang, key string) (string, bool) {
+	s, ok := catalogs[lang][key]
+	return s, ok
+}
+
 // Date formats t as a day in lang: "2 марта 2023", "2 сакавіка 2023", "2 March 2023".
 func Date(lang string, t time.Time) string {
-	return fmt.Sprintf("%d %s %d", t.Day(), T(lang, fmt.Sprintf("month.%d", int(t.Month()))), t.Year())
+	return fmt.Sprintf("%d %s %d", t.Day(), T(lang, "month."+strconv.Itoa(int(t.Month()))), t.Year())
 }
 
 // DateTime formats t as a day and a time of day in lang: "2 марта 2023, 10:15".
@@ -79,7 +86,7 @@ func ShortDate(t time.Time) string { return t.Format("02.01.2006") }
 // Section returns the display name of a configured section in lang: the
 // catalogue's "section.NAME" when there is one, else the name as configured.
 func Section(lang, name string) string {
-	if s, ok := catalogs[lang]["section."+name]; ok {
+	if s, ok := Lookup(lang, "section."+name); ok {
 		return s
 	}
 	return name

@@ -1,17 +1,36 @@
 package i18n
 
 import (
+	"bytes"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/osipovichi/newsbot/subscriptions"
 )
+
+// TestEveryLanguageHasACatalogue fails when a language the bot speaks has
+// no catalogue, or a catalogue is for a language the bot does not speak.
+func TestEveryLanguageHasACatalogue(t *testing.T) {
+	for _, lang := range subscriptions.Languages() {
+		if len(catalogs[lang]) == 0 {
+			t.Errorf("language %q has no catalogue", lang)
+		}
+	}
+	for lang := range catalogs {
+		if !subscriptions.ValidLanguage(lang) {
+			t.Errorf("catalogue %q is not one of the languages %v", lang, subscriptions.Languages())
+		}
+	}
+}
 
 // TestCatalogsComplete fails when a key exists in one language and not in another,
 // or when the printf verbs of a text differ between languages.
 func TestCatalogsComplete(t *testing.T) {
-	for _, base := range Languages {
+	for _, base := range subscriptions.Languages() {
 		for key, text := range catalogs[base] {
-			for _, other := range Languages {
+			for _, other := range subscriptions.Languages() {
 				got, ok := catalogs[other][key]
 				if !ok {
 					t.Errorf("key %q is in %s but missing in %s", key, base, other)
@@ -73,8 +92,14 @@ func TestDate(t *testing.T) {
 }
 
 func TestTFallsBackToKey(t *testing.T) {
+	var logs bytes.Buffer
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
 	if got := T("en", "no.such.key"); got != "no.such.key" {
 		t.Errorf("T(missing) = %q, want the key", got)
+	}
+	if !strings.Contains(logs.String(), "key=no.such.key") {
+		t.Errorf("a missing key was not logged: %q", logs.String())
 	}
 	if got := T("en", "latest.bad_n", 20); !strings.Contains(got, "20") {
 		t.Errorf("T with args = %q, want it to contain 20", got)

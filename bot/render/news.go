@@ -17,7 +17,7 @@ type Options struct {
 }
 
 func (o Options) lang() string {
-	if i18n.Supported(o.Lang) {
+	if subscriptions.ValidLanguage(o.Lang) {
 		return o.Lang
 	}
 	return i18n.Default

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
@@ -73,7 +74,6 @@ const (
 	defaultHTTPAddr     = "127.0.0.1:8080"
 	defaultLang         = subscriptions.LangRU
 	defaultTimezone     = feed.DefaultTimezone
-	defaultRate         = "25"
 	defaultContactURL   = "https://osipovichi.gov.by/"
 	defaultSection      = "news"
 
@@ -116,7 +116,7 @@ var (
 	setHTTPAddr      = setting{env: envHTTPAddr, flag: "http-addr", def: defaultHTTPAddr, usage: "`host:port` to serve /healthz and /metrics on; off (or an empty flag) disables"}
 	setLang          = setting{env: envLang, flag: "lang", def: defaultLang, usage: "default interface `language`: ru, be or en"}
 	setTimezone      = setting{env: envTimezone, flag: "timezone", def: defaultTimezone, usage: "IANA time `zone` for quiet hours and digests"}
-	setRate          = setting{env: envRate, flag: "rate", def: defaultRate, usage: "send at most `N` messages per second overall, 1 to 30 (1000 with paid broadcast)"}
+	setRate          = setting{env: envRate, flag: "rate", def: strconv.Itoa(delivery.DefaultRate), usage: "send at most `N` messages per second overall, 1 to 30 (1000 with paid broadcast)"}
 	setPaidBroadcast = setting{env: envPaidBroadcast, flag: "paid-broadcast", def: "false", usage: "use Telegram's paid broadcasts (allow_paid_broadcast) to send faster than 30/s", isBool: true}
 	setLogFormat     = setting{env: envLogFormat, flag: "log-format", def: "text", usage: "log `format`: text or json"}
 	setLogLevel      = setting{env: envLogLevel, flag: "log-level", def: "info", usage: "log `level`: debug, info, warn or error"}
@@ -190,11 +190,9 @@ func parseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 		// Safety net: no message may carry the token, even one that echoes
 		// another setting into which the token was pasted by mistake.
 		secrets := []string{v.flags[setToken.flag].value, getenv(envToken)}
-		if r := newRedactor(longEnough(secrets)); r != nil {
-			var ee *exitError
-			if errors.As(err, &ee) {
-				ee.msg = r.replace(ee.msg)
-			}
+		var ee *exitError
+		if errors.As(err, &ee) {
+			ee.msg = delivery.NewRedactor(longEnough(secrets)...).Replace(ee.msg)
 		}
 		return Config{}, err
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/osipovichi/newsbot/bot"
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions/store"
 )
@@ -17,9 +16,15 @@ import (
 // health answers /healthz from the running parts.
 type health struct {
 	store   *store.Store
-	bot     *bot.Bot
+	updates updateLoop
 	poller  *feed.Poller
 	started time.Time
+}
+
+// updateLoop is what /healthz asks the delivery engine's update loop.
+type updateLoop interface {
+	LastPoll() time.Time
+	PollTimeout() time.Duration
 }
 
 type healthReport struct {
@@ -54,15 +59,15 @@ func timePtr(t time.Time) *time.Time {
 
 func (h *health) report(ctx context.Context) (healthReport, bool) {
 	r := healthReport{Status: "ok", Version: version, Database: "ok", UpdateLoop: "ok",
-		Uptime: time.Since(h.started).Round(time.Second).String(), LastUpdatePoll: h.bot.LastPoll().UTC()}
+		Uptime: time.Since(h.started).Round(time.Second).String(), LastUpdatePoll: h.updates.LastPoll().UTC()}
 	ok := true
 	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if err := h.store.Ping(pctx); err != nil {
 		r.Database, ok = "unreachable: "+err.Error(), false
 	}
-	if time.Since(h.bot.LastPoll()) > 2*h.bot.PollTimeout() {
-		r.UpdateLoop, ok = "stuck since "+h.bot.LastPoll().UTC().Format(time.RFC3339), false
+	if time.Since(h.updates.LastPoll()) > 2*h.updates.PollTimeout() {
+		r.UpdateLoop, ok = "stuck since "+h.updates.LastPoll().UTC().Format(time.RFC3339), false
 	}
 	for _, f := range h.poller.Health() {
 		r.Feeds = append(r.Feeds, feedReport{Section: f.Section, URL: f.URL, DiscoveredURL: f.DiscoveredURL, ReadAs: f.ReadAs,

@@ -13,7 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/osipovichi/newsbot/bot"
+	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -74,12 +74,21 @@ func TestHealthUnavailable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := bot.New(bot.Config{Store: db, PollTimeout: 50})
+	tg := faketelegram.New(faketelegram.Options{})
+	defer tg.Close()
+	client, err := delivery.NewClient(ctx, tg.Token(), tg.Endpoint(), tg.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := delivery.New(delivery.Config{Client: client, Store: db, Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
 	poller, err := feed.NewPoller(feed.PollerOptions{Store: db, Feeds: []subscriptions.FeedConfig{{Section: "news", URL: "https://example.invalid/"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &health{store: db, bot: b, poller: poller, started: time.Now()}
+	h := &health{store: db, updates: engine, poller: poller, started: time.Now()}
 	srv := httptest.NewServer(h.routes(prometheus.NewRegistry()))
 	defer srv.Close()
 

@@ -7,13 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
-	"slices"
-	"strings"
-)
 
-// redacted replaces a secret in logs and errors.
-const redacted = "[REDACTED]"
+	"github.com/osipovichi/newsbot/delivery"
+)
 
 // newLogger returns a slog logger writing text or JSON (format "json") at
 // level to w. Keys follow the project's snake_case convention (the built-in
@@ -29,62 +25,16 @@ func newLogger(format string, level slog.Level, w io.Writer, secrets ...string) 
 	} else {
 		h = slog.NewTextHandler(w, opts)
 	}
-	if r := newRedactor(secrets); r != nil {
+	if r := delivery.NewRedactor(secrets...); r != nil {
 		h = &redactHandler{next: h, r: r}
 	}
 	return slog.New(h)
 }
 
-// redactor finds and replaces secrets, also in their URL-escaped forms (a
-// token in a Bot API URL inside a *url.Error).
-type redactor struct {
-	secrets  []string
-	replacer *strings.Replacer
-}
-
-// newRedactor returns nil when there is no secret to hide.
-func newRedactor(secrets []string) *redactor {
-	var all []string
-	for _, s := range secrets {
-		if s == "" {
-			continue
-		}
-		q := url.QueryEscape(s)
-		all = append(all, s, q, strings.ToLower(q), url.PathEscape(s))
-	}
-	if len(all) == 0 {
-		return nil
-	}
-	// Longest first, so that a secret containing another is replaced whole.
-	slices.SortFunc(all, func(a, b string) int { return len(b) - len(a) })
-	all = slices.Compact(all)
-	pairs := make([]string, 0, 2*len(all))
-	for _, s := range all {
-		pairs = append(pairs, s, redacted)
-	}
-	return &redactor{secrets: all, replacer: strings.NewReplacer(pairs...)}
-}
-
-func (r *redactor) contains(s string) bool {
-	for _, sec := range r.secrets {
-		if strings.Contains(s, sec) {
-			return true
-		}
-	}
-	return false
-}
-
-func (r *redactor) replace(s string) string {
-	if !r.contains(s) {
-		return s
-	}
-	return r.replacer.Replace(s)
-}
-
 // redactHandler is the slog.Handler of newLogger's safety net.
 type redactHandler struct {
 	next slog.Handler
-	r    *redactor
+	r    *delivery.Redactor
 }
 
 func (h *redactHandler) Enabled(ctx context.Context, l slog.Level) bool {
@@ -92,7 +42,7 @@ func (h *redactHandler) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (h *redactHandler) Handle(ctx context.Context, rec slog.Record) error {
-	out := slog.NewRecord(rec.Time, rec.Level, h.r.replace(rec.Message), rec.PC)
+	out := slog.NewRecord(rec.Time, rec.Level, h.r.Replace(rec.Message), rec.PC)
 	rec.Attrs(func(a slog.Attr) bool {
 		out.AddAttrs(h.attr(a))
 		return true
@@ -109,11 +59,11 @@ func (h *redactHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 }
 
 func (h *redactHandler) WithGroup(name string) slog.Handler {
-	return &redactHandler{next: h.next.WithGroup(h.r.replace(name)), r: h.r}
+	return &redactHandler{next: h.next.WithGroup(h.r.Replace(name)), r: h.r}
 }
 
 func (h *redactHandler) attr(a slog.Attr) slog.Attr {
-	return slog.Attr{Key: h.r.replace(a.Key), Value: h.value(a.Value)}
+	return slog.Attr{Key: h.r.Replace(a.Key), Value: h.value(a.Value)}
 }
 
 // value returns v, or a string with the secrets replaced when any of the
@@ -122,8 +72,8 @@ func (h *redactHandler) value(v slog.Value) slog.Value {
 	v = v.Resolve()
 	switch v.Kind() {
 	case slog.KindString:
-		if s := v.String(); h.r.contains(s) {
-			return slog.StringValue(h.r.replace(s))
+		if s := v.String(); h.r.Contains(s) {
+			return slog.StringValue(h.r.Replace(s))
 		}
 	case slog.KindGroup:
 		group := v.Group()
@@ -134,8 +84,8 @@ func (h *redactHandler) value(v slog.Value) slog.Value {
 		return slog.GroupValue(clean...)
 	case slog.KindAny:
 		for _, s := range printedForms(v.Any()) {
-			if h.r.contains(s) {
-				return slog.StringValue(h.r.replace(s))
+			if h.r.Contains(s) {
+				return slog.StringValue(h.r.Replace(s))
 			}
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/osipovichi/newsbot/delivery"
 )
 
 // secretStringer is a value whose printed form carries the secret.
@@ -58,8 +60,8 @@ func TestNewLoggerRedacts(t *testing.T) {
 				if strings.Contains(out, testToken) || strings.Contains(out, url.QueryEscape(testToken)) || strings.Contains(out, "AAH-test") {
 					t.Errorf("got %s, want the token redacted", out)
 				}
-				if !strings.Contains(out, redacted) {
-					t.Errorf("got %s, want %s", out, redacted)
+				if !strings.Contains(out, delivery.Redacted) {
+					t.Errorf("got %s, want %s", out, delivery.Redacted)
 				}
 				if format == "json" && !json.Valid(buf.Bytes()) {
 					t.Errorf("got invalid JSON %s", out)

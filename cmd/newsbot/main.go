@@ -18,6 +18,8 @@ import (
 	"syscall"
 
 	_ "time/tzdata" // time zones for NEWSBOT_TIMEZONE in a distroless image
+
+	"github.com/osipovichi/newsbot/delivery"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -321,20 +323,5 @@ func editDistance(a, b string) int {
 
 // redactError hides secrets in err's text, keeping err for errors.Is and As.
 func redactError(err error, secrets ...string) error {
-	if err == nil {
-		return nil
-	}
-	r := newRedactor(secrets)
-	if r == nil || !r.contains(err.Error()) {
-		return err
-	}
-	return &redactedError{msg: r.replace(err.Error()), err: err}
+	return delivery.NewRedactor(secrets...).Error(err)
 }
-
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }

@@ -15,13 +15,11 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/osipovichi/newsbot/bot"
+	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
 	"github.com/osipovichi/newsbot/subscriptions/store"
 )
-
-// pollTimeout is the getUpdates long-poll timeout in seconds.
-const pollTimeout = 50
 
 // runBot runs the bot until ctx is done: the update loop, the outbox, the
 // feed poller and the HTTP endpoints. The store closes last.
@@ -49,17 +47,26 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 
 	// One fetcher reads the portal for the poller and for /post.
 	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL})
-	b := bot.New(bot.Config{
-		Client: client, Store: store, Logger: logger.With("component", "bot"),
-		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone,
-		Rate: cfg.Rate, PaidBroadcast: cfg.PaidBroadcast, PollTimeout: pollTimeout, Registerer: reg, Version: version,
+	engine, err := delivery.New(delivery.Config{
+		Client: client, Store: store, Logger: logger.With("component", "delivery"), Location: cfg.Timezone,
+		Rate: cfg.Rate, PaidBroadcast: cfg.PaidBroadcast, Registerer: reg,
+	})
+	if err != nil {
+		return err
+	}
+	b, err := bot.New(bot.Config{
+		Telegram: engine, Store: store, Logger: logger.With("component", "bot"),
+		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone, Registerer: reg, Version: version,
 		Pages: fetcher,
 	})
+	if err != nil {
+		return err
+	}
 	poller, err := feed.NewPoller(feed.PollerOptions{
 		Store: store, Feeds: cfg.Feeds, Interval: cfg.PollInterval, Location: cfg.Timezone, Selectors: cfg.ListingSelectors,
 		Fetcher: fetcher,
 		Logger:  logger.With("component", "feed"),
-		OnNew:   func(context.Context, subscriptions.IngestResult) { b.Wake() },
+		OnNew:   func(context.Context, subscriptions.IngestResult) { engine.Wake() },
 		Alerter: b, Registerer: reg,
 	})
 	if err != nil {
@@ -67,16 +74,17 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return engine.Run(gctx, b, b) }) // b handles the updates and renders the deliveries
 	g.Go(func() error { return b.Run(gctx) })
 	g.Go(func() error { return poller.Run(gctx) })
 	if cfg.HTTPAddr != "" {
-		h := &health{store: store, bot: b, poller: poller, started: started}
+		h := &health{store: store, updates: engine, poller: poller, started: started}
 		if err := serveHTTP(gctx, g, cfg.HTTPAddr, h.routes(reg), logger); err != nil {
 			return err
 		}
 	}
 	err = g.Wait()
-	if errors.Is(err, bot.ErrUnauthorized) {
+	if errors.Is(err, delivery.ErrUnauthorized) {
 		return err
 	}
 	if err != nil && ctx.Err() == nil {
@@ -88,19 +96,19 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 
 // connect checks the token with getMe, retrying while Telegram cannot be
 // reached. A refused token is fatal. It returns nil, nil if ctx ends first.
-func connect(ctx context.Context, cfg Config, logger *slog.Logger) (*bot.Client, error) {
-	httpClient := &http.Client{Timeout: (pollTimeout + 20) * time.Second}
+func connect(ctx context.Context, cfg Config, logger *slog.Logger) (*delivery.Client, error) {
+	httpClient := &http.Client{Timeout: delivery.DefaultPollTimeout + 20*time.Second}
 	wait := time.Second
 	for {
-		client, err := bot.NewClient(ctx, cfg.Token, cfg.APIEndpoint, httpClient)
+		client, err := delivery.NewClient(ctx, cfg.Token, cfg.APIEndpoint, httpClient)
 		if err == nil {
 			return client, nil
 		}
 		if ctx.Err() != nil {
 			return nil, nil
 		}
-		if bot.IsUnauthorized(err) {
-			return nil, bot.ErrUnauthorized
+		if delivery.IsUnauthorized(err) {
+			return nil, delivery.ErrUnauthorized
 		}
 		logger.Warn("cannot reach Telegram; retrying", "error", err, "retry_in", wait)
 		t := time.NewTimer(wait)

@@ -1,16 +1,12 @@
-package bot
+package delivery
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
 	"time"
 
-	"github.com/osipovichi/newsbot/bot/i18n"
-	"github.com/osipovichi/newsbot/bot/render"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
@@ -30,25 +26,35 @@ type outboxStore interface {
 	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]subscriptions.DueDelivery, error)
 	NextDeliveryAt(ctx context.Context) (time.Time, error)
 	RecordOutcomes(ctx context.Context, outs []subscriptions.Outcome, now time.Time) error
-	Article(ctx context.Context, id int64) (subscriptions.Article, error)
-	DigestArticles(ctx context.Context, deliveryID int64) ([]subscriptions.Article, error)
-	Notice(ctx context.Context, id int64) (subscriptions.Notice, error)
-	CreateDueDigests(ctx context.Context, now time.Time, loc *time.Location) (int, error)
+	chatStateStore
+}
+
+// chatStateStore records what Telegram says about a chat: that the bot can
+// no longer write there, or that a group moved to a new id.
+type chatStateStore interface {
 	SetChatStatus(ctx context.Context, id int64, status subscriptions.ChatStatus, reason string, now time.Time) error
 	MigrateChat(ctx context.Context, oldID, newID int64, now time.Time) error
 }
 
+// Composer renders a due delivery as the messages that carry it: the
+// content (text or photo, previews, notification); the outbox addresses
+// them to the delivery's chat. No message (and no error) means there is
+// nothing left to send. The bot implements it, so that all texts and HTML
+// stay in its renderer and catalogues.
+type Composer interface {
+	Compose(ctx context.Context, d subscriptions.DueDelivery, withPhoto bool) ([]Message, error)
+}
+
 // outbox sends the durable deliveries of the store: as many at once as the
-// pace needs (the limiter sets the pace, not the number of workers), each
+// pace needs (the pacer sets the pace, not the number of workers), each
 // outcome written in batches right after Telegram answers.
 type outbox struct {
-	store       outboxStore
-	sender      *sender
-	log         *slog.Logger
-	now         func() time.Time
-	loc         *time.Location
-	defaultLang string
-	workers     int
+	store    outboxStore
+	composer Composer
+	sender   *sender
+	log      *slog.Logger
+	now      func() time.Time
+	workers  int
 
 	wake chan struct{} // new work was enqueued
 	done chan struct{} // an outcome was recorded
@@ -59,19 +65,16 @@ type outbox struct {
 	// finished holds ids recorded since the last read of the outbox began: that
 	// read may still show them pending.
 	finished map[int64]bool
-
-	articles articleCache
 }
 
-func newOutbox(store outboxStore, s *sender, log *slog.Logger, now func() time.Time, loc *time.Location, lang string, rate float64) *outbox {
+func newOutbox(store outboxStore, s *sender, log *slog.Logger, now func() time.Time, rate float64) *outbox {
 	// Enough workers to keep the pace with ~300 ms round trips, and few enough
 	// that a reply never waits long behind them.
 	workers := max(4, int(rate*0.3)+2)
 	return &outbox{
-		store: store, sender: s, log: log, now: now, loc: loc, defaultLang: lang, workers: workers,
+		store: store, sender: s, log: log, now: now, workers: workers,
 		wake: make(chan struct{}, 1), done: make(chan struct{}, 1),
 		inflight: map[int64]bool{}, inflightChats: map[int64]int{}, finished: map[int64]bool{},
-		articles: articleCache{m: map[int64]subscriptions.Article{}},
 	}
 }
 
@@ -91,9 +94,10 @@ type result struct {
 	record bool
 }
 
-// run sends due deliveries until ctx is done, then lets in-flight sends
-// finish for at most shutdownGrace.
-func (o *outbox) run(ctx context.Context) error {
+// run sends due deliveries, rendered by composer, until ctx is done, then
+// lets in-flight sends finish for at most shutdownGrace.
+func (o *outbox) run(ctx context.Context, composer Composer) error {
+	o.composer = composer
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
 	stop := context.AfterFunc(ctx, func() {
@@ -190,12 +194,24 @@ func (o *outbox) claim(d subscriptions.DueDelivery) bool {
 	if o.inflight[d.ID] || o.finished[d.ID] || o.inflightChats[d.ChatID] > 0 {
 		return false
 	}
-	if o.sender.limiter.delay(d.ChatID) > time.Second {
+	if o.sender.pacer.delay(d.ChatID) > time.Second {
 		return false
 	}
 	o.inflight[d.ID] = true
 	o.inflightChats[d.ChatID]++
 	return true
+}
+
+// inFlight reports whether one of the deliveries is being sent or its outcome not yet recorded.
+func (o *outbox) inFlight(ids []int64) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, id := range ids {
+		if o.inflight[id] {
+			return true
+		}
+	}
+	return false
 }
 
 func (o *outbox) release(id, chatID int64) {
@@ -267,11 +283,11 @@ func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery) resul
 	c := classification{verdict: verdictOK}
 	// A digest may take several messages; a retry sends them all again.
 	for i := 0; i < len(msgs) && c.verdict == verdictOK; i++ {
-		msgID, c = o.sender.send(ctx, msgs[i])
-		if c.verdict == verdictRejected && msgs[i].method == "sendPhoto" {
+		msgID, c = o.sender.send(ctx, msgs[i], false)
+		if c.verdict == verdictRejected && msgs[i].Photo != "" {
 			// Telegram could not fetch the image: send the same text without it.
 			if text, err := o.compose(ctx, d, false); err == nil && len(text) == 1 {
-				msgID, c = o.sender.send(ctx, text[0])
+				msgID, c = o.sender.send(ctx, text[0], false)
 			}
 		}
 	}
@@ -285,16 +301,10 @@ func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery) resul
 		res.out.State, res.out.NextAttemptAt, res.out.CountAttempt = subscriptions.DeliveryPending, now.Add(c.retryAfter), false
 		res.out.Error = c.reason
 	case verdictChatGone:
-		if err := o.store.SetChatStatus(ctx, d.ChatID, c.status, c.reason, now); err != nil {
-			o.log.Error("mark chat gone", "chat_id", d.ChatID, "error", err)
-		}
-		o.log.Info("chat gone", "chat_id", d.ChatID, "status", c.status, "reason", c.reason)
+		recordChatChange(ctx, o.store, o.log, d.ChatID, c, now)
 		res.out.State, res.out.Error = subscriptions.DeliverySkipped, c.reason
 	case verdictMigrated:
-		if err := o.store.MigrateChat(ctx, d.ChatID, c.migrateTo, now); err != nil {
-			o.log.Error("migrate chat", "chat_id", d.ChatID, "new_chat_id", c.migrateTo, "error", err)
-		}
-		o.log.Info("group upgraded to a supergroup", "chat_id", d.ChatID, "new_chat_id", c.migrateTo)
+		recordChatChange(ctx, o.store, o.log, d.ChatID, c, now)
 		res.out.State, res.out.NextAttemptAt, res.out.CountAttempt = subscriptions.DeliveryPending, now, false
 	case verdictBug:
 		o.log.Error("telegram refused a message the bot rendered", "delivery_id", d.ID, "chat_id", d.ChatID,
@@ -315,40 +325,31 @@ func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery) resul
 	return res
 }
 
-// compose renders a delivery for its chat as one or more messages.
-// withPhoto=false renders an article as text even when it has an image.
-func (o *outbox) compose(ctx context.Context, d subscriptions.DueDelivery, withPhoto bool) ([]message, error) {
-	lang := i18n.Pick(o.defaultLang, d.Chat.Language)
-	silent := d.Chat.InQuietHours(o.now().In(o.loc))
-	group := d.Chat.Type != subscriptions.ChatPrivate
-	opts := render.Options{Lang: lang, Loc: o.loc, WithPhoto: withPhoto}
-	switch d.Kind {
-	case subscriptions.KindArticle:
-		a, err := o.articles.get(ctx, o.store, d.Ref)
-		if err != nil {
-			return nil, err
+// recordChatChange writes down what an answer said about its chat: gone
+// (blocked, removed) or moved to a supergroup. Other answers change nothing.
+func recordChatChange(ctx context.Context, store chatStateStore, log *slog.Logger, chatID int64, c classification, now time.Time) {
+	switch c.verdict {
+	case verdictChatGone:
+		if err := store.SetChatStatus(ctx, chatID, c.status, c.reason, now); err != nil {
+			log.Error("mark chat gone", "chat_id", chatID, "error", err)
 		}
-		method, p := renderedMessage(d.ChatID, render.Article(a, opts), d.Chat.LinkPreviews, silent)
-		return []message{{chatID: d.ChatID, group: group, method: method, params: p}}, nil
-	case subscriptions.KindDigest:
-		articles, err := o.store.DigestArticles(ctx, d.ID)
-		if err != nil {
-			return nil, err
+		log.Info("chat gone", "chat_id", chatID, "status", c.status, "reason", c.reason)
+	case verdictMigrated:
+		if err := store.MigrateChat(ctx, chatID, c.migrateTo, now); err != nil {
+			log.Error("migrate chat", "chat_id", chatID, "new_chat_id", c.migrateTo, "error", err)
 		}
-		if len(articles) == 0 {
-			return nil, nil // its articles are gone: nothing to send
-		}
-		var msgs []message
-		for _, part := range render.Digest(articles, opts, o.now().In(o.loc)) {
-			msgs = append(msgs, message{chatID: d.ChatID, group: group, method: "sendMessage",
-				params: textParams(d.ChatID, part, false, silent)})
-		}
-		return msgs, nil
-	case subscriptions.KindNotice:
-		return o.composeNotice(ctx, d, silent, group)
-	default:
-		return nil, fmt.Errorf("delivery kind %q is not supported by this version", d.Kind)
+		log.Info("group upgraded to a supergroup", "chat_id", chatID, "new_chat_id", c.migrateTo)
 	}
+}
+
+// compose asks the composer for a delivery's messages and addresses them
+// to its chat. withPhoto=false renders an article as text even when it has an image.
+func (o *outbox) compose(ctx context.Context, d subscriptions.DueDelivery, withPhoto bool) ([]Message, error) {
+	msgs, err := o.composer.Compose(ctx, d, withPhoto)
+	for i := range msgs {
+		msgs[i].ChatID, msgs[i].Group = d.ChatID, d.Chat.Type != subscriptions.ChatPrivate
+	}
+	return msgs, err
 }
 
 // backoff is the wait before retry n+1 of a transient error: 2 s doubling,
@@ -357,34 +358,4 @@ func backoff(attempts int) time.Duration {
 	d := 2 * time.Second << min(attempts, 12)
 	d = min(d, maxBackoff)
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
-}
-
-// articleCache keeps the articles of a fan-out in memory: one read for
-// thousands of deliveries.
-type articleCache struct {
-	mu sync.Mutex
-	m  map[int64]subscriptions.Article
-}
-
-func (c *articleCache) get(ctx context.Context, store outboxStore, id int64) (subscriptions.Article, error) {
-	c.mu.Lock()
-	a, ok := c.m[id]
-	c.mu.Unlock()
-	if ok {
-		return a, nil
-	}
-	a, err := store.Article(ctx, id)
-	if errors.Is(err, subscriptions.ErrNotFound) {
-		return a, fmt.Errorf("article %d no longer exists", id)
-	}
-	if err != nil {
-		return a, err
-	}
-	c.mu.Lock()
-	if len(c.m) >= 256 {
-		clear(c.m)
-	}
-	c.m[id] = a
-	c.mu.Unlock()
-	return a, nil
 }

@@ -1,11 +1,13 @@
-package bot
+package delivery
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+)
 
-// metrics of the Telegram side of the bot.
+// metrics of the engine: updates handled, messages sent, 429s, outbox commits.
 type metrics struct {
 	updates     prometheus.Counter
-	commands    *prometheus.CounterVec
 	messages    *prometheus.CounterVec
 	rateLimited *prometheus.CounterVec
 	panics      prometheus.Counter
@@ -17,9 +19,6 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		updates: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "newsbot_updates_handled_total", Help: "Telegram updates handled.",
 		}),
-		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "newsbot_commands_total", Help: "Commands received, by command.",
-		}, []string{"command"}),
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newsbot_messages_sent_total", Help: "Messages sent to Telegram, by outcome.",
 		}, []string{"outcome"}),
@@ -34,7 +33,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.updates, m.commands, m.messages, m.rateLimited, m.panics, m.commits)
+		reg.MustRegister(m.updates, m.messages, m.rateLimited, m.panics, m.commits)
 	}
 	return m
 }
@@ -43,4 +42,22 @@ var outcomeNames = map[verdict]string{
 	verdictOK: "sent", verdictRetryAfter: "rate_limited", verdictChatGone: "chat_gone", verdictMigrated: "migrated",
 	verdictBug: "bug", verdictTransient: "transient_error", verdictRejected: "rejected",
 	verdictUnauthorized: "unauthorized", verdictConflict: "conflict", verdictCanceled: "canceled",
+	verdictNotModified: "not_modified",
+}
+
+// counterSum is the total of a counter over all its labels.
+func counterSum(c prometheus.Collector) float64 {
+	ch := make(chan prometheus.Metric, 16)
+	go func() {
+		c.Collect(ch)
+		close(ch)
+	}()
+	var sum float64
+	for m := range ch {
+		var d dto.Metric
+		if m.Write(&d) == nil && d.Counter != nil {
+			sum += d.Counter.GetValue()
+		}
+	}
+	return sum
 }

@@ -1,4 +1,4 @@
-package bot
+package delivery
 
 import (
 	"context"
@@ -25,6 +25,7 @@ const (
 	verdictUnauthorized         // 401: the token is wrong or revoked
 	verdictConflict             // 409: another instance polls with the same token
 	verdictCanceled             // our own shutdown
+	verdictNotModified          // an edit that changes nothing: done already
 )
 
 // classification is the one place where Telegram's error codes and
@@ -36,6 +37,24 @@ type classification struct {
 	migrateTo  int64
 	status     subscriptions.ChatStatus // for verdictChatGone
 	reason     string                   // short, for the outbox row and metrics
+	cause      error                    // the error classified, redacted
+}
+
+// err is the error behind a classification, or nil when the request went
+// through. errors.Is and IsTemporary see what classify saw.
+func (c classification) err() error {
+	if c.verdict == verdictOK {
+		return nil
+	}
+	return c.cause
+}
+
+// scope names what a 429 paused, for logs and metrics.
+func (c classification) scope() string {
+	if c.global {
+		return "global"
+	}
+	return "chat"
 }
 
 func classify(err error) classification {
@@ -43,15 +62,15 @@ func classify(err error) classification {
 		return classification{verdict: verdictOK}
 	}
 	if errors.Is(err, context.Canceled) {
-		return classification{verdict: verdictCanceled, reason: "canceled"}
+		return classification{verdict: verdictCanceled, reason: "canceled", cause: err}
 	}
 	var tgErr *tgbotapi.Error
 	if !errors.As(err, &tgErr) {
 		// Network errors, timeouts and bodies that are not JSON (a proxy's HTML page).
-		return classification{verdict: verdictTransient, reason: err.Error()}
+		return classification{verdict: verdictTransient, reason: err.Error(), cause: err}
 	}
 	desc := strings.ToLower(tgErr.Message)
-	c := classification{reason: tgErr.Message}
+	c := classification{reason: tgErr.Message, cause: err}
 	switch {
 	case tgErr.Code == 429 || tgErr.RetryAfter > 0:
 		c.verdict = verdictRetryAfter
@@ -67,6 +86,8 @@ func classify(err error) classification {
 	case tgErr.Code == 403 || strings.Contains(desc, "chat not found") || strings.Contains(desc, "chat_write_forbidden") ||
 		strings.Contains(desc, "have no rights to send") || strings.Contains(desc, "not enough rights"):
 		c.verdict, c.status = verdictChatGone, subscriptions.StatusLeft
+	case strings.Contains(desc, "message is not modified"):
+		c.verdict = verdictNotModified
 	case strings.Contains(desc, "can't parse entities") || strings.Contains(desc, "too long") ||
 		strings.Contains(desc, "message text is empty") || strings.Contains(desc, "button_data_invalid"):
 		c.verdict = verdictBug
@@ -80,3 +101,10 @@ func classify(err error) classification {
 
 // IsUnauthorized reports whether err is Telegram refusing the token.
 func IsUnauthorized(err error) bool { return classify(err).verdict == verdictUnauthorized }
+
+// IsTemporary reports whether err may go away by itself: a network error,
+// a server error or a rate limit, rather than an answer about the request.
+func IsTemporary(err error) bool {
+	v := classify(err).verdict
+	return v == verdictTransient || v == verdictRetryAfter
+}

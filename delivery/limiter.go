@@ -1,10 +1,29 @@
-package bot
+package delivery
 
 import (
 	"context"
 	"sync"
 	"time"
 )
+
+// pacer decides when each message may leave. It is the seam where the
+// exact limiter of delivery/pace will take this one's place: newPacer is
+// the one line to change.
+type pacer interface {
+	// wait books a send for a message to chat and returns when it may go.
+	wait(ctx context.Context, chat int64, group, interactive bool) error
+	// tooMany records a 429 for a message to chat and reports whether it
+	// paused the whole bot rather than the chat.
+	tooMany(chat int64, retryAfter time.Duration) (global bool)
+	// delay is how long a bulk message to chat would wait for the chat's own pace.
+	delay(chat int64) time.Duration
+	// rate is the current global pace in messages a second.
+	rate() float64
+}
+
+// newPacer is the pacer of every message. It runs on the real clock: it
+// paces real requests to Telegram, whatever clock the schedules use.
+func newPacer(rate float64) pacer { return newLimiter(rate, time.Now) }
 
 // Telegram's per-chat limits: about one message a second to a private chat,
 // twenty a minute to a group or channel.
@@ -140,6 +159,8 @@ func (l *limiter) tooMany(chat int64, retryAfter time.Duration) (global bool) {
 	return true
 }
 
+func (l *limiter) rate() float64 { return float64(time.Second) / float64(l.interval) }
+
 // gc forgets chats whose pace no longer matters, now and then.
 func (l *limiter) gc(now time.Time) {
 	l.calls++
@@ -158,19 +179,4 @@ func later(a, b time.Time) time.Time {
 		return b
 	}
 	return a
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

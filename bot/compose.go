@@ -1,0 +1,109 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/osipovichi/newsbot/bot/i18n"
+	"github.com/osipovichi/newsbot/bot/render"
+	"github.com/osipovichi/newsbot/delivery"
+	"github.com/osipovichi/newsbot/subscriptions"
+)
+
+// composeStore is what rendering deliveries needs from the store.
+type composeStore interface {
+	Article(ctx context.Context, id int64) (subscriptions.Article, error)
+	DigestArticles(ctx context.Context, deliveryID int64) ([]subscriptions.Article, error)
+	Notice(ctx context.Context, id int64) (subscriptions.Notice, error)
+}
+
+// composer renders the deliveries of the engine's outbox: an article, a
+// day's digest or a notice, in the chat's language, silent in its quiet hours.
+type composer struct {
+	*base
+	store    composeStore
+	articles articleCache
+}
+
+func newComposer(shared *base, store composeStore) *composer {
+	return &composer{base: shared, store: store, articles: articleCache{m: map[int64]subscriptions.Article{}}}
+}
+
+// Compose renders a delivery for the engine's outbox. withPhoto=false
+// renders an article as text even when it has an image.
+func (b *Bot) Compose(ctx context.Context, d subscriptions.DueDelivery, withPhoto bool) ([]delivery.Message, error) {
+	return b.composer.compose(ctx, d, withPhoto)
+}
+
+func (b *composer) compose(ctx context.Context, d subscriptions.DueDelivery, withPhoto bool) ([]delivery.Message, error) {
+	lang := i18n.Pick(b.defaultLang, d.Chat.Language)
+	silent := d.Chat.InQuietHours(b.now().In(b.loc))
+	opts := render.Options{Lang: lang, Loc: b.loc, WithPhoto: withPhoto}
+	switch d.Kind {
+	case subscriptions.KindArticle:
+		a, err := b.articles.get(ctx, b.store, d.Ref)
+		if err != nil {
+			return nil, err
+		}
+		r := render.Article(a, opts)
+		return []delivery.Message{{Text: r.Text, Photo: r.Photo, Previews: d.Chat.LinkPreviews, Silent: silent}}, nil
+	case subscriptions.KindDigest:
+		articles, err := b.store.DigestArticles(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(articles) == 0 {
+			return nil, nil // its articles are gone: nothing to send
+		}
+		var msgs []delivery.Message
+		for _, part := range render.Digest(articles, opts, b.now().In(b.loc)) {
+			msgs = append(msgs, delivery.Message{Text: part, Silent: silent})
+		}
+		return msgs, nil
+	case subscriptions.KindNotice:
+		n, err := b.store.Notice(ctx, d.Ref)
+		if errors.Is(err, subscriptions.ErrNotFound) {
+			return nil, fmt.Errorf("notice %d no longer exists", d.Ref)
+		}
+		if err != nil {
+			return nil, err
+		}
+		m := noticeCopy(n)
+		m.Silent = silent
+		return []delivery.Message{m}, nil
+	default:
+		return nil, fmt.Errorf("delivery kind %q is not supported by this version", d.Kind)
+	}
+}
+
+// articleCache keeps the articles of a fan-out in memory: one read for
+// thousands of deliveries.
+type articleCache struct {
+	mu sync.Mutex
+	m  map[int64]subscriptions.Article
+}
+
+func (c *articleCache) get(ctx context.Context, store composeStore, id int64) (subscriptions.Article, error) {
+	c.mu.Lock()
+	a, ok := c.m[id]
+	c.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	a, err := store.Article(ctx, id)
+	if errors.Is(err, subscriptions.ErrNotFound) {
+		return a, fmt.Errorf("article %d no longer exists", id)
+	}
+	if err != nil {
+		return a, err
+	}
+	c.mu.Lock()
+	if len(c.m) >= 256 {
+		clear(c.m)
+	}
+	c.m[id] = a
+	c.mu.Unlock()
+	return a, nil
+}

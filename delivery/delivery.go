@@ -1,0 +1,260 @@
+// Package delivery is newsbot's one way out to Telegram: the Bot API
+// client, the pacer that keeps every request within Telegram's limits, the
+// sender that classifies every answer, the durable outbox that fans news
+// out to subscribers (with the digest scheduler that feeds it) and the
+// update loop. Only this package imports the Bot API library; the rest of
+// the program speaks the small types of types.go, so the compiler keeps
+// every request on this one path and a change of library stays here.
+//
+// The bot's conversation (package bot) uses an Engine to reply, edit, answer
+// button presses and look up chats, and gives the Engine two things when it
+// runs it: a Handler for updates and a Composer that renders deliveries.
+// The Engine therefore needs neither the bot's renderer nor its texts: the
+// outbox asks the composer for the messages of a delivery and only
+// addresses, paces, sends and records them.
+package delivery
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/errgroup"
+)
+
+// Defaults of the configuration (NEWSBOT_RATE and the getUpdates long poll).
+const (
+	// DefaultRate is the global pace in messages a second: under Telegram's
+	// ~30/s with room for the requests that are not counted as messages.
+	DefaultRate = 25
+	// DefaultPollTimeout is how long one getUpdates waits for an update.
+	DefaultPollTimeout = 50 * time.Second
+)
+
+// ErrUnauthorized means Telegram rejected the token.
+var ErrUnauthorized = errors.New("telegram rejected the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN")
+
+// Config wires an Engine.
+type Config struct {
+	Client *Client
+	// Store keeps the outbox, the digests and the update offset.
+	Store  store
+	Logger *slog.Logger
+	// Location is the time zone of the digest hours; required.
+	Location *time.Location
+	// Rate is the global pace of messages per second (DefaultRate when 0).
+	Rate float64
+	// PaidBroadcast sends bulk messages with allow_paid_broadcast.
+	PaidBroadcast bool
+	// PollTimeout is the long-poll timeout of getUpdates (DefaultPollTimeout when 0).
+	PollTimeout time.Duration
+	Registerer  prometheus.Registerer
+	// Now is the clock of schedules (retries, digests); the pacer always
+	// runs on the real clock.
+	Now func() time.Time
+}
+
+// store is every store interface of the engine's parts in one, for
+// Config: each part holds only its own.
+type store interface {
+	outboxStore
+	digestStore
+	offsetStore
+}
+
+// Engine is the running delivery engine.
+type Engine struct {
+	client  *Client
+	log     *slog.Logger
+	now     func() time.Time
+	chats   chatStateStore
+	metrics *metrics
+	sender  *sender
+	outbox  *outbox
+	digests *digests
+	updates *updateLoop
+}
+
+// New builds an Engine from cfg.
+func New(cfg Config) (*Engine, error) {
+	switch {
+	case cfg.Client == nil:
+		return nil, errors.New("delivery: Config.Client is required")
+	case cfg.Store == nil:
+		return nil, errors.New("delivery: Config.Store is required")
+	case cfg.Location == nil:
+		return nil, errors.New("delivery: Config.Location is required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Rate <= 0 {
+		cfg.Rate = DefaultRate
+	}
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = DefaultPollTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	m := newMetrics(cfg.Registerer)
+	s := &sender{client: cfg.Client, pacer: newPacer(cfg.Rate), metrics: m, log: cfg.Logger, paidBroadcast: cfg.PaidBroadcast}
+	o := newOutbox(cfg.Store, s, cfg.Logger, cfg.Now, cfg.Rate)
+	return &Engine{
+		client: cfg.Client, log: cfg.Logger, now: cfg.Now, chats: cfg.Store, metrics: m, sender: s, outbox: o,
+		digests: &digests{store: cfg.Store, outbox: o, log: cfg.Logger, now: cfg.Now, loc: cfg.Location},
+		updates: &updateLoop{sender: s, store: cfg.Store, log: cfg.Logger, metrics: m,
+			timeout: cfg.PollTimeout, now: cfg.Now},
+	}, nil
+}
+
+// Run takes updates to h and sends the outbox's deliveries, rendered by c,
+// until ctx is done. It returns nil after a clean stop and ErrUnauthorized
+// when the token is refused.
+func (e *Engine) Run(ctx context.Context, h Handler, c Composer) error {
+	e.updates.lastPoll.Store(e.now().UnixNano())
+	// getUpdates cannot run beside a webhook. A failure is logged: getUpdates will say more.
+	if _, cl := e.sender.call(ctx, "deleteWebhook", tgbotapi.Params{"drop_pending_updates": "false"}); cl.verdict != verdictOK {
+		e.log.Warn("delete webhook", "error", cl.reason)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return e.updates.run(gctx, h) })
+	g.Go(func() error { return e.outbox.run(gctx, c) })
+	g.Go(func() error { return e.digests.run(gctx) })
+	return g.Wait()
+}
+
+// Wake tells the outbox that deliveries were enqueued.
+func (e *Engine) Wake() { e.outbox.notify() }
+
+// CreateDigests creates the daily digests whose hour has come and wakes the
+// outbox for them; Run does it every minute.
+func (e *Engine) CreateDigests(ctx context.Context) { e.digests.create(ctx) }
+
+// InFlight reports whether one of the deliveries is being sent or its
+// outcome not yet recorded.
+func (e *Engine) InFlight(ids []int64) bool { return e.outbox.inFlight(ids) }
+
+// Reply sends a message to a person who is waiting for it: ahead of bulk
+// deliveries, waiting out a short global 429 and retrying a transient error
+// twice. What Telegram says about the chat (blocked, upgraded to a
+// supergroup) is recorded. The error says why the message did not go.
+func (e *Engine) Reply(ctx context.Context, m Message) error {
+	c := e.sender.reply(ctx, m)
+	recordChatChange(ctx, e.chats, e.log, m.ChatID, c, e.now())
+	return c.err()
+}
+
+// Edit changes one of the bot's messages. An edit that changes nothing is
+// done already, not an error.
+func (e *Engine) Edit(ctx context.Context, ed Edit) error {
+	method, p := ed.request()
+	_, c := e.sender.call(ctx, method, p)
+	if c.verdict == verdictNotModified {
+		return nil
+	}
+	return c.err()
+}
+
+// Answer answers a button press, with a short notice for the person (or
+// none when text is empty).
+func (e *Engine) Answer(ctx context.Context, pressID, text string) error {
+	p := tgbotapi.Params{"callback_query_id": pressID}
+	if text != "" {
+		p["text"] = text
+	}
+	_, c := e.sender.call(ctx, "answerCallbackQuery", p)
+	return c.err()
+}
+
+// Chat looks up a chat by its id or "@username". IsTemporary tells a
+// failure to reach Telegram from an answer that there is no such chat.
+func (e *Engine) Chat(ctx context.Context, ref string) (Chat, error) {
+	raw, c := e.sender.call(ctx, "getChat", tgbotapi.Params{"chat_id": ref})
+	if err := c.err(); err != nil {
+		return Chat{}, fmt.Errorf("get chat %s: %w", ref, err)
+	}
+	var ch tgbotapi.Chat
+	if err := decodeResult(raw, &ch); err != nil {
+		return Chat{}, fmt.Errorf("get chat %s: %w", ref, err)
+	}
+	return chat(ch), nil
+}
+
+// Member returns a user's membership of a chat (chatRef: an id, or "@username").
+func (e *Engine) Member(ctx context.Context, chatRef string, userID int64) (Member, error) {
+	raw, c := e.sender.call(ctx, "getChatMember", tgbotapi.Params{"chat_id": chatRef, "user_id": fmt.Sprint(userID)})
+	if err := c.err(); err != nil {
+		return Member{}, fmt.Errorf("get chat member %d of %s: %w", userID, chatRef, err)
+	}
+	var m tgbotapi.ChatMember
+	if err := decodeResult(raw, &m); err != nil {
+		return Member{}, fmt.Errorf("get chat member %d of %s: %w", userID, chatRef, err)
+	}
+	return Member{Status: MemberStatus(m.Status), CanPostMessages: m.CanPostMessages}, nil
+}
+
+// SetCommands registers the command menu for people whose Telegram speaks
+// lang (every other person when lang is empty).
+func (e *Engine) SetCommands(ctx context.Context, lang string, cmds []Command) error {
+	list := make([]tgbotapi.BotCommand, len(cmds))
+	for i, c := range cmds {
+		list[i] = tgbotapi.BotCommand{Command: c.Name, Description: c.Description}
+	}
+	raw, err := json.Marshal(list)
+	if err != nil {
+		return fmt.Errorf("encode the command menu: %w", err)
+	}
+	p := tgbotapi.Params{"commands": string(raw)}
+	if lang != "" {
+		p["language_code"] = lang
+	}
+	_, c := e.sender.call(ctx, "setMyCommands", p)
+	return c.err()
+}
+
+// Username is the bot's @username, without the @.
+func (e *Engine) Username() string { return e.client.Username() }
+
+// UserID is the bot's own user id.
+func (e *Engine) UserID() int64 { return e.client.UserID() }
+
+// Pace is the global pace of messages, per second, that the engine keeps.
+func (e *Engine) Pace() float64 { return e.sender.pacer.rate() }
+
+// RateLimited is the number of 429 answers from Telegram since the start.
+func (e *Engine) RateLimited() int { return int(counterSum(e.metrics.rateLimited)) }
+
+// LastPoll is when getUpdates last answered (or the loop started).
+func (e *Engine) LastPoll() time.Time { return e.updates.lastAnswer() }
+
+// PollTimeout is the long-poll timeout, for health checks.
+func (e *Engine) PollTimeout() time.Duration { return e.updates.timeout }
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// decodeResult reads the result of a Bot API call into v.
+func decodeResult(raw json.RawMessage, v any) error {
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("decode the answer: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,103 @@
+package delivery
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/osipovichi/newsbot/internal/faketelegram"
+	"github.com/osipovichi/newsbot/subscriptions"
+	sqlstore "github.com/osipovichi/newsbot/subscriptions/store"
+)
+
+// newTestEngine builds an engine against the fake Bot API and a real store.
+func newTestEngine(t *testing.T) (*Engine, *faketelegram.Server, *sqlstore.Store) {
+	t.Helper()
+	tg := faketelegram.New(faketelegram.Options{})
+	t.Cleanup(tg.Close)
+	store, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "delivery.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	client, err := NewClient(context.Background(), tg.Token(), tg.Endpoint(), tg.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(Config{Client: client, Store: store, Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, tg, store
+}
+
+func TestNewRequiresItsParts(t *testing.T) {
+	if _, err := New(Config{}); err == nil {
+		t.Errorf("New without a client, a store and a location: want an error")
+	}
+}
+
+// A 429 on a look-up pauses the sender like one on a message: nothing
+// leaves before retry_after.
+func TestLookUpsShareThe429Bookkeeping(t *testing.T) {
+	e, tg, _ := newTestEngine(t)
+	group := faketelegram.Chat{ID: -4001, Type: "group", Title: "Школа"}
+	tg.AddChat(group)
+	tg.SetChatAdmins(group.ID, 7)
+	tg.FailMethod("getChatMember", faketelegram.TooMany(30), 1)
+	before := time.Now()
+	if _, err := e.Member(context.Background(), "-4001", 7); err == nil || !IsTemporary(err) {
+		t.Fatalf("Member during a 429 = %v, want a temporary error", err)
+	}
+	if n := e.RateLimited(); n != 1 {
+		t.Errorf("RateLimited = %d, want 1", n)
+	}
+	if until := e.sender.pacer.(*limiter).pausedUntil; until.Before(before.Add(30 * time.Second)) {
+		t.Errorf("paused until %v, want 30 s after the 429", until)
+	}
+	m, err := e.Member(context.Background(), "-4001", 7)
+	if err != nil || !m.Status.Admin() {
+		t.Errorf("Member after the 429 = %+v, %v; want an administrator", m, err)
+	}
+}
+
+func TestEditThatChangesNothingIsDone(t *testing.T) {
+	e, tg, _ := newTestEngine(t)
+	u := faketelegram.User{ID: 5, FirstName: "Anna"}
+	tg.AddChat(faketelegram.PrivateChat(u))
+	ctx := context.Background()
+	if err := e.Reply(ctx, Message{ChatID: u.ID, Text: "menu"}); err != nil {
+		t.Fatal(err)
+	}
+	id := tg.Messages(u.ID)[0].MessageID
+	kb := Keyboard{{{Text: "back", Data: "set:5:m"}}}
+	for i := 0; i < 2; i++ { // the second edit changes nothing
+		if err := e.Edit(ctx, Edit{ChatID: u.ID, MessageID: id, Text: "<b>menu</b>", Keyboard: kb}); err != nil {
+			t.Fatalf("edit %d: %v, want done", i+1, err)
+		}
+	}
+	if err := e.Edit(ctx, Edit{ChatID: u.ID, MessageID: id + 1, Text: "x"}); err == nil {
+		t.Errorf("edit of a message that does not exist: want an error")
+	}
+}
+
+func TestReplyRecordsWhatTelegramSaysOfTheChat(t *testing.T) {
+	e, tg, store := newTestEngine(t)
+	ctx := context.Background()
+	u := faketelegram.User{ID: 6, FirstName: "Ivan"}
+	tg.AddChat(faketelegram.PrivateChat(u))
+	if _, err := store.TouchChat(ctx, subscriptions.ChatInfo{ID: u.ID, Type: subscriptions.ChatPrivate}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	tg.FailChat(u.ID, faketelegram.Blocked(), -1)
+	if err := e.Reply(ctx, Message{ChatID: u.ID, Text: "hello"}); err == nil {
+		t.Fatal("reply to a chat that blocked the bot: want an error")
+	}
+	if c, err := store.Chat(ctx, u.ID); err != nil || c.Status != subscriptions.StatusBlocked {
+		t.Errorf("chat after the reply = %+v, %v; want it blocked", c, err)
+	}
+	if err := e.Reply(ctx, Message{ChatID: 999, Text: "x"}); err == nil || IsTemporary(err) {
+		t.Errorf("reply to an unknown chat = %v, want a permanent error", err)
+	}
+}

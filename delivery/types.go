@@ -1,0 +1,222 @@
+package delivery
+
+import (
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/osipovichi/newsbot/subscriptions"
+)
+
+// The types below are all the Bot API the rest of the program sees: what
+// comes in (updates) and what goes out (messages, edits, keyboards). They
+// carry only what newsbot uses; conversion from and to the client library
+// happens in this package alone.
+
+// Chat is a Telegram chat.
+type Chat struct {
+	ID       int64
+	Type     subscriptions.ChatType
+	Title    string // a group's or channel's title, or the person's name
+	Username string
+}
+
+// User is a Telegram user.
+type User struct {
+	ID           int64
+	IsBot        bool
+	LanguageCode string // as the person's Telegram app reports it: "ru", "be-BY", …
+}
+
+// Update is one update from Telegram: exactly one of its parts is set for
+// the kinds the bot asks for.
+type Update struct {
+	ID      int
+	Message *Incoming
+	Press   *Press
+	Member  *MemberUpdate
+}
+
+// Incoming is a message someone sent in a chat the bot is in.
+type Incoming struct {
+	ID   int
+	Chat Chat
+	From *User // nil in channels
+	Text string
+	// Command is the /command the message starts with, lower case and
+	// without the @bot part; empty when the message is not a command.
+	Command string
+	// CommandBot is the bot a command is addressed to ("/start@name" gives
+	// "name"), or empty.
+	CommandBot string
+	// Args is the text after the command.
+	Args string
+	// MigrateTo is the new id of a group that became a supergroup, or 0.
+	MigrateTo int64
+	// InAlbum says the message is one of an album (several media sent together).
+	InAlbum bool
+	// ForwardedFrom is the channel a forwarded post comes from, or nil.
+	ForwardedFrom *Chat
+}
+
+// Press is a press of an inline button under one of the bot's messages.
+type Press struct {
+	ID   string // to answer it
+	From User
+	// Chat and MessageID locate the message with the button; Chat is nil
+	// for a message sent through inline mode.
+	Chat      *Chat
+	MessageID int
+	Data      string // the button's callback data: never trusted
+}
+
+// MemberUpdate says that the bot's own membership of a chat changed.
+type MemberUpdate struct {
+	Chat     Chat
+	From     User // who made the change
+	Old, New MemberStatus
+}
+
+// MemberStatus is a chat member's status, as Telegram names it.
+type MemberStatus string
+
+// The statuses Telegram knows.
+const (
+	MemberCreator       MemberStatus = "creator"
+	MemberAdministrator MemberStatus = "administrator"
+	MemberMember        MemberStatus = "member"
+	MemberRestricted    MemberStatus = "restricted"
+	MemberLeft          MemberStatus = "left"
+	MemberKicked        MemberStatus = "kicked"
+)
+
+// Admin reports whether the status administers the chat.
+func (s MemberStatus) Admin() bool { return s == MemberCreator || s == MemberAdministrator }
+
+// In reports whether the status is a full member's: one who reads the chat
+// and, for the bot, may be written to there.
+func (s MemberStatus) In() bool { return s == MemberMember || s.Admin() }
+
+// Gone reports whether the member has left or was removed.
+func (s MemberStatus) Gone() bool { return s == MemberLeft || s == MemberKicked }
+
+// Member is a user's membership of a chat.
+type Member struct {
+	Status MemberStatus
+	// CanPostMessages says an administrator of a channel may post there.
+	CanPostMessages bool
+}
+
+// Button is an inline button that sends its Data back when pressed.
+type Button struct {
+	Text string
+	Data string // at most 64 bytes: the caller's codecs check it
+}
+
+// Keyboard is an inline keyboard, row by row; nil for none.
+type Keyboard [][]Button
+
+// Message is one message to send.
+type Message struct {
+	ChatID int64
+	// Group paces the message as Telegram does for groups, supergroups and
+	// channels (20 a minute) rather than for private chats.
+	Group bool
+	// Text is HTML (from the renderer); with Photo it is the caption.
+	Text string
+	// Photo is the URL of an image: the message is that photo.
+	Photo string
+	// Copy makes the message a copy of another one (a notice), formatting
+	// and media kept; Text and Photo are then unused.
+	Copy *Source
+	// Previews shows a preview of the first link (text messages).
+	Previews bool
+	// Silent sends without a notification (quiet hours).
+	Silent   bool
+	Keyboard Keyboard
+}
+
+// Source is a message to copy.
+type Source struct {
+	ChatID    int64
+	MessageID int
+}
+
+// Edit replaces the text and keyboard of one of the bot's messages; with
+// Text empty it replaces only the keyboard. A nil Keyboard removes it.
+type Edit struct {
+	ChatID    int64
+	MessageID int
+	Text      string // HTML
+	Keyboard  Keyboard
+}
+
+// Command is an entry of the bot's command menu.
+type Command struct {
+	Name        string
+	Description string
+}
+
+// allowedUpdates are the update kinds the bot asks Telegram for: those Update holds.
+var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
+
+// fromLibrary converts an update of the client library; ok is false for
+// kinds the bot does not handle.
+func fromLibrary(u tgbotapi.Update) (Update, bool) {
+	out := Update{ID: u.UpdateID}
+	switch {
+	case u.Message != nil && u.Message.Chat != nil:
+		out.Message = incoming(u.Message)
+	case u.CallbackQuery != nil:
+		q := u.CallbackQuery
+		p := &Press{ID: q.ID, Data: q.Data}
+		if q.From != nil {
+			p.From = user(*q.From)
+		}
+		if q.Message != nil && q.Message.Chat != nil {
+			c := chat(*q.Message.Chat)
+			p.Chat, p.MessageID = &c, q.Message.MessageID
+		}
+		out.Press = p
+	case u.MyChatMember != nil:
+		m := u.MyChatMember
+		out.Member = &MemberUpdate{Chat: chat(m.Chat), From: user(m.From),
+			Old: MemberStatus(m.OldChatMember.Status), New: MemberStatus(m.NewChatMember.Status)}
+	default:
+		return out, false
+	}
+	return out, true
+}
+
+func incoming(m *tgbotapi.Message) *Incoming {
+	in := &Incoming{ID: m.MessageID, Chat: chat(*m.Chat), Text: m.Text, MigrateTo: m.MigrateToChatID,
+		InAlbum: m.MediaGroupID != ""}
+	if m.From != nil {
+		u := user(*m.From)
+		in.From = &u
+	}
+	if m.IsCommand() {
+		in.Command = strings.ToLower(m.Command())
+		if _, to, ok := strings.Cut(m.CommandWithAt(), "@"); ok {
+			in.CommandBot = to
+		}
+		in.Args = m.CommandArguments()
+	}
+	if m.ForwardFromChat != nil {
+		c := chat(*m.ForwardFromChat)
+		in.ForwardedFrom = &c
+	}
+	return in
+}
+
+func chat(c tgbotapi.Chat) Chat {
+	title := c.Title
+	if title == "" {
+		title = strings.TrimSpace(c.FirstName + " " + c.LastName)
+	}
+	return Chat{ID: c.ID, Type: subscriptions.ChatType(c.Type), Title: title, Username: c.UserName}
+}
+
+func user(u tgbotapi.User) User {
+	return User{ID: u.ID, IsBot: u.IsBot, LanguageCode: u.LanguageCode}
+}
