@@ -36,7 +36,7 @@ func (p *Parsed) Encoding() string { return p.Decoding.Encoding }
 // body is not a feed at all.
 func Parse(body []byte, contentType, fetchURL string) (p *Parsed, err error) {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, fmt.Errorf("parse feed from %s: %w: empty body", fetchURL, ErrNotFeed)
+		return nil, parseError(fetchURL, "the portal sent an empty answer instead of a feed", ErrNotFeed, nil)
 	}
 	utf8Body, dec := Decode(body, contentType)
 	p = &Parsed{Decoding: dec, Body: utf8Body, FetchURL: fetchURL}
@@ -48,16 +48,16 @@ func Parse(body []byte, contentType, fetchURL string) (p *Parsed, err error) {
 		// gofeed is third-party code fed with outside input: never let it
 		// take the poller down.
 		if r := recover(); r != nil {
-			p, err = nil, fmt.Errorf("parse feed from %s: parser panic: %v", fetchURL, r)
+			p, err = nil, parseError(fetchURL, "the feed could not be read", nil, fmt.Errorf("parser panic: %v", r))
 		}
 	}()
 	fp := gofeed.NewParser()
 	f, err := fp.Parse(bytes.NewReader(utf8Body))
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
-			return nil, fmt.Errorf("parse feed from %s: %w (%s)", fetchURL, ErrNotFeed, describeBody(utf8Body))
+			return nil, parseError(fetchURL, "the address serves no RSS, Atom or JSON feed: "+describeBody(utf8Body), ErrNotFeed, nil)
 		}
-		return nil, fmt.Errorf("parse feed from %s: %w", fetchURL, err)
+		return nil, parseError(fetchURL, "the feed is not well-formed and could not be read", nil, err)
 	}
 	p.Feed = f
 	return p, nil
@@ -89,7 +89,7 @@ func ParseArticles(body []byte, contentType, fetchURL string, f subscriptions.Fe
 		if err != nil {
 			return p, nil, err
 		}
-		return p, nil, fmt.Errorf("parse feed from %s: %w: the page is HTML and links to the feed %s", fetchURL, ErrNotFeed, link)
+		return p, nil, parseError(fetchURL, "the address is an HTML page that links to the feed "+link, ErrNotFeed, nil)
 	}
 	return p, Normalise(p, f, now), nil
 }
