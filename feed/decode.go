@@ -443,7 +443,8 @@ func rewriteProlog(b []byte) []byte {
 		return b
 	}
 	prolog := b[loc[0]:loc[1]]
-	if !prologEncRe.Match(prolog) {
+	m := prologEncRe.FindSubmatch(prolog)
+	if m == nil || string(m[3]) == "UTF-8" {
 		return b
 	}
 	newProlog := prologEncRe.ReplaceAll(prolog, []byte("${1}${2}UTF-8${4}"))

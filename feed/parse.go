@@ -25,15 +25,20 @@ type Parsed struct {
 	// FetchURL is the URL the body came from (after redirects); relative
 	// links are resolved against it when the feed has no link of its own.
 	FetchURL string
+	// Recovery says what was repaired so that the feed could be read: a
+	// truncated document, characters XML does not allow.
+	Recovery Recovery
 }
 
 // Encoding is the canonical name of the detected character set.
 func (p *Parsed) Encoding() string { return p.Decoding.Encoding }
 
-// Parse decodes body to UTF-8 (see Decode) and parses it with gofeed. An
-// HTML page is not an error: Parsed.HTML is set and Feed is nil, so the
-// caller can run Discover. Errors name fetchURL and match ErrNotFeed when the
-// body is not a feed at all.
+// Parse decodes body to UTF-8 (see Decode), checks and repairs an XML
+// document (see prepareXML: Parsed.Recovery says what was repaired) and
+// parses it with gofeed. An HTML page is not an error: Parsed.HTML is set and
+// Feed is nil, so the caller can run Discover. Errors are *Error naming
+// fetchURL; they match ErrNotFeed when the body is not a feed at all, and
+// ErrTooDeep, ErrTooManyNodes or ErrTruncated when the pre-pass refuses it.
 func Parse(body []byte, contentType, fetchURL string) (p *Parsed, err error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, parseError(fetchURL, "the portal sent an empty answer instead of a feed", ErrNotFeed, nil)
@@ -51,8 +56,14 @@ func Parse(body []byte, contentType, fetchURL string) (p *Parsed, err error) {
 			p, err = nil, parseError(fetchURL, "the feed could not be read", nil, fmt.Errorf("parser panic: %v", r))
 		}
 	}()
-	fp := gofeed.NewParser()
-	f, err := fp.Parse(bytes.NewReader(utf8Body))
+	doc := utf8Body
+	if !isJSON(utf8Body) {
+		doc, p.Recovery, err = prepareXML(utf8Body)
+		if err != nil {
+			return nil, parseError(fetchURL, prepassPlain(err), err, nil)
+		}
+	}
+	f, err := parseFeed(doc)
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return nil, parseError(fetchURL, "the address serves no RSS, Atom or JSON feed: "+describeBody(utf8Body), ErrNotFeed, nil)
@@ -61,6 +72,30 @@ func Parse(body []byte, contentType, fetchURL string) (p *Parsed, err error) {
 	}
 	p.Feed = f
 	return p, nil
+}
+
+// parseFeed parses a UTF-8 document prepared by prepareXML (or JSON).
+func parseFeed(doc []byte) (*gofeed.Feed, error) {
+	return gofeed.NewParser().Parse(bytes.NewReader(doc))
+}
+
+// prepassPlain says in plain words why the pre-pass refused a document.
+func prepassPlain(err error) string {
+	switch {
+	case errors.Is(err, ErrTooDeep):
+		return fmt.Sprintf("the feed nests elements more than %d levels deep, which no real feed does; it was not read, to protect the bot", MaxDepth)
+	case errors.Is(err, ErrTooManyNodes):
+		return fmt.Sprintf("the feed has more than %d elements and attributes, which no real feed has; it was not read, to protect the bot", MaxNodes)
+	case errors.Is(err, ErrTruncated):
+		return "the feed was cut off before its first complete item"
+	}
+	return "the feed could not be read"
+}
+
+// isJSON reports whether the body starts like a JSON document.
+func isJSON(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && (b[0] == '{' || b[0] == '[')
 }
 
 // describeBody says in a few words what a body that is not a feed starts with.
