@@ -7,7 +7,6 @@ import (
 	"path"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
@@ -47,13 +46,14 @@ func Normalise(p *Parsed, f subscriptions.Feed, now time.Time) []subscriptions.A
 	lang := FeedLanguage(f, p.FetchURL, p.Feed.Language)
 	now = now.UTC()
 
+	texts, esc := decodeTexts(p.Feed.Items)
 	out := make([]subscriptions.Article, 0, len(p.Feed.Items))
 	seen := make(map[string]bool, len(p.Feed.Items))
-	for _, it := range p.Feed.Items {
+	for i, it := range p.Feed.Items {
 		if it == nil {
 			continue
 		}
-		a := normaliseItem(it, feedBase, now)
+		a := normaliseItem(it, texts[i], esc, feedBase, now)
 		if a.Title == "" && a.Summary == "" && a.Link == "" {
 			continue
 		}
@@ -69,18 +69,43 @@ func Normalise(p *Parsed, f subscriptions.Feed, now time.Time) []subscriptions.A
 	return out
 }
 
-func normaliseItem(it *gofeed.Item, feedBase *url.URL, now time.Time) subscriptions.Article {
+// itemText is the title and teaser of an item, HTML decoded once.
+type itemText struct{ title, summary string }
+
+// escaping says which fields of a document its source escaped twice.
+type escaping struct{ titles, summaries bool }
+
+// decodeTexts decodes the title and teaser (the description, else the
+// content) of every item once, and tells from them whether the document
+// escapes titles or teasers twice: one field that shows it shows the
+// source's habit, and the document's fields of that kind are decoded again.
+func decodeTexts(items []*gofeed.Item) ([]itemText, escaping) {
+	texts := make([]itemText, len(items))
+	var esc escaping
+	for i, it := range items {
+		if it == nil {
+			continue
+		}
+		t := itemText{title: htmlToText(it.Title, false), summary: htmlToText(it.Description, true)}
+		if strings.TrimSpace(t.summary) == "" {
+			t.summary = htmlToText(it.Content, true)
+		}
+		esc.titles = esc.titles || escapedTwice(t.title)
+		esc.summaries = esc.summaries || escapedTwice(t.summary)
+		texts[i] = t
+	}
+	return texts, esc
+}
+
+func normaliseItem(it *gofeed.Item, text itemText, esc escaping, feedBase *url.URL, now time.Time) subscriptions.Article {
 	a := subscriptions.Article{FirstSeen: now}
 
 	linkURL := itemLink(it, feedBase)
 	if linkURL != nil {
 		a.Link = linkURL.String()
 	}
-	a.Title = CleanTitle(it.Title)
-	a.Summary = Summarise(it.Description, SummaryMaxRunes)
-	if a.Summary == "" {
-		a.Summary = Summarise(it.Content, SummaryMaxRunes)
-	}
+	a.Title = finishTitle(text.title, esc.titles)
+	a.Summary = truncateRunes(finishSummary(text.summary, esc.summaries), SummaryMaxRunes)
 	if a.Title == "" && a.Summary != "" {
 		a.Title = truncateRunes(strings.ReplaceAll(a.Summary, "\n", " "), 100)
 	}
@@ -333,145 +358,4 @@ func langFromTag(tag string) string {
 		return subscriptions.LangEN
 	}
 	return ""
-}
-
-// CleanTitle makes one line of plain text of a title: tags stripped, HTML
-// entities decoded (twice if the feed escaped them twice), control and
-// invisible formatting characters removed, whitespace collapsed.
-func CleanTitle(s string) string {
-	t := htmlToText(s, false)
-	if strings.Contains(t, "&") || strings.Contains(t, "<") && strings.Contains(t, ">") {
-		t = htmlToText(t, false) // markup escaped twice by the feed
-	}
-	return cleanText(t, false)
-}
-
-// Summarise makes plain text of an HTML teaser: block elements and <br> become
-// line breaks, blank lines are dropped, whitespace is collapsed, and the text
-// is cut at a word boundary to about max runes, with "…".
-func Summarise(s string, max int) string {
-	t := cleanText(htmlToText(s, true), true)
-	return truncateRunes(t, max)
-}
-
-var (
-	skipTags = map[atom.Atom]bool{
-		atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
-		atom.Iframe: true, atom.Svg: true, atom.Object: true, atom.Head: true,
-	}
-	blockTags = map[atom.Atom]bool{
-		atom.P: true, atom.Div: true, atom.Br: true, atom.Li: true, atom.Ul: true, atom.Ol: true,
-		atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-		atom.Blockquote: true, atom.Pre: true, atom.Table: true, atom.Tr: true, atom.Section: true,
-		atom.Article: true, atom.Header: true, atom.Footer: true, atom.Figure: true,
-		atom.Figcaption: true, atom.Hr: true, atom.Dl: true, atom.Dt: true, atom.Dd: true,
-		atom.Address: true, atom.Main: true, atom.Nav: true, atom.Aside: true,
-	}
-)
-
-// htmlToText strips tags and decodes entities. With blocks, block elements
-// and <br> become "\n"; otherwise they become spaces.
-func htmlToText(s string, blocks bool) string {
-	if !strings.ContainsAny(s, "<&") {
-		return s
-	}
-	sep := byte(' ')
-	if blocks {
-		sep = '\n'
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	skip := 0
-	z := html.NewTokenizer(strings.NewReader(s))
-	for {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			return b.String()
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			name, _ := z.TagName()
-			a := atom.Lookup(name)
-			if skipTags[a] {
-				switch {
-				case tt == html.StartTagToken:
-					skip++
-				case tt == html.EndTagToken && skip > 0:
-					skip--
-				}
-				continue
-			}
-			if blockTags[a] {
-				b.WriteByte(sep)
-			} else if a == atom.Td || a == atom.Th {
-				b.WriteByte(' ')
-			}
-		}
-	}
-}
-
-// cleanText removes control and invisible formatting characters, collapses
-// whitespace and, in multiline mode, drops blank lines; otherwise it makes
-// one line. Invalid UTF-8 becomes U+FFFD.
-func cleanText(s string, multiline bool) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space, newline := false, false // separators pending before the next visible character
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
-			if multiline {
-				newline = true
-			} else {
-				space = true
-			}
-		case unicode.IsSpace(r):
-			space = true
-		case unicode.IsControl(r), r != '\u200d' && unicode.Is(unicode.Cf, r):
-			// zero-width spaces, soft hyphens, direction marks, BOM: dropped
-		default:
-			if b.Len() > 0 {
-				if newline {
-					b.WriteByte('\n')
-				} else if space {
-					b.WriteByte(' ')
-				}
-			}
-			space, newline = false, false
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// truncateRunes cuts s to at most max runes plus "…", at a word boundary when
-// one is near, never inside a character or between a letter and its combining mark.
-func truncateRunes(s string, max int) string {
-	if max <= 0 || utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	runes := []rune(s)
-	cut := max
-	for i := max; i > max*2/3; i-- {
-		if unicode.IsSpace(runes[i]) {
-			cut = i
-			break
-		}
-	}
-	for cut > 0 && unicode.In(runes[cut], unicode.Mn, unicode.Me, unicode.Mc) {
-		cut-- // do not separate a base letter from its combining marks
-	}
-	if cut > 0 && cut < len(runes) && unicode.Is(unicode.Cf, runes[cut-1]) {
-		cut-- // nor leave a dangling joiner
-	}
-	out := strings.TrimRightFunc(string(runes[:cut]), func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune(",;:-–—([«\"'", r)
-	})
-	if out == "" {
-		out = string(runes[:max])
-	}
-	return out + "…"
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/osipovichi/newsbot/subscriptions"
 )
@@ -260,8 +261,15 @@ func TestCleanTitle(t *testing.T) {
 		{"  Простой   заголовок ", "Простой заголовок"},
 		{"<b>Жирный</b> и <i>курсив</i>", "Жирный и курсив"},
 		{"AT&amp;T &laquo;связь&raquo;", "AT&T «связь»"},
-		{"&amp;quot;дважды&amp;quot;", `"дважды"`},
-		{"&lt;b&gt;экранированный&lt;/b&gt;", "экранированный"},
+		{"&amp;quot;дважды&amp;quot;", "&quot;дважды&quot;"}, // decoded twice only in a document that escapes twice
+		{"&lt;b&gt;тег&lt;/b&gt; в заголовке", "<b>тег</b> в заголовке"},
+		{"Ð½Ð¾Ð²Ð¾Ðµ ÑÐµÑÐµÐ½Ð¸Ðµ", "новое решение"},
+		{"Итоги â€¦", "Итоги â€¦"}, // mixed with real Cyrillic: does not round-trip as a whole
+		{"CafÃ© â€” Ã©tÃ©", "Café — été"},
+		{"РќРѕРІРѕСЃС‚Рё СЂР°Р№РѕРЅР°", "Новости района"},
+		{"Café crème à l'hôtel", "Café crème à l'hôtel"},
+		{"Важно‮текст⁦ изолят⁩‎", "Важнотекст изолят"},
+		{"Семья 👨‍👩‍👧 и Ж‍Ж", "Семья 👨‍👩‍👧 и ЖЖ"},
 		{"a < b > c", "a < b > c"},
 		{"табуляция\tи\nперевод\r\nстроки", "табуляция и перевод строки"},
 		{"ноль\u200bширины\u00ad и\u0007звонок\u0085", "нольширины извонок"},
@@ -285,6 +293,10 @@ func TestSummarise(t *testing.T) {
 		{"paragraphs", "<p>Один.</p><p>Два.</p>", 600, "Один.\nДва."},
 		{"br and blank lines", "Один.<br><br/><br />\n\n  Два.", 600, "Один.\nДва."},
 		{"plain text lines", "Один.\n\n\nДва.", 600, "Один.\nДва."},
+		{"hard-wrapped plain text", "Первая строка абзаца\nпродолжается здесь.\r\n\r\nВторой абзац\r\nв две строки.", 600, "Первая строка абзаца продолжается здесь.\nВторой абзац в две строки."},
+		{"hard-wrapped html", "<p>Строка\n  продолжение</p>\n<p>Второй\nабзац</p>", 600, "Строка продолжение\nВторой абзац"},
+		{"pre keeps its lines", "<pre>раз\nдва</pre>", 600, "раз\nдва"},
+		{"mojibake repaired", "<p>Ð½Ð¾Ð²Ð¾Ðµ</p><p>ÑÐ»Ð¾Ð²Ð¾</p>", 600, "новое\nслово"},
 		{"script skipped", "<script>var x = '<p>';</script>Текст", 600, "Текст"},
 		{"cut at word", "раз два три четыре пять", 12, "раз два три…"},
 		{"trailing comma trimmed", "раз, два, три, четыре", 10, "раз, два…"},
@@ -374,4 +386,81 @@ func TestFeedLanguage(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
 		}
 	}
+}
+
+// rssItems is an RSS feed holding the given <item> bodies.
+func rssItems(items ...string) []byte {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Новости</title><link>https://osipovichi.gov.by/ru/</link>`)
+	for _, it := range items {
+		b.WriteString("<item>" + it + "</item>")
+	}
+	b.WriteString("</channel></rss>")
+	return []byte(b.String())
+}
+
+// TestNormaliseTextClasses: titles and summaries of feeds that escape twice,
+// carry doubly encoded UTF-8, invisible characters or hard-wrapped text,
+// the whole way from bytes to articles.
+func TestNormaliseTextClasses(t *testing.T) {
+	f := subscriptions.Feed{ID: 1, URL: "https://osipovichi.gov.by/ru/rss-ru/", Section: "news"}
+	tests := []struct {
+		name      string
+		doc       []byte
+		titles    []string
+		summaries []string
+	}{
+		{"a feed that escapes twice: decoded twice throughout", rssItems(
+			`<title>Конкурс &amp;amp;laquo;Лучший двор&amp;amp;raquo;</title><description>&amp;lt;p&amp;gt;Итоги&amp;amp;nbsp;подведены&amp;lt;/p&amp;gt;</description><guid>1</guid>`,
+			`<title>&amp;lt;b&amp;gt;Важно&amp;lt;/b&amp;gt;: отключение воды</title><description>&amp;lt;p&amp;gt;Первый&amp;lt;/p&amp;gt;&amp;lt;p&amp;gt;Второй&amp;lt;/p&amp;gt;</description><guid>2</guid>`),
+			[]string{"Конкурс «Лучший двор»", "Важно: отключение воды"},
+			[]string{"Итоги подведены", "Первый\nВторой"}},
+		{"a feed that escapes once keeps a literal tag", rssItems(
+			`<title>Что означает тег &amp;lt;b&amp;gt; в HTML</title><description>&lt;p&gt;Знак &amp;amp; и &amp;lt;i&amp;gt;&lt;/p&gt;</description><guid>1</guid>`,
+			`<title>Знаки &amp;amp;lt; и &amp;amp;amp; в тексте</title><guid>2</guid>`),
+			[]string{"Что означает тег <b> в HTML", "Знаки &lt; и &amp; в тексте"},
+			[]string{"Знак & и <i>", ""}},
+		{"doubly encoded UTF-8", rssItems(
+			"<title>"+misread("новое решение", charmap.Windows1252)+"</title><description>"+misread("Сессия пройдёт — 5 марта…", charmap.Windows1252)+"</description><guid>1</guid>",
+			"<title>"+misread("Café «Été»", charmap.Windows1252)+"</title><description>Café crème, vraiment Latin-1.</description><guid>2</guid>",
+			"<title>"+misread("Новости района", charmap.Windows1251)+"</title><description>"+misread(misread("Дважды — «лишний» раз", charmap.Windows1252), charmap.Windows1252)+"</description><guid>3</guid>"),
+			[]string{"новое решение", "Café «Été»", "Новости района"},
+			[]string{"Сессия пройдёт — 5 марта…", "Café crème, vraiment Latin-1.", "Дважды — «лишний» раз"}},
+		{"invisible and bidirectional characters", rssItems(
+			"<title>\u200bНовости\u202e района\u2067\u200f</title><description>Текст\u2060 без\ufeff невидимых</description><guid>1</guid>"),
+			[]string{"Новости района"}, []string{"Текст без невидимых"}},
+		{"hard-wrapped teaser", rssItems(
+			"<title>Отключение</title><description>Плановые работы\nпродлятся до вечера.\n\nГрафик на сайте.</description><guid>1</guid>"),
+			[]string{"Отключение"}, []string{"Плановые работы продлятся до вечера.\nГрафик на сайте."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, arts, err := ParseArticles(tt.doc, "application/rss+xml", f.URL, f, testNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(arts) != len(tt.titles) {
+				t.Fatalf("got %d articles, want %d", len(arts), len(tt.titles))
+			}
+			for i, a := range arts {
+				if a.Title != tt.titles[i] || a.Summary != tt.summaries[i] {
+					t.Errorf("article %d: got %q / %q, want %q / %q", i, a.Title, a.Summary, tt.titles[i], tt.summaries[i])
+				}
+			}
+		})
+	}
+}
+
+// misread is UTF-8 text read as a single-byte encoding, as a careless
+// program does: "новое" becomes "Ð½Ð¾Ð²Ð¾Ðµ".
+func misread(s string, cm *charmap.Charmap) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		r := cm.DecodeByte(c)
+		if r == utf8.RuneError {
+			r = rune(c) // a byte the code page leaves undefined, as Latin-1 reads it
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
