@@ -53,7 +53,7 @@ func Normalise(p *Parsed, f subscriptions.Feed, now time.Time) []subscriptions.A
 		if it == nil {
 			continue
 		}
-		a := normaliseItem(it, texts[i], esc, feedBase, now)
+		a := normaliseItem(it, texts[i], esc, p.guidLinks[it], feedBase, now)
 		if a.Title == "" && a.Summary == "" && a.Link == "" {
 			continue
 		}
@@ -97,10 +97,10 @@ func decodeTexts(items []*gofeed.Item) ([]itemText, escaping) {
 	return texts, esc
 }
 
-func normaliseItem(it *gofeed.Item, text itemText, esc escaping, feedBase *url.URL, now time.Time) subscriptions.Article {
+func normaliseItem(it *gofeed.Item, text itemText, esc escaping, guidIsLink bool, feedBase *url.URL, now time.Time) subscriptions.Article {
 	a := subscriptions.Article{FirstSeen: now}
 
-	linkURL := itemLink(it, feedBase)
+	linkURL := itemLink(it, feedBase, guidIsLink)
 	if linkURL != nil {
 		a.Link = linkURL.String()
 	}
@@ -156,11 +156,13 @@ func hashKey(s string) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// itemLink is the item's link (or a permalink GUID) resolved against base; nil if none is http(s).
-func itemLink(it *gofeed.Item, base *url.URL) *url.URL {
+// itemLink is the item's link resolved against base, else its guid when that
+// is an RSS permalink and an http(s) URL (an Atom or JSON id is an
+// identifier, not a link); nil if none is http(s).
+func itemLink(it *gofeed.Item, base *url.URL, guidIsLink bool) *url.URL {
 	cands := []string{it.Link}
 	cands = append(cands, it.Links...)
-	if g := strings.TrimSpace(it.GUID); strings.HasPrefix(g, "http://") || strings.HasPrefix(g, "https://") {
+	if g := strings.TrimSpace(it.GUID); guidIsLink && (strings.HasPrefix(g, "http://") || strings.HasPrefix(g, "https://")) {
 		cands = append(cands, g)
 	}
 	for _, c := range cands {

@@ -464,3 +464,35 @@ func misread(s string, cm *charmap.Charmap) string {
 	}
 	return b.String()
 }
+
+// TestGUIDAsLink: a guid is the link of an item without one only when it is
+// an RSS permalink and an http(s) URL.
+func TestGUIDAsLink(t *testing.T) {
+	const u = "https://osipovichi.gov.by/ru/news-ru/view/7/"
+	f := subscriptions.Feed{ID: 1, URL: "https://osipovichi.gov.by/ru/rss-ru/", Section: "news"}
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"permalink by default", string(rssItems(`<title>a</title><guid>` + u + `</guid>`)), u},
+		{"permalink declared", string(rssItems(`<title>a</title><guid isPermaLink="true">` + u + `</guid>`)), u},
+		{"not a permalink", string(rssItems(`<title>a</title><guid isPermaLink="false">` + u + `</guid>`)), ""},
+		{"a permalink that is not http", string(rssItems(`<title>a</title><guid>urn:uuid:1</guid>`)), ""},
+		{"a link wins over the guid", string(rssItems(`<title>a</title><link>` + u + `?x</link><guid>` + u + `</guid>`)), u + "?x"},
+		{"atom id is no link", `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>` + u + `</id><title>a</title></entry></feed>`, ""},
+		{"json feed id is no link", `{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"` + u + `","title":"a"}]}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, arts, err := ParseArticles([]byte(tt.doc), "", f.URL, f, testNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(arts) != 1 || arts[0].Link != tt.want {
+				t.Fatalf("got %+v, want one article with link %q", arts, tt.want)
+			}
+			if arts[0].Key == "" {
+				t.Error("empty key")
+			}
+		})
+	}
+}

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/rss"
 
 	"github.com/osipovichi/newsbot/subscriptions"
 )
@@ -28,6 +30,9 @@ type Parsed struct {
 	// Recovery says what was repaired so that the feed could be read: a
 	// truncated document, characters XML does not allow.
 	Recovery Recovery
+	// guidLinks are the RSS items whose guid is a permalink (isPermaLink
+	// absent or "true"): only those may serve as the item's link.
+	guidLinks map[*gofeed.Item]bool
 }
 
 // Encoding is the canonical name of the detected character set.
@@ -63,20 +68,53 @@ func Parse(body []byte, contentType, fetchURL string) (p *Parsed, err error) {
 			return nil, parseError(fetchURL, prepassPlain(err), err, nil)
 		}
 	}
-	f, err := parseFeed(doc)
+	f, guidLinks, err := parseFeed(doc)
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return nil, parseError(fetchURL, "the address serves no RSS, Atom or JSON feed: "+describeBody(utf8Body), ErrNotFeed, nil)
 		}
 		return nil, parseError(fetchURL, "the feed is not well-formed and could not be read", nil, err)
 	}
-	p.Feed = f
+	p.Feed, p.guidLinks = f, guidLinks
 	return p, nil
 }
 
-// parseFeed parses a UTF-8 document prepared by prepareXML (or JSON).
-func parseFeed(doc []byte) (*gofeed.Feed, error) {
-	return gofeed.NewParser().Parse(bytes.NewReader(doc))
+// parseFeed parses a UTF-8 document prepared by prepareXML (or JSON), and
+// tells which RSS items have a guid that is a permalink.
+func parseFeed(doc []byte) (*gofeed.Feed, map[*gofeed.Item]bool, error) {
+	t := &rssTranslator{}
+	fp := gofeed.NewParser()
+	fp.RSSTranslator = t
+	f, err := fp.Parse(bytes.NewReader(doc))
+	return f, t.guidLinks, err
+}
+
+// rssTranslator is gofeed's, noting the items whose guid is a permalink,
+// which gofeed's universal items no longer tell.
+type rssTranslator struct {
+	gofeed.DefaultRSSTranslator
+	guidLinks map[*gofeed.Item]bool
+}
+
+func (t *rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
+	f, err := t.DefaultRSSTranslator.Translate(feed)
+	if err != nil {
+		return nil, err
+	}
+	rf, ok := feed.(*rss.Feed)
+	if !ok || len(rf.Items) != len(f.Items) {
+		return f, nil
+	}
+	t.guidLinks = make(map[*gofeed.Item]bool)
+	for i, it := range rf.Items {
+		if it.GUID == nil {
+			continue
+		}
+		if v := strings.TrimSpace(it.GUID.IsPermalink); v == "" || strings.EqualFold(v, "true") {
+			t.guidLinks[f.Items[i]] = true
+		}
+	}
+	return f, nil
 }
 
 // prepassPlain says in plain words why the pre-pass refused a document.

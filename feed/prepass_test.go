@@ -177,7 +177,7 @@ func FuzzPrepareXML(f *testing.F) {
 			t.Fatalf("a recovered document does not end in a tag: %q", out)
 		}
 		p := &Parsed{FetchURL: feed.URL}
-		if fp, err := parseFeed(out); err == nil {
+		if fp, _, err := parseFeed(out); err == nil {
 			p.Feed = fp
 			for _, a := range Normalise(p, feed, testNow) {
 				checkText(t, "title", a.Title, false)
