@@ -4,15 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
-	"path"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
-	ext "github.com/mmcdole/gofeed/extensions"
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 
 	"github.com/osipovichi/newsbot/subscriptions"
 )
@@ -46,14 +42,12 @@ func Normalise(p *Parsed, f subscriptions.Feed, now time.Time) []subscriptions.A
 	lang := FeedLanguage(f, p.FetchURL, p.Feed.Language)
 	now = now.UTC()
 
-	texts, esc := decodeTexts(p.Feed.Items)
-	out := make([]subscriptions.Article, 0, len(p.Feed.Items))
-	seen := make(map[string]bool, len(p.Feed.Items))
-	for i, it := range p.Feed.Items {
-		if it == nil {
-			continue
-		}
-		a := normaliseItem(it, texts[i], esc, p.guidLinks[it], feedBase, now)
+	items, esc := readFeedItems(p, feedBase)
+	icons := repeatedImages(imageLists(items))
+	out := make([]subscriptions.Article, 0, len(items))
+	seen := make(map[string]bool, len(items))
+	for _, ri := range items {
+		a := ri.article(esc, icons, now)
 		if a.Title == "" && a.Summary == "" && a.Link == "" {
 			continue
 		}
@@ -69,63 +63,82 @@ func Normalise(p *Parsed, f subscriptions.Feed, now time.Time) []subscriptions.A
 	return out
 }
 
-// itemText is the title and teaser of an item, HTML decoded once.
-type itemText struct{ title, summary string }
+// feedItem is what Normalise reads of an item before it can decide on the
+// document as a whole (does it escape twice, which image is a site icon).
+type feedItem struct {
+	it   *gofeed.Item
+	link *url.URL
+	// title and summary (the description, else the content) are HTML decoded once.
+	title, summary string
+	images         []string // imageCandidates
+}
 
 // escaping says which fields of a document its source escaped twice.
 type escaping struct{ titles, summaries bool }
 
-// decodeTexts decodes the title and teaser (the description, else the
-// content) of every item once, and tells from them whether the document
-// escapes titles or teasers twice: one field that shows it shows the
-// source's habit, and the document's fields of that kind are decoded again.
-func decodeTexts(items []*gofeed.Item) ([]itemText, escaping) {
-	texts := make([]itemText, len(items))
+// readFeedItems reads every item of the document, and tells whether it escapes
+// titles or teasers twice: one field that shows it shows the source's
+// habit, and the document's fields of that kind are decoded again.
+func readFeedItems(p *Parsed, feedBase *url.URL) ([]feedItem, escaping) {
+	items := make([]feedItem, 0, len(p.Feed.Items))
 	var esc escaping
-	for i, it := range items {
+	for _, it := range p.Feed.Items {
 		if it == nil {
 			continue
 		}
-		t := itemText{title: htmlToText(it.Title, false), summary: htmlToText(it.Description, true)}
-		if strings.TrimSpace(t.summary) == "" {
-			t.summary = htmlToText(it.Content, true)
+		ri := feedItem{it: it, link: itemLink(it, feedBase, p.guidLinks[it]),
+			title: htmlToText(it.Title, false), summary: htmlToText(it.Description, true)}
+		if strings.TrimSpace(ri.summary) == "" {
+			ri.summary = htmlToText(it.Content, true)
 		}
-		esc.titles = esc.titles || escapedTwice(t.title)
-		esc.summaries = esc.summaries || escapedTwice(t.summary)
-		texts[i] = t
+		imageBase := feedBase
+		if ri.link != nil {
+			imageBase = ri.link
+		}
+		ri.images = imageCandidates(it, imageBase)
+		esc.titles = esc.titles || escapedTwice(ri.title)
+		esc.summaries = esc.summaries || escapedTwice(ri.summary)
+		items = append(items, ri)
 	}
-	return texts, esc
+	return items, esc
 }
 
-func normaliseItem(it *gofeed.Item, text itemText, esc escaping, guidIsLink bool, feedBase *url.URL, now time.Time) subscriptions.Article {
-	a := subscriptions.Article{FirstSeen: now}
-
-	linkURL := itemLink(it, feedBase, guidIsLink)
-	if linkURL != nil {
-		a.Link = linkURL.String()
+func imageLists(items []feedItem) [][]string {
+	out := make([][]string, len(items))
+	for i, ri := range items {
+		out[i] = ri.images
 	}
-	a.Title = finishTitle(text.title, esc.titles)
-	a.Summary = truncateRunes(finishSummary(text.summary, esc.summaries), SummaryMaxRunes)
+	return out
+}
+
+// article completes the item knowing how the document escapes its text and
+// which images are its icons.
+func (ri feedItem) article(esc escaping, icons map[string]bool, now time.Time) subscriptions.Article {
+	a := subscriptions.Article{FirstSeen: now}
+	if ri.link != nil {
+		a.Link = ri.link.String()
+	}
+	a.Title = finishTitle(ri.title, esc.titles)
+	a.Summary = truncateRunes(finishSummary(ri.summary, esc.summaries), SummaryMaxRunes)
 	if a.Title == "" && a.Summary != "" {
 		a.Title = truncateRunes(strings.ReplaceAll(a.Summary, "\n", " "), 100)
 	}
 	if a.Summary == a.Title {
 		a.Summary = ""
 	}
-
-	imageBase := feedBase
-	if linkURL != nil {
-		imageBase = linkURL
+	for _, u := range ri.images {
+		if !icons[u] {
+			a.ImageURL = u
+			break
+		}
 	}
-	a.ImageURL = itemImage(it, imageBase)
-
-	published, ok := ItemDate(it)
+	published, ok := ItemDate(ri.it)
 	if !ok || published.After(now.Add(FutureTolerance)) {
 		published = now
 	}
 	a.Published = published.UTC()
-	a.Categories = cleanCategories(it.Categories)
-	a.Key = itemKey(it, a)
+	a.Categories = cleanCategories(ri.it.Categories)
+	a.Key = itemKey(ri.it, a)
 	return a
 }
 
@@ -199,108 +212,6 @@ func resolve(base *url.URL, ref string) (string, bool) {
 		return "", false
 	}
 	return u.String(), true
-}
-
-// itemImage picks the item's picture: media:content, media:thumbnail, an
-// image enclosure, itunes:image, gofeed's choice, then the first <img> of the
-// description or content; relative URLs are resolved against base.
-func itemImage(it *gofeed.Item, base *url.URL) string {
-	var cands []string
-	if media, ok := it.Extensions["media"]; ok {
-		contents := media["content"]
-		for _, g := range media["group"] {
-			contents = append(contents, g.Children["content"]...)
-		}
-		for _, c := range contents {
-			if isImageMedia(c) {
-				cands = append(cands, c.Attrs["url"])
-			}
-		}
-		for _, t := range media["thumbnail"] {
-			cands = append(cands, t.Attrs["url"])
-		}
-		for _, g := range media["group"] {
-			for _, t := range g.Children["thumbnail"] {
-				cands = append(cands, t.Attrs["url"])
-			}
-		}
-	}
-	for _, e := range it.Enclosures {
-		if e == nil {
-			continue
-		}
-		if strings.HasPrefix(strings.ToLower(e.Type), "image/") || e.Type == "" && hasImageExt(e.URL) {
-			cands = append(cands, e.URL)
-		}
-	}
-	if it.ITunesExt != nil {
-		cands = append(cands, it.ITunesExt.Image)
-	}
-	for _, c := range cands {
-		if u, ok := resolve(base, c); ok {
-			return u
-		}
-	}
-	for _, s := range []string{it.Description, it.Content} {
-		if u := firstImg(s, base); u != "" {
-			return u
-		}
-	}
-	if it.Image != nil {
-		if u, ok := resolve(base, it.Image.URL); ok {
-			return u
-		}
-	}
-	return ""
-}
-
-func isImageMedia(e ext.Extension) bool {
-	t := strings.ToLower(e.Attrs["type"])
-	m := strings.ToLower(e.Attrs["medium"])
-	if strings.HasPrefix(t, "image/") || m == "image" {
-		return true
-	}
-	return t == "" && m == "" && hasImageExt(e.Attrs["url"])
-}
-
-func hasImageExt(s string) bool {
-	u, err := url.Parse(s)
-	if err != nil {
-		return false
-	}
-	switch strings.ToLower(path.Ext(u.Path)) {
-	case ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif":
-		return true
-	}
-	return false
-}
-
-// firstImg returns the first <img> of an HTML fragment with an http(s) source
-// (src, else a lazy-loading data-src).
-func firstImg(s string, base *url.URL) string {
-	if !strings.Contains(s, "<") {
-		return ""
-	}
-	z := html.NewTokenizer(strings.NewReader(s))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return ""
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			if !hasAttr || atom.Lookup(name) != atom.Img {
-				continue
-			}
-			as := attrs(z)
-			for _, k := range []string{"src", "data-src", "data-lazy-src", "data-original"} {
-				if v := as[k]; v != "" && !strings.HasPrefix(v, "data:") {
-					if u, ok := resolve(base, v); ok {
-						return u
-					}
-				}
-			}
-		}
-	}
 }
 
 func cleanCategories(in []string) []string {

@@ -496,3 +496,60 @@ func TestGUIDAsLink(t *testing.T) {
 		})
 	}
 }
+
+// TestArticlePhotos: the photo is the article's, not a tracking pixel, a
+// spacer or the site's icon.
+func TestArticlePhotos(t *testing.T) {
+	const site = "https://osipovichi.gov.by"
+	f := subscriptions.Feed{ID: 1, URL: site + "/ru/rss-ru/", Section: "news"}
+	media := ` xmlns:media="http://search.yahoo.com/mrss/"`
+	item := func(guid, body string) string {
+		return `<title>Новость ` + guid + `</title><link>` + site + `/ru/news-ru/view/` + guid + `/</link><guid>` + guid + `</guid>` + body
+	}
+	desc := func(html string) string { return "<description><![CDATA[" + html + "]]></description>" }
+	tests := []struct {
+		name string
+		doc  []byte
+		want []string
+	}{
+		{"an enclosure before a pixel of the content", rssItems(item("1",
+			`<enclosure url="/files/photo1.jpg" type="image/jpeg" length="1"/>`+desc(`<img src="https://feeds.feedburner.com/~r/osip/~4/abc" width="1" height="1"><p>Текст</p>`))),
+			[]string{site + "/files/photo1.jpg"}},
+		{"pixels of the content skipped", rssItems(
+			item("1", desc(`<img src="/stat/x.gif" width="1" height="1"><img src="/files/a.jpg">`)),
+			item("2", desc(`<img src="/img/1x1.gif"><img src="/img/spacer.png"><img src="/files/b.jpg">`)),
+			item("3", desc(`<img style="width: 1px; height: 1px" src="/files/c.gif"><img src="https://mc.yandex.ru/watch/123"><img src="https://pixel.example.com/p.png"><img src="/files/pixel-7-review.jpg">`)),
+			item("4", desc(`<img src="/files/hidden.jpg" style="display:none"><img src="/files/d.jpg" width="2px" height="600"><img src="/files/e.jpg" width="640" height="480">`))),
+			[]string{site + "/files/a.jpg", site + "/files/b.jpg", site + "/files/pixel-7-review.jpg", site + "/files/e.jpg"}},
+		{"media declared 1×1 skipped", []byte(strings.Replace(string(rssItems(item("1",
+			`<media:content url="/files/track.gif" medium="image" width="1" height="1"/><media:thumbnail url="/files/thumb.jpg" width="300" height="200"/>`))), "<rss ", "<rss"+media+" ", 1)),
+			[]string{site + "/files/thumb.jpg"}},
+		{"the site's icon in most items is no photo", rssItems(
+			item("1", desc(`<img src="/images/logo.png"><img src="/files/1.jpg">`)),
+			item("2", desc(`<img src="/images/logo.png"><img src="/files/2.jpg">`)),
+			item("3", desc(`<img src="/images/logo.png">`)),
+			item("4", desc(`<p>Без картинок</p>`)),
+			item("5", `<enclosure url="/images/logo.png" type="image/png"/>`+desc(`<img src="/files/5.jpg">`))),
+			[]string{site + "/files/1.jpg", site + "/files/2.jpg", "", "", site + "/files/5.jpg"}},
+		{"two items sharing a photo keep it", rssItems(
+			item("1", desc(`<img src="/files/same.jpg">`)),
+			item("2", desc(`<img src="/files/same.jpg">`))),
+			[]string{site + "/files/same.jpg", site + "/files/same.jpg"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, arts, err := ParseArticles(tt.doc, "application/rss+xml", f.URL, f, testNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(arts) != len(tt.want) {
+				t.Fatalf("got %d articles, want %d", len(arts), len(tt.want))
+			}
+			for i, a := range arts {
+				if a.ImageURL != tt.want[i] {
+					t.Errorf("article %d: got photo %q, want %q", i, a.ImageURL, tt.want[i])
+				}
+			}
+		})
+	}
+}
