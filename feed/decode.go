@@ -35,7 +35,10 @@ type Evidence struct {
 	Verdict string
 }
 
-func (e Evidence) String() string {
+func (e Evidence) String() string { return e.Source + ": " + e.Finding() }
+
+// Finding is the evidence without its source: the encoding and the verdict.
+func (e Evidence) Finding() string {
 	name := e.Encoding
 	if name == "" || e.Label != "" && !strings.EqualFold(e.Label, e.Encoding) {
 		name = quote(e.Label)
@@ -43,7 +46,7 @@ func (e Evidence) String() string {
 			name += " = " + e.Encoding
 		}
 	}
-	return e.Source + ": " + name + ": " + e.Verdict
+	return name + ": " + e.Verdict
 }
 
 // Verdicts of Evidence.
