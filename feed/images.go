@@ -68,7 +68,7 @@ func imageCandidates(it *gofeed.Item, base *url.URL) []string {
 			add(img.src, img.width, img.height)
 		}
 	}
-	if it.Image != nil {
+	if it.Image != nil && len(out) == 0 { // gofeed's choice, mostly one of the above
 		add(it.Image.URL, "", "")
 	}
 	return out
@@ -81,15 +81,17 @@ type contentImage struct{ src, width, height string }
 // (src, else a lazy-loading attribute), their declared size from the
 // attributes or the style.
 func contentImages(s string) []contentImage {
-	if !strings.Contains(s, "<") {
-		return nil
-	}
 	var out []contentImage
-	z := html.NewTokenizer(strings.NewReader(s))
-	for len(out) < maxContentImages {
-		switch z.Next() {
-		case html.ErrorToken:
+	// Only the <img> tags are tokenized, not the whole text.
+	for rest := s; len(out) < maxContentImages; {
+		i := indexFold(rest, "<img")
+		if i < 0 {
 			return out
+		}
+		rest = rest[i:]
+		z := html.NewTokenizer(strings.NewReader(rest))
+		rest = rest[len("<img"):]
+		switch z.Next() {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			if !hasAttr || atom.Lookup(name) != atom.Img {

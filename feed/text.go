@@ -283,23 +283,42 @@ func undoMojibake(s string) (string, bool) {
 	for _, table := range []map[rune]byte{windows1252Bytes, windows1251Bytes} {
 		b := make([]byte, 0, len(s))
 		ok := true
+		cont := 0 // continuation bytes the UTF-8 sequence being rebuilt still needs
 		for _, r := range s {
 			if r < utf8.RuneSelf || r == paragraphBreak { // ours, not the source's
+				ok = cont == 0
 				b = utf8.AppendRune(b, r)
-				continue
-			}
-			c, found := table[r]
-			if !found {
+			} else if c, found := table[r]; !found {
 				ok = false
-				break
+			} else {
+				b = append(b, c)
+				cont, ok = utf8Step(cont, c)
 			}
-			b = append(b, c)
+			if !ok {
+				break // real text gives up at its second letter
+			}
 		}
-		if ok && utf8.Valid(b) && !isASCII(b) {
+		if ok && cont == 0 && utf8.Valid(b) && !isASCII(b) {
 			return string(b), true
 		}
 	}
 	return s, false
+}
+
+// utf8Step checks one more byte c of UTF-8 after a lead byte that wanted
+// cont more: it returns how many are wanted next, and false if c cannot be there.
+func utf8Step(cont int, c byte) (int, bool) {
+	switch {
+	case cont > 0:
+		return cont - 1, c&0xC0 == 0x80
+	case c >= 0xC2 && c <= 0xDF:
+		return 1, true
+	case c >= 0xE0 && c <= 0xEF:
+		return 2, true
+	case c >= 0xF0 && c <= 0xF4:
+		return 3, true
+	}
+	return 0, false
 }
 
 func isASCIIString(s string) bool {
