@@ -409,26 +409,41 @@ func findProlog(b []byte) []int {
 // doctypeEnd is the length of the <!DOCTYPE ...> declaration at the start of
 // b, internal subset included, or -1 if it does not end.
 func doctypeEnd(b []byte) int {
-	depth := 0
+	end, _ := markupEnd(b, true, nil)
+	return end
+}
+
+// markupEnd walks the markup at the start of b ("<name ...>", "</name>",
+// "<!DOCTYPE ... [...]>" when brackets is set) with quoted values skipped. It
+// returns the markup's length, or -1 if it does not end, and the number of
+// attributes (each "=" outside quotes); onValue, if not nil, gets the span
+// of each quoted value.
+func markupEnd(b []byte, brackets bool, onValue func(start, end int)) (int, int) {
+	depth, attrs, start := 0, 0, 0
 	var quote byte
-	for i := 2; i < len(b); i++ {
-		c := b[i]
+	for k := 1; k < len(b); k++ {
+		c := b[k]
 		switch {
 		case quote != 0:
 			if c == quote {
 				quote = 0
+				if onValue != nil {
+					onValue(start, k)
+				}
 			}
 		case c == '"' || c == '\'':
-			quote = c
-		case c == '[':
+			quote, start = c, k+1
+		case c == '=':
+			attrs++
+		case brackets && c == '[':
 			depth++
-		case c == ']':
+		case brackets && c == ']':
 			depth--
 		case c == '>' && depth <= 0:
-			return i + 1
+			return k + 1, attrs
 		}
 	}
-	return -1
+	return -1, attrs
 }
 
 func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

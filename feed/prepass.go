@@ -170,7 +170,7 @@ func (p *prepass) scan() error {
 		case bytes.HasPrefix(rest, []byte("<!")):
 			end = doctypeEnd(rest)
 		case bytes.HasPrefix(rest, []byte("</")):
-			end = tagEnd(rest)
+			end, _ = markupEnd(rest, false, nil)
 			if end > 0 {
 				p.endElement(rest[2:end])
 			}
@@ -178,9 +178,10 @@ func (p *prepass) scan() error {
 			if p.rootStart < 0 {
 				p.startRoot(i)
 			}
-			end = tagEnd(rest)
+			var attrs int
+			end, attrs = markupEnd(rest, false, func(start, end int) { p.text(i+start, i+end, true) })
 			if end > 0 {
-				if err := p.startElement(i, rest[:end]); err != nil {
+				if err := p.startElement(i, rest[:end], attrs); err != nil {
 					return err
 				}
 			}
@@ -221,13 +222,13 @@ func (p *prepass) startRoot(i int) {
 	p.copied = i
 }
 
-func (p *prepass) startElement(i int, tag []byte) error {
+// startElement notes a start tag of attrs attributes (their values cleaned already).
+func (p *prepass) startElement(i int, tag []byte, attrs int) error {
 	name := tagName(tag[1:])
-	p.nodes += 1 + countAttrs(tag)
+	p.nodes += 1 + attrs
 	if p.nodes > p.maxNodes {
 		return ErrTooManyNodes
 	}
-	p.attrValues(i, tag)
 	if len(p.stack) >= p.maxDepth {
 		return ErrTooDeep
 	}
@@ -323,21 +324,6 @@ func (p *prepass) text(i, j int, refs bool) {
 	}
 }
 
-// attrValues cleans the attribute values of a start tag at in[i:].
-func (p *prepass) attrValues(i int, tag []byte) {
-	var quote byte
-	start := 0
-	for k, c := range tag {
-		switch {
-		case quote == 0 && (c == '"' || c == '\''):
-			quote, start = c, k+1
-		case quote != 0 && c == quote:
-			p.text(i+start, i+k, true)
-			quote = 0
-		}
-	}
-}
-
 // illegalCharRef is the length of the character reference at the start of b
 // if it names a character XML does not allow, else 0.
 func illegalCharRef(b []byte) int {
@@ -378,26 +364,6 @@ func tokenEnd(b []byte, n int, term string) int {
 	return n + k + len(term)
 }
 
-// tagEnd is the length of the start or end tag at the start of b, quoted
-// attribute values skipped, or -1 if it does not end.
-func tagEnd(b []byte) int {
-	var quote byte
-	for k := 1; k < len(b); k++ {
-		c := b[k]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
-			return k + 1
-		}
-	}
-	return -1
-}
-
 // tagName is the qualified name at the start of b.
 func tagName(b []byte) []byte {
 	for k, c := range b {
@@ -406,25 +372,6 @@ func tagName(b []byte) []byte {
 		}
 	}
 	return b
-}
-
-// countAttrs counts the attributes of a start tag: the "=" outside quoted values.
-func countAttrs(tag []byte) int {
-	n := 0
-	var quote byte
-	for _, c := range tag {
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '=':
-			n++
-		}
-	}
-	return n
 }
 
 // isItem reports whether a qualified name is an RSS item or an Atom entry.
