@@ -3,9 +3,9 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -190,17 +190,19 @@ func commonPrefix(a, b string) int {
 }
 
 // pageFailure says in a few words why a page could not be read, for the
-// admin who asked: the status, a timeout, not a page, or the fetcher's error.
+// admin who asked: not a page, the status, a timeout, or the fetcher's plain words.
 func pageFailure(err error) string {
-	var he *feed.HTTPError
-	var np *feed.NotPageError
-	switch {
-	case errors.As(err, &he):
-		return fmt.Sprintf("HTTP %d", he.Status)
-	case errors.As(err, &np):
-		return fmt.Sprintf("not a web page (%s)", np.ContentType)
-	case errors.Is(err, feed.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+	if np, ok := errors.AsType[*feed.NotPageError](err); ok {
+		return "not a web page (" + np.ContentType + ")"
+	}
+	if he, ok := errors.AsType[*feed.HTTPError](err); ok {
+		return "HTTP " + strconv.Itoa(he.Status) // the same in every language
+	}
+	if errors.Is(err, feed.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
 		return "no answer in time"
+	}
+	if fe, ok := errors.AsType[*feed.Error](err); ok {
+		return fe.Plain
 	}
 	return err.Error()
 }

@@ -15,7 +15,7 @@ func TestPageFailure(t *testing.T) {
 		err  error
 		want string
 	}{
-		{&feed.HTTPError{URL: "https://osipovichi.gov.by/x", Status: 404}, "HTTP 404"},
+		{&feed.Error{Plain: "the portal answered 404 not found", Op: "GET", URL: "https://osipovichi.gov.by/x", Err: &feed.HTTPError{Status: 404}}, "HTTP 404"},
 		{&feed.NotPageError{URL: "https://osipovichi.gov.by/x.pdf", ContentType: "application/pdf"}, "not a web page (application/pdf)"},
 		{fmt.Errorf("fetch https://osipovichi.gov.by/x: %w: i/o timeout", feed.ErrTimeout), "no answer in time"},
 		{fmt.Errorf("fetch https://osipovichi.gov.by/x: %w", context.DeadlineExceeded), "no answer in time"},

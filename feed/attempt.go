@@ -3,7 +3,6 @@ package feed
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 )
@@ -98,18 +97,18 @@ func fetchFeed(ctx context.Context, f *Fetcher, configured, resolved string, v V
 	feedResp, err := f.Fetch(ctx, link, Validators{})
 	if err != nil {
 		a.Status = statusOf(err)
-		return a, fmt.Errorf("feed discovered on %s: %w", configured, err)
+		return a, foundOn(err, configured)
 	}
 	a.Status = feedResp.Status
 	if feedResp.NotModified { // not asked for; a confused server
-		return a, fmt.Errorf("feed %s discovered on %s: unexpected 304 to an unconditional request", link, configured)
+		return a, &Error{Plain: "the portal answered 304 not modified to a request without validators", Op: "GET", URL: link, Via: configured}
 	}
 	fp, err := Parse(feedResp.Body, feedResp.ContentType, feedResp.URL)
 	if err != nil {
-		return a, fmt.Errorf("feed discovered on %s: %w", configured, err)
+		return a, foundOn(err, configured)
 	}
 	if fp.HTML {
-		return a, fmt.Errorf("feed %s discovered on %s: %w: it is an HTML page", link, configured, ErrNotFeed)
+		return a, &Error{Plain: "the feed linked from the page is itself an HTML page", Op: "parse", URL: feedResp.URL, Via: configured, Kind: ErrNotFeed, Err: ErrNotFeed}
 	}
 	a.Resp, a.Parsed, a.Resolved = feedResp, fp, link
 	return a, nil

@@ -87,9 +87,9 @@ func TestParseErrors(t *testing.T) {
 		name, body, want string
 		is               error
 	}{
-		{"empty", "  \n", "parse feed from https://osipovichi.gov.by/ru/rss-ru/: not an RSS, Atom or JSON feed: empty body", ErrNotFeed},
+		{"empty", "  \n", "the portal sent an empty answer instead of a feed (parse https://osipovichi.gov.by/ru/rss-ru/)", ErrNotFeed},
 		{"not a feed", "<note>hi</note>", "the document element is <note>", ErrNotFeed},
-		{"truncated", `<?xml version="1.0"?><rss version="2.0"><channel><title>Новости</title><item><title>Обрыв`, "parse feed from https://osipovichi.gov.by/ru/rss-ru/", nil},
+		{"truncated", `<?xml version="1.0"?><rss version="2.0"><channel><title>Новости</title><item><title>Обрыв`, "the feed was cut off before its first complete item (parse https://osipovichi.gov.by/ru/rss-ru/)", ErrTruncated},
 		{"random", "\x89PNG\r\n\x1a\n\x00\x00", "does not start with markup", ErrNotFeed},
 	}
 	for _, tt := range tests {

@@ -40,38 +40,6 @@ var (
 	ErrNotFeed = errors.New("not an RSS, Atom or JSON feed")
 )
 
-// HTTPError is a response with a status the fetcher does not accept.
-// RetryAfter is set from the Retry-After header of 429 and 503 answers.
-type HTTPError struct {
-	URL        string
-	Status     int
-	RetryAfter time.Duration
-}
-
-func (e *HTTPError) Error() string {
-	msg := fmt.Sprintf("fetch %s: http status %d", e.URL, e.Status)
-	if t := http.StatusText(e.Status); t != "" {
-		msg += " " + strings.ToLower(t)
-	}
-	if e.RetryAfter > 0 {
-		msg += fmt.Sprintf(" (retry after %s)", e.RetryAfter)
-	}
-	return msg
-}
-
-// BodyTooLargeError is returned when a body exceeds the limit; it matches ErrBodyTooLarge.
-type BodyTooLargeError struct {
-	URL   string
-	Limit int64
-}
-
-func (e *BodyTooLargeError) Error() string {
-	return fmt.Sprintf("fetch %s: feed body exceeds %s limit", e.URL, formatBytes(e.Limit))
-}
-
-// Is makes errors.Is(err, ErrBodyTooLarge) true.
-func (e *BodyTooLargeError) Is(target error) bool { return target == ErrBodyTooLarge }
-
 func formatBytes(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
@@ -194,19 +162,20 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 
 // Fetch downloads rawURL. Non-empty validators are sent as If-None-Match and
 // If-Modified-Since; a 304 answer gives a Response with NotModified set and no
-// body. Errors name the URL: *HTTPError for unaccepted statuses, and errors
-// matching ErrTimeout, ErrBodyTooLarge and ErrTooManyRedirects.
+// body. Errors are *Error (plain words first, see there), wrapping *HTTPError
+// for unaccepted statuses, and matching ErrTimeout, ErrBodyTooLarge and
+// ErrTooManyRedirects.
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Response, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: invalid url: %w", rawURL, err)
+		return nil, &Error{Plain: "the address is not a valid URL", Op: "GET", URL: rawURL, Detail: err.Error(), Err: err}
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("fetch %s: unsupported url scheme %q", rawURL, u.Scheme)
+		return nil, &Error{Plain: fmt.Sprintf("the address is not a web address (scheme %q)", u.Scheme), Op: "GET", URL: rawURL}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		return nil, &Error{Plain: "the address is not a valid URL", Op: "GET", URL: rawURL, Detail: err.Error(), Err: err}
 	}
 	req.Header.Set("User-Agent", f.userAgent)
 	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1")
@@ -241,54 +210,23 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Resp
 		}
 		return res, nil
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
-		return nil, &HTTPError{URL: rawURL, Status: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), f.now())}
+		return nil, statusError(rawURL, &HTTPError{Status: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), f.now())})
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return nil, &HTTPError{URL: rawURL, Status: resp.StatusCode}
+		return nil, statusError(rawURL, &HTTPError{Status: resp.StatusCode})
 	}
 
 	if resp.ContentLength > f.maxBody {
-		return nil, &BodyTooLargeError{URL: rawURL, Limit: f.maxBody}
+		return nil, bodyTooLargeError(rawURL, f.maxBody)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBody+1))
 	if err != nil {
-		return nil, f.transportError(ctx, rawURL, fmt.Errorf("read body: %w", err))
+		return nil, f.transportError(ctx, rawURL, err)
 	}
 	if int64(len(body)) > f.maxBody {
-		return nil, &BodyTooLargeError{URL: rawURL, Limit: f.maxBody}
+		return nil, bodyTooLargeError(rawURL, f.maxBody)
 	}
 	res.Body = body
 	return res, nil
-}
-
-// transportError turns an error of the http.Client into one that names the URL
-// and matches the package's sentinels.
-func (f *Fetcher) transportError(ctx context.Context, rawURL string, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return fmt.Errorf("fetch %s: %w", rawURL, ctxErr)
-	}
-	if errors.Is(err, ErrTooManyRedirects) {
-		return fmt.Errorf("fetch %s: %w (more than %d)", rawURL, ErrTooManyRedirects, f.maxRedir)
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("fetch %s: %w: %s", rawURL, ErrTimeout, innerMessage(err))
-	}
-	return fmt.Errorf("fetch %s: %s: %w", rawURL, innerMessage(err), unwrapURLError(err))
-}
-
-// innerMessage is the error text without the "Get \"URL\": " prefix of *url.Error.
-func innerMessage(err error) string {
-	if ue, ok := errors.AsType[*url.Error](err); ok {
-		return ue.Err.Error()
-	}
-	return err.Error()
-}
-
-func unwrapURLError(err error) error {
-	if ue, ok := errors.AsType[*url.Error](err); ok {
-		return ue.Err
-	}
-	return err
 }
 
 // parseRetryAfter reads a Retry-After value: delay-seconds or an HTTP date.

@@ -421,16 +421,16 @@ func TestListingChangedMarkupFails(t *testing.T) {
 func TestListingPollerFaults(t *testing.T) {
 	contract(t, func(t *testing.T, k storeKind) {
 		messages := map[fakeportal.Fault]string{
-			fakeportal.Fault500:          "http status 500 internal server error",
-			fakeportal.Fault404:          "http status 404 not found",
-			fakeportal.Fault503:          "http status 503 service unavailable (retry after 2m0s)",
-			fakeportal.Fault429:          "http status 429 too many requests (retry after 1m30s)",
-			fakeportal.FaultSlowBody:     "request timed out",
-			fakeportal.FaultHang:         "request timed out",
+			fakeportal.Fault500:          "the portal answered 500 internal server error (GET ",
+			fakeportal.Fault404:          "the portal answered 404 not found (GET ",
+			fakeportal.Fault503:          "the portal answered 503 service unavailable and asked to retry after 2m0s (GET ",
+			fakeportal.Fault429:          "the portal answered 429 too many requests and asked to retry after 1m30s (GET ",
+			fakeportal.FaultSlowBody:     "the portal did not answer in time (GET ",
+			fakeportal.FaultHang:         "the portal did not answer in time (GET ",
 			fakeportal.FaultHTML:         "no news items found on",
 			fakeportal.FaultRandom:       "not an HTML page (application/rss+xml, the body does not start with markup)",
-			fakeportal.FaultHuge:         "feed body exceeds 1 MiB limit",
-			fakeportal.FaultRedirectLoop: "too many redirects (more than 5)",
+			fakeportal.FaultHuge:         "the feed is larger than the 1 MiB limit (GET ",
+			fakeportal.FaultRedirectLoop: "the portal redirected more than 5 times (GET ",
 			fakeportal.FaultEmpty:        "no news items found: empty body",
 		}
 		for _, fault := range fakeportal.Faults {

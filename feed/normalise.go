@@ -4,16 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
-	"path"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
-	ext "github.com/mmcdole/gofeed/extensions"
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 
 	"github.com/osipovichi/newsbot/subscriptions"
 )
@@ -47,13 +42,12 @@ func Normalise(p *Parsed, f subscriptions.Feed, now time.Time) []subscriptions.A
 	lang := FeedLanguage(f, p.FetchURL, p.Feed.Language)
 	now = now.UTC()
 
-	out := make([]subscriptions.Article, 0, len(p.Feed.Items))
-	seen := make(map[string]bool, len(p.Feed.Items))
-	for _, it := range p.Feed.Items {
-		if it == nil {
-			continue
-		}
-		a := normaliseItem(it, feedBase, now)
+	items, esc := readFeedItems(p, feedBase)
+	icons := repeatedImages(imageLists(items))
+	out := make([]subscriptions.Article, 0, len(items))
+	seen := make(map[string]bool, len(items))
+	for _, ri := range items {
+		a := ri.article(esc, icons, now)
 		if a.Title == "" && a.Summary == "" && a.Link == "" {
 			continue
 		}
@@ -69,38 +63,82 @@ func Normalise(p *Parsed, f subscriptions.Feed, now time.Time) []subscriptions.A
 	return out
 }
 
-func normaliseItem(it *gofeed.Item, feedBase *url.URL, now time.Time) subscriptions.Article {
-	a := subscriptions.Article{FirstSeen: now}
+// feedItem is what Normalise reads of an item before it can decide on the
+// document as a whole (does it escape twice, which image is a site icon).
+type feedItem struct {
+	it   *gofeed.Item
+	link *url.URL
+	// title and summary (the description, else the content) are HTML decoded once.
+	title, summary string
+	images         []string // imageCandidates
+}
 
-	linkURL := itemLink(it, feedBase)
-	if linkURL != nil {
-		a.Link = linkURL.String()
+// escaping says which fields of a document its source escaped twice.
+type escaping struct{ titles, summaries bool }
+
+// readFeedItems reads every item of the document, and tells whether it escapes
+// titles or teasers twice: one field that shows it shows the source's
+// habit, and the document's fields of that kind are decoded again.
+func readFeedItems(p *Parsed, feedBase *url.URL) ([]feedItem, escaping) {
+	items := make([]feedItem, 0, len(p.Feed.Items))
+	var esc escaping
+	for _, it := range p.Feed.Items {
+		if it == nil {
+			continue
+		}
+		ri := feedItem{it: it, link: itemLink(it, feedBase, p.guidLinks[it]),
+			title: htmlToText(it.Title, false), summary: htmlToText(it.Description, true)}
+		if strings.TrimSpace(ri.summary) == "" {
+			ri.summary = htmlToText(it.Content, true)
+		}
+		imageBase := feedBase
+		if ri.link != nil {
+			imageBase = ri.link
+		}
+		ri.images = imageCandidates(it, imageBase)
+		esc.titles = esc.titles || escapedTwice(ri.title)
+		esc.summaries = esc.summaries || escapedTwice(ri.summary)
+		items = append(items, ri)
 	}
-	a.Title = CleanTitle(it.Title)
-	a.Summary = Summarise(it.Description, SummaryMaxRunes)
-	if a.Summary == "" {
-		a.Summary = Summarise(it.Content, SummaryMaxRunes)
+	return items, esc
+}
+
+func imageLists(items []feedItem) [][]string {
+	out := make([][]string, len(items))
+	for i, ri := range items {
+		out[i] = ri.images
 	}
+	return out
+}
+
+// article completes the item knowing how the document escapes its text and
+// which images are its icons.
+func (ri feedItem) article(esc escaping, icons map[string]bool, now time.Time) subscriptions.Article {
+	a := subscriptions.Article{FirstSeen: now}
+	if ri.link != nil {
+		a.Link = ri.link.String()
+	}
+	a.Title = finishTitle(ri.title, esc.titles)
+	a.Summary = truncateRunes(finishSummary(ri.summary, esc.summaries), SummaryMaxRunes)
 	if a.Title == "" && a.Summary != "" {
 		a.Title = truncateRunes(strings.ReplaceAll(a.Summary, "\n", " "), 100)
 	}
 	if a.Summary == a.Title {
 		a.Summary = ""
 	}
-
-	imageBase := feedBase
-	if linkURL != nil {
-		imageBase = linkURL
+	for _, u := range ri.images {
+		if !icons[u] {
+			a.ImageURL = u
+			break
+		}
 	}
-	a.ImageURL = itemImage(it, imageBase)
-
-	published, ok := ItemDate(it)
+	published, ok := ItemDate(ri.it)
 	if !ok || published.After(now.Add(FutureTolerance)) {
 		published = now
 	}
 	a.Published = published.UTC()
-	a.Categories = cleanCategories(it.Categories)
-	a.Key = itemKey(it, a)
+	a.Categories = cleanCategories(ri.it.Categories)
+	a.Key = itemKey(ri.it, a)
 	return a
 }
 
@@ -131,11 +169,13 @@ func hashKey(s string) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// itemLink is the item's link (or a permalink GUID) resolved against base; nil if none is http(s).
-func itemLink(it *gofeed.Item, base *url.URL) *url.URL {
+// itemLink is the item's link resolved against base, else its guid when that
+// is an RSS permalink and an http(s) URL (an Atom or JSON id is an
+// identifier, not a link); nil if none is http(s).
+func itemLink(it *gofeed.Item, base *url.URL, guidIsLink bool) *url.URL {
 	cands := []string{it.Link}
 	cands = append(cands, it.Links...)
-	if g := strings.TrimSpace(it.GUID); strings.HasPrefix(g, "http://") || strings.HasPrefix(g, "https://") {
+	if g := strings.TrimSpace(it.GUID); guidIsLink && (strings.HasPrefix(g, "http://") || strings.HasPrefix(g, "https://")) {
 		cands = append(cands, g)
 	}
 	for _, c := range cands {
@@ -172,108 +212,6 @@ func resolve(base *url.URL, ref string) (string, bool) {
 		return "", false
 	}
 	return u.String(), true
-}
-
-// itemImage picks the item's picture: media:content, media:thumbnail, an
-// image enclosure, itunes:image, gofeed's choice, then the first <img> of the
-// description or content; relative URLs are resolved against base.
-func itemImage(it *gofeed.Item, base *url.URL) string {
-	var cands []string
-	if media, ok := it.Extensions["media"]; ok {
-		contents := media["content"]
-		for _, g := range media["group"] {
-			contents = append(contents, g.Children["content"]...)
-		}
-		for _, c := range contents {
-			if isImageMedia(c) {
-				cands = append(cands, c.Attrs["url"])
-			}
-		}
-		for _, t := range media["thumbnail"] {
-			cands = append(cands, t.Attrs["url"])
-		}
-		for _, g := range media["group"] {
-			for _, t := range g.Children["thumbnail"] {
-				cands = append(cands, t.Attrs["url"])
-			}
-		}
-	}
-	for _, e := range it.Enclosures {
-		if e == nil {
-			continue
-		}
-		if strings.HasPrefix(strings.ToLower(e.Type), "image/") || e.Type == "" && hasImageExt(e.URL) {
-			cands = append(cands, e.URL)
-		}
-	}
-	if it.ITunesExt != nil {
-		cands = append(cands, it.ITunesExt.Image)
-	}
-	for _, c := range cands {
-		if u, ok := resolve(base, c); ok {
-			return u
-		}
-	}
-	for _, s := range []string{it.Description, it.Content} {
-		if u := firstImg(s, base); u != "" {
-			return u
-		}
-	}
-	if it.Image != nil {
-		if u, ok := resolve(base, it.Image.URL); ok {
-			return u
-		}
-	}
-	return ""
-}
-
-func isImageMedia(e ext.Extension) bool {
-	t := strings.ToLower(e.Attrs["type"])
-	m := strings.ToLower(e.Attrs["medium"])
-	if strings.HasPrefix(t, "image/") || m == "image" {
-		return true
-	}
-	return t == "" && m == "" && hasImageExt(e.Attrs["url"])
-}
-
-func hasImageExt(s string) bool {
-	u, err := url.Parse(s)
-	if err != nil {
-		return false
-	}
-	switch strings.ToLower(path.Ext(u.Path)) {
-	case ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif":
-		return true
-	}
-	return false
-}
-
-// firstImg returns the first <img> of an HTML fragment with an http(s) source
-// (src, else a lazy-loading data-src).
-func firstImg(s string, base *url.URL) string {
-	if !strings.Contains(s, "<") {
-		return ""
-	}
-	z := html.NewTokenizer(strings.NewReader(s))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return ""
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			if !hasAttr || atom.Lookup(name) != atom.Img {
-				continue
-			}
-			as := attrs(z)
-			for _, k := range []string{"src", "data-src", "data-lazy-src", "data-original"} {
-				if v := as[k]; v != "" && !strings.HasPrefix(v, "data:") {
-					if u, ok := resolve(base, v); ok {
-						return u
-					}
-				}
-			}
-		}
-	}
 }
 
 func cleanCategories(in []string) []string {
@@ -333,145 +271,4 @@ func langFromTag(tag string) string {
 		return subscriptions.LangEN
 	}
 	return ""
-}
-
-// CleanTitle makes one line of plain text of a title: tags stripped, HTML
-// entities decoded (twice if the feed escaped them twice), control and
-// invisible formatting characters removed, whitespace collapsed.
-func CleanTitle(s string) string {
-	t := htmlToText(s, false)
-	if strings.Contains(t, "&") || strings.Contains(t, "<") && strings.Contains(t, ">") {
-		t = htmlToText(t, false) // markup escaped twice by the feed
-	}
-	return cleanText(t, false)
-}
-
-// Summarise makes plain text of an HTML teaser: block elements and <br> become
-// line breaks, blank lines are dropped, whitespace is collapsed, and the text
-// is cut at a word boundary to about max runes, with "…".
-func Summarise(s string, max int) string {
-	t := cleanText(htmlToText(s, true), true)
-	return truncateRunes(t, max)
-}
-
-var (
-	skipTags = map[atom.Atom]bool{
-		atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
-		atom.Iframe: true, atom.Svg: true, atom.Object: true, atom.Head: true,
-	}
-	blockTags = map[atom.Atom]bool{
-		atom.P: true, atom.Div: true, atom.Br: true, atom.Li: true, atom.Ul: true, atom.Ol: true,
-		atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-		atom.Blockquote: true, atom.Pre: true, atom.Table: true, atom.Tr: true, atom.Section: true,
-		atom.Article: true, atom.Header: true, atom.Footer: true, atom.Figure: true,
-		atom.Figcaption: true, atom.Hr: true, atom.Dl: true, atom.Dt: true, atom.Dd: true,
-		atom.Address: true, atom.Main: true, atom.Nav: true, atom.Aside: true,
-	}
-)
-
-// htmlToText strips tags and decodes entities. With blocks, block elements
-// and <br> become "\n"; otherwise they become spaces.
-func htmlToText(s string, blocks bool) string {
-	if !strings.ContainsAny(s, "<&") {
-		return s
-	}
-	sep := byte(' ')
-	if blocks {
-		sep = '\n'
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	skip := 0
-	z := html.NewTokenizer(strings.NewReader(s))
-	for {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			return b.String()
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			name, _ := z.TagName()
-			a := atom.Lookup(name)
-			if skipTags[a] {
-				switch {
-				case tt == html.StartTagToken:
-					skip++
-				case tt == html.EndTagToken && skip > 0:
-					skip--
-				}
-				continue
-			}
-			if blockTags[a] {
-				b.WriteByte(sep)
-			} else if a == atom.Td || a == atom.Th {
-				b.WriteByte(' ')
-			}
-		}
-	}
-}
-
-// cleanText removes control and invisible formatting characters, collapses
-// whitespace and, in multiline mode, drops blank lines; otherwise it makes
-// one line. Invalid UTF-8 becomes U+FFFD.
-func cleanText(s string, multiline bool) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space, newline := false, false // separators pending before the next visible character
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
-			if multiline {
-				newline = true
-			} else {
-				space = true
-			}
-		case unicode.IsSpace(r):
-			space = true
-		case unicode.IsControl(r), r != '\u200d' && unicode.Is(unicode.Cf, r):
-			// zero-width spaces, soft hyphens, direction marks, BOM: dropped
-		default:
-			if b.Len() > 0 {
-				if newline {
-					b.WriteByte('\n')
-				} else if space {
-					b.WriteByte(' ')
-				}
-			}
-			space, newline = false, false
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// truncateRunes cuts s to at most max runes plus "…", at a word boundary when
-// one is near, never inside a character or between a letter and its combining mark.
-func truncateRunes(s string, max int) string {
-	if max <= 0 || utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	runes := []rune(s)
-	cut := max
-	for i := max; i > max*2/3; i-- {
-		if unicode.IsSpace(runes[i]) {
-			cut = i
-			break
-		}
-	}
-	for cut > 0 && unicode.In(runes[cut], unicode.Mn, unicode.Me, unicode.Mc) {
-		cut-- // do not separate a base letter from its combining marks
-	}
-	if cut > 0 && cut < len(runes) && unicode.Is(unicode.Cf, runes[cut-1]) {
-		cut-- // nor leave a dangling joiner
-	}
-	out := strings.TrimRightFunc(string(runes[:cut]), func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune(",;:-–—([«\"'", r)
-	})
-	if out == "" {
-		out = string(runes[:max])
-	}
-	return out + "…"
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/osipovichi/newsbot/subscriptions"
 )
@@ -260,8 +261,15 @@ func TestCleanTitle(t *testing.T) {
 		{"  Простой   заголовок ", "Простой заголовок"},
 		{"<b>Жирный</b> и <i>курсив</i>", "Жирный и курсив"},
 		{"AT&amp;T &laquo;связь&raquo;", "AT&T «связь»"},
-		{"&amp;quot;дважды&amp;quot;", `"дважды"`},
-		{"&lt;b&gt;экранированный&lt;/b&gt;", "экранированный"},
+		{"&amp;quot;дважды&amp;quot;", "&quot;дважды&quot;"}, // decoded twice only in a document that escapes twice
+		{"&lt;b&gt;тег&lt;/b&gt; в заголовке", "<b>тег</b> в заголовке"},
+		{misread("новое решение", charmap.Windows1252), "новое решение"},
+		{"Итоги â€¦", "Итоги â€¦"}, // mixed with real Cyrillic: does not round-trip as a whole
+		{misread("Café — été", charmap.Windows1252), "Café — été"},
+		{misread("Новости района", charmap.Windows1251), "Новости района"},
+		{"Café crème à l'hôtel", "Café crème à l'hôtel"},
+		{"Важно\u202eтекст\u2066 изолят\u2069\u200e", "Важнотекст изолят"},
+		{"Семья 👨\u200d👩\u200d👧 и Ж\u200dЖ", "Семья 👨\u200d👩\u200d👧 и ЖЖ"},
 		{"a < b > c", "a < b > c"},
 		{"табуляция\tи\nперевод\r\nстроки", "табуляция и перевод строки"},
 		{"ноль\u200bширины\u00ad и\u0007звонок\u0085", "нольширины извонок"},
@@ -285,6 +293,10 @@ func TestSummarise(t *testing.T) {
 		{"paragraphs", "<p>Один.</p><p>Два.</p>", 600, "Один.\nДва."},
 		{"br and blank lines", "Один.<br><br/><br />\n\n  Два.", 600, "Один.\nДва."},
 		{"plain text lines", "Один.\n\n\nДва.", 600, "Один.\nДва."},
+		{"hard-wrapped plain text", "Первая строка абзаца\nпродолжается здесь.\r\n\r\nВторой абзац\r\nв две строки.", 600, "Первая строка абзаца продолжается здесь.\nВторой абзац в две строки."},
+		{"hard-wrapped html", "<p>Строка\n  продолжение</p>\n<p>Второй\nабзац</p>", 600, "Строка продолжение\nВторой абзац"},
+		{"pre keeps its lines", "<pre>раз\nдва</pre>", 600, "раз\nдва"},
+		{"mojibake repaired", "<p>" + misread("новое", charmap.Windows1252) + "</p><p>" + misread("слово", charmap.Windows1252) + "</p>", 600, "новое\nслово"},
 		{"script skipped", "<script>var x = '<p>';</script>Текст", 600, "Текст"},
 		{"cut at word", "раз два три четыре пять", 12, "раз два три…"},
 		{"trailing comma trimmed", "раз, два, три, четыре", 10, "раз, два…"},
@@ -373,5 +385,171 @@ func TestFeedLanguage(t *testing.T) {
 		if got := FeedLanguage(tt.f, tt.fetchURL, tt.declared); got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// rssItems is an RSS feed holding the given <item> bodies.
+func rssItems(items ...string) []byte {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Новости</title><link>https://osipovichi.gov.by/ru/</link>`)
+	for _, it := range items {
+		b.WriteString("<item>" + it + "</item>")
+	}
+	b.WriteString("</channel></rss>")
+	return []byte(b.String())
+}
+
+// TestNormaliseTextClasses: titles and summaries of feeds that escape twice,
+// carry doubly encoded UTF-8, invisible characters or hard-wrapped text,
+// the whole way from bytes to articles.
+func TestNormaliseTextClasses(t *testing.T) {
+	f := subscriptions.Feed{ID: 1, URL: "https://osipovichi.gov.by/ru/rss-ru/", Section: "news"}
+	tests := []struct {
+		name      string
+		doc       []byte
+		titles    []string
+		summaries []string
+	}{
+		{"a feed that escapes twice: decoded twice throughout", rssItems(
+			`<title>Конкурс &amp;amp;laquo;Лучший двор&amp;amp;raquo;</title><description>&amp;lt;p&amp;gt;Итоги&amp;amp;nbsp;подведены&amp;lt;/p&amp;gt;</description><guid>1</guid>`,
+			`<title>&amp;lt;b&amp;gt;Важно&amp;lt;/b&amp;gt;: отключение воды</title><description>&amp;lt;p&amp;gt;Первый&amp;lt;/p&amp;gt;&amp;lt;p&amp;gt;Второй&amp;lt;/p&amp;gt;</description><guid>2</guid>`),
+			[]string{"Конкурс «Лучший двор»", "Важно: отключение воды"},
+			[]string{"Итоги подведены", "Первый\nВторой"}},
+		{"a feed that escapes once keeps a literal tag", rssItems(
+			`<title>Что означает тег &amp;lt;b&amp;gt; в HTML</title><description>&lt;p&gt;Знак &amp;amp; и &amp;lt;i&amp;gt;&lt;/p&gt;</description><guid>1</guid>`,
+			`<title>Знаки &amp;amp;lt; и &amp;amp;amp; в тексте</title><guid>2</guid>`),
+			[]string{"Что означает тег <b> в HTML", "Знаки &lt; и &amp; в тексте"},
+			[]string{"Знак & и <i>", ""}},
+		{"doubly encoded UTF-8", rssItems(
+			"<title>"+misread("новое решение", charmap.Windows1252)+"</title><description>"+misread("Сессия пройдёт — 5 марта…", charmap.Windows1252)+"</description><guid>1</guid>",
+			"<title>"+misread("Café «Été»", charmap.Windows1252)+"</title><description>Café crème, vraiment Latin-1.</description><guid>2</guid>",
+			"<title>"+misread("Новости района", charmap.Windows1251)+"</title><description>"+misread(misread("Дважды — «лишний» раз", charmap.Windows1252), charmap.Windows1252)+"</description><guid>3</guid>"),
+			[]string{"новое решение", "Café «Été»", "Новости района"},
+			[]string{"Сессия пройдёт — 5 марта…", "Café crème, vraiment Latin-1.", "Дважды — «лишний» раз"}},
+		{"invisible and bidirectional characters", rssItems(
+			"<title>\u200bНовости\u202e района\u2067\u200f</title><description>Текст\u2060 без\ufeff невидимых</description><guid>1</guid>"),
+			[]string{"Новости района"}, []string{"Текст без невидимых"}},
+		{"hard-wrapped teaser", rssItems(
+			"<title>Отключение</title><description>Плановые работы\nпродлятся до вечера.\n\nГрафик на сайте.</description><guid>1</guid>"),
+			[]string{"Отключение"}, []string{"Плановые работы продлятся до вечера.\nГрафик на сайте."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, arts, err := ParseArticles(tt.doc, "application/rss+xml", f.URL, f, testNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(arts) != len(tt.titles) {
+				t.Fatalf("got %d articles, want %d", len(arts), len(tt.titles))
+			}
+			for i, a := range arts {
+				if a.Title != tt.titles[i] || a.Summary != tt.summaries[i] {
+					t.Errorf("article %d: got %q / %q, want %q / %q", i, a.Title, a.Summary, tt.titles[i], tt.summaries[i])
+				}
+			}
+		})
+	}
+}
+
+// misread is UTF-8 text read as a single-byte encoding, as a careless
+// program does: "новое" becomes "Ð½Ð¾Ð²Ð¾Ðµ".
+func misread(s string, cm *charmap.Charmap) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		r := cm.DecodeByte(c)
+		if r == utf8.RuneError {
+			r = rune(c) // a byte the code page leaves undefined, as Latin-1 reads it
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// TestGUIDAsLink: a guid is the link of an item without one only when it is
+// an RSS permalink and an http(s) URL.
+func TestGUIDAsLink(t *testing.T) {
+	const u = "https://osipovichi.gov.by/ru/news-ru/view/7/"
+	f := subscriptions.Feed{ID: 1, URL: "https://osipovichi.gov.by/ru/rss-ru/", Section: "news"}
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"permalink by default", string(rssItems(`<title>a</title><guid>` + u + `</guid>`)), u},
+		{"permalink declared", string(rssItems(`<title>a</title><guid isPermaLink="true">` + u + `</guid>`)), u},
+		{"not a permalink", string(rssItems(`<title>a</title><guid isPermaLink="false">` + u + `</guid>`)), ""},
+		{"a permalink that is not http", string(rssItems(`<title>a</title><guid>urn:uuid:1</guid>`)), ""},
+		{"a link wins over the guid", string(rssItems(`<title>a</title><link>` + u + `?x</link><guid>` + u + `</guid>`)), u + "?x"},
+		{"atom id is no link", `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>` + u + `</id><title>a</title></entry></feed>`, ""},
+		{"json feed id is no link", `{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"` + u + `","title":"a"}]}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, arts, err := ParseArticles([]byte(tt.doc), "", f.URL, f, testNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(arts) != 1 || arts[0].Link != tt.want {
+				t.Fatalf("got %+v, want one article with link %q", arts, tt.want)
+			}
+			if arts[0].Key == "" {
+				t.Error("empty key")
+			}
+		})
+	}
+}
+
+// TestArticlePhotos: the photo is the article's, not a tracking pixel, a
+// spacer or the site's icon.
+func TestArticlePhotos(t *testing.T) {
+	const site = "https://osipovichi.gov.by"
+	f := subscriptions.Feed{ID: 1, URL: site + "/ru/rss-ru/", Section: "news"}
+	media := ` xmlns:media="http://search.yahoo.com/mrss/"`
+	item := func(guid, body string) string {
+		return `<title>Новость ` + guid + `</title><link>` + site + `/ru/news-ru/view/` + guid + `/</link><guid>` + guid + `</guid>` + body
+	}
+	desc := func(html string) string { return "<description><![CDATA[" + html + "]]></description>" }
+	tests := []struct {
+		name string
+		doc  []byte
+		want []string
+	}{
+		{"an enclosure before a pixel of the content", rssItems(item("1",
+			`<enclosure url="/files/photo1.jpg" type="image/jpeg" length="1"/>`+desc(`<img src="https://feeds.feedburner.com/~r/osip/~4/abc" width="1" height="1"><p>Текст</p>`))),
+			[]string{site + "/files/photo1.jpg"}},
+		{"pixels of the content skipped", rssItems(
+			item("1", desc(`<img src="/stat/x.gif" width="1" height="1"><img src="/files/a.jpg">`)),
+			item("2", desc(`<img src="/img/1x1.gif"><img src="/img/spacer.png"><img src="/files/b.jpg">`)),
+			item("3", desc(`<img style="width: 1px; height: 1px" src="/files/c.gif"><img src="https://mc.yandex.ru/watch/123"><img src="https://pixel.example.com/p.png"><img src="/files/pixel-7-review.jpg">`)),
+			item("4", desc(`<img src="/files/hidden.jpg" style="display:none"><img src="/files/d.jpg" width="2px" height="600"><img src="/files/e.jpg" width="640" height="480">`))),
+			[]string{site + "/files/a.jpg", site + "/files/b.jpg", site + "/files/pixel-7-review.jpg", site + "/files/e.jpg"}},
+		{"media declared 1×1 skipped", []byte(strings.Replace(string(rssItems(item("1",
+			`<media:content url="/files/track.gif" medium="image" width="1" height="1"/><media:thumbnail url="/files/thumb.jpg" width="300" height="200"/>`))), "<rss ", "<rss"+media+" ", 1)),
+			[]string{site + "/files/thumb.jpg"}},
+		{"the site's icon in most items is no photo", rssItems(
+			item("1", desc(`<img src="/images/logo.png"><img src="/files/1.jpg">`)),
+			item("2", desc(`<img src="/images/logo.png"><img src="/files/2.jpg">`)),
+			item("3", desc(`<img src="/images/logo.png">`)),
+			item("4", desc(`<p>Без картинок</p>`)),
+			item("5", `<enclosure url="/images/logo.png" type="image/png"/>`+desc(`<img src="/files/5.jpg">`))),
+			[]string{site + "/files/1.jpg", site + "/files/2.jpg", "", "", site + "/files/5.jpg"}},
+		{"two items sharing a photo keep it", rssItems(
+			item("1", desc(`<img src="/files/same.jpg">`)),
+			item("2", desc(`<img src="/files/same.jpg">`))),
+			[]string{site + "/files/same.jpg", site + "/files/same.jpg"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, arts, err := ParseArticles(tt.doc, "application/rss+xml", f.URL, f, testNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(arts) != len(tt.want) {
+				t.Fatalf("got %d articles, want %d", len(arts), len(tt.want))
+			}
+			for i, a := range arts {
+				if a.ImageURL != tt.want[i] {
+					t.Errorf("article %d: got photo %q, want %q", i, a.ImageURL, tt.want[i])
+				}
+			}
+		})
 	}
 }

@@ -18,8 +18,11 @@ type PreviewResult struct {
 	ReadAs        string // ReadAsFeed, ReadAsListing or ReadAsDetectedListing
 	ItemSelector  string // of a listing
 	ContentType   string
-	Encoding      string // e.g. "windows-1251 (content-type header)"
-	ETag          string // validators offered by the server
+	Encoding      string     // e.g. "windows-1251 (content-type header)"
+	Evidence      []Evidence // what the encoding was decided from, see Decode
+	Recovery      Recovery   // what was repaired to read the feed: truncated, illegal characters
+	Language      string     // of the articles, configured or guessed (see FeedLanguage); "" if unknown
+	ETag          string     // validators offered by the server
 	LastModified  string
 	Items         int
 	NoGUID        int // items without a GUID (feeds only: listing items are keyed by their link)
@@ -64,8 +67,11 @@ func PreviewWith(ctx context.Context, f *Fetcher, cfgs []subscriptions.FeedConfi
 			r.FinalURL, r.ContentType = a.Resp.URL, a.Resp.ContentType
 			r.ETag, r.LastModified = a.Resp.ETag, a.Resp.LastModified
 		}
+		if a.Parsed != nil {
+			r.Encoding, r.Evidence, r.Recovery = a.Parsed.Decoding.String(), a.Parsed.Decoding.Evidence, a.Parsed.Recovery
+		}
 		if err == nil && a.Listing != nil {
-			r.Encoding, r.ReadAs, r.ItemSelector = a.Parsed.Decoding.String(), a.readAs(), a.Listing.ItemSelector
+			r.ReadAs, r.ItemSelector = a.readAs(), a.Listing.ItemSelector
 			r.Items = len(a.Listing.Items)
 			for _, it := range a.Listing.Items {
 				if it.Link == "" {
@@ -77,9 +83,9 @@ func PreviewWith(ctx context.Context, f *Fetcher, cfgs []subscriptions.FeedConfi
 			}
 			feed := subscriptions.Feed{URL: c.URL, Section: c.Section, Language: c.Language, Kind: c.Kind}
 			r.Articles = a.articles(feed, lr.location(), now)
+			r.Language = FeedLanguage(feed, r.FinalURL, "")
 		} else if err == nil && a.Parsed != nil {
 			r.ReadAs = ReadAsFeed
-			r.Encoding = a.Parsed.Decoding.String()
 			items := a.Parsed.Feed.Items
 			r.Items = len(items)
 			for _, it := range items {
@@ -98,6 +104,7 @@ func PreviewWith(ctx context.Context, f *Fetcher, cfgs []subscriptions.FeedConfi
 			}
 			feed := subscriptions.Feed{URL: c.URL, Section: c.Section, Language: c.Language, ResolvedURL: a.Resolved}
 			r.Articles = Normalise(a.Parsed, feed, now)
+			r.Language = FeedLanguage(feed, a.Parsed.FetchURL, a.Parsed.Feed.Language)
 		}
 		out = append(out, r)
 		if ctx.Err() != nil {

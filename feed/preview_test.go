@@ -35,8 +35,12 @@ func TestPreview(t *testing.T) {
 	}
 	cp := res[1]
 	if cp.Err != nil || cp.Encoding != "windows-1251 (content-type header)" || cp.Items != 2 ||
-		cp.Articles[0].Title != "Ёлочный базар откроется в центре Осиповичей" || cp.DiscoveredURL != "" {
+		cp.Articles[0].Title != "Ёлочный базар откроется в центре Осиповичей" || cp.DiscoveredURL != "" || cp.Language != "ru" {
 		t.Errorf("cp1251: got %+v", cp)
+	}
+	if len(cp.Evidence) != 2 || cp.Evidence[0].String() != "content-type header: windows-1251: used" ||
+		cp.Evidence[1].String() != "sniffed: windows-1251: the most plausible reading of the text" {
+		t.Errorf("cp1251 evidence: got %q", cp.Evidence)
 	}
 	e := res[2]
 	if e.Err != nil || e.Items != 12 || e.NoGUID != 3 || e.NoLink != 2 || e.NoDate != 2 || len(e.Articles) != 11 {

@@ -36,7 +36,7 @@ func runPreview(ctx context.Context, cfg Config, urls []string, n int, stdout io
 			fmt.Fprintf(stdout, "ERROR: %v\n\n", r.Err)
 			continue
 		}
-		lang := i18n.Pick(cfg.Lang, c.Language)
+		lang := i18n.Pick(cfg.Lang, r.Language) // the section's language, configured or guessed from the URL
 		for j, a := range r.Articles {
 			if j == n {
 				break
@@ -56,13 +56,20 @@ func runPreview(ctx context.Context, cfg Config, urls []string, n int, stdout io
 			{"HTTP status", fmt.Sprint(r.Status)},
 			{"content type", r.ContentType},
 			{"encoding", r.Encoding},
+		}
+		for _, e := range r.Evidence { // what the encoding was decided from
+			diag = append(diag, [2]string{"  " + e.Source, e.Finding()})
+		}
+		diag = append(diag, [][2]string{
+			{"repairs", r.Recovery.String()},
+			{"language", r.Language},
 			{"ETag", r.ETag},
 			{"Last-Modified", r.LastModified},
 			{"items", fmt.Sprint(r.Items)},
 			{"items without GUID", fmt.Sprint(r.NoGUID)},
 			{"items without link", fmt.Sprint(r.NoLink)},
 			{"items without date", fmt.Sprint(r.NoDate)},
-		}
+		}...)
 		if r.ItemSelector != "" { // a listing: keys are links, not GUIDs
 			diag[len(diag)-3] = [2]string{"item selector", r.ItemSelector}
 		}
