@@ -34,6 +34,7 @@ type base struct {
 	admins      map[int64]bool
 	defaultLang string
 	loc         *time.Location
+	sections    i18n.Sections
 	now         func() time.Time
 	groupAdmins *adminCache
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 )
@@ -60,7 +61,9 @@ type Config struct {
 	// DefaultLang is the language for people whose Telegram language is not ru, be or en.
 	DefaultLang string
 	// Location is the time zone of dates shown and of quiet hours; required.
-	Location   *time.Location
+	Location *time.Location
+	// Sections names the portal's sections in each language.
+	Sections   i18n.Sections
 	Registerer prometheus.Registerer
 	Now        func() time.Time
 	// Version is the program's version, shown by /stats.
@@ -108,7 +111,7 @@ func New(cfg Config) (*Bot, error) {
 	}
 	shared := &base{
 		tg: cfg.Telegram, chats: cfg.Store, log: cfg.Logger, admins: map[int64]bool{}, defaultLang: cfg.DefaultLang,
-		loc: cfg.Location, now: cfg.Now, groupAdmins: newAdminCache(cfg.Now),
+		loc: cfg.Location, sections: cfg.Sections, now: cfg.Now, groupAdmins: newAdminCache(cfg.Now),
 	}
 	for _, id := range cfg.Admins {
 		shared.admins[id] = true

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -83,6 +84,8 @@ type harnessOptions struct {
 	version string
 	// noStart builds the bot without running it.
 	noStart bool
+	// sections are the operator's names of sections (NEWSBOT_SECTION_NAMES).
+	sections map[string]map[string]string
 }
 
 func newHarness(t testing.TB, o harnessOptions) *harness {
@@ -126,7 +129,7 @@ func (h *harness) build(o harnessOptions) {
 		h.t.Fatal(err)
 	}
 	h.bot, err = New(Config{Telegram: h.engine, Store: h.store, Logger: logger, Admins: o.admins, DefaultLang: o.lang,
-		Location: h.minsk, Now: h.clock.Now, Version: o.version})
+		Location: h.minsk, Sections: i18n.NewSections(o.sections), Now: h.clock.Now, Version: o.version})
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -64,7 +64,7 @@ func (b *search) cmdSearch(ctx context.Context, req request, args string) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "error.internal"))
 		return
 	}
-	b.reply(ctx, req.chat, delivery.Message{Text: render.Search(args, articles, render.Options{Lang: req.lang, Loc: b.loc})})
+	b.reply(ctx, req.chat, delivery.Message{Text: render.Search(args, articles, render.Options{Lang: req.lang, Loc: b.loc, Sections: b.sections})})
 }
 
 // searchLimiter allows each person searchesPerWindow searches in any searchWindow.

@@ -245,7 +245,7 @@ func (b *settings) settingsView(req request, p subscriptions.Preferences, screen
 			if on {
 				arg = "-" + sec
 			}
-			name := i18n.Section(lang, sec)
+			name := b.sections.Name(lang, sec)
 			if !on {
 				name = "▫️ " + name
 			}
@@ -352,7 +352,7 @@ func (b *settings) mainView(h *render.Builder, req request, p subscriptions.Pref
 	line(i18n.T(lang, "settings.language"), i18n.T(newsLang, "lang.name"))
 	var names []string
 	for _, sec := range p.Sections {
-		names = append(names, i18n.Section(lang, sec))
+		names = append(names, b.sections.Name(lang, sec))
 	}
 	if len(names) == 0 {
 		names = append(names, i18n.T(lang, "settings.sections_none"))

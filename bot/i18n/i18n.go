@@ -82,12 +82,3 @@ func DateTime(lang string, t time.Time) string {
 
 // ShortDate formats t compactly for lists: "02.03.2023".
 func ShortDate(t time.Time) string { return t.Format("02.01.2006") }
-
-// Section returns the display name of a configured section in lang: the
-// catalogue's "section.NAME" when there is one, else the name as configured.
-func Section(lang, name string) string {
-	if s, ok := Lookup(lang, "section."+name); ok {
-		return s
-	}
-	return name
-}

@@ -105,3 +105,40 @@ func TestTFallsBackToKey(t *testing.T) {
 		t.Errorf("T with args = %q, want it to contain 20", got)
 	}
 }
+
+func TestSections(t *testing.T) {
+	s := NewSections(map[string]map[string]string{
+		"district": {"ru": "Жизнь района"},
+		"kids":     {"be": "Дзецям", "en": "Children", "de": "Kinder"},
+		"empty":    {"ru": ""},
+	})
+	tests := []struct {
+		lang, slug, want string
+	}{
+		{"ru", "district", "Жизнь района"},        // the operator's
+		{"be", "district", "Навіны раёна"},        // built in, before another language's
+		{"ru", "kids", "Дзецям"},                  // another language's, in the order of Languages
+		{"en", "kids", "Children"},                // the operator's
+		{"en", "news", "News"},                    // built in
+		{"be", "unknown", "Іншыя навіны"},         // never the slug
+		{"ru", "empty", T("ru", "section.other")}, // an empty name is no name
+	}
+	for _, tt := range tests {
+		if got := s.Name(tt.lang, tt.slug); got != tt.want {
+			t.Errorf("Name(%q, %q) = %q, want %q", tt.lang, tt.slug, got, tt.want)
+		}
+	}
+	for slug, want := range map[string]bool{"district": true, "kids": true, "news": true, "unknown": false, "empty": false} {
+		if got := s.Named(slug); got != want {
+			t.Errorf("Named(%q) = %t, want %t", slug, got, want)
+		}
+	}
+	var zero Sections
+	for _, slug := range BuiltinSections() {
+		for _, lang := range subscriptions.Languages() {
+			if _, ok := Lookup(lang, "section."+slug); !ok || !zero.Named(slug) {
+				t.Errorf("built-in section %q has no name in %s", slug, lang)
+			}
+		}
+	}
+}

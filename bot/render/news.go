@@ -14,6 +14,8 @@ type Options struct {
 	Loc  *time.Location // the reader's time zone; nil means UTC
 	// WithPhoto asks for a sendPhoto message when the article has an image.
 	WithPhoto bool
+	// Sections names the article's section; the zero value knows the built-in names.
+	Sections i18n.Sections
 }
 
 func (o Options) lang() string {
@@ -68,7 +70,7 @@ func Article(a subscriptions.Article, o Options) Message {
 	if !a.Published.IsZero() {
 		p.date = i18n.DateTime(lang, a.Published.In(o.loc()))
 	}
-	if name := Cut(oneLine(clean(i18n.Section(lang, a.Section))), maxSectionName); name != "" {
+	if name := Cut(oneLine(clean(o.Sections.Name(lang, a.Section))), maxSectionName); name != "" {
 		p.section = i18n.T(lang, "article.section") + ": " + name
 	}
 	if _, ok := linkURL(a.Link); ok {
