@@ -82,6 +82,11 @@ func (b *base) edit(ctx context.Context, chatID int64, messageID int, html strin
 	return true
 }
 
+// renderOptions are the options of messages rendered for the person behind req.
+func (b *base) renderOptions(req request) render.Options {
+	return render.Options{Lang: req.lang, Loc: b.loc, Sections: b.sections}
+}
+
 // langOf is the language of the person in private chat chatID, for texts
 // sent outside a request: their chat's language, else the default.
 func (b *base) langOf(ctx context.Context, chatID int64) string {

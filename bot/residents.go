@@ -122,7 +122,7 @@ func (b *residents) cmdLatest(ctx context.Context, req request, args string) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "latest.empty"))
 		return
 	}
-	b.reply(ctx, req.chat, delivery.Message{Text: render.Latest(articles, render.Options{Lang: req.lang, Loc: b.loc, Sections: b.sections})})
+	b.reply(ctx, req.chat, delivery.Message{Text: render.Latest(articles, b.renderOptions(req))})
 }
 
 // pressSubscribe handles the subscribe and unsubscribe buttons: it changes

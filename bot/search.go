@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -11,6 +10,7 @@ import (
 	"github.com/osipovichi/newsbot/bot/render"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/analyser"
 )
 
 const (
@@ -23,7 +23,7 @@ const (
 
 // searchStore is what /search needs from the store.
 type searchStore interface {
-	SearchArticles(ctx context.Context, text string, limit int) ([]subscriptions.Article, error)
+	SearchArticles(ctx context.Context, q analyser.Query, limit int) ([]subscriptions.Article, error)
 }
 
 // search is /search over the whole archive.
@@ -54,17 +54,40 @@ func (b *search) cmdSearch(ctx context.Context, req request, args string) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "search.slow_down", int(wait.Seconds()+0.999)))
 		return
 	}
-	articles, err := b.store.SearchArticles(ctx, args, searchResults)
-	switch {
-	case errors.Is(err, subscriptions.ErrEmptyQuery):
+	q, err := analyser.ParseQuery(args)
+	if err != nil {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "search.hint"))
 		return
-	case err != nil:
+	}
+	found, err := b.find(ctx, q)
+	if err != nil {
 		b.log.Error("search", "chat_id", req.chat.ID, "error", err)
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "error.internal"))
 		return
 	}
-	b.reply(ctx, req.chat, delivery.Message{Text: render.Search(args, articles, render.Options{Lang: req.lang, Loc: b.loc, Sections: b.sections})})
+	b.reply(ctx, req.chat, delivery.Message{Text: render.Search(args, found, b.renderOptions(req))})
+}
+
+// find runs a search and marks where it matched each article.
+func (b *search) find(ctx context.Context, q analyser.Query) ([]render.Found, error) {
+	articles, err := b.store.SearchArticles(ctx, q, searchResults)
+	if err != nil {
+		return nil, err
+	}
+	found := make([]render.Found, len(articles))
+	for i, a := range articles {
+		found[i].Article = a
+		for _, sp := range q.Spans(a.Analyse()) {
+			m := render.Mark{Start: sp.Start, End: sp.End}
+			switch sp.Field {
+			case subscriptions.FieldTitle:
+				found[i].Title = append(found[i].Title, m)
+			case subscriptions.FieldSummary:
+				found[i].Summary = append(found[i].Summary, m)
+			}
+		}
+	}
+	return found, nil
 }
 
 // searchLimiter allows each person searchesPerWindow searches in any searchWindow.

@@ -112,7 +112,7 @@ func TestParseConfigSettings(t *testing.T) {
 
 		{"section names default", nil, nil, func(c Config) any { return c.SectionNames }, map[string]map[string]string(nil)},
 		{"section names env", map[string]string{
-			envFeeds: "news=https://a.example/,district=html:https://b.example/,kids/ru=https://c.example/,kids/be=https://d.example/,sport=https://e.example/",
+			envFeeds:        "news=https://a.example/,district=html:https://b.example/,kids/ru=https://c.example/,kids/be=https://d.example/,sport=https://e.example/",
 			envSectionNames: " district = Районные новости | Навіны раёна | District news ; kids=Детям, родителям||For children;\nsport=Спорт;",
 		}, nil, func(c Config) any { return c.SectionNames }, map[string]map[string]string{
 			"district": {"ru": "Районные новости", "be": "Навіны раёна", "en": "District news"},
