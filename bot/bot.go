@@ -42,6 +42,7 @@ type storage interface {
 	settingsStore
 	keywordStore
 	searchStore
+	questionStore
 	channelStore
 	noticeStore
 	adminStore
@@ -83,6 +84,8 @@ type Bot struct {
 	menu         []string // command names for setMyCommands, in order
 	callbacks    map[string]callbackHandler
 	messageHooks []messageHook
+	// plain answers the other messages of private chats (see questions).
+	plain        func(ctx context.Context, req request, m *delivery.Incoming)
 	commandsSeen *prometheus.CounterVec
 
 	composer *composer
@@ -134,7 +137,9 @@ func New(cfg Config) (*Bot, error) {
 	(&residents{base: shared, store: cfg.Store}).register(b)
 	settings.register(b)
 	(&keywords{base: shared, store: cfg.Store, channels: channels}).register(b)
-	(&search{base: shared, store: cfg.Store, limits: newSearchLimiter(cfg.Now)}).register(b)
+	search := &search{base: shared, store: cfg.Store, limits: newSearchLimiter(cfg.Now)}
+	search.register(b)
+	(&questions{base: shared, store: cfg.Store, search: search}).register(b)
 	channels.register(b)
 	(&adminTools{base: shared, store: cfg.Store, engine: cfg.Telegram, version: cfg.Version, started: cfg.Now()}).register(b)
 	b.notices.register(b)

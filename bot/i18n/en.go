@@ -12,6 +12,7 @@ var en = map[string]string{
 		"You are subscribed: new articles from the portal will arrive here. /latest shows the latest news, /help lists all commands.",
 	"button.subscribe":   "🔔 Subscribe",
 	"button.unsubscribe": "🔕 Unsubscribe",
+	"button.notify":      "🔔 Notify me about “%s”",
 
 	"subscribe.done":      "Done, you are subscribed. New articles from the portal will arrive here.",
 	"subscribe.already":   "You are already subscribed. New articles from the portal arrive here.",
@@ -36,9 +37,15 @@ var en = map[string]string{
 		"/search TEXT — search the archive, e.g. /search road repairs\n" +
 		"/channel @name — send the news to your channel, /channels — your channels\n" +
 		"/help — this help",
-	"unknown":        "I don't know that command. The list of commands: /help",
-	"plain_text":     "I only understand commands. The list of commands: /help",
-	"error.internal": "Something went wrong. Please try again a little later.",
+	"unknown":             "I don't know that command. The list of commands: /help",
+	"plain.emoji":         "🙂 Tell me in words what you are interested in, and I will look for it in the news. All commands: /help",
+	"plain.no_words":      "Tell me what you are interested in, for example: hot water or road repairs, and I will find the news about it. All commands: /help",
+	"question.none":       "Nothing in the news about “%s” yet.",
+	"question.offer":      "Press the button below and I will send you the news as soon as it appears.",
+	"question.help":       "All commands: /help",
+	"question.subscribed": "You are subscribed to the news.",
+	"question.added":      "Done: I will send you the news about “%s” as soon as it appears on the portal. Only news with these words comes now: %s. To change that: /keywords",
+	"error.internal":      "Something went wrong. Please try again a little later.",
 
 	"command.start":       "Get started",
 	"command.subscribe":   "Subscribe to the news",
@@ -237,6 +244,7 @@ var en = map[string]string{
 	"search.slow_down": "Too many searches in a row. Please wait %d s and try again.",
 	"search.none":      "Nothing found for “%s”. Try another word.",
 	"search.header":    "Found for “%s”",
+	"search.partial":   "No news has all the words of “%s”. News with some of them",
 
 	"channel.private_only":    "Channels are managed from the private chat with the bot: write to me directly.",
 	"channel.hint":            "To get the news in your channel:\n1. Add the bot to the channel as an administrator allowed to post messages.\n2. Send /channel @channel_name here, or forward any post of the channel here.",

@@ -30,19 +30,24 @@ type Found struct {
 	Title, Summary []Mark
 }
 
-// Search renders the results of a search: a header with the query, then one item
+// Search renders the results of a search: a header with the query (that
+// says that the articles have only some of its words when partial), then one item
 // per article: its short date and its title linked to the portal, the
 // words found in bold, and when the title holds none of them, a line of
 // the summary around the first. Items that do not fit in MaxText are left
 // out from the end. With no articles it renders "search.none" with the query.
-func Search(query string, found []Found, o Options) string {
+func Search(query string, found []Found, partial bool, o Options) string {
 	lang := o.lang()
 	q := Cut(oneLine(clean(query)), maxQueryShown)
 	if len(found) == 0 {
 		return Plain(i18n.T(lang, "search.none", q))
 	}
+	header := "search.header"
+	if partial {
+		header = "search.partial"
+	}
 	b := &Builder{}
-	b.Bold(i18n.T(lang, "search.header", q))
+	b.Bold(i18n.T(lang, header, q))
 	for _, f := range found {
 		item := &Builder{}
 		if !f.Article.Published.IsZero() {

@@ -85,6 +85,16 @@ func (q Query) FTS() string {
 	return b.String()
 }
 
+// Terms returns each term of the query as a query of its own, in order:
+// a search that finds nothing with every term can look for some of them.
+func (q Query) Terms() []Query {
+	out := make([]Query, len(q.terms))
+	for i, t := range q.terms {
+		out[i] = Query{terms: []pattern{t}}
+	}
+	return out
+}
+
 // Match reports whether every term of the query occurs in d.
 func (q Query) Match(d *Doc) bool {
 	for _, t := range q.terms {

@@ -128,3 +128,26 @@ func benchArticle() (title, summary string) {
 			"сообщает об отключении горячего водоснабжения жилых домов по улицам Сумченко, Ленина, Толстого "+
 			"и Рабочей. Жителей просят заранее запастись водой и соблюдать меры безопасности. ", 3)
 }
+
+func TestQueryTerms(t *testing.T) {
+	q, err := ParseQuery(`горячая вода "детский сад" на Сумченко`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms := q.Terms()
+	if len(terms) != 4 {
+		t.Fatalf("%d terms, want 4 (горячая, вода, детский сад, Сумченко)", len(terms))
+	}
+	d := Analyse("Детский сад закрыт на ремонт", "Горячей воды не будет")
+	for i, want := range []bool{true, true, true, false} {
+		if got := terms[i].Match(d); got != want {
+			t.Errorf("term %d matches: %t, want %t", i, got, want)
+		}
+		if terms[i].FTS() == "" {
+			t.Errorf("term %d has no FTS5 expression", i)
+		}
+	}
+	if q.Match(d) {
+		t.Errorf("the whole query matches without Сумченко")
+	}
+}

@@ -286,3 +286,36 @@ func (s *Store) MigrateKeywords(ctx context.Context) (subscriptions.KeywordMigra
 	}
 	return m, nil
 }
+
+// offerLifetime is how long the button of a suggested keyword works.
+const offerLifetime = 7 * 24 * time.Hour
+
+// OfferKeyword keeps a keyword suggested to a chat (its text as the
+// analyser shows it) for the button that adds it, and returns the id the
+// button carries. Offers older than offerLifetime are deleted meanwhile.
+func (s *Store) OfferKeyword(ctx context.Context, chatID int64, keyword string, now time.Time) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM keyword_offers WHERE created_at < ?`, now.Add(-offerLifetime).Unix()); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `INSERT INTO keyword_offers (chat_id, keyword, created_at) VALUES (?, ?, ?) RETURNING id`,
+			chatID, keyword, now.Unix()).Scan(&id)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("offer a keyword to chat %d: %w", chatID, err)
+	}
+	return id, nil
+}
+
+// KeywordOffer returns the keyword offered to a chat under id, or
+// ErrNotFound when there is none: unknown, expired, or another chat's.
+func (s *Store) KeywordOffer(ctx context.Context, chatID, id int64, now time.Time) (string, error) {
+	var kw string
+	err := s.db.QueryRowContext(ctx, `SELECT keyword FROM keyword_offers WHERE id = ? AND chat_id = ? AND created_at >= ?`,
+		id, chatID, now.Add(-offerLifetime).Unix()).Scan(&kw)
+	if err != nil {
+		return "", fmt.Errorf("read keyword offer %d: %w", id, notFound(err))
+	}
+	return kw, nil
+}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/osipovichi/newsbot/subscriptions"
 	"github.com/osipovichi/newsbot/subscriptions/analyser"
@@ -439,5 +440,34 @@ func TestSingleFeedReachesEveryLanguage(t *testing.T) {
 		if err != nil || len(got) != 1 {
 			t.Errorf("latest for chat %d = %d articles, %v; want 1", id, len(got), err)
 		}
+	}
+}
+
+func TestKeywordOffers(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	chatWith(t, s, 1, subscriptions.ChatPrivate, subscriptions.LangRU)
+	chatWith(t, s, 2, subscriptions.ChatPrivate, subscriptions.LangRU)
+	old, err := s.OfferKeyword(ctx, 1, "горячая вода", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kw, err := s.KeywordOffer(ctx, 1, old, t0.Add(time.Hour)); err != nil || kw != "горячая вода" {
+		t.Fatalf("KeywordOffer = %q, %v; want горячая вода", kw, err)
+	}
+	if _, err := s.KeywordOffer(ctx, 2, old, t0); !errors.Is(err, subscriptions.ErrNotFound) {
+		t.Errorf("another chat's offer: %v, want ErrNotFound", err)
+	}
+	week := 7 * 24 * time.Hour
+	if _, err := s.KeywordOffer(ctx, 1, old, t0.Add(week+time.Second)); !errors.Is(err, subscriptions.ErrNotFound) {
+		t.Errorf("an expired offer: %v, want ErrNotFound", err)
+	}
+	fresh, err := s.OfferKeyword(ctx, 2, "сумченко", t0.Add(week+time.Second))
+	if err != nil || fresh == old {
+		t.Fatalf("OfferKeyword = %d, %v; want a new id", fresh, err)
+	}
+	var n int
+	if err := s.db.QueryRow(`SELECT count(*) FROM keyword_offers`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d offers kept, %v; want the expired one deleted", n, err)
 	}
 }

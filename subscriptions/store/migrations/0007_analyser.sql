@@ -28,7 +28,7 @@ DELETE FROM bot_state WHERE key IN ('search_index_version', 'search_index_rebuil
 -- button carries the id (Telegram allows 64 bytes of data), the keyword
 -- stays here. Offers older than a week are deleted when new ones are made.
 CREATE TABLE keyword_offers (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: an old button cannot add another keyword
     chat_id    INTEGER NOT NULL REFERENCES chats (id) ON UPDATE CASCADE ON DELETE CASCADE,
     keyword    TEXT    NOT NULL,
     created_at INTEGER NOT NULL
