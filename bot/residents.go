@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/osipovichi/newsbot/bot/i18n"
@@ -103,14 +102,13 @@ func (b *residents) cmdSubscribe(ctx context.Context, req request, on bool) {
 }
 
 func (b *residents) cmdLatest(ctx context.Context, req request, args string) {
-	n := defaultLatest
+	n, capped := defaultLatest, false
 	if args != "" {
-		v, err := strconv.Atoi(args)
-		if err != nil || v < 1 || v > maxLatest {
+		var ok bool
+		if n, capped, ok = parseLatest(args, maxLatest); !ok {
 			b.replyText(ctx, req.chat, i18n.T(req.lang, "latest.bad_n", maxLatest))
 			return
 		}
-		n = v
 	}
 	articles, err := b.store.LatestArticles(ctx, n, subscriptions.ArticleFilter{Chat: req.chat.ID})
 	if err != nil {
@@ -122,7 +120,11 @@ func (b *residents) cmdLatest(ctx context.Context, req request, args string) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "latest.empty"))
 		return
 	}
-	b.reply(ctx, req.chat, delivery.Message{Text: render.Latest(articles, b.renderOptions(req))})
+	note := ""
+	if capped {
+		note = i18n.T(req.lang, "latest.capped", maxLatest)
+	}
+	b.reply(ctx, req.chat, delivery.Message{Text: render.Latest(articles, note, b.renderOptions(req))})
 }
 
 // pressSubscribe handles the subscribe and unsubscribe buttons: it changes

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -389,7 +388,7 @@ func (b *settings) cmdLang(ctx context.Context, req request, args string) {
 		b.sendMenu(ctx, req, req.chat.ID, screenLang)
 		return
 	}
-	lang, ok := languageNames[strings.ToLower(strings.TrimSpace(args))]
+	lang, ok := parseLanguage(args)
 	if !ok {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "lang.unknown"))
 		return
@@ -400,46 +399,6 @@ func (b *settings) cmdLang(ctx context.Context, req request, args string) {
 		return
 	}
 	b.replyText(ctx, req.chat, i18n.T(lang, "lang.done"))
-}
-
-// languageNames are the ways to name a language after /lang.
-var languageNames = map[string]string{
-	"ru": subscriptions.LangRU, "rus": subscriptions.LangRU, "русский": subscriptions.LangRU, "русская": subscriptions.LangRU,
-	"руская": subscriptions.LangRU, "russian": subscriptions.LangRU,
-	"be": subscriptions.LangBE, "by": subscriptions.LangBE, "bel": subscriptions.LangBE, "беларуская": subscriptions.LangBE,
-	"белорусский": subscriptions.LangBE, "беларуский": subscriptions.LangBE, "belarusian": subscriptions.LangBE,
-	"en": subscriptions.LangEN, "eng": subscriptions.LangEN, "english": subscriptions.LangEN, "английский": subscriptions.LangEN,
-	"англійская": subscriptions.LangEN,
-}
-
-// quietRE reads "21:30-07:00", "22-8", "22.00 – 06.30".
-var quietRE = regexp.MustCompile(`^(\d{1,2})(?:[:.](\d{2}))?\s*(?:-|–|—|до|to)\s*(\d{1,2})(?:[:.](\d{2}))?$`)
-
-// parseQuiet reads quiet hours; off reports "/quiet off" (and its translations).
-func parseQuiet(s string) (start, end int, off, ok bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	switch s {
-	case "off", "no", "none", "0", "выкл", "выключить", "нет", "адкл", "адключыць", "не":
-		return 0, 0, true, true
-	}
-	m := quietRE.FindStringSubmatch(s)
-	if m == nil {
-		return 0, 0, false, false
-	}
-	clock := func(h, mm string) (int, bool) {
-		hour, _ := strconv.Atoi(h)
-		min := 0
-		if mm != "" {
-			min, _ = strconv.Atoi(mm)
-		}
-		if hour == 24 && min == 0 {
-			hour = 0
-		}
-		return hour*60 + min, hour < 24 && min < 60
-	}
-	start, ok1 := clock(m[1], m[2])
-	end, ok2 := clock(m[3], m[4])
-	return start, end, false, ok1 && ok2 && start != end
 }
 
 func (b *settings) cmdQuiet(ctx context.Context, req request, args string) {

@@ -22,6 +22,7 @@ var en = map[string]string{
 	"latest.header":   "Latest news",
 	"latest.empty":    "No news yet: the bot has not received any articles from the portal. Please check back a little later.",
 	"latest.bad_n":    "Give a number from 1 to %d, for example: /latest 10",
+	"latest.capped":   "Showing %d, the most at a time.",
 	"article.read":    "Read on the portal",
 	"article.section": "Section",
 	"digest.header":   "News of the day",
@@ -33,7 +34,7 @@ var en = map[string]string{
 		"/settings — settings: sections, language, daily digest, quiet hours\n" +
 		"/lang — language of the bot and the news\n" +
 		"/keywords — keywords, e.g. /keywords add road, school\n" +
-		"/quiet 22:00-07:00 — quiet hours (/quiet off to turn them off)\n" +
+		"/quiet 11pm-7am — quiet hours: news without a sound (/quiet off to turn them off)\n" +
 		"/search TEXT — search the archive, e.g. /search road repairs\n" +
 		"/channel @name — send the news to your channel, /channels — your channels\n" +
 		"/help — this help",
@@ -219,7 +220,7 @@ var en = map[string]string{
 	"button.disconnect_yes":   "Yes, disconnect",
 	"button.cancel":           "Cancel",
 
-	"quiet.bad": "I didn't understand the time. Write the start and end of the quiet hours, e.g. /quiet 22:00-07:00 or /quiet 23-7. To turn them off: /quiet off",
+	"quiet.bad": "I didn't understand the time. Write when the quiet hours start and end, e.g. /quiet 11pm-7am, /quiet 22:30-07:00 or /quiet 23-7. To turn them off: /quiet off",
 	"quiet.set": "Quiet hours: %s. During them the news will arrive without a sound.",
 	"quiet.off": "Quiet hours are off: the news arrives with a sound at any time.",
 

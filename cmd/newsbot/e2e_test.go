@@ -199,12 +199,16 @@ func TestEndToEnd(t *testing.T) {
 	if got := w.say(beUser, "добры дзень"); !strings.Contains(got.Plain, "/help") {
 		t.Errorf("plain text: got %q", got.Plain)
 	}
-	if got := w.say(enUser, "/latest 500"); !strings.Contains(got.Plain, "from 1 to 20") {
-		t.Errorf("/latest 500: got %q", got.Plain)
+	if got := w.say(enUser, "/latest ten"); !strings.Contains(got.Plain, "from 1 to 20") {
+		t.Errorf("/latest ten: got %q", got.Plain)
 	}
 
 	// The first poll records what is there without announcing it.
 	w.waitIngested(3)
+	if got := w.say(enUser, "/latest 500"); !strings.Contains(got.Plain, "Showing 20, the most at a time.") ||
+		!strings.Contains(got.Plain, "Belarus, Russia approve Union State information security concept") {
+		t.Errorf("/latest 500: got %q, want the articles there are and a note that 20 is the most", got.Plain)
+	}
 	if got := w.say(enUser, "/latest"); !strings.Contains(got.Plain, "Belarus, Russia approve Union State information security concept") {
 		t.Errorf("/latest: got %q, want the security concept item", got.Plain)
 	}
