@@ -119,18 +119,20 @@ func parseLatest(s string, max int) (n int, capped, ok bool) {
 	return v, false, true
 }
 
-// languageNames are the ways to name a language after /lang.
-var languageNames = map[string]string{
-	"ru": subscriptions.LangRU, "rus": subscriptions.LangRU, "рус": subscriptions.LangRU, "русский": subscriptions.LangRU,
-	"русская": subscriptions.LangRU, "руская": subscriptions.LangRU, "по-русски": subscriptions.LangRU, "па-руску": subscriptions.LangRU,
-	"russian": subscriptions.LangRU,
-	"be":      subscriptions.LangBE, "by": subscriptions.LangBE, "bel": subscriptions.LangBE, "бел": subscriptions.LangBE,
-	"беларуская": subscriptions.LangBE, "белорусский": subscriptions.LangBE, "беларуский": subscriptions.LangBE,
-	"по-белорусски": subscriptions.LangBE, "па-беларуску": subscriptions.LangBE, "belarusian": subscriptions.LangBE,
-	"en": subscriptions.LangEN, "eng": subscriptions.LangEN, "англ": subscriptions.LangEN, "english": subscriptions.LangEN,
-	"английский": subscriptions.LangEN, "англійская": subscriptions.LangEN, "по-английски": subscriptions.LangEN,
-	"па-англійску": subscriptions.LangEN,
-}
+// languageNames are the ways to name a language after /lang, in every language.
+var languageNames = func() map[string]string {
+	m := map[string]string{}
+	for lang, names := range map[string][]string{
+		subscriptions.LangRU: {"ru", "rus", "рус", "русский", "русская", "руская", "по-русски", "па-руску", "russian"},
+		subscriptions.LangBE: {"be", "by", "bel", "бел", "беларуская", "белорусский", "беларуский", "по-белорусски", "па-беларуску", "belarusian"},
+		subscriptions.LangEN: {"en", "eng", "англ", "english", "английский", "англійская", "по-английски", "па-англійску"},
+	} {
+		for _, n := range names {
+			m[n] = lang
+		}
+	}
+	return m
+}()
 
 // parseLanguage reads a language after /lang: a code or a name in any of
 // the three languages ("be", "беларуская", "English"), "мова" or "язык" after it allowed.
