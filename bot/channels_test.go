@@ -39,7 +39,7 @@ func TestGroupAdminChecks(t *testing.T) {
 	// Commands addressed to another bot are not ours.
 	before := len(h.tg.Messages(group.ID))
 	h.tg.SendMessage(group, boss, "/settings@some_other_bot")
-	if got := h.sayIn(group, boss, "/subscribe@"+faketelegram.DefaultBotUsername).Plain; got != i18n.T("be", "subscribe.done") {
+	if got := h.sayIn(group, boss, "/subscribe@"+faketelegram.DefaultBotUsername).Plain; !strings.HasPrefix(got, i18n.T("be", "subscribe.done")) {
 		t.Fatalf("/subscribe@bot by the admin: %q", got)
 	}
 	if n := len(h.tg.Messages(group.ID)); n != before+1 {

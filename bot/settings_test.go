@@ -118,7 +118,8 @@ func TestSettingsMenuEveryPath(t *testing.T) {
 			text, kb := h.menu(chat.ID, m.MessageID)
 			localized(t, text, kb)
 			for _, want := range []string{i18n.T(lang, "settings.title"), i18n.T(lang, "settings.sub_on"), i18n.T(lang, "lang.name"),
-				(i18n.Sections{}).Name(lang, "news"), i18n.T(lang, "settings.delivery_instant"), i18n.T(lang, "keywords.none")} {
+				(i18n.Sections{}).Name(lang, "news"), i18n.T(lang, "settings.delivery_instant"),
+				i18n.T(lang, "settings.keywords") + ": " + i18n.T(lang, "settings.keywords_none")} {
 				if !strings.Contains(text, want) {
 					t.Errorf("main screen lacks %q:\n%s", want, text)
 				}
@@ -301,12 +302,12 @@ func TestDigestAndQuietHoursThroughCommands(t *testing.T) {
 	h.press(faketelegram.PrivateChat(digestUser), digestUser, m.MessageID, button(t, kb, "08:00"))
 
 	for _, tt := range []struct{ in, want string }{
-		{"/quiet", i18n.T("ru", "settings.quiet_hint")},
+		{"/quiet", i18n.T("ru", "settings.quiet_hint", "по минскому времени")},
 		{"/quiet когда-нибудь", i18n.T("ru", "quiet.bad")},
 		{"/quiet 25:00-07:00", i18n.T("ru", "quiet.bad")},
 		{"/quiet 07:00-07:00", i18n.T("ru", "quiet.bad")},
 		{"/quiet off", i18n.T("ru", "quiet.off")},
-		{"/quiet 21.30 – 7", i18n.T("ru", "quiet.set", "21:30–07:00")},
+		{"/quiet 21.30 – 7", i18n.T("ru", "quiet.set", "21:30–07:00", "по минскому времени")},
 	} {
 		if got := h.say(quietUser, tt.in).Plain; !strings.Contains(got, tt.want) {
 			t.Errorf("%s: got %q, want %q", tt.in, got, tt.want)

@@ -2,7 +2,10 @@ package i18n
 
 var en = map[string]string{
 	"month.1": "January", "month.2": "February", "month.3": "March", "month.4": "April",
-	"month.5": "May", "month.6": "June", "month.7": "July", "month.8": "August",
+	"zone.minsk":  "Minsk time",
+	"zone.moscow": "Moscow time",
+	"zone.offset": "UTC%s time",
+	"month.5":     "May", "month.6": "June", "month.7": "July", "month.8": "August",
 	"month.9": "September", "month.10": "October", "month.11": "November", "month.12": "December",
 
 	"start.welcome": "Hello! This bot brings you the news of the Osipovichi District Executive Committee portal (osipovichi.gov.by).\n\n" +
@@ -14,7 +17,8 @@ var en = map[string]string{
 	"button.unsubscribe": "🔕 Unsubscribe",
 	"button.notify":      "🔔 Notify me about “%s”",
 
-	"subscribe.done":      "Done, you are subscribed. New articles from the portal will arrive here.",
+	"subscribe.done":      "✅ Done, you are subscribed: new articles from the portal will arrive here.",
+	"subscribe.next":      "Make it yours with the buttons below: language, sections, delivery time, keywords. All settings: /settings",
 	"subscribe.already":   "You are already subscribed. New articles from the portal arrive here.",
 	"unsubscribe.done":    "You have unsubscribed and will no longer receive news. To come back: /subscribe",
 	"unsubscribe.already": "You are not subscribed. To subscribe: /subscribe",
@@ -186,11 +190,15 @@ var en = map[string]string{
 	"settings.previews_on":      "on",
 	"settings.previews_off":     "off",
 	"settings.keywords":         "Keywords",
+	"settings.keywords_none":    "none, all the news of your sections comes",
+	"settings.keywords_only":    "only news with %s",
+	"settings.keywords_except":  "no news with %s",
 	"settings.sections_hint":    "Tick the sections whose news you want (✅ — you get them). Press again to remove one.",
 	"settings.no_sections":      "Sections will appear once the bot has received the portal's first news.",
 	"settings.language_hint":    "Choose the bot's language. The news will come in this language too when the portal has a feed in it.",
-	"settings.delivery_hint":    "When should the news come: as soon as it is published, or in one digest a day at the time you choose (Minsk time)?",
-	"settings.quiet_hint":       "During quiet hours the news arrives without a sound. Choose a time, or set your own with a command such as /quiet 21:30-07:00",
+	"settings.delivery_hint":    "When should the news come: as soon as it is published, or in one digest a day at the time you choose (%s)?",
+	"settings.quiet_hint":       "During quiet hours the news arrives without a sound. Choose a time, or set your own with a command such as /quiet 11pm-7am (%s).",
+	"settings.quiet_now":        "Now: %s.",
 	"settings.saved":            "Saved",
 	"settings.refreshed":        "This menu was out of date — here are the current settings.",
 	"settings.last_section":     "At least one section must stay. To stop the news, unsubscribe: /unsubscribe",
@@ -221,7 +229,7 @@ var en = map[string]string{
 	"button.cancel":           "Cancel",
 
 	"quiet.bad": "I didn't understand the time. Write when the quiet hours start and end, e.g. /quiet 11pm-7am, /quiet 22:30-07:00 or /quiet 23-7. To turn them off: /quiet off",
-	"quiet.set": "Quiet hours: %s. During them the news will arrive without a sound.",
+	"quiet.set": "Quiet hours: %s (%s). During them the news will arrive without a sound.",
 	"quiet.off": "Quiet hours are off: the news arrives with a sound at any time.",
 
 	"keywords.none":     "No keywords: all the news of your sections comes.",
@@ -237,7 +245,7 @@ var en = map[string]string{
 	"keywords.common":   "Too common (prepositions, conjunctions, single letters), not added: %s",
 	"keywords.invalid":  "This text could not be read, not added: %s",
 	"keywords.limit":    "At most %d keywords, not added: %s. Remove some first: /keywords remove word",
-	"keywords.not_read": "%d more not read: send at most %d keywords at a time.",
+	"keywords.not_read": "%d more not read: I read at most %d keywords at a time.",
 	"keywords.cleared":  "Keywords removed: all the news of your sections comes.",
 
 	"search.hint":      "Write what to find, e.g. /search road repairs\nA word finds its forms too: “road” also finds “roads”. Put a phrase in quotes: /search \"hot water\"",

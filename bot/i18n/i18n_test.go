@@ -142,3 +142,34 @@ func TestSections(t *testing.T) {
 		}
 	}
 }
+
+func TestZone(t *testing.T) {
+	load := func(name string) *time.Location {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	winter, summer := time.Date(2023, 1, 15, 12, 0, 0, 0, time.UTC), time.Date(2023, 7, 15, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		lang, zone string
+		at         time.Time
+		want       string
+	}{
+		{"ru", "Europe/Minsk", winter, "по минскому времени"},
+		{"be", "Europe/Minsk", winter, "па мінскім часе"},
+		{"en", "Europe/Minsk", winter, "Minsk time"},
+		{"be", "Europe/Moscow", winter, "па маскоўскім часе"},
+		{"ru", "Europe/Warsaw", winter, "по времени UTC+1"},
+		{"ru", "Europe/Warsaw", summer, "по времени UTC+2"},
+		{"be", "Asia/Kolkata", summer, "па часе UTC+5:30"},
+		{"en", "America/New_York", winter, "UTC−5 time"},
+		{"en", "UTC", summer, "UTC time"},
+	}
+	for _, tt := range tests {
+		if got := Zone(tt.lang, load(tt.zone), tt.at); got != tt.want {
+			t.Errorf("Zone(%s, %s, %s) = %q, want %q", tt.lang, tt.zone, tt.at.Format("Jan"), got, tt.want)
+		}
+	}
+}

@@ -177,12 +177,15 @@ func TestEndToEnd(t *testing.T) {
 	w.tg.PressButton(privateChat(beUser), beUser, welcome.MessageID, cbSubscribeData)
 	w.tg.WaitFor(t, 10*time.Second, func() bool {
 		for _, a := range w.tg.CallbackAnswers() {
-			if strings.Contains(a.Text, "падпісаны") {
+			if strings.Contains(a.Text, "Падпіска ўключана") {
 				return true
 			}
 		}
 		return false
 	}, "button press answered in Belarusian")
+	if got := w.tg.MessageText(beUser.ID, welcome.MessageID); !strings.Contains(got, "вы падпісаны") {
+		t.Errorf("the welcome after Subscribe: %q, want the confirmation", got)
+	}
 	if got := w.say(enUser, "/start subscribe"); !strings.Contains(got.Plain, "you are subscribed") {
 		t.Errorf("/start subscribe: got %q", got.Plain)
 	}
