@@ -139,7 +139,7 @@ func New(cfg Config) (*Bot, error) {
 	(&keywords{base: shared, store: cfg.Store, channels: channels}).register(b)
 	search := &search{base: shared, store: cfg.Store, limits: newSearchLimiter(cfg.Now)}
 	search.register(b)
-	(&questions{base: shared, store: cfg.Store, search: search}).register(b)
+	newQuestions(shared, cfg.Store, search).register(b)
 	channels.register(b)
 	(&adminTools{base: shared, store: cfg.Store, engine: cfg.Telegram, version: cfg.Version, started: cfg.Now()}).register(b)
 	b.notices.register(b)

@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -33,8 +35,21 @@ const maxOffers = 3
 // get a friendly line. Groups get no answer: people talk there.
 type questions struct {
 	*base
-	store  questionStore
-	search *search
+	store     questionStore
+	search    *search
+	newsWords []analyser.Keyword // compiled newsWords
+}
+
+func newQuestions(shared *base, store questionStore, search *search) *questions {
+	b := &questions{base: shared, store: store, search: search}
+	for _, w := range newsWords {
+		k, err := analyser.ParseKeyword(w)
+		if err != nil {
+			panic(fmt.Sprintf("bot: news word %q: %v", w, err))
+		}
+		b.newsWords = append(b.newsWords, k)
+	}
+	return b
 }
 
 func (b *questions) register(r *Bot) {
@@ -51,7 +66,7 @@ func (b *questions) answer(ctx context.Context, req request, m *delivery.Incomin
 	if m.Text == "" {
 		return // a photo, a voice message…: nothing to read
 	}
-	essentials := analyser.Essentials(m.Text)
+	essentials := b.essentials(m.Text)
 	if len(essentials) == 0 {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "plain.no_words"))
 		return
@@ -84,15 +99,34 @@ func (b *questions) answer(ctx context.Context, req request, m *delivery.Incomin
 	b.reply(ctx, req.chat, delivery.Message{Text: render.Plain(strings.Join(lines, "\n\n")), Keyboard: kb})
 }
 
+// newsWords are words that every question to a news bot may hold and no
+// answer needs ("есть новости о…?"): left out of the search and of the
+// keywords suggested.
+var newsWords = []string{"новость", "новости", "навіна", "навіны", "news", "статья", "артыкул", "article", "бот", "bot"}
+
+// essentials are the words that matter in a question (analyser.Essentials)
+// but newsWords.
+func (b *questions) essentials(text string) []string {
+	var out []string
+	for _, e := range analyser.Essentials(text) {
+		d := analyser.Analyse(e)
+		if !slices.ContainsFunc(b.newsWords, func(k analyser.Keyword) bool { return k.Match(d) }) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // hasWord reports whether s holds a letter or a digit.
 func hasWord(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
 }
 
 // topics are the keywords a question suggests: its words that matter,
-// those standing next to each other in the text joined into a phrase
-// ("горячая вода", "Сумченко"), a run of more than three words taken word
-// by word. essentials are analyser.Essentials(text), in the order of text.
+// two standing next to each other in the text joined into a phrase
+// ("горячая вода", "Сумченко"; a longer run is cut into pairs: a keyword
+// of many words rarely occurs as such). essentials are
+// analyser.Essentials(text), in the order of text.
 func topics(text string, essentials []string) []string {
 	var runs [][]string
 	at := 0
@@ -110,11 +144,11 @@ func topics(text string, essentials []string) []string {
 	}
 	var out []string
 	for _, r := range runs {
-		if len(r) > 3 {
-			out = append(out, r...)
-			continue
+		for len(r) > 0 {
+			n := min(len(r), 2)
+			out = append(out, strings.Join(r[:n], " "))
+			r = r[n:]
 		}
-		out = append(out, strings.Join(r, " "))
 	}
 	return out
 }

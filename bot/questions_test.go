@@ -175,3 +175,21 @@ func TestGroupsStaySilent(t *testing.T) {
 		t.Errorf("%d messages in the group, want 1", n)
 	}
 }
+
+func TestTopics(t *testing.T) {
+	q := newQuestions(nil, nil, nil)
+	tests := map[string][]string{
+		"Здравствуйте, когда будет горячая вода на Сумченко?": {"горячая вода", "Сумченко"},
+		"будет ли горячая вода сумченко":                      {"горячая вода", "сумченко"},
+		"Есть новости про ремонт дорог?":                      {"ремонт дорог"},
+		"Калі будзе гарачая вада на вуліцы Леніна?":           {"гарачая вада", "вуліцы Леніна"},
+		"Will the district library open a new branch?":        {"district library", "open", "branch"},
+		"Any news about the bridge?":                          {"bridge"},
+		"hello":                                               nil,
+	}
+	for in, want := range tests {
+		if got := topics(in, q.essentials(in)); !slices.Equal(got, want) {
+			t.Errorf("topics(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
