@@ -86,7 +86,7 @@ func (b *questions) answer(ctx context.Context, req request, m *delivery.Incomin
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "error.internal"))
 		return
 	}
-	kb := b.offers(ctx, req, topics(m.Text, essentials))
+	kb := b.offers(ctx, req, topics(m.Text, essentials), found)
 	if len(found) > 0 {
 		b.reply(ctx, req.chat, delivery.Message{Text: render.Search(shown, found, partial, b.renderOptions(req)), Keyboard: kb})
 		return
@@ -100,9 +100,9 @@ func (b *questions) answer(ctx context.Context, req request, m *delivery.Incomin
 }
 
 // newsWords are words that every question to a news bot may hold and no
-// answer needs ("есть новости о…?"): left out of the search and of the
-// keywords suggested.
-var newsWords = []string{"новость", "новости", "навіна", "навіны", "news", "статья", "артыкул", "article", "бот", "bot"}
+// answer needs ("есть новости о…?", "что нового в…?"): left out of the
+// search and of the keywords suggested.
+var newsWords = []string{"новость", "новости", "навіна", "навіны", "news", "новый", "новы", "new", "статья", "артыкул", "article", "бот", "bot"}
 
 // essentials are the words that matter in a question (analyser.Essentials)
 // but newsWords.
@@ -157,8 +157,11 @@ func topics(text string, essentials []string) []string {
 // they would do what they say: for a chat that is not subscribed (the
 // press subscribes it) or that chose keywords already. A subscriber
 // without keywords gets every article of their sections, this one too: a
-// keyword would narrow that to this topic alone.
-func (b *questions) offers(ctx context.Context, req request, topics []string) delivery.Keyboard {
+// keyword would narrow that to this topic alone. A keyword is not offered
+// when the question found articles with its words but the keyword finds
+// none of them: a word of a question may be in a form (в школе) that a
+// keyword does not take for the word (школа).
+func (b *questions) offers(ctx context.Context, req request, topics []string, found []render.Found) delivery.Keyboard {
 	have, err := b.store.Keywords(ctx, req.chat.ID)
 	if err != nil {
 		b.log.Error("read keywords", "chat_id", req.chat.ID, "error", err)
@@ -172,10 +175,14 @@ func (b *questions) offers(ctx context.Context, req request, topics []string) de
 	for _, k := range have {
 		known[k.Key()] = true
 	}
+	docs := make([]*analyser.Doc, len(found))
+	for i, f := range found {
+		docs[i] = f.Article.Analyse()
+	}
 	var kb keyboard
 	for _, t := range topics {
 		k, err := analyser.ParseKeyword(t)
-		if err != nil || k.Exclude || known[k.Key()] {
+		if err != nil || k.Exclude || known[k.Key()] || !slices.ContainsFunc(docs, k.Match) && foundBy(t, docs) {
 			continue
 		}
 		known[k.Key()] = true
@@ -190,6 +197,12 @@ func (b *questions) offers(ctx context.Context, req request, topics []string) de
 		}
 	}
 	return kb.rows
+}
+
+// foundBy reports whether a search for topic matches one of docs.
+func foundBy(topic string, docs []*analyser.Doc) bool {
+	q, err := analyser.ParseQuery(topic)
+	return err == nil && slices.ContainsFunc(docs, q.Match)
 }
 
 // pressOffer adds the keyword a button offered, subscribing the chat first

@@ -153,6 +153,14 @@ func TestQuestionOffers(t *testing.T) {
 	if p := h.prefs(other.ID); p.Subscribed || len(p.Keywords) != 0 {
 		t.Errorf("the other chat was changed: subscribed %t, keywords %v", p.Subscribed, p.Keywords)
 	}
+	// A word in another case finds the article, but would not make a keyword that does.
+	h.publish("news", "ru", subscriptions.Article{Title: "Школа №5 приглашает первоклассников", Link: "https://osipovichi.gov.by/ru/q5"})
+	h.clock.Advance(10 * time.Second)
+	m2 := h.say(other, "Что нового в школе?")
+	if !strings.Contains(m2.Plain, "Школа №5") || len(buttonTexts(m2)) != 0 {
+		t.Errorf("в школе: %q with buttons %q; want the article and no keyword «школе»", m2.Plain, buttonTexts(m2))
+	}
+
 	// A week later the button is outdated.
 	h.clock.Advance(8 * 24 * time.Hour)
 	if a := h.press(faketelegram.PrivateChat(narrowed), narrowed, m.MessageID, data); a.Text != i18n.T("ru", "button.outdated") {

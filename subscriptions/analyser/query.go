@@ -40,7 +40,7 @@ func ParseQuery(text string) (Query, error) {
 	st := newStemmer()
 	q := Query{terms: make([]pattern, 0, min(len(keep), MaxQueryTerms))}
 	for _, t := range keep[:min(len(keep), MaxQueryTerms)] {
-		q.terms = append(q.terms, compile(t.words, st))
+		q.terms = append(q.terms, compile(t.words, st, true))
 	}
 	return q, nil
 }
