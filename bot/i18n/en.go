@@ -26,7 +26,7 @@ var en = map[string]string{
 	"latest.header":   "Latest news",
 	"latest.empty":    "No news yet: the bot has not received any articles from the portal. Please check back a little later.",
 	"latest.bad_n":    "Give a number from 1 to %d, for example: /latest 10",
-	"latest.capped":   "Showing %d, the most at a time.",
+	"latest.capped":   "I show at most %d articles at a time.",
 	"article.read":    "Read on the portal",
 	"article.section": "Section",
 	"digest.header":   "News of the day",

@@ -473,9 +473,9 @@ func TestMeasuresVisibleText(t *testing.T) {
 }
 
 func TestLatestNote(t *testing.T) {
-	got := Latest(newsItems()[:3], "Показываю 20 — больше за один раз нельзя.", Options{Lang: "ru", Loc: minsk()})
+	got := Latest(newsItems()[:3], "Больше 20 новостей за раз я не показываю.", Options{Lang: "ru", Loc: minsk()})
 	valid(t, got, MaxText)
-	if want := "<b>Последние новости</b>\n<i>Показываю 20 — больше за один раз нельзя.</i>\n\n"; !strings.HasPrefix(got, want) {
+	if want := "<b>Последние новости</b>\n<i>Больше 20 новостей за раз я не показываю.</i>\n\n"; !strings.HasPrefix(got, want) {
 		t.Errorf("got %q, want it to start with %q", got, want)
 	}
 }

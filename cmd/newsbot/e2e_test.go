@@ -208,7 +208,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// The first poll records what is there without announcing it.
 	w.waitIngested(3)
-	if got := w.say(enUser, "/latest 500"); !strings.Contains(got.Plain, "Showing 20, the most at a time.") ||
+	if got := w.say(enUser, "/latest 500"); !strings.Contains(got.Plain, "I show at most 20 articles at a time.") ||
 		!strings.Contains(got.Plain, "Belarus, Russia approve Union State information security concept") {
 		t.Errorf("/latest 500: got %q, want the articles there are and a note that 20 is the most", got.Plain)
 	}

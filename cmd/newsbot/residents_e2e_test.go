@@ -69,7 +69,7 @@ func TestResidentsThroughRun(t *testing.T) {
 	if got := w.say(beUser, "/quiet з 22 да 7").Plain; got != "Ціхія гадзіны: 22:00–07:00 (па мінскім часе). У гэты час навіны будуць прыходзіць без гуку." {
 		t.Errorf("/quiet з 22 да 7: %q", got)
 	}
-	if got := w.say(enUser, "/latest 50").Plain; !strings.Contains(got, "Showing 20, the most at a time.") {
+	if got := w.say(enUser, "/latest 50").Plain; !strings.Contains(got, "I show at most 20 articles at a time.") {
 		t.Errorf("/latest 50: %q", got)
 	}
 	if got := w.say(enUser, "/settings").Plain; !strings.Contains(got, "Sections: District news") || strings.Contains(got, "news,") {
