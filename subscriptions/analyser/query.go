@@ -95,6 +95,17 @@ func (q Query) Terms() []Query {
 	return out
 }
 
+// Exact reports whether FTS selects exactly the documents Match accepts:
+// when no term is a phrase (see FTS). A search then needs no Match.
+func (q Query) Exact() bool {
+	for _, t := range q.terms {
+		if len(t) > 1 {
+			return false
+		}
+	}
+	return true
+}
+
 // Match reports whether every term of the query occurs in d.
 func (q Query) Match(d *Doc) bool {
 	for _, t := range q.terms {

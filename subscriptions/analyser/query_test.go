@@ -230,3 +230,12 @@ func TestQueryWordsInAnyCase(t *testing.T) {
 		t.Errorf("the keyword выборы finds выбор")
 	}
 }
+
+func TestQueryExact(t *testing.T) {
+	for in, want := range map[string]bool{"вода": true, "горячая вода": true, `"горячая вода"`: false, "северо-западный": false, "road repairs": true} {
+		q, err := ParseQuery(in)
+		if err != nil || q.Exact() != want {
+			t.Errorf("ParseQuery(%q).Exact() = %t, %v; want %t", in, q.Exact(), err, want)
+		}
+	}
+}
