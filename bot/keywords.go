@@ -216,18 +216,27 @@ func joinKeywords(kws []analyser.Keyword) string {
 
 // keywordSummary says in one or two lines what a chat's keywords do.
 func keywordSummary(lang string, kws []analyser.Keyword) string {
+	return strings.Join(keywordPhrases(kws,
+		func(list string) string { return i18n.T(lang, "keywords.only", list) },
+		func(list string) string { return i18n.T(lang, "keywords.except", list) },
+		i18n.T(lang, "keywords.none")), "\n")
+}
+
+// keywordPhrases says what a chat's keywords do: only(the include list),
+// except(the exclusions), each when there is one, or none.
+func keywordPhrases(kws []analyser.Keyword, only, except func(list string) string, none string) []string {
 	inc, exc := splitKeywords(kws)
-	var lines []string
+	var out []string
 	if len(inc) > 0 {
-		lines = append(lines, i18n.T(lang, "keywords.only", strings.Join(inc, ", ")))
+		out = append(out, only(strings.Join(inc, ", ")))
 	}
 	if len(exc) > 0 {
-		lines = append(lines, i18n.T(lang, "keywords.except", strings.Join(exc, ", ")))
+		out = append(out, except(strings.Join(exc, ", ")))
 	}
-	if len(lines) == 0 {
-		return i18n.T(lang, "keywords.none")
+	if len(out) == 0 {
+		out = append(out, none)
 	}
-	return strings.Join(lines, "\n")
+	return out
 }
 
 // splitKeywords returns the texts of the include list and of the exclusions.

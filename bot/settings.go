@@ -407,18 +407,10 @@ func summaryLines(lang, defaultLang string, names i18n.Sections, p subscriptions
 				line("settings.previews", i18n.T(lang, "settings.previews_off"))
 			}
 		case summaryKeywords:
-			inc, exc := splitKeywords(p.Keywords)
-			var parts []string
-			if len(inc) > 0 {
-				parts = append(parts, i18n.T(lang, "settings.keywords_only", strings.Join(inc, ", ")))
-			}
-			if len(exc) > 0 {
-				parts = append(parts, i18n.T(lang, "settings.keywords_except", strings.Join(exc, ", ")))
-			}
-			if len(parts) == 0 {
-				parts = append(parts, i18n.T(lang, "settings.keywords_none"))
-			}
-			line("settings.keywords", strings.Join(parts, "; "))
+			line("settings.keywords", strings.Join(keywordPhrases(p.Keywords,
+				func(list string) string { return i18n.T(lang, "settings.keywords_only", list) },
+				func(list string) string { return i18n.T(lang, "settings.keywords_except", list) },
+				i18n.T(lang, "settings.keywords_none")), "; "))
 		}
 	}
 	return out

@@ -244,15 +244,4 @@ func (b *Builder) marked(ps []piece) {
 }
 
 // markedLink adds pieces linked to href as by Link.
-func (b *Builder) markedLink(ps []piece, href string) {
-	u, ok := linkURL(href)
-	if ok {
-		b.b.WriteString(`<a href="`)
-		b.b.WriteString(escaper.Replace(u))
-		b.b.WriteString(`">`)
-	}
-	b.marked(ps)
-	if ok {
-		b.b.WriteString("</a>")
-	}
-}
+func (b *Builder) markedLink(ps []piece, href string) { b.linked(href, func() { b.marked(ps) }) }
