@@ -204,7 +204,7 @@ func (b *notices) noticeControl(ctx context.Context, lang string, n subscription
 			b.log.Warn("section name too long for a button", "section", s)
 			continue
 		}
-		row = append(row, audience(i18n.T(lang, "notice.button.section", i18n.Section(lang, s)), a))
+		row = append(row, audience(i18n.T(lang, "notice.button.section", b.sections.Name(lang, s)), a))
 		if len(row) == 2 {
 			kb.row(row...)
 			row = nil
@@ -227,7 +227,7 @@ func (b *notices) audienceName(lang string, a subscriptions.Audience) string {
 	case subscriptions.AudienceLanguage:
 		return i18n.T(lang, "notice.audience.lang."+a.Value)
 	case subscriptions.AudienceSection:
-		return i18n.T(lang, "notice.audience.section", i18n.Section(lang, a.Value))
+		return i18n.T(lang, "notice.audience.section", b.sections.Name(lang, a.Value))
 	}
 	return i18n.T(lang, "notice.audience.all")
 }

@@ -55,6 +55,8 @@ type Incoming struct {
 	MigrateTo int64
 	// InAlbum says the message is one of an album (several media sent together).
 	InAlbum bool
+	// Sticker says the message is a sticker.
+	Sticker bool
 	// ForwardedFrom is the channel a forwarded post comes from, or nil.
 	ForwardedFrom *Chat
 }
@@ -190,7 +192,7 @@ func fromLibrary(u tgbotapi.Update) (Update, bool) {
 
 func incoming(m *tgbotapi.Message) *Incoming {
 	in := &Incoming{ID: m.MessageID, Chat: chat(*m.Chat), Text: m.Text, MigrateTo: m.MigrateToChatID,
-		InAlbum: m.MediaGroupID != ""}
+		InAlbum: m.MediaGroupID != "", Sticker: m.Sticker != nil}
 	if m.From != nil {
 		u := user(*m.From)
 		in.From = &u
