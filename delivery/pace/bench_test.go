@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -40,6 +42,7 @@ func BenchmarkFanOut(b *testing.B) {
 		margin  time.Duration // 0: the default
 		arrival float64       // share of the round trip before Telegram counts
 		every   int           // a global 429 (retry_after 3) every so many messages
+		hog     bool          // both cores kept busy by two other processes
 	}
 	cases := []fanOut{
 		{name: "realistic/rate25", rate: 25, arrival: 0.1},
@@ -50,9 +53,13 @@ func BenchmarkFanOut(b *testing.B) {
 		{name: "worst_case/rate29", rate: 29, arrival: 1},
 		{name: "worst_case/rate25", rate: 25, arrival: 1},
 		{name: "global429_every2000/rate29", rate: 29, arrival: 0.1, every: 2000},
+		{name: "cpu_hog/rate29", rate: 29, arrival: 0.1, hog: true},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
+			if c.hog {
+				defer hogCPU(b)()
+			}
 			for range b.N {
 				tg := faketelegram.New(faketelegram.Options{
 					EnforceLimits: true, PrivateBurst: 1,
@@ -75,6 +82,26 @@ func BenchmarkFanOut(b *testing.B) {
 				b.ReportMetric(r.pace, "final_pace")
 			}
 		})
+	}
+}
+
+// hogCPU keeps every core busy with other processes until the returned
+// function is called.
+func hogCPU(b *testing.B) (stop func()) {
+	b.Helper()
+	var hogs []*exec.Cmd
+	for range runtime.NumCPU() {
+		c := exec.Command("sh", "-c", "while :; do :; done")
+		if err := c.Start(); err != nil {
+			b.Fatalf("start a CPU hog: %v", err)
+		}
+		hogs = append(hogs, c)
+	}
+	return func() {
+		for _, c := range hogs {
+			c.Process.Kill()
+			c.Wait()
+		}
 	}
 }
 

@@ -72,10 +72,10 @@
 // clock the limits use.
 //
 // Every 429 is recorded (TooManyAnswers, Stats.TooManyRequests), and so is
-// every request that arrives inside a retry_after after the 429 reached
-// the bot (Violations, Stats.Violations): the measure of a limiter that
-// does not listen. Scripted 429s are watched the same way but not
-// enforced.
+// every request that the bot sent after a 429 had reached it and that
+// arrives inside its retry_after (Violations, Stats.Violations): the
+// measure of a limiter that does not listen. Scripted 429s are watched the
+// same way but not enforced.
 //
 // Options.Latency delays every send, copy and edit on its way to Telegram;
 // Options.RoundTrip adds a seeded random answer time, split into the way

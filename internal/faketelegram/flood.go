@@ -35,15 +35,17 @@ type TooManyAnswer struct {
 	Cause string
 }
 
-// Violation is a request that arrived inside a retry_after the server had
-// already answered: the bot had been told to wait and did not. Requests
-// that arrive after Telegram decided on a 429 but before that answer
-// reached the bot are refused too (see TooManyAnswers) but are not
-// violations: the bot could not have known.
+// Violation is a request the bot sent after a 429 had reached it and that
+// arrived inside that 429's retry_after: the bot had been told to wait and
+// did not. Requests already on their way when the 429 reached the bot are
+// refused too (see TooManyAnswers) but are not violations: the bot could
+// not have known.
 type Violation struct {
-	At     time.Time
-	Method string
-	ChatID int64
+	// Left is when the request left the bot, At when it arrived (later by
+	// Options.Latency and the way there of a RoundTrip).
+	Left, At time.Time
+	Method   string
+	ChatID   int64
 	// Global is true inside a ban of the whole bot, false inside the
 	// chat's own.
 	Global bool
@@ -91,10 +93,11 @@ func (s *Server) told(p *pause) {
 }
 
 // arrive applies the bot's bans to a request of a send or edit method the
-// moment it arrives: it records a violation if the request comes inside a
-// retry_after the bot was told about, and answers the refusal if a ban
-// holds; it also plays Options.GlobalTooMany.
-func (s *Server) arrive(method string, kind methodKind, p *params) *Failure {
+// moment it arrives, having left the bot at left: it records a violation
+// if the request comes inside a retry_after the bot had been told about
+// before it left, and answers the refusal if a ban holds; it also plays
+// Options.GlobalTooMany.
+func (s *Server) arrive(method string, kind methodKind, p *params, left time.Time) *Failure {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
@@ -107,9 +110,9 @@ func (s *Server) arrive(method string, kind methodKind, p *params) *Failure {
 		if ps.chat != 0 && ps.chat != chat || ps.chat == 0 && paid {
 			continue // paid broadcasts are outside the bot's 30 a second
 		}
-		if !violated && !ps.told.IsZero() && !now.Before(ps.told) {
+		if !violated && !ps.told.IsZero() && !left.Before(ps.told) {
 			violated = true
-			s.violations = append(s.violations, Violation{At: now, Method: method, ChatID: chat, Global: ps.chat == 0, Told: ps.told, Until: ps.until})
+			s.violations = append(s.violations, Violation{Left: left, At: now, Method: method, ChatID: chat, Global: ps.chat == 0, Told: ps.told, Until: ps.until})
 			s.stats.Violations++
 		}
 		if ps.enforced && (ban == nil || ps.until.After(ban.until)) {
@@ -147,6 +150,6 @@ func (v Violation) String() string {
 	if v.Global {
 		scope = "the bot"
 	}
-	return v.Method + " to " + strconv.FormatInt(v.ChatID, 10) + " at " + v.At.Format("15:04:05.000") +
-		", " + v.At.Sub(v.Told).String() + " after a 429 for " + scope + " until " + v.Until.Format("15:04:05.000")
+	return v.Method + " to " + strconv.FormatInt(v.ChatID, 10) + " sent at " + v.Left.Format("15:04:05.000") +
+		", " + v.Left.Sub(v.Told).String() + " after a 429 for " + scope + " until " + v.Until.Format("15:04:05.000")
 }

@@ -126,6 +126,36 @@ func TestViolationsCountFromTheAnswer(t *testing.T) {
 	}
 }
 
+// A request already on its way when the 429 reached the bot is refused,
+// but it is no violation either.
+func TestViolationsCountFromWhenTheRequestLeft(t *testing.T) {
+	now, advance := manualNow()
+	tg, bot := start(t, Options{EnforceLimits: true, PrivateBurst: 1, Now: now,
+		RoundTrip: RoundTrip{Min: 400 * time.Millisecond, Max: 400 * time.Millisecond, Arrival: 1}})
+	tg.AddChat(aliceDM)
+	if err := sendTo(bot, aliceDM.ID); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 2)
+	for i := range 2 { // both leave now, arrive 400 ms later: the first gets the 429
+		go func() { errs <- sendTo(bot, aliceDM.ID) }()
+		tg.WaitFor(t, 5*time.Second, func() bool { return tg.Stats().Requests["sendMessage"] == 2+i }, "the request to leave")
+	}
+	advance(10 * time.Millisecond) // the 429 is decided and told 10 ms after they left
+	for range 2 {
+		if err := <-errs; err == nil {
+			t.Fatal("a second message within the second was accepted, want 429")
+		}
+	}
+	if v := tg.Violations(); len(v) != 0 {
+		t.Fatalf("Violations = %v, want none: both left before the 429 reached the bot", v)
+	}
+	apiError(t, sendTo(bot, aliceDM.ID), 429, "Too Many Requests: retry after 1")
+	if v := tg.Violations(); len(v) != 1 || v[0].Left.Sub(v[0].Told) != 0 {
+		t.Fatalf("Violations = %v, want the one sent after the 429", v)
+	}
+}
+
 func TestGlobalTooManyEvery(t *testing.T) {
 	now, advance := manualNow()
 	tg, bot := start(t, Options{Now: now, GlobalTooMany: GlobalTooMany{Every: 3, RetryAfter: 2}})

@@ -376,8 +376,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.reply(w, nil, badRequest(err.Error()))
 		return
 	}
+	left := s.now()
 	if m.kind == kindOther {
-		s.handle(w, r, m, p)
+		s.handle(w, r, m, p, left)
 		return
 	}
 	back, ok := s.travel(r.Context())
@@ -385,19 +386,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if back == 0 {
-		s.handle(w, r, m, p)
+		s.handle(w, r, m, p, left)
 		return
 	}
 	h := &heldAnswer{}
-	s.handle(h, r, m, p)
+	s.handle(h, r, m, p, left)
 	s.deliver(w, r, h, back)
 }
 
-// handle answers a request that has arrived: bans first, then scripted
-// failures, then the method itself.
-func (s *Server) handle(w http.ResponseWriter, r *http.Request, m methodInfo, p *params) {
+// handle answers a request that has arrived, having left the bot at left:
+// bans first, then scripted failures, then the method itself.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, m methodInfo, p *params, left time.Time) {
 	if m.kind != kindOther {
-		if f := s.arrive(m.name, m.kind, p); f != nil {
+		if f := s.arrive(m.name, m.kind, p, left); f != nil {
 			s.reply(w, nil, f)
 			return
 		}
