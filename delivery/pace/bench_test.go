@@ -26,8 +26,9 @@ import (
 // second, one a second per chat), each request answered after a random
 // 20–300 ms, a 429 answered by waiting as the limiter says. It reports
 // achieved ÷ configured rate, 429s, violations (requests inside a
-// retry_after the bot had been told about) and the most messages that
-// arrived in any one second.
+// retry_after the bot had been told about), the most messages that
+// arrived in any one second, and the spread of the delays from permit to
+// arrival (the margin the limiter needs: see pace.Config.Margin).
 //
 // Run with: go test ./delivery/pace -run '^$' -bench FanOut -benchtime 1x -timeout 60m
 // (one case: -bench 'FanOut/realistic/rate29$').
@@ -80,6 +81,7 @@ func BenchmarkFanOut(b *testing.B) {
 				b.ReportMetric(float64(r.lost), "lost")
 				b.ReportMetric(float64(r.duplicates), "duplicates")
 				b.ReportMetric(r.pace, "final_pace")
+				b.ReportMetric(float64(r.spread.Microseconds())/1000, "spread_ms")
 			}
 		})
 	}
@@ -110,6 +112,7 @@ type fanOutResult struct {
 	tooMany, violations, peak int
 	lost, duplicates          int
 	pace                      float64
+	spread                    time.Duration // of the delays from permit to arrival
 }
 
 // fanOutOnce sends one message to each of n chats through l with enough
@@ -133,6 +136,8 @@ func fanOutOnce(b *testing.B, tg *faketelegram.Server, l *pace.Limiter, n int) f
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var wg sync.WaitGroup
+	var grantMu sync.Mutex
+	granted := make(map[int64]time.Time, n) // the last permit of each chat
 	b.ResetTimer()
 	for range senders {
 		wg.Go(func() {
@@ -158,6 +163,9 @@ func fanOutOnce(b *testing.B, tg *faketelegram.Server, l *pace.Limiter, n int) f
 				if err != nil {
 					return
 				}
+				grantMu.Lock()
+				granted[chat] = time.Now()
+				grantMu.Unlock()
 				retryAfter, err := send(client, tg, chat)
 				switch {
 				case err != nil:
@@ -185,10 +193,14 @@ func fanOutOnce(b *testing.B, tg *faketelegram.Server, l *pace.Limiter, n int) f
 	r := fanOutResult{tooMany: st.TooManyRequests, violations: st.Violations, pace: l.Stats().Pace}
 	seen := map[int64]int{}
 	at := make([]time.Time, len(msgs))
+	lo, hi := time.Hour, -time.Hour
 	for i, m := range msgs {
 		seen[m.ChatID]++
 		at[i] = m.At
+		lag := m.At.Sub(granted[m.ChatID])
+		lo, hi = min(lo, lag), max(hi, lag)
 	}
+	r.spread = hi - lo
 	r.lost = n - len(seen)
 	r.duplicates = len(msgs) - len(seen)
 	slices.SortFunc(at, time.Time.Compare)

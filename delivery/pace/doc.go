@@ -20,11 +20,13 @@
 //     person asked is given up ([ErrTooLate]), and the caller logs it.
 //   - After a 429 that pauses the bot, no request at all (messages, replies,
 //     calls) is let go before retry_after has passed.
-//   - After a 429 the pace backs off multiplicatively (×0.7) and, from the
+//   - After a 429 the pace backs off multiplicatively (×0.8) and, from the
 //     end of the pause, recovers additively: quickly (a twentieth of the
-//     configured rate a second) up to 90% of the pace that drew the 429,
-//     slowly (a six-hundredth) beyond it, so a bot whose real ceiling is lower
-//     than configured settles just below it. [Limiter.Stats] reports the
+//     configured rate a second) up to 95% of the pace that drew the 429,
+//     then slowly (a two-hundredth a second, halved for every other 429 in
+//     the last ten minutes). A lone 429 costs a few seconds at a lower pace;
+//     a bot whose real ceiling is lower than configured meets it less and
+//     less often and settles just below it. [Limiter.Stats] reports the
 //     current pace.
 //   - A chat gets one message per second + Margin (private) or per three
 //     seconds + Margin (groups and channels: 20 a minute); a 429 pauses it for

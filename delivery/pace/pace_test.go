@@ -270,50 +270,50 @@ func TestChatStrikes(t *testing.T) {
 
 func TestBackoffAndRecovery(t *testing.T) {
 	l, clock := newLimiter(t, Config{Rate: 30})
-	pace := func() float64 { return l.Stats().Pace }
-	if got := pace(); got != 30 {
-		t.Fatalf("initial pace = %v, want 30", got)
+	pace := func(t *testing.T, want float64, when string) {
+		t.Helper()
+		if got := l.Stats().Pace; math.Abs(got-want) > 1e-9 {
+			t.Fatalf("pace %s = %v, want %v", when, got, want)
+		}
 	}
+	pace(t, 30, "at first")
 	p := grant(t, l, clock, bulk(1))
 	late := grant2(t, l, clock, bulk(2)) // in flight when the 429 comes back
 	clock.Advance(10 * time.Millisecond)
 	p.TooMany(time.Second)
-	if got := pace(); math.Abs(got-21) > 1e-9 {
-		t.Fatalf("pace after a 429 = %v, want 21 (×0.7)", got)
-	}
+	pace(t, 24, "after a 429 (×0.8)")
 	late.TooMany(time.Second)
-	if got := pace(); math.Abs(got-21) > 1e-9 {
-		t.Fatalf("pace after a second 429 of the same episode = %v, want still 21", got)
-	}
+	pace(t, 24, "after a second 429 of the same episode")
 	// No climb during the 1 s pause; then fast (30/20 = 1.5 a second) to
-	// 90% of 30, then slow (30/600).
+	// 95% of 30, then slow (30/200 = 0.15 a second).
 	clock.Advance(time.Second)
-	if got := pace(); math.Abs(got-21) > 1e-9 {
-		t.Fatalf("pace at the end of the pause = %v, want 21", got)
-	}
-	clock.Advance(4 * time.Second)
-	if got := pace(); math.Abs(got-27) > 1e-9 {
-		t.Fatalf("pace 4 s after the pause = %v, want 27", got)
-	}
-	clock.Advance(20 * time.Second)
-	if got := pace(); math.Abs(got-28) > 1e-9 {
-		t.Fatalf("pace 20 s further = %v, want 28", got)
-	}
+	pace(t, 24, "at the end of the pause")
+	clock.Advance(3 * time.Second)
+	pace(t, 28.5, "3 s after the pause")
+	clock.Advance(5 * time.Second)
+	pace(t, 29.25, "5 s further")
 	// The spacing follows the pace.
 	grant(t, l, clock, bulk(3))
-	clock.Advance(time.Second/28 - time.Microsecond)
+	clock.Advance(time.Second*100/2925 - time.Microsecond) // 1/29.25 s
 	held(t, l, clock, bulk(4))
 	clock.Advance(time.Microsecond)
 	grant(t, l, clock, bulk(4))
-	clock.Advance(time.Hour)
-	if got := pace(); got != 30 {
-		t.Fatalf("pace an hour later = %v, want 30", got)
-	}
-	// A second episode near the same pace: the ceiling is now 30 again.
+	clock.Advance(5 * time.Second)
+	pace(t, 30, "5 s further")
+
+	// A second 429 within ten minutes: the slow climb halves.
 	grant(t, l, clock, bulk(5)).TooMany(time.Second)
-	if got := pace(); math.Abs(got-21) > 1e-9 {
-		t.Fatalf("pace after the next 429 = %v, want 21", got)
-	}
+	clock.Advance(4 * time.Second)
+	pace(t, 28.5, "4 s after the second 429")
+	clock.Advance(5 * time.Second)
+	pace(t, 28.875, "5 s further")
+
+	// Ten quiet minutes later the 429s are forgotten.
+	clock.Advance(time.Hour)
+	pace(t, 30, "an hour later")
+	grant(t, l, clock, bulk(6)).TooMany(time.Second)
+	clock.Advance(9 * time.Second)
+	pace(t, 29.25, "9 s after a lone 429")
 }
 
 // grant2 grants r as soon as the pace allows.

@@ -32,27 +32,27 @@ func (w *window) add(t time.Time) {
 
 // Pace recovery after a 429 (see the package doc).
 const (
-	backoffFactor = 0.7
-	// the pace climbs back at max/fastClimb per second up to nearCeiling of
-	// the pace that drew the last 429, then at max/slowClimb per second.
-	fastClimb   = 20
-	slowClimb   = 600
-	nearCeiling = 0.9
-	// forgetCeiling: after this long without a 429 the pace climbs fast to max.
-	forgetCeiling = 10 * time.Minute
-	minPace       = 1.0
+	backoffFactor = 0.8
+	// The pace climbs back at max/fastClimb per second up to nearCeiling of
+	// the pace that drew the last 429, then at max/slowClimb per second,
+	// halved for every other 429 in the last rememberCuts.
+	fastClimb    = 20
+	slowClimb    = 200
+	nearCeiling  = 0.95
+	rememberCuts = 10 * time.Minute
+	minPace      = 1.0
 )
 
 // lane paces one kind of message (ordinary or paid) evenly at a pace that
 // backs off after a 429 and climbs back.
 type lane struct {
-	max     float64   // the configured ceiling, messages a second
-	pace    float64   // the current pace
-	paceAt  time.Time // when pace was last brought up to date
-	ceiling float64   // the pace that drew the last 429
-	cutAt   time.Time // when the pace was last cut
-	next    time.Time // no grant before this: even spacing
-	win     *window   // Telegram's 30 in 1 s + margin, ordinary lane only
+	max     float64     // the configured ceiling, messages a second
+	pace    float64     // the current pace
+	paceAt  time.Time   // when pace was last brought up to date
+	ceiling float64     // the pace that drew the last 429
+	cuts    []time.Time // the cuts in the last rememberCuts
+	next    time.Time   // no grant before this: even spacing
+	win     *window     // Telegram's 30 in 1 s + margin, ordinary lane only
 }
 
 func newLane(max float64, win *window) *lane {
@@ -65,16 +65,20 @@ func (ln *lane) current(now time.Time) float64 {
 	if el <= 0 { // still paused after a cut
 		return ln.pace
 	}
-	if ln.pace < ln.max {
-		if !ln.cutAt.IsZero() && now.Sub(ln.cutAt) > forgetCeiling {
-			ln.ceiling = ln.max
-		}
-		climb := ln.max / slowClimb
-		if ln.pace < nearCeiling*ln.ceiling {
-			climb = ln.max / fastClimb
-		}
-		ln.pace = math.Min(ln.max, ln.pace+climb*el)
+	for len(ln.cuts) > 0 && now.Sub(ln.cuts[0]) > rememberCuts {
+		ln.cuts = ln.cuts[1:]
 	}
+	if len(ln.cuts) == 0 {
+		ln.ceiling = ln.max
+	}
+	if near, fast := nearCeiling*ln.ceiling, ln.max/fastClimb; ln.pace < near {
+		// fast up to near the ceiling, the rest of the time slow
+		t := math.Min(el, (near-ln.pace)/fast)
+		ln.pace += fast * t
+		el -= t
+	}
+	slow := ln.max / slowClimb / float64(int(1)<<min(max(len(ln.cuts)-1, 0), 10))
+	ln.pace = math.Min(ln.max, ln.pace+slow*el)
 	ln.paceAt = now
 	return ln.pace
 }
@@ -110,13 +114,13 @@ func (ln *lane) free() time.Time {
 // when the first 429 of an episode came back were paced before the cut:
 // their 429s do not cut again.
 func (ln *lane) cut(now, grantedAt, pausedUntil time.Time) {
-	if grantedAt.Before(ln.cutAt) {
+	if len(ln.cuts) > 0 && grantedAt.Before(ln.cuts[len(ln.cuts)-1]) {
 		return
 	}
 	p := ln.current(now)
 	ln.ceiling = p
 	ln.pace = math.Max(minPace, p*backoffFactor)
-	ln.cutAt = now
+	ln.cuts = append(ln.cuts, now)
 	ln.paceAt = later(now, pausedUntil)
 }
 
