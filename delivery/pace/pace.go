@@ -96,9 +96,10 @@ type Request struct {
 	Chat int64
 	// Group is true for groups, supergroups and channels (20 a minute).
 	Group bool
-	// Asked is when the person asked (replies); the wait is bounded by
-	// Asked + MaxReplyWait. Zero for a reply means the first Acquire; for
-	// bulk and calls, zero means no bound.
+	// Asked is when the person asked (replies, and calls answering a
+	// button): the wait is bounded by Asked + MaxReplyWait. Pass the same
+	// Asked again after a 429. Zero for a reply means now; for bulk and
+	// calls, no bound.
 	Asked time.Time
 }
 
