@@ -555,3 +555,45 @@ func TestSettlesBelowALowerCeiling(t *testing.T) {
 		}
 	})
 }
+
+// countingClock counts the timers a waiter sets.
+type countingClock struct {
+	SystemClock
+	timers atomic.Int64
+}
+
+func (c *countingClock) Timer(d time.Duration) (<-chan time.Time, func() bool) {
+	c.timers.Add(1)
+	return c.SystemClock.Timer(d)
+}
+
+// An hour's pause is waited out on one timer, not polled.
+func TestLongPauseIsWaitedNotPolled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clock := &countingClock{}
+		l, err := New(Config{Rate: 25, Clock: clock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := l.Acquire(context.Background(), bulk(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pause := p.TooMany(time.Hour)
+		var wg sync.WaitGroup
+		for _, r := range []Request{bulk(2), {Class: Call}} {
+			wg.Go(func() {
+				if _, err := l.Acquire(context.Background(), r); err != nil {
+					t.Error(err)
+				}
+				if now := time.Now(); now.Before(pause.Until) {
+					t.Errorf("%v permit at %v, before the end of the pause %v", r.Class, now, pause.Until)
+				}
+			})
+		}
+		wg.Wait()
+		if n := clock.timers.Load(); n != 2 {
+			t.Errorf("%d timers for two requests waiting out the pause, want 2", n)
+		}
+	})
+}
