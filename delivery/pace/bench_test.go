@@ -185,6 +185,13 @@ func fanOutOnce(b *testing.B, tg *faketelegram.Server, l *pace.Limiter, n int) f
 	}
 	wg.Wait()
 	b.StopTimer()
+	causes := map[string]int{}
+	for _, a := range tg.TooManyAnswers() {
+		causes[a.Cause]++
+	}
+	if len(causes) > 0 {
+		b.Logf("429s by cause: %v", causes)
+	}
 	for _, v := range tg.Violations() {
 		b.Logf("violation %v", v)
 	}
