@@ -229,6 +229,7 @@ func TestPollerFaults(t *testing.T) {
 			fakeportal.Fault500:          "the portal answered 500 internal server error (GET ",
 			fakeportal.Fault404:          "the portal answered 404 not found (GET ",
 			fakeportal.Fault503:          "the portal answered 503 service unavailable and asked to retry after 2m0s (GET ",
+			fakeportal.Fault503Day:       "the portal answered 503 service unavailable and asked to retry after 24h0m0s (GET ",
 			fakeportal.Fault429:          "the portal answered 429 too many requests and asked to retry after 1m30s (GET ",
 			fakeportal.FaultSlowBody:     "the portal did not answer in time (GET ",
 			fakeportal.FaultHang:         "the portal did not answer in time (GET ",
@@ -238,7 +239,8 @@ func TestPollerFaults(t *testing.T) {
 			fakeportal.FaultRedirectLoop: "the portal redirected more than 5 times (GET ",
 			fakeportal.FaultEmpty:        "the portal sent an empty answer instead of a feed (parse ",
 		}
-		retryAfter := map[fakeportal.Fault]time.Duration{fakeportal.Fault503: 2 * time.Minute, fakeportal.Fault429: 90 * time.Second}
+		retryAfter := map[fakeportal.Fault]time.Duration{fakeportal.Fault503: 2 * time.Minute, fakeportal.Fault429: 90 * time.Second,
+			fakeportal.Fault503Day: 24 * time.Hour}
 		const path = "/ru/rss-ru/"
 		for _, fault := range fakeportal.Faults {
 			t.Run(string(fault), func(t *testing.T) {

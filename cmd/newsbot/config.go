@@ -43,6 +43,9 @@ type Config struct {
 	// ListingSelectors (NEWSBOT_LISTING_SELECTORS) override the CSS selectors of
 	// listing sources, by configured URL; nil when unset.
 	ListingSelectors map[string]feed.Selectors
+	// AllowedHosts (NEWSBOT_ALLOWED_HOSTS) are hosts besides those of Feeds
+	// that fetches may reach (see feed.Scope); checked by parseConfig.
+	AllowedHosts []string
 }
 
 // Names of the environment variables.
@@ -63,6 +66,7 @@ const (
 	envLogLevel      = "NEWSBOT_LOG_LEVEL"
 	envContactURL    = "NEWSBOT_CONTACT_URL"
 	envListingSel    = "NEWSBOT_LISTING_SELECTORS"
+	envAllowedHosts  = "NEWSBOT_ALLOWED_HOSTS"
 )
 
 // Defaults and limits.
@@ -122,12 +126,14 @@ var (
 	setLogLevel      = setting{env: envLogLevel, flag: "log-level", def: "info", usage: "log `level`: debug, info, warn or error"}
 	setContactURL    = setting{env: envContactURL, flag: "contact-url", def: defaultContactURL, usage: "contact `URL` in the User-Agent of every request to the portal"}
 	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of listing sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…}}, or the path of a file holding it"}
+	setAllowedHosts  = setting{env: envAllowedHosts, flag: "allowed-hosts", usage: "comma-separated `hosts` that feeds, listings and /post may reach besides those of " + envFeeds + ": host, host:port or *.domain; they must resolve to public addresses"}
 )
 
 func allSettings() []setting {
 	return []setting{
 		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setAdmins, setHTTPAddr,
 		setLang, setTimezone, setRate, setPaidBroadcast, setLogFormat, setLogLevel, setContactURL, setListingSel,
+		setAllowedHosts,
 	}
 }
 
@@ -261,7 +267,39 @@ func (v values) config() (Config, error) {
 	if cfg.ListingSelectors, err = parseListingSelectors(setListingSel, v.get(setListingSel), cfg.Feeds); err != nil {
 		return Config{}, err
 	}
+	if cfg.AllowedHosts, err = parseAllowedHosts(setAllowedHosts, v.get(setAllowedHosts)); err != nil {
+		return Config{}, err
+	}
 	return cfg, nil
+}
+
+// parseAllowedHosts parses NEWSBOT_ALLOWED_HOSTS: comma-separated host,
+// host:port or *.domain (see feed.Scope).
+func parseAllowedHosts(s setting, v string) ([]string, error) {
+	var hosts []string
+	for _, h := range strings.Split(v, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	if _, err := feed.NewScope(nil, hosts); err != nil {
+		return nil, s.errorf("%v", err)
+	}
+	return hosts, nil
+}
+
+// fetchScope is where the bot's fetches may go: the hosts of sources and
+// the allowed hosts.
+func (c Config) fetchScope(sources []subscriptions.FeedConfig) *feed.Scope {
+	urls := make([]string, len(sources))
+	for i, f := range sources {
+		urls[i] = f.URL
+	}
+	scope, err := feed.NewScope(urls, c.AllowedHosts)
+	if err != nil { // parseConfig checked both
+		panic("fetch scope of a checked configuration: " + err.Error())
+	}
+	return scope
 }
 
 // tokenRE is the shape of a bot token: the bot's ID, a colon, a secret.
@@ -684,6 +722,9 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("log_format", c.LogFormat),
 		slog.String("log_level", strings.ToLower(c.LogLevel.String())),
 		slog.String("contact_url", c.ContactURL),
+	}
+	if len(c.AllowedHosts) > 0 {
+		attrs = append(attrs, slog.String("allowed_hosts", strings.Join(c.AllowedHosts, ",")))
 	}
 	if len(c.ListingSelectors) > 0 {
 		urls := make([]string, 0, len(c.ListingSelectors))

@@ -25,7 +25,7 @@ func runPreview(ctx context.Context, cfg Config, urls []string, n int, stdout io
 			cfgs = append(cfgs, subscriptions.FeedConfig{Section: "news", URL: u, Kind: kind})
 		}
 	}
-	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL})
+	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL, Scope: cfg.fetchScope(cfgs)})
 	results := feed.PreviewWith(ctx, fetcher, cfgs, time.Now(), feed.PreviewOptions{Location: cfg.Timezone, Selectors: cfg.ListingSelectors})
 	failed := 0
 	for i, r := range results {

@@ -46,7 +46,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	registerStoreMetrics(reg, store, logger)
 
 	// One fetcher reads the portal for the poller and for /post.
-	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL})
+	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL, Scope: cfg.fetchScope(cfg.Feeds)})
 	engine, err := delivery.New(delivery.Config{
 		Client: client, Store: store, Logger: logger.With("component", "delivery"), Location: cfg.Timezone,
 		Rate: cfg.Rate, PaidBroadcast: cfg.PaidBroadcast, Registerer: reg,
