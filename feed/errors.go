@@ -96,7 +96,7 @@ func (f *Fetcher) transportError(ctx context.Context, rawURL string, err error) 
 		invalid x509.CertificateInvalidError
 	)
 	switch {
-	case ctx.Err() != nil:
+	case errors.Is(ctx.Err(), context.Canceled):
 		e.Plain, e.Kind, e.Detail = "the fetch was cancelled", ctx.Err(), ""
 		e.Err = ctx.Err()
 	case errors.Is(err, ErrTooManyRedirects):

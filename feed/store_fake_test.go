@@ -156,6 +156,7 @@ type alerts struct {
 	mu        sync.Mutex
 	down      []subscriptions.Feed
 	recovered []subscriptions.Feed
+	truncated []time.Time // since, of each FeedTruncated
 }
 
 func (a *alerts) FeedDown(ctx context.Context, f subscriptions.Feed) {
@@ -168,6 +169,12 @@ func (a *alerts) FeedRecovered(ctx context.Context, f subscriptions.Feed) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.recovered = append(a.recovered, f)
+}
+
+func (a *alerts) FeedTruncated(ctx context.Context, f subscriptions.Feed, since time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.truncated = append(a.truncated, since)
 }
 
 func (a *alerts) counts() (int, int) {

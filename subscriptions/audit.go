@@ -12,6 +12,7 @@ const (
 	AuditPost            = "post"
 	AuditFeedDown        = "feed.down"
 	AuditFeedRecovered   = "feed.recovered"
+	AuditFeedTruncated   = "feed.truncated"
 )
 
 // AuditEntry is one line of the audit trail: who did what and when.

@@ -46,7 +46,7 @@ var be = map[string]string{
 	"command.latest":      "Апошнія навіны",
 	"command.help":        "Даведка",
 
-	"admin.feed_down":      "⚠️ Стужка %s не адказвае больш за гадзіну.\nАдрас: %s\nАпошняя памылка: %s",
+	"admin.feed_down":      "⚠️ Стужка %s маўчыць з %s: з таго часу ніводнага ўдалага апытання.\nАдрас: %s\nПрычына: %s",
 	"admin.feed_recovered": "✅ Стужка %s зноў працуе.\nАдрас: %s",
 
 	"section.news":          "Навіны",
@@ -239,4 +239,8 @@ var be = map[string]string{
 	"channels.add":          "Падключыць яшчэ адзін: /channel @імя_канала",
 	"channels.confirm":      "Адключыць канал «%s»? Навіны перастануць туды прыходзіць.",
 	"channels.disconnected": "Канал адключаны",
+
+	// Feeds: alerts to the admins and the flood notice (the poller's).
+	"admin.feed_truncated": "⚠️ Стужка %s прыходзіць абрэзанай пры кожным апытанні з %s: жыхарам ідуць толькі цэлыя навіны да абрыву. Праверце стужку на партале.\nАдрас: %s",
+	"audit.feed.truncated": "стужка #%d прыходзіць абрэзанай",
 }

@@ -46,7 +46,7 @@ var en = map[string]string{
 	"command.latest":      "Latest news",
 	"command.help":        "Help",
 
-	"admin.feed_down":      "⚠️ The %s feed has been failing for over an hour.\nURL: %s\nLast error: %s",
+	"admin.feed_down":      "⚠️ The %s feed has been silent since %s: no successful poll since then.\nURL: %s\nReason: %s",
 	"admin.feed_recovered": "✅ The %s feed works again.\nURL: %s",
 
 	"section.news":          "News",
@@ -239,4 +239,8 @@ var en = map[string]string{
 	"channels.add":          "Connect another one: /channel @channel_name",
 	"channels.confirm":      "Disconnect the channel “%s”? The news will stop going there.",
 	"channels.disconnected": "Channel disconnected",
+
+	// Feeds: alerts to the admins and the flood notice (the poller's).
+	"admin.feed_truncated": "⚠️ The %s feed has arrived cut off at every poll since %s: residents get only the complete items before the cut. Please check the feed on the portal.\nURL: %s",
+	"audit.feed.truncated": "feed #%d arrives cut off",
 }

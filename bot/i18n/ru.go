@@ -46,7 +46,7 @@ var ru = map[string]string{
 	"command.latest":      "Последние новости",
 	"command.help":        "Справка",
 
-	"admin.feed_down":      "⚠️ Лента %s не отвечает больше часа.\nАдрес: %s\nПоследняя ошибка: %s",
+	"admin.feed_down":      "⚠️ Лента %s молчит с %s: с тех пор ни одного удачного опроса.\nАдрес: %s\nПричина: %s",
 	"admin.feed_recovered": "✅ Лента %s снова работает.\nАдрес: %s",
 
 	"section.news":          "Новости",
@@ -239,4 +239,8 @@ var ru = map[string]string{
 	"channels.add":          "Подключить ещё один: /channel @имя_канала",
 	"channels.confirm":      "Отключить канал «%s»? Новости перестанут туда приходить.",
 	"channels.disconnected": "Канал отключён",
+
+	// Feeds: alerts to the admins and the flood notice (the poller's).
+	"admin.feed_truncated": "⚠️ Лента %s приходит обрезанной при каждом опросе с %s: жителям уходят только целые новости до обрыва. Проверьте ленту на портале.\nАдрес: %s",
+	"audit.feed.truncated": "лента #%d приходит обрезанной",
 }

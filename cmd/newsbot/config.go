@@ -26,20 +26,21 @@ import (
 // environment and the flags. Token is a secret: never log or print it; log
 // the Config itself, whose String and LogValue leave the token out.
 type Config struct {
-	Token         string                     // TELEGRAM_BOT_TOKEN; empty unless set (required to run)
-	APIEndpoint   string                     // TELEGRAM_API_ENDPOINT: fmt pattern with two %s, token then method
-	DB            string                     // NEWSBOT_DB: SQLite file path
-	Feeds         []subscriptions.FeedConfig // NEWSBOT_FEEDS: at least one, URLs unique
-	PollInterval  time.Duration              // NEWSBOT_POLL_INTERVAL: at least 10s
-	Admins        []int64                    // NEWSBOT_ADMINS: Telegram user IDs, may be empty
-	HTTPAddr      string                     // NEWSBOT_HTTP_ADDR: host:port of /healthz and /metrics; empty: disabled
-	Lang          string                     // NEWSBOT_LANG: ru, be or en
-	Timezone      *time.Location             // NEWSBOT_TIMEZONE
-	Rate          float64                    // NEWSBOT_RATE: messages per second overall
-	PaidBroadcast bool                       // NEWSBOT_PAID_BROADCAST
-	LogFormat     string                     // NEWSBOT_LOG_FORMAT: text or json
-	LogLevel      slog.Level                 // NEWSBOT_LOG_LEVEL
-	ContactURL    string                     // NEWSBOT_CONTACT_URL: for the User-Agent of requests to the portal
+	Token          string                     // TELEGRAM_BOT_TOKEN; empty unless set (required to run)
+	APIEndpoint    string                     // TELEGRAM_API_ENDPOINT: fmt pattern with two %s, token then method
+	DB             string                     // NEWSBOT_DB: SQLite file path
+	Feeds          []subscriptions.FeedConfig // NEWSBOT_FEEDS: at least one, URLs unique
+	PollInterval   time.Duration              // NEWSBOT_POLL_INTERVAL: at least 10s
+	FeedAlertAfter time.Duration              // NEWSBOT_FEED_ALERT_AFTER: at least 10s
+	Admins         []int64                    // NEWSBOT_ADMINS: Telegram user IDs, may be empty
+	HTTPAddr       string                     // NEWSBOT_HTTP_ADDR: host:port of /healthz and /metrics; empty: disabled
+	Lang           string                     // NEWSBOT_LANG: ru, be or en
+	Timezone       *time.Location             // NEWSBOT_TIMEZONE
+	Rate           float64                    // NEWSBOT_RATE: messages per second overall
+	PaidBroadcast  bool                       // NEWSBOT_PAID_BROADCAST
+	LogFormat      string                     // NEWSBOT_LOG_FORMAT: text or json
+	LogLevel       slog.Level                 // NEWSBOT_LOG_LEVEL
+	ContactURL     string                     // NEWSBOT_CONTACT_URL: for the User-Agent of requests to the portal
 	// ListingSelectors (NEWSBOT_LISTING_SELECTORS) override the CSS selectors of
 	// listing sources, by configured URL; nil when unset.
 	ListingSelectors map[string]feed.Selectors
@@ -56,6 +57,7 @@ const (
 	envDB            = "NEWSBOT_DB"
 	envFeeds         = "NEWSBOT_FEEDS"
 	envPollInterval  = "NEWSBOT_POLL_INTERVAL"
+	envFeedAlert     = "NEWSBOT_FEED_ALERT_AFTER"
 	envAdmins        = "NEWSBOT_ADMINS"
 	envHTTPAddr      = "NEWSBOT_HTTP_ADDR"
 	envLang          = "NEWSBOT_LANG"
@@ -116,6 +118,7 @@ var (
 	setDB            = setting{env: envDB, flag: "db", def: defaultDB, usage: "SQLite database `path`"}
 	setFeeds         = setting{env: envFeeds, flag: "feeds", def: defaultFeeds, usage: "comma-separated `list` of [section[/lang]=][html:]URL (html: for a news listing page without a feed), e.g. news/ru=https://osipovichi.gov.by/ru/rss-ru/"}
 	setPollInterval  = setting{env: envPollInterval, flag: "poll-interval", def: durationText(defaultPollInterval), usage: "poll the feeds every `duration`, at least " + durationText(minPollInterval)}
+	setFeedAlert     = setting{env: envFeedAlert, flag: "feed-alert-after", def: durationText(feed.DefaultAlertAfter), usage: "tell the admins when a feed has had no successful poll (or has arrived cut off) for `duration`, and at least two poll intervals"}
 	setAdmins        = setting{env: envAdmins, flag: "admins", usage: "comma-separated Telegram user `IDs` of the administrators"}
 	setHTTPAddr      = setting{env: envHTTPAddr, flag: "http-addr", def: defaultHTTPAddr, usage: "`host:port` to serve /healthz and /metrics on; off (or an empty flag) disables"}
 	setLang          = setting{env: envLang, flag: "lang", def: defaultLang, usage: "default interface `language`: ru, be or en"}
@@ -131,7 +134,7 @@ var (
 
 func allSettings() []setting {
 	return []setting{
-		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setAdmins, setHTTPAddr,
+		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setFeedAlert, setAdmins, setHTTPAddr,
 		setLang, setTimezone, setRate, setPaidBroadcast, setLogFormat, setLogLevel, setContactURL, setListingSel,
 		setAllowedHosts,
 	}
@@ -232,6 +235,9 @@ func (v values) config() (Config, error) {
 		return Config{}, err
 	}
 	if cfg.PollInterval, err = parsePollInterval(setPollInterval, v.get(setPollInterval)); err != nil {
+		return Config{}, err
+	}
+	if cfg.FeedAlertAfter, err = parsePollInterval(setFeedAlert, v.get(setFeedAlert)); err != nil {
 		return Config{}, err
 	}
 	if cfg.Admins, err = parseAdmins(setAdmins, v.get(setAdmins)); err != nil {
@@ -458,8 +464,9 @@ func durationText(d time.Duration) string {
 	return t
 }
 
+// parsePollInterval parses a duration of the poller: at least minPollInterval.
 func parsePollInterval(s setting, v string) (time.Duration, error) {
-	want := "use a duration of at least " + durationText(minPollInterval) + ", e.g. " + durationText(defaultPollInterval)
+	want := "use a duration of at least " + durationText(minPollInterval) + ", e.g. " + s.def
 	d, err := time.ParseDuration(v)
 	if err != nil {
 		return 0, s.errorf("%q is not a duration: %s", v, want)
@@ -713,6 +720,7 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("db", c.DB),
 		slog.String("feeds", strings.Join(feeds, ",")),
 		slog.Duration("poll_interval", c.PollInterval),
+		slog.Duration("feed_alert_after", c.FeedAlertAfter),
 		slog.String("admins", strings.Join(admins, ",")),
 		slog.String("http_addr", httpAddr),
 		slog.String("lang", c.Lang),

@@ -47,6 +47,10 @@ type feedReport struct {
 	LastError           string     `json:"last_error,omitempty"`
 	ConsecutiveFailures int        `json:"consecutive_failures"`
 	Items               int        `json:"items"`
+	// Repairs says what the last document needed to be read (cut off, characters removed).
+	Repairs        string     `json:"repairs,omitempty"`
+	TruncatedSince *time.Time `json:"truncated_since,omitempty"`
+	NextPoll       *time.Time `json:"next_poll,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -72,7 +76,8 @@ func (h *health) report(ctx context.Context) (healthReport, bool) {
 	for _, f := range h.poller.Health() {
 		r.Feeds = append(r.Feeds, feedReport{Section: f.Section, URL: f.URL, DiscoveredURL: f.DiscoveredURL, ReadAs: f.ReadAs,
 			LastAttempt: timePtr(f.LastAttemptAt), LastSuccess: timePtr(f.LastSuccessAt), LastError: f.LastError,
-			ConsecutiveFailures: f.ConsecutiveFailures, Items: f.ItemCount})
+			ConsecutiveFailures: f.ConsecutiveFailures, Items: f.ItemCount,
+			Repairs: f.Repairs, TruncatedSince: timePtr(f.TruncatedSince), NextPoll: timePtr(f.NextPollAt)})
 	}
 	if !ok {
 		r.Status = "unavailable"

@@ -63,7 +63,8 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 		return err
 	}
 	poller, err := feed.NewPoller(feed.PollerOptions{
-		Store: store, Feeds: cfg.Feeds, Interval: cfg.PollInterval, Location: cfg.Timezone, Selectors: cfg.ListingSelectors,
+		Store: store, Feeds: cfg.Feeds, Interval: cfg.PollInterval, AlertAfter: cfg.FeedAlertAfter,
+		Location: cfg.Timezone, Selectors: cfg.ListingSelectors,
 		Fetcher: fetcher,
 		Logger:  logger.With("component", "feed"),
 		OnNew:   func(context.Context, subscriptions.IngestResult) { engine.Wake() },
