@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/osipovichi/newsbot/bot/i18n"
@@ -42,6 +43,17 @@ func (b *Bot) FeedRecovered(ctx context.Context, f subscriptions.Feed) {
 	b.alerts.record(ctx, subscriptions.AuditEntry{Action: subscriptions.AuditFeedRecovered, Ref: f.ID, Details: "url=" + f.URL})
 	b.alerts.tellAdmins(ctx, func(lang string) string {
 		return i18n.T(lang, "admin.feed_recovered", i18n.Section(lang, f.Section), f.URL)
+	})
+}
+
+// FeedFlood tells every admin that a poll of a feed brought more new
+// articles than are announced one by one: announced were, more went into
+// one "and N more on the portal" message.
+func (b *Bot) FeedFlood(ctx context.Context, f subscriptions.Feed, announced, more int) {
+	b.alerts.record(ctx, subscriptions.AuditEntry{Action: subscriptions.AuditFeedFlood, Ref: f.ID,
+		Details: fmt.Sprintf("url=%s announced=%d more=%d", f.URL, announced, more)})
+	b.alerts.tellAdmins(ctx, func(lang string) string {
+		return i18n.T(lang, "admin.feed_flood", i18n.Section(lang, f.Section), announced+more, announced, more, f.URL)
 	})
 }
 

@@ -26,9 +26,10 @@ func TestFeedAlerts(t *testing.T) {
 		LastSuccessAt: since, LastError: "the portal answered 503 service unavailable"}
 	h.bot.FeedDown(ctx, f)
 	h.bot.FeedTruncated(ctx, f, since)
+	h.bot.FeedFlood(ctx, f, 10, 19990)
 	for _, u := range admins {
 		lang := u.LanguageCode
-		msgs := h.tg.WaitMessages(t, u.ID, 3, 10*time.Second)
+		msgs := h.tg.WaitMessages(t, u.ID, 4, 10*time.Second)
 		at := i18n.DateTime(lang, since.In(h.minsk))
 		name := i18n.Section(lang, "news")
 		if want := i18n.T(lang, "admin.feed_down", name, at, f.URL, f.LastError); msgs[1].Plain != want {
@@ -37,9 +38,13 @@ func TestFeedAlerts(t *testing.T) {
 		if want := i18n.T(lang, "admin.feed_truncated", name, at, f.URL); msgs[2].Plain != want {
 			t.Errorf("%s: truncation alert %q, want %q", lang, msgs[2].Plain, want)
 		}
+		if want := i18n.T(lang, "admin.feed_flood", name, 20000, 10, 19990, f.URL); msgs[3].Plain != want {
+			t.Errorf("%s: flood alert %q, want %q", lang, msgs[3].Plain, want)
+		}
 	}
-	log, err := h.store.AuditLog(ctx, 2)
-	if err != nil || len(log) != 2 || log[0].Action != subscriptions.AuditFeedTruncated || log[1].Action != subscriptions.AuditFeedDown {
-		t.Errorf("audit = %+v, %v; want the two alerts", log, err)
+	log, err := h.store.AuditLog(ctx, 3)
+	if err != nil || len(log) != 3 || log[0].Action != subscriptions.AuditFeedFlood || log[0].Details != "url="+f.URL+" announced=10 more=19990" ||
+		log[1].Action != subscriptions.AuditFeedTruncated || log[2].Action != subscriptions.AuditFeedDown {
+		t.Errorf("audit = %+v, %v; want the three alerts", log, err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -112,6 +114,28 @@ func fetchFeed(ctx context.Context, f *Fetcher, configured, resolved string, v V
 	}
 	a.Resp, a.Parsed, a.Resolved = feedResp, fp, link
 	return a, nil
+}
+
+// siteURL is the portal's page of what the attempt read, for "on the
+// portal" links: the page of a listing or of a discovered feed, else the
+// feed's own <link> when it is on the feed's host, else the host's home page.
+func (a attempt) siteURL(configured string) string {
+	switch {
+	case a.Listing != nil:
+		return a.Resp.URL
+	case a.Resolved != "":
+		return configured
+	}
+	fetched := parseURL(a.Resp.URL)
+	if fetched == nil {
+		return configured
+	}
+	if a.Parsed != nil && a.Parsed.Feed != nil {
+		if l := resolveURL(fetched, strings.TrimSpace(a.Parsed.Feed.Link)); l != nil && SameHost(l, fetched) {
+			return l.String()
+		}
+	}
+	return (&url.URL{Scheme: fetched.Scheme, Host: fetched.Host, Path: "/"}).String()
 }
 
 func isGone(err error) bool {

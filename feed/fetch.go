@@ -108,22 +108,12 @@ type Fetcher struct {
 
 // NewFetcher returns a Fetcher with its own http.Client.
 func NewFetcher(opts FetcherOptions) *Fetcher {
-	def := func(d, v time.Duration) time.Duration {
-		if d <= 0 {
-			return v
-		}
-		return d
-	}
-	opts.DialTimeout = def(opts.DialTimeout, DefaultDialTimeout)
-	opts.TLSHandshakeTimeout = def(opts.TLSHandshakeTimeout, DefaultTLSHandshakeTimeout)
-	opts.ResponseHeaderTimeout = def(opts.ResponseHeaderTimeout, DefaultResponseHeaderTimeout)
-	opts.Timeout = def(opts.Timeout, DefaultRequestTimeout)
-	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if opts.MaxRedirects <= 0 {
-		opts.MaxRedirects = DefaultMaxRedirects
-	}
+	opts.DialTimeout = positiveOr(opts.DialTimeout, DefaultDialTimeout)
+	opts.TLSHandshakeTimeout = positiveOr(opts.TLSHandshakeTimeout, DefaultTLSHandshakeTimeout)
+	opts.ResponseHeaderTimeout = positiveOr(opts.ResponseHeaderTimeout, DefaultResponseHeaderTimeout)
+	opts.Timeout = positiveOr(opts.Timeout, DefaultRequestTimeout)
+	opts.MaxBodyBytes = positiveOr(opts.MaxBodyBytes, DefaultMaxBodyBytes)
+	opts.MaxRedirects = positiveOr(opts.MaxRedirects, DefaultMaxRedirects)
 	if opts.Version == "" {
 		opts.Version = "dev"
 	}
@@ -171,6 +161,14 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 		maxRedir:  maxRedir,
 		now:       opts.Now,
 	}
+}
+
+// positiveOr is v, or def when v is not positive: the defaults of options.
+func positiveOr[T int | int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // Fetch downloads rawURL. Non-empty validators are sent as If-None-Match and

@@ -60,7 +60,8 @@ func (p *Poller) poll(ctx context.Context, st *feedState) error {
 	articles := a.articles(norm, p.listings.location(), now)
 	p.noteReadAs(st, a)
 	p.enrich(pctx, st, a, feed, articles)
-	fr := subscriptions.FetchResult{ResolvedURL: a.Resolved, ETag: a.Resp.ETag, LastModified: a.Resp.LastModified, At: now}
+	fr := subscriptions.FetchResult{ResolvedURL: a.Resolved, ETag: a.Resp.ETag, LastModified: a.Resp.LastModified, At: now,
+		MaxNew: p.maxNew, SiteURL: a.siteURL(feed.URL)}
 	res, err := p.store.IngestFeed(ctx, feed.ID, fr, articles)
 	if err != nil {
 		err = fmt.Errorf("store %d articles of %s: %w", len(articles), feed.URL, err)
@@ -105,7 +106,15 @@ func (p *Poller) poll(ctx context.Context, st *feedState) error {
 	p.metrics.failures.WithLabelValues(feed.URL).Set(0)
 	p.log.Info("feed polled", slog.String("feed_url", feed.URL), slog.String("fetch_url", a.Resp.URL),
 		slog.Int("items", len(articles)), slog.Int("new", len(res.New)), slog.Int("updated", res.Updated),
-		slog.Int("enqueued", res.Enqueued), slog.Bool("first", res.First), slog.String("encoding", h.Encoding))
+		slog.Int("enqueued", res.Enqueued), slog.Int("overflow", res.Overflow), slog.Bool("first", res.First),
+		slog.String("encoding", h.Encoding))
+	if res.Overflow > 0 {
+		p.log.Warn("feed brought more new articles than are announced one by one", slog.String("feed_url", feed.URL),
+			slog.Int("announced", p.maxNew), slog.Int("more", res.Overflow))
+		if p.alerter != nil {
+			p.alerter.FeedFlood(ctx, recovered, p.maxNew, res.Overflow)
+		}
+	}
 
 	if wasAlerted {
 		if p.alerter != nil {

@@ -38,6 +38,9 @@ type Alerter interface {
 	// FeedTruncated: every poll since `since` got a document cut off; only
 	// its complete items were read.
 	FeedTruncated(ctx context.Context, f subscriptions.Feed, since time.Time)
+	// FeedFlood: one poll brought more new articles than MaxNew: announced
+	// were sent one by one, more are announced by one overflow notice.
+	FeedFlood(ctx context.Context, f subscriptions.Feed, announced, more int)
 }
 
 // Poll outcomes, as in the metrics and FeedHealth.LastOutcome.
@@ -54,6 +57,9 @@ const (
 	DefaultMaxBackoff  = time.Hour
 	DefaultAlertAfter  = time.Hour
 	DefaultConcurrency = 4
+	// DefaultMaxNew is how many new articles of one feed one poll announces
+	// one by one (NEWSBOT_MAX_NEW_PER_POLL).
+	DefaultMaxNew = 10
 	// DefaultPollTimeout bounds one poll: discovery, the feed, the article
 	// pages of a listing; each request has the fetcher's own timeouts too.
 	DefaultPollTimeout = 2 * time.Minute
@@ -81,7 +87,11 @@ type PollerOptions struct {
 	Concurrency int
 	// PollTimeout bounds each poll; DefaultPollTimeout when zero.
 	PollTimeout time.Duration
-	Logger      *slog.Logger
+	// MaxNew is how many new articles of a feed one poll announces one by
+	// one; the others are stored and announced by one "and N more on the
+	// portal" notice (see subscriptions.FetchResult). DefaultMaxNew when zero.
+	MaxNew int
+	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// OnNew is called after an ingest that found new articles or enqueued
@@ -151,6 +161,7 @@ type Poller struct {
 	alertAfter  time.Duration
 	concurrency int
 	pollTimeout time.Duration
+	maxNew      int
 	log         *slog.Logger
 	now         func() time.Time
 	onNew       func(context.Context, subscriptions.IngestResult)
@@ -174,22 +185,12 @@ func NewPoller(opts PollerOptions) (*Poller, error) {
 	if opts.Fetcher == nil {
 		opts.Fetcher = NewFetcher(FetcherOptions{})
 	}
-	if opts.Interval <= 0 {
-		opts.Interval = DefaultInterval
-	}
-	if opts.MaxBackoff <= 0 {
-		opts.MaxBackoff = DefaultMaxBackoff
-	}
-	if opts.AlertAfter <= 0 {
-		opts.AlertAfter = DefaultAlertAfter
-	}
-	opts.AlertAfter = max(opts.AlertAfter, 2*opts.Interval)
-	if opts.Concurrency <= 0 {
-		opts.Concurrency = DefaultConcurrency
-	}
-	if opts.PollTimeout <= 0 {
-		opts.PollTimeout = DefaultPollTimeout
-	}
+	opts.Interval = positiveOr(opts.Interval, DefaultInterval)
+	opts.MaxBackoff = positiveOr(opts.MaxBackoff, DefaultMaxBackoff)
+	opts.AlertAfter = max(positiveOr(opts.AlertAfter, DefaultAlertAfter), 2*opts.Interval)
+	opts.Concurrency = positiveOr(opts.Concurrency, DefaultConcurrency)
+	opts.PollTimeout = positiveOr(opts.PollTimeout, DefaultPollTimeout)
+	opts.MaxNew = positiveOr(opts.MaxNew, DefaultMaxNew)
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -209,6 +210,7 @@ func NewPoller(opts PollerOptions) (*Poller, error) {
 		alertAfter:  opts.AlertAfter,
 		concurrency: opts.Concurrency,
 		pollTimeout: opts.PollTimeout,
+		maxNew:      opts.MaxNew,
 		log:         opts.Logger,
 		now:         opts.Now,
 		onNew:       opts.OnNew,

@@ -157,6 +157,7 @@ type alerts struct {
 	down      []subscriptions.Feed
 	recovered []subscriptions.Feed
 	truncated []time.Time // since, of each FeedTruncated
+	floods    [][2]int    // announced and more, of each FeedFlood
 }
 
 func (a *alerts) FeedDown(ctx context.Context, f subscriptions.Feed) {
@@ -175,6 +176,12 @@ func (a *alerts) FeedTruncated(ctx context.Context, f subscriptions.Feed, since 
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.truncated = append(a.truncated, since)
+}
+
+func (a *alerts) FeedFlood(ctx context.Context, f subscriptions.Feed, announced, more int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.floods = append(a.floods, [2]int{announced, more})
 }
 
 func (a *alerts) counts() (int, int) {

@@ -13,6 +13,7 @@ const (
 	AuditFeedDown        = "feed.down"
 	AuditFeedRecovered   = "feed.recovered"
 	AuditFeedTruncated   = "feed.truncated"
+	AuditFeedFlood       = "feed.flood"
 )
 
 // AuditEntry is one line of the audit trail: who did what and when.

@@ -32,6 +32,7 @@ type Config struct {
 	Feeds          []subscriptions.FeedConfig // NEWSBOT_FEEDS: at least one, URLs unique
 	PollInterval   time.Duration              // NEWSBOT_POLL_INTERVAL: at least 10s
 	FeedAlertAfter time.Duration              // NEWSBOT_FEED_ALERT_AFTER: at least 10s
+	MaxNewPerPoll  int                        // NEWSBOT_MAX_NEW_PER_POLL: 1 to maxMaxNew
 	Admins         []int64                    // NEWSBOT_ADMINS: Telegram user IDs, may be empty
 	HTTPAddr       string                     // NEWSBOT_HTTP_ADDR: host:port of /healthz and /metrics; empty: disabled
 	Lang           string                     // NEWSBOT_LANG: ru, be or en
@@ -58,6 +59,7 @@ const (
 	envFeeds         = "NEWSBOT_FEEDS"
 	envPollInterval  = "NEWSBOT_POLL_INTERVAL"
 	envFeedAlert     = "NEWSBOT_FEED_ALERT_AFTER"
+	envMaxNew        = "NEWSBOT_MAX_NEW_PER_POLL"
 	envAdmins        = "NEWSBOT_ADMINS"
 	envHTTPAddr      = "NEWSBOT_HTTP_ADDR"
 	envLang          = "NEWSBOT_LANG"
@@ -88,6 +90,7 @@ const (
 	maxRate          = 30.0   // Telegram's broadcast limit
 	maxPaidRate      = 1000.0 // with paid broadcasts
 	maxTokenFileSize = 4096
+	maxMaxNew        = 100
 	maxSelectorsFile = 64 << 10
 
 	// httpAddrOff disables the HTTP server; an empty -http-addr does too.
@@ -119,6 +122,7 @@ var (
 	setFeeds         = setting{env: envFeeds, flag: "feeds", def: defaultFeeds, usage: "comma-separated `list` of [section[/lang]=][html:]URL (html: for a news listing page without a feed), e.g. news/ru=https://osipovichi.gov.by/ru/rss-ru/"}
 	setPollInterval  = setting{env: envPollInterval, flag: "poll-interval", def: durationText(defaultPollInterval), usage: "poll the feeds every `duration`, at least " + durationText(minPollInterval)}
 	setFeedAlert     = setting{env: envFeedAlert, flag: "feed-alert-after", def: durationText(feed.DefaultAlertAfter), usage: "tell the admins when a feed has had no successful poll (or has arrived cut off) for `duration`, and at least two poll intervals"}
+	setMaxNew        = setting{env: envMaxNew, flag: "max-new-per-poll", def: strconv.Itoa(feed.DefaultMaxNew), usage: "announce at most `N` new articles of a feed per poll one by one (1 to 100); the others in one \"and N more on the portal\" message"}
 	setAdmins        = setting{env: envAdmins, flag: "admins", usage: "comma-separated Telegram user `IDs` of the administrators"}
 	setHTTPAddr      = setting{env: envHTTPAddr, flag: "http-addr", def: defaultHTTPAddr, usage: "`host:port` to serve /healthz and /metrics on; off (or an empty flag) disables"}
 	setLang          = setting{env: envLang, flag: "lang", def: defaultLang, usage: "default interface `language`: ru, be or en"}
@@ -134,7 +138,7 @@ var (
 
 func allSettings() []setting {
 	return []setting{
-		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setFeedAlert, setAdmins, setHTTPAddr,
+		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setFeedAlert, setMaxNew, setAdmins, setHTTPAddr,
 		setLang, setTimezone, setRate, setPaidBroadcast, setLogFormat, setLogLevel, setContactURL, setListingSel,
 		setAllowedHosts,
 	}
@@ -238,6 +242,9 @@ func (v values) config() (Config, error) {
 		return Config{}, err
 	}
 	if cfg.FeedAlertAfter, err = parsePollInterval(setFeedAlert, v.get(setFeedAlert)); err != nil {
+		return Config{}, err
+	}
+	if cfg.MaxNewPerPoll, err = parseMaxNew(setMaxNew, v.get(setMaxNew)); err != nil {
 		return Config{}, err
 	}
 	if cfg.Admins, err = parseAdmins(setAdmins, v.get(setAdmins)); err != nil {
@@ -475,6 +482,14 @@ func parsePollInterval(s setting, v string) (time.Duration, error) {
 		return 0, s.errorf("%q is too short: %s", v, want)
 	}
 	return d, nil
+}
+
+func parseMaxNew(s setting, v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxMaxNew {
+		return 0, s.errorf("%q is not a number from 1 to %d: use e.g. %s", v, maxMaxNew, s.def)
+	}
+	return n, nil
 }
 
 func parseAdmins(s setting, v string) ([]int64, error) {
@@ -721,6 +736,7 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("feeds", strings.Join(feeds, ",")),
 		slog.Duration("poll_interval", c.PollInterval),
 		slog.Duration("feed_alert_after", c.FeedAlertAfter),
+		slog.Int("max_new_per_poll", c.MaxNewPerPoll),
 		slog.String("admins", strings.Join(admins, ",")),
 		slog.String("http_addr", httpAddr),
 		slog.String("lang", c.Lang),

@@ -61,8 +61,8 @@ func TestHostileFeedsOnTheRealBinary(t *testing.T) {
 	// while the bot lives on.
 	wantErr := map[string]string{
 		"/nested/":     "the feed nests elements more than 256 levels deep, which no real feed does; it was not read, to protect the bot (parse ",
-		"/wide/":       "the feed has more than 50000 elements and attributes, which no real feed has; it was not read, to protect the bot (parse ",
-		"/attributes/": "the feed has more than 50000 elements and attributes, which no real feed has; it was not read, to protect the bot (parse ",
+		"/wide/":       "the feed has more than 100000 elements and attributes, which no real feed has; it was not read, to protect the bot (parse ",
+		"/attributes/": "the feed has more than 100000 elements and attributes, which no real feed has; it was not read, to protect the bot (parse ",
 	}
 	var rep healthReport
 	w.tg.WaitFor(t, 90*time.Second, func() bool {

@@ -63,7 +63,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 		return err
 	}
 	poller, err := feed.NewPoller(feed.PollerOptions{
-		Store: store, Feeds: cfg.Feeds, Interval: cfg.PollInterval, AlertAfter: cfg.FeedAlertAfter,
+		Store: store, Feeds: cfg.Feeds, Interval: cfg.PollInterval, AlertAfter: cfg.FeedAlertAfter, MaxNew: cfg.MaxNewPerPoll,
 		Location: cfg.Timezone, Selectors: cfg.ListingSelectors,
 		Fetcher: fetcher,
 		Logger:  logger.With("component", "feed"),

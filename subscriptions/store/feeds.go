@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -94,10 +94,15 @@ func (s *Store) SetFeedAlerted(ctx context.Context, feedID int64, at time.Time) 
 	return nil
 }
 
-// IngestFeed records a successful poll in one transaction: the feed's health
-// and validators, every article (new ones inserted, edited ones updated, none
-// announced twice) and, unless this is the feed's first successful poll, a
-// delivery of each new article to every subscribed chat.
+// IngestFeed records a successful poll in one transaction: the feed's
+// health and validators, and every article: a known one (by its key, or
+// the same item under a new GUID: see subscriptions' identity rules)
+// updated, a new one inserted in its story. Unless this is the feed's
+// first successful poll, the new articles are announced: at most
+// res.MaxNew of them one by one (the newest), each story once per chat;
+// the others by one Overflow notice to the chats they were for. The
+// deliveries of one poll are thus at most (MaxNew + 1) × chats rows,
+// however many items the feed brings.
 func (s *Store) IngestFeed(ctx context.Context, feedID int64, res subscriptions.FetchResult, articles []subscriptions.Article) (subscriptions.IngestResult, error) {
 	var out subscriptions.IngestResult
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -113,53 +118,44 @@ func (s *Store) IngestFeed(ctx context.Context, feedID int64, res subscriptions.
 			WHERE id = ?`, res.ResolvedURL, res.ETag, res.LastModified, at, at, len(articles), feedID); err != nil {
 			return fmt.Errorf("update feed: %w", err)
 		}
-		insert, err := tx.PrepareContext(ctx, `INSERT INTO articles (feed_id, item_key, title, summary, link, image_url,
-				published_at, categories, section, language, first_seen_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (feed_id, item_key) DO NOTHING`)
+		ing, err := newIngest(ctx, tx, feedID, articles, at)
 		if err != nil {
 			return err
 		}
-		defer insert.Close()
-		// An edit updates the stored article; a summary or image missing from
-		// this fetch (a feed hiccup, a listing without the teaser we once
-		// read from the article page) does not erase the stored one.
-		update, err := tx.PrepareContext(ctx, `UPDATE articles SET title = ?1, summary = COALESCE(NULLIF(?2, ''), summary),
-				link = ?3, image_url = COALESCE(NULLIF(?4, ''), image_url), categories = ?5, updated_at = ?6
-			WHERE feed_id = ?7 AND item_key = ?8 AND (title <> ?1 OR (?2 <> '' AND summary <> ?2) OR link <> ?3
-				OR (?4 <> '' AND image_url <> ?4) OR categories <> ?5)`)
-		if err != nil {
-			return err
-		}
-		defer update.Close()
+		defer ing.close()
+		var fresh []subscriptions.Article
 		for _, a := range articles {
-			cats := strings.Join(a.Categories, "\n")
-			r, err := insert.ExecContext(ctx, feedID, a.Key, a.Title, a.Summary, a.Link, a.ImageURL,
-				a.Published.Unix(), cats, a.Section, a.Language, unix(a.FirstSeen), at)
+			st, err := ing.store(ctx, tx, a)
 			if err != nil {
-				return fmt.Errorf("store article %q: %w", a.Key, err)
+				return err
 			}
-			if n, _ := r.RowsAffected(); n == 1 {
-				id, err := r.LastInsertId()
-				if err != nil {
-					return err
-				}
-				a.ID, a.FeedID = id, feedID
-				out.New = append(out.New, a)
-				continue
-			}
-			r, err = update.ExecContext(ctx, a.Title, a.Summary, a.Link, a.ImageURL, cats, at, feedID, a.Key)
-			if err != nil {
-				return fmt.Errorf("update article %q: %w", a.Key, err)
-			}
-			if n, _ := r.RowsAffected(); n == 1 {
+			if st.updated {
 				out.Updated++
+			}
+			if st.isNew {
+				out.New = append(out.New, st.article)
+				if st.fresh {
+					fresh = append(fresh, st.article)
+				}
 			}
 		}
 		if out.First {
 			return nil
 		}
-		for _, a := range out.New {
-			n, err := enqueueArticle(ctx, tx, a, at)
+		now, rest := newestFirst(fresh, res.MaxNew)
+		for _, a := range now {
+			instant, digest, err := announce(ctx, tx, a, 0, at)
+			if err != nil {
+				return err
+			}
+			out.Enqueued += instant + digest
+		}
+		if len(rest) > 0 {
+			out.Overflow = len(rest)
+			if out.OverflowID, err = storeOverflow(ctx, tx, feedID, rest, res.SiteURL, at); err != nil {
+				return err
+			}
+			n, err := announceOverflow(ctx, tx, out.OverflowID, rest, at)
 			if err != nil {
 				return err
 			}
@@ -173,21 +169,45 @@ func (s *Store) IngestFeed(ctx context.Context, feedID int64, res subscriptions.
 	return out, nil
 }
 
+// newestFirst splits articles into the max newest (by publication, in
+// their order) and the others; max 0 keeps them all.
+func newestFirst(articles []subscriptions.Article, max int) (keep, rest []subscriptions.Article) {
+	if max <= 0 || len(articles) <= max {
+		return articles, nil
+	}
+	order := make([]int, len(articles))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return articles[j].Published.Compare(articles[i].Published) })
+	chosen := make([]bool, len(articles))
+	for _, i := range order[:max] {
+		chosen[i] = true
+	}
+	for i, a := range articles {
+		if chosen[i] {
+			keep = append(keep, a)
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	return keep, rest
+}
+
 // audienceChat is a chat that should get an article, and how.
 type audienceChat struct {
 	id     int64
 	digest bool // collected for the daily digest instead of sent at once
 }
 
-// audience returns the chats that should get a new article: subscribed and
-// active ones whose preferences let it through. A chat that chose its
-// sections (every new subscriber does: InitPreferences) gets the articles of
-// those sections in its language (an article without a language is for
-// everyone); a chat that never chose (no chat_sections rows: subscribers from
-// before preferences) gets everything, as it always did. Keywords then
-// decide (see subscriptions.KeywordFilter). Two queries whatever the number of chats: the
-// chats, then every keyword.
-func audience(ctx context.Context, tx *sql.Tx, a subscriptions.Article) ([]audienceChat, error) {
+// sectionAudience returns the chats that should get the articles of a
+// section in a language, keywords aside: subscribed and active ones whose
+// preferences let them through. A chat that chose its sections (every new
+// subscriber does: InitPreferences) gets the articles of those sections in
+// its language (an article without a language is for everyone); a chat
+// that never chose (no chat_sections rows: subscribers from before
+// preferences) gets everything, as it always did.
+func sectionAudience(ctx context.Context, tx *sql.Tx, section, lang string) ([]audienceChat, error) {
 	// The language test keeps a chat to its own language's version of a
 	// section only when the portal has one: with a single feed, everyone
 	// gets its articles whatever their language.
@@ -197,7 +217,7 @@ func audience(ctx context.Context, tx *sql.Tx, a subscriptions.Article) ([]audie
 				OR EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id AND s.section = ?)
 					AND (? = '' OR c.language IN ('', ?)
 						OR NOT EXISTS (SELECT 1 FROM feeds f WHERE f.section = ? AND f.language = c.language)))
-		ORDER BY c.id`, a.Section, a.Language, a.Language, a.Section)
+		ORDER BY c.id`, section, lang, lang, section)
 	if err != nil {
 		return nil, err
 	}
@@ -212,17 +232,25 @@ func audience(ctx context.Context, tx *sql.Tx, a subscriptions.Article) ([]audie
 		c.digest = digestHour >= 0
 		out = append(out, c)
 	}
-	if err := rows.Err(); err != nil {
+	return out, rows.Err()
+}
+
+// audience returns the chats that should get a new article: its section's
+// audience (sectionAudience), then keywords decide (see
+// subscriptions.KeywordFilter). Two queries whatever the number of chats:
+// the chats, then every keyword.
+func audience(ctx context.Context, tx *sql.Tx, a subscriptions.Article) ([]audienceChat, error) {
+	chats, err := sectionAudience(ctx, tx, a.Section, a.Language)
+	if err != nil {
 		return nil, err
 	}
-	rows.Close()
 	filters, err := keywordFilters(ctx, tx)
 	if err != nil || len(filters) == 0 {
-		return out, err
+		return chats, err
 	}
 	text := subscriptions.ArticleWords(a)
-	kept := out[:0]
-	for _, c := range out {
+	kept := chats[:0]
+	for _, c := range chats {
 		if f, ok := filters[c.id]; !ok || f.Allows(text) {
 			kept = append(kept, c)
 		}
@@ -230,49 +258,49 @@ func audience(ctx context.Context, tx *sql.Tx, a subscriptions.Article) ([]audie
 	return kept, nil
 }
 
-// enqueueArticle creates a delivery of a new article to every chat of its
-// audience (or puts it aside for their digest), unless the same link
-// already came through another feed.
-func enqueueArticle(ctx context.Context, tx *sql.Tx, a subscriptions.Article, at int64) (int, error) {
-	if a.Link != "" {
-		var dup int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE link = ? AND feed_id <> ?`,
-			a.Link, a.FeedID).Scan(&dup); err != nil {
-			return 0, err
-		}
-		if dup > 0 {
-			return 0, nil
-		}
-	}
+// announce sends a stored article's story to the article's audience, but
+// to no chat that has had the story (sent, waiting, or put aside for a
+// digest): at once with priority, or in the daily digest of the chats that
+// chose one. It returns how many chats get it at once and in their digest.
+func announce(ctx context.Context, tx *sql.Tx, a subscriptions.Article, priority int, at int64) (instant, digest int, err error) {
 	chats, err := audience(ctx, tx, a)
 	if err != nil {
-		return 0, fmt.Errorf("audience of article %d: %w", a.ID, err)
+		return 0, 0, fmt.Errorf("audience of article %d: %w", a.ID, err)
 	}
-	instant, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (chat_id, kind, ref, next_attempt_at, created_at, updated_at)
-		VALUES (?, 'article', ?, ?, ?, ?) ON CONFLICT (chat_id, kind, ref) DO NOTHING`)
+	send, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (chat_id, kind, ref, priority, next_attempt_at, created_at, updated_at)
+		SELECT ?1, 'article', ?2, ?3, ?4, ?4, ?4 WHERE NOT EXISTS (
+			SELECT 1 FROM digest_items WHERE chat_id = ?1 AND article_id = ?2)
+		ON CONFLICT (chat_id, kind, ref) DO NOTHING`)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	defer instant.Close()
-	digest, err := tx.PrepareContext(ctx, `INSERT INTO digest_items (chat_id, article_id, added_at) VALUES (?, ?, ?)
+	defer send.Close()
+	aside, err := tx.PrepareContext(ctx, `INSERT INTO digest_items (chat_id, article_id, added_at)
+		SELECT ?1, ?2, ?3 WHERE NOT EXISTS (
+			SELECT 1 FROM deliveries WHERE chat_id = ?1 AND kind = 'article' AND ref = ?2)
 		ON CONFLICT (chat_id, article_id) DO NOTHING`)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	defer digest.Close()
-	n := 0
+	defer aside.Close()
+	story := a.Story()
 	for _, c := range chats {
 		var r sql.Result
 		if c.digest {
-			r, err = digest.ExecContext(ctx, c.id, a.ID, at)
+			r, err = aside.ExecContext(ctx, c.id, story, at)
 		} else {
-			r, err = instant.ExecContext(ctx, c.id, a.ID, at, at, at)
+			r, err = send.ExecContext(ctx, c.id, story, priority, at)
 		}
 		if err != nil {
-			return n, fmt.Errorf("enqueue article %d for chat %d: %w", a.ID, c.id, err)
+			return instant, digest, fmt.Errorf("announce article %d to chat %d: %w", a.ID, c.id, err)
 		}
-		k, _ := r.RowsAffected()
-		n += int(k)
+		if n, _ := r.RowsAffected(); n == 1 {
+			if c.digest {
+				digest++
+			} else {
+				instant++
+			}
+		}
 	}
-	return n, nil
+	return instant, digest, nil
 }

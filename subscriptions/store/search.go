@@ -37,14 +37,14 @@ func searchQuery(text string) (string, bool) {
 }
 
 // SearchArticles returns up to limit stored articles that match a query
-// (see searchQuery), newest first, each link once. A query without words
+// (see searchQuery), newest first, each story once. A query without words
 // fails with ErrEmptyQuery.
 func (s *Store) SearchArticles(ctx context.Context, text string, limit int) ([]subscriptions.Article, error) {
 	q, ok := searchQuery(text)
 	if !ok {
 		return nil, subscriptions.ErrEmptyQuery
 	}
-	// The same news may come through several feeds: read a few more and drop repeated links.
+	// The same story may come through several feeds: read a few more and drop repeats.
 	rows, err := s.db.QueryContext(ctx, `SELECT `+prefixed("a.", articleColumns)+` FROM articles_fts f
 		JOIN articles a ON a.id = f.rowid
 		WHERE articles_fts MATCH ? ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, q, limit*3)
@@ -53,16 +53,16 @@ func (s *Store) SearchArticles(ctx context.Context, text string, limit int) ([]s
 	}
 	defer rows.Close()
 	var out []subscriptions.Article
-	links := map[string]bool{}
+	stories := map[int64]bool{}
 	for rows.Next() {
 		a, err := scanArticle(rows)
 		if err != nil {
 			return nil, fmt.Errorf("search articles: %w", err)
 		}
-		if a.Link != "" && links[a.Link] || len(out) == limit {
+		if stories[a.Story()] || len(out) == limit {
 			continue
 		}
-		links[a.Link] = true
+		stories[a.Story()] = true
 		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {
