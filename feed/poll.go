@@ -28,7 +28,7 @@ func (p *Poller) poll(ctx context.Context, st *feedState) error {
 	// not the bookkeeping in the store.
 	pctx, cancel := context.WithTimeout(ctx, p.pollTimeout)
 	defer cancel()
-	a, err := p.fetch(pctx, feed, v)
+	a, err := p.fetch(pctx, st, feed, v, now)
 	if ctx.Err() != nil {
 		return ctx.Err() // shutting down: not the feed's fault
 	}
@@ -55,6 +55,14 @@ func (p *Poller) poll(ctx context.Context, st *feedState) error {
 		return nil
 	}
 
+	if a.Page != nil {
+		p.mu.Lock()
+		st.discoveredAt = now
+		p.mu.Unlock()
+	}
+	if len(a.Versions) > 0 {
+		p.expand(ctx, st, a.Versions, now)
+	}
 	norm := feed
 	norm.ResolvedURL = a.Resolved
 	articles := a.articles(norm, p.listings.location(), now)

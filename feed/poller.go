@@ -26,6 +26,11 @@ type Store interface {
 	SetFeedAlerted(ctx context.Context, feedID int64, at time.Time) error
 	// IngestFeed records a successful fetch and its articles in one transaction.
 	IngestFeed(ctx context.Context, feedID int64, res subscriptions.FetchResult, articles []subscriptions.Article) (subscriptions.IngestResult, error)
+	// EnsureVersions upserts the language versions found on the page of a
+	// configured source, by URL, and returns them (not a URL that is a
+	// configured source itself); Versions returns those known.
+	EnsureVersions(ctx context.Context, parent int64, versions []subscriptions.FeedConfig) ([]subscriptions.Feed, error)
+	Versions(ctx context.Context, parent int64) ([]subscriptions.Feed, error)
 }
 
 // Alerter tells the admins about a feed that has gone silent and when it
@@ -63,6 +68,9 @@ const (
 	// DefaultPollTimeout bounds one poll: discovery, the feed, the article
 	// pages of a listing; each request has the fetcher's own timeouts too.
 	DefaultPollTimeout = 2 * time.Minute
+	// rediscoverEvery is how often the page of a source without a language
+	// is read again although its feed is known: new language versions.
+	rediscoverEvery = 24 * time.Hour
 	// truncatedPolls is how many polls in a row must get a cut-off
 	// document (for longer than the alert threshold) before admins hear of it.
 	truncatedPolls = 3
@@ -114,12 +122,17 @@ type PollerOptions struct {
 // FeedHealth is the poller's view of one feed, for /healthz and metrics.
 // Polls answered 304 are only kept here, not in the store.
 type FeedHealth struct {
-	FeedID              int64
-	URL                 string // as configured
-	Section             string
-	Language            string
-	DiscoveredURL       string // feed found by autodiscovery, if any
-	ReadAs              string // ReadAsFeed, ReadAsListing or ReadAsDetectedListing; "" before the first poll of a feed
+	FeedID        int64
+	URL           string // as configured
+	Section       string
+	Language      string
+	DiscoveredURL string // feed found by autodiscovery, if any
+	// VersionOf is, for a language version, the configured page it was found on.
+	VersionOf string
+	// Versions are the languages of the versions of a page source, with the
+	// evidence for each ("be (hreflang)"), as last discovered.
+	Versions            []string
+	ReadAs              string // ReadAsFeed, ReadAsListing, ReadAsDetectedListing or ReadAsVersions; "" before the first poll of a feed
 	LastAttemptAt       time.Time
 	LastSuccessAt       time.Time // a 304 counts as a success
 	LastOutcome         string    // OutcomeOK, OutcomeNotModified, OutcomeError or "" before the first poll
@@ -148,7 +161,10 @@ type feedState struct {
 	// truncationAlerted is set once admins were told of this run.
 	truncated         int
 	truncationAlerted bool
-	listing           listingState // used by the feed's poll only (one at a time)
+	// discoveredAt is when this process last read the page of a page
+	// source (see rediscoverEvery).
+	discoveredAt time.Time
+	listing      listingState // used by the feed's poll only (one at a time)
 }
 
 // Poller polls the configured feeds and hands their articles to the store.
@@ -248,38 +264,67 @@ func (p *Poller) load(ctx context.Context) error {
 		return fmt.Errorf("load feeds: %w", err)
 	}
 	now := p.now()
-	stagger := time.Duration(0)
-	if len(rows) > 1 {
-		stagger = min(p.interval/time.Duration(len(rows)), 5*time.Second)
-	}
-	states := make([]*feedState, len(rows))
 	kinds := make(map[string]subscriptions.SourceKind, len(p.cfgs))
 	for _, c := range p.cfgs {
 		kinds[c.URL] = c.Kind
 	}
-	for i, f := range rows {
+	var all []subscriptions.Feed
+	for _, f := range rows {
 		f.Kind = kinds[f.URL] // the store does not keep it
-		states[i] = &feedState{feed: f, health: FeedHealth{
-			FeedID:              f.ID,
-			URL:                 f.URL,
-			Section:             f.Section,
-			Language:            f.Language,
-			DiscoveredURL:       f.ResolvedURL,
-			LastAttemptAt:       f.LastAttemptAt,
-			LastSuccessAt:       f.LastSuccessAt,
-			LastError:           f.LastError,
-			ConsecutiveFailures: f.ConsecutiveFailures,
-			FailingSince:        f.FailingSince,
-			ItemCount:           f.ItemCount,
-			NextPollAt:          now.Add(time.Duration(i) * stagger),
-		}}
-		p.metrics.items.WithLabelValues(f.URL).Set(float64(f.ItemCount))
-		p.metrics.failures.WithLabelValues(f.URL).Set(float64(f.ConsecutiveFailures))
+		all = append(all, f)
+		if !pageSource(f) {
+			continue
+		}
+		versions, err := p.store.Versions(ctx, f.ID)
+		if err != nil {
+			return fmt.Errorf("load feeds: %w", err)
+		}
+		all = append(all, versions...)
+	}
+	stagger := time.Duration(0)
+	if len(all) > 1 {
+		stagger = min(p.interval/time.Duration(len(all)), 5*time.Second)
+	}
+	states := make([]*feedState, len(all))
+	parents := map[int64]string{}
+	for i, f := range all {
+		if f.ParentID == 0 {
+			parents[f.ID] = f.URL
+		}
+		states[i] = p.newState(f, parents[f.ParentID], now.Add(time.Duration(i)*stagger))
 	}
 	p.mu.Lock()
 	p.feeds, p.started = states, now
 	p.mu.Unlock()
 	return nil
+}
+
+// pageSource reports whether a source may be a page whose feeds in
+// several languages become its versions: a configured feed source without
+// a language.
+func pageSource(f subscriptions.Feed) bool {
+	return f.ParentID == 0 && f.Kind == subscriptions.SourceFeed && f.Language == "" && !f.IsPosted()
+}
+
+// newState is the state of a feed as the store knows it, first polled at next.
+func (p *Poller) newState(f subscriptions.Feed, versionOf string, next time.Time) *feedState {
+	p.metrics.items.WithLabelValues(f.URL).Set(float64(f.ItemCount))
+	p.metrics.failures.WithLabelValues(f.URL).Set(float64(f.ConsecutiveFailures))
+	return &feedState{feed: f, health: FeedHealth{
+		FeedID:              f.ID,
+		URL:                 f.URL,
+		Section:             f.Section,
+		Language:            f.Language,
+		DiscoveredURL:       f.ResolvedURL,
+		VersionOf:           versionOf,
+		LastAttemptAt:       f.LastAttemptAt,
+		LastSuccessAt:       f.LastSuccessAt,
+		LastError:           f.LastError,
+		ConsecutiveFailures: f.ConsecutiveFailures,
+		FailingSince:        f.FailingSince,
+		ItemCount:           f.ItemCount,
+		NextPollAt:          next,
+	}}
 }
 
 // PollOnce loads the feeds if needed and polls each of them once, one

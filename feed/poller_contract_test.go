@@ -237,6 +237,16 @@ func (r *storeRecorder) IngestFeed(ctx context.Context, feedID int64, res subscr
 	return out, err
 }
 
+func (r *storeRecorder) EnsureVersions(ctx context.Context, parent int64, versions []subscriptions.FeedConfig) ([]subscriptions.Feed, error) {
+	r.record("EnsureVersions")
+	return r.backing.EnsureVersions(ctx, parent, versions)
+}
+
+func (r *storeRecorder) Versions(ctx context.Context, parent int64) ([]subscriptions.Feed, error) {
+	r.record("Versions")
+	return r.backing.Versions(ctx, parent)
+}
+
 // count is how many times the poller made a call.
 func (r *storeRecorder) count(call string) int {
 	r.mu.Lock()

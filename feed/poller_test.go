@@ -360,9 +360,12 @@ func TestPollerAlerts(t *testing.T) {
 	}
 }
 
+// TestPollerDiscovery: a page source in one language reads that
+// language's feed from the page (see TestPollerLanguageVersions for a
+// source without a language).
 func TestPollerDiscovery(t *testing.T) {
 	contract(t, func(t *testing.T, k storeKind) {
-		e := newPollerEnvOn(t, k.open(t), "/")
+		e, _ := newEnv(t, k.open(t), nil, subscriptions.FeedConfig{Section: "news", Language: "ru", URL: "/"})
 		ctx := context.Background()
 		if err := e.poller.PollOnce(ctx); err != nil {
 			t.Fatal(err)

@@ -47,6 +47,9 @@ type Feed struct {
 	FailingSince time.Time
 	// AlertedAt is when admins were told that the feed is failing (zero when no alert is open).
 	AlertedAt time.Time
+	// ParentID is, for a language version, the configured source on whose
+	// page it was found (its URL is the version's feed); 0 for a configured source.
+	ParentID int64
 }
 
 // PostedFeedPrefix starts the URL of the feed rows that hold the articles

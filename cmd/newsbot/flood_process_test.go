@@ -26,16 +26,16 @@ func feedOf(n int, item func(i int) string) []byte {
 // storedArticles counts the stories in the database at path, the bot running.
 func storedArticles(t *testing.T, path string) int {
 	t.Helper()
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	all, err := db.LatestArticles(context.Background(), 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(all)
+	n := -1
+	inStore(path, func(ctx context.Context, db *store.Store) bool {
+		all, err := db.LatestArticles(ctx, 1<<20)
+		if err != nil {
+			t.Error(err)
+		}
+		n = len(all)
+		return true
+	})
+	return n
 }
 
 // TestRotatingGUIDsOnTheRealBinary (issue 16.4): a feed whose GUIDs change

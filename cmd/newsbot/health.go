@@ -38,9 +38,14 @@ type healthReport struct {
 }
 
 type feedReport struct {
-	Section             string     `json:"section"`
-	URL                 string     `json:"url"`
-	DiscoveredURL       string     `json:"discovered_url,omitempty"`
+	Section       string `json:"section"`
+	URL           string `json:"url"`
+	Language      string `json:"language,omitempty"`
+	DiscoveredURL string `json:"discovered_url,omitempty"`
+	// VersionOf is, for a language version, the configured page it was found on;
+	// Versions are a page's versions, each language with its evidence.
+	VersionOf           string     `json:"version_of,omitempty"`
+	Versions            []string   `json:"versions,omitempty"`
 	ReadAs              string     `json:"read_as,omitempty"` // feed, listing or "listing (detected)"
 	LastAttempt         *time.Time `json:"last_attempt,omitempty"`
 	LastSuccess         *time.Time `json:"last_success,omitempty"`
@@ -74,7 +79,8 @@ func (h *health) report(ctx context.Context) (healthReport, bool) {
 		r.UpdateLoop, ok = "stuck since "+h.updates.LastPoll().UTC().Format(time.RFC3339), false
 	}
 	for _, f := range h.poller.Health() {
-		r.Feeds = append(r.Feeds, feedReport{Section: f.Section, URL: f.URL, DiscoveredURL: f.DiscoveredURL, ReadAs: f.ReadAs,
+		r.Feeds = append(r.Feeds, feedReport{Section: f.Section, URL: f.URL, Language: f.Language, DiscoveredURL: f.DiscoveredURL,
+			VersionOf: f.VersionOf, Versions: f.Versions, ReadAs: f.ReadAs,
 			LastAttempt: timePtr(f.LastAttemptAt), LastSuccess: timePtr(f.LastSuccessAt), LastError: f.LastError,
 			ConsecutiveFailures: f.ConsecutiveFailures, Items: f.ItemCount,
 			Repairs: f.Repairs, TruncatedSince: timePtr(f.TruncatedSince), NextPoll: timePtr(f.NextPollAt)})

@@ -12,14 +12,14 @@ import (
 )
 
 const feedColumns = `id, url, section, language, resolved_url, etag, last_modified, initialized,
-	last_attempt_at, last_success_at, last_error, consecutive_failures, item_count, failing_since, alerted_at`
+	last_attempt_at, last_success_at, last_error, consecutive_failures, item_count, failing_since, alerted_at, parent_id`
 
 func scanFeed(row interface{ Scan(...any) error }) (subscriptions.Feed, error) {
 	var f subscriptions.Feed
 	var initialized int
 	var attempt, success, failing, alerted int64
 	err := row.Scan(&f.ID, &f.URL, &f.Section, &f.Language, &f.ResolvedURL, &f.ETag, &f.LastModified, &initialized,
-		&attempt, &success, &f.LastError, &f.ConsecutiveFailures, &f.ItemCount, &failing, &alerted)
+		&attempt, &success, &f.LastError, &f.ConsecutiveFailures, &f.ItemCount, &failing, &alerted, &f.ParentID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return subscriptions.Feed{}, subscriptions.ErrNotFound
 	}
@@ -33,14 +33,15 @@ func scanFeed(row interface{ Scan(...any) error }) (subscriptions.Feed, error) {
 }
 
 // EnsureFeeds records the configured feeds (keyed by URL; section and
-// language follow the configuration) and returns them with their saved state,
-// in configuration order.
+// language follow the configuration; a URL that was a language version is
+// a configured source now) and returns them with their saved state, in
+// configuration order.
 func (s *Store) EnsureFeeds(ctx context.Context, cfgs []subscriptions.FeedConfig) ([]subscriptions.Feed, error) {
 	feeds := make([]subscriptions.Feed, 0, len(cfgs))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, c := range cfgs {
 			f, err := scanFeed(tx.QueryRowContext(ctx, `INSERT INTO feeds (url, section, language) VALUES (?, ?, ?)
-				ON CONFLICT (url) DO UPDATE SET section = excluded.section, language = excluded.language
+				ON CONFLICT (url) DO UPDATE SET section = excluded.section, language = excluded.language, parent_id = 0
 				RETURNING `+feedColumns, c.URL, c.Section, c.Language))
 			if err != nil {
 				return fmt.Errorf("feed %s: %w", c.URL, err)
@@ -53,6 +54,52 @@ func (s *Store) EnsureFeeds(ctx context.Context, cfgs []subscriptions.FeedConfig
 		return nil, fmt.Errorf("ensure feeds: %w", err)
 	}
 	return feeds, nil
+}
+
+// EnsureVersions records the language versions found on the page of a
+// configured source (keyed by URL; parent the source's id) and returns them
+// with their saved state, in the order given. A URL that is a configured
+// source itself is left to it and not returned.
+func (s *Store) EnsureVersions(ctx context.Context, parent int64, versions []subscriptions.FeedConfig) ([]subscriptions.Feed, error) {
+	var feeds []subscriptions.Feed
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, v := range versions {
+			f, err := scanFeed(tx.QueryRowContext(ctx, `INSERT INTO feeds (url, section, language, parent_id) VALUES (?, ?, ?, ?)
+				ON CONFLICT (url) DO UPDATE SET section = excluded.section, language = excluded.language, parent_id = excluded.parent_id
+				WHERE feeds.parent_id <> 0
+				RETURNING `+feedColumns, v.URL, v.Section, v.Language, parent))
+			if errors.Is(err, subscriptions.ErrNotFound) {
+				continue // a configured source
+			}
+			if err != nil {
+				return fmt.Errorf("version %s: %w", v.URL, err)
+			}
+			feeds = append(feeds, f)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ensure versions of feed %d: %w", parent, err)
+	}
+	return feeds, nil
+}
+
+// Versions returns the language versions of a configured source, oldest first.
+func (s *Store) Versions(ctx context.Context, parent int64) ([]subscriptions.Feed, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE parent_id = ? ORDER BY id`, parent)
+	if err != nil {
+		return nil, fmt.Errorf("versions of feed %d: %w", parent, err)
+	}
+	defer rows.Close()
+	var feeds []subscriptions.Feed
+	for rows.Next() {
+		f, err := scanFeed(rows)
+		if err != nil {
+			return nil, fmt.Errorf("versions of feed %d: %w", parent, err)
+		}
+		feeds = append(feeds, f)
+	}
+	return feeds, rows.Err()
 }
 
 // Feeds returns every feed the database knows, configured now or before.
