@@ -141,53 +141,75 @@ func (s *Store) SetFeedAlerted(ctx context.Context, feedID int64, at time.Time) 
 	return nil
 }
 
-// IngestFeed records a successful poll in one transaction: the feed's
-// health and validators, and every article: a known one (by its key, or
-// the same item under a new GUID: see subscriptions' identity rules)
-// updated, a new one inserted in its story. Unless this is the feed's
-// first successful poll, the new articles are announced: at most
-// res.MaxNew of them one by one (the newest), each story once per chat;
-// the others by one Overflow notice to the chats they were for. The
-// deliveries of one poll are thus at most (MaxNew + 1) × chats rows,
-// however many items the feed brings.
+// A big fetch is stored in transactions of ingestBatch articles, with a
+// pause of batchPause after each but the last: SQLite's busy handler lets
+// a waiting writer (the outbox, residents' commands) try again every 100 ms
+// at most, so a pause a little longer lets every one of them in, and none
+// waits longer than one batch, however big the fetch.
+const (
+	ingestBatch = 1000
+	batchPause  = 110 * time.Millisecond
+)
+
+// IngestFeed records a successful poll: every article, a known one (by its
+// key, or the same item under a new GUID: see subscriptions' identity
+// rules) updated, a new one inserted in its story, in transactions of
+// ingestBatch articles; then, in one last transaction, the feed's health
+// and validators and, unless this is the feed's first successful poll, the
+// announcement of its new articles: at most res.MaxNew one by one (the
+// newest), each story once per chat, the others by one Overflow notice to
+// the chats they were for. A poll thus writes at most (MaxNew + 1) × chats
+// deliveries, however many items the feed brings. New articles stored by a
+// poll cut short before its last transaction are announced by the next one.
 func (s *Store) IngestFeed(ctx context.Context, feedID int64, res subscriptions.FetchResult, articles []subscriptions.Article) (subscriptions.IngestResult, error) {
 	var out subscriptions.IngestResult
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var initialized int
-		if err := tx.QueryRowContext(ctx, `SELECT initialized FROM feeds WHERE id = ?`, feedID).Scan(&initialized); err != nil {
-			return fmt.Errorf("read feed: %w", err)
+	var initialized int
+	if err := s.db.QueryRowContext(ctx, `SELECT initialized FROM feeds WHERE id = ?`, feedID).Scan(&initialized); err != nil {
+		return out, fmt.Errorf("ingest feed %d: read feed: %w", feedID, err)
+	}
+	out.First = initialized == 0
+	at := res.At.Unix()
+	ing := newIngestion(feedID, articles, at, !out.First)
+	for start := 0; start < len(articles); start += ingestBatch {
+		if start > 0 {
+			if err := pause(ctx, batchPause); err != nil {
+				return subscriptions.IngestResult{}, fmt.Errorf("ingest feed %d: %w", feedID, err)
+			}
 		}
-		out.First = initialized == 0
-		at := res.At.Unix()
+		batch := articles[start:min(start+ingestBatch, len(articles))]
+		err := s.inTx(ctx, func(tx *sql.Tx) error {
+			if err := ing.begin(ctx, tx); err != nil {
+				return err
+			}
+			defer ing.end()
+			for _, a := range batch {
+				st, err := ing.store(ctx, a)
+				if err != nil {
+					return err
+				}
+				if st.updated {
+					out.Updated++
+				}
+				if st.isNew {
+					out.New = append(out.New, st.article)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return subscriptions.IngestResult{}, fmt.Errorf("ingest feed %d: %w", feedID, err)
+		}
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE feeds SET resolved_url = ?, etag = ?, last_modified = ?, initialized = 1,
 				last_attempt_at = ?, last_success_at = ?, last_error = '', consecutive_failures = 0, failing_since = 0,
 				item_count = ?
 			WHERE id = ?`, res.ResolvedURL, res.ETag, res.LastModified, at, at, len(articles), feedID); err != nil {
 			return fmt.Errorf("update feed: %w", err)
 		}
-		ing, err := newIngest(ctx, tx, feedID, articles, at)
-		if err != nil {
+		fresh, err := unannounced(ctx, tx, feedID)
+		if err != nil || len(fresh) == 0 {
 			return err
-		}
-		defer ing.close()
-		var fresh []subscriptions.Article
-		for _, a := range articles {
-			st, err := ing.store(ctx, tx, a)
-			if err != nil {
-				return err
-			}
-			if st.updated {
-				out.Updated++
-			}
-			if st.isNew {
-				out.New = append(out.New, st.article)
-				if st.fresh {
-					fresh = append(fresh, st.article)
-				}
-			}
-		}
-		if out.First {
-			return nil
 		}
 		now, rest := newestFirst(fresh, res.MaxNew)
 		for _, a := range now {
@@ -208,12 +230,43 @@ func (s *Store) IngestFeed(ctx context.Context, feedID int64, res subscriptions.
 			}
 			out.Enqueued += n
 		}
-		return nil
+		_, err = tx.ExecContext(ctx, `UPDATE articles SET unannounced = 0 WHERE feed_id = ? AND unannounced = 1`, feedID)
+		return err
 	})
 	if err != nil {
 		return subscriptions.IngestResult{}, fmt.Errorf("ingest feed %d: %w", feedID, err)
 	}
 	return out, nil
+}
+
+// pause waits for d, or until ctx is done.
+func pause(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// unannounced returns the feed's new articles waiting to be announced, in feed order.
+func unannounced(ctx context.Context, tx *sql.Tx, feedID int64) ([]subscriptions.Article, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+articleColumns+` FROM articles WHERE feed_id = ? AND unannounced = 1 ORDER BY id`, feedID)
+	if err != nil {
+		return nil, fmt.Errorf("unannounced articles: %w", err)
+	}
+	defer rows.Close()
+	var out []subscriptions.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, fmt.Errorf("unannounced articles: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
 
 // newestFirst splits articles into the max newest (by publication, in

@@ -82,15 +82,11 @@ func storePosted(ctx context.Context, tx *sql.Tx, a subscriptions.Article, now t
 		a.Published = now
 	}
 	a.FeedID, a.Key, a.FirstSeen = feedID, a.Link, now
-	keys := subscriptions.KeysOf(a)
-	matches, err := findByKeys(ctx, tx, false, feedID, keys, a.Published.Unix())
-	if err != nil {
+	ing := newIngestion(feedID, []subscriptions.Article{a}, now.Unix(), false)
+	if err := ing.begin(ctx, tx); err != nil {
 		return subscriptions.Article{}, err
 	}
-	insert, err := prepareInsert(ctx, tx)
-	if err != nil {
-		return subscriptions.Article{}, err
-	}
-	defer insert.Close()
-	return insertArticle(ctx, tx, insert, a, keys, matches, now.Unix())
+	defer ing.end()
+	st, err := ing.store(ctx, a)
+	return st.article, err
 }

@@ -52,49 +52,57 @@ func (fk fetchKeys) telling(k subscriptions.StoryKeys) subscriptions.StoryKeys {
 	return k
 }
 
-// matches finds article rows by key: of feedID (same) or of the other
-// feeds (!same), the oldest first. The title must be published within
-// StoryWindow of published.
-func matchQueries(same bool) [3]string {
-	feed := "feed_id <> ?"
-	if same {
-		feed = "feed_id = ?"
-	}
-	return [3]string{
-		`SELECT id, item_key, story_id, first_seen_at FROM articles WHERE link_key = ? AND ` + feed + ` ORDER BY id LIMIT 8`,
-		`SELECT id, item_key, story_id, first_seen_at FROM articles WHERE portal_id = ? AND ` + feed + ` ORDER BY id LIMIT 8`,
-		`SELECT id, item_key, story_id, first_seen_at FROM articles WHERE title_key = ? AND ` + feed +
-			` AND published_at BETWEEN ? AND ? ORDER BY id LIMIT 8`,
-	}
-}
-
 // keyMatch is a stored article found by one of its keys.
 type keyMatch struct {
-	id, story, firstSeen int64
-	key                  string
+	id, feed, story, firstSeen int64
+	key                        string
 }
 
-// findByKeys returns the stored articles of feedID (same) or of the other
-// feeds that share a key with k, oldest first, at most a few per key.
-func findByKeys(ctx context.Context, tx *sql.Tx, same bool, feedID int64, k subscriptions.StoryKeys, published int64) ([]keyMatch, error) {
-	qs := matchQueries(same)
+// keyFinder finds stored articles by their keys: prepared statements for
+// the link, the portal id and the title (published within StoryWindow).
+type keyFinder [3]*sql.Stmt
+
+func prepareKeyFinder(ctx context.Context, tx *sql.Tx) (keyFinder, error) {
+	var kf keyFinder
+	for i, where := range []string{"link_key = ?", "portal_id = ?", "title_key = ? AND published_at BETWEEN ? AND ?"} {
+		st, err := tx.PrepareContext(ctx, `SELECT id, feed_id, item_key, story_id, first_seen_at FROM articles WHERE `+where+` ORDER BY id LIMIT 16`)
+		if err != nil {
+			kf.close()
+			return keyFinder{}, err
+		}
+		kf[i] = st
+	}
+	return kf, nil
+}
+
+func (kf keyFinder) close() {
+	for _, st := range kf {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// find returns the stored articles, of any feed, that share a key with
+// k, oldest first, a few per key.
+func (kf keyFinder) find(ctx context.Context, k subscriptions.StoryKeys, published int64) ([]keyMatch, error) {
 	window := int64(subscriptions.StoryWindow.Seconds())
 	var out []keyMatch
 	for i, key := range []string{k.Link, k.PortalID, k.Title} {
 		if key == "" {
 			continue
 		}
-		args := []any{key, feedID}
+		args := []any{key}
 		if i == 2 {
 			args = append(args, published-window, published+window)
 		}
-		rows, err := tx.QueryContext(ctx, qs[i], args...)
+		rows, err := kf[i].QueryContext(ctx, args...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
 			var m keyMatch
-			if err := rows.Scan(&m.id, &m.key, &m.story, &m.firstSeen); err != nil {
+			if err := rows.Scan(&m.id, &m.feed, &m.key, &m.story, &m.firstSeen); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -108,40 +116,78 @@ func findByKeys(ctx context.Context, tx *sql.Tx, same bool, feedID int64, k subs
 	return out, nil
 }
 
-// ingestion stores the articles of one fetch of a feed (see IngestFeed).
+// otherFeeds keeps the matches of feeds other than feedID.
+func otherFeeds(ms []keyMatch, feedID int64) []keyMatch {
+	var out []keyMatch
+	for _, m := range ms {
+		if m.feed != feedID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// ingestion stores the articles of one fetch of a feed (see IngestFeed),
+// in one or several transactions: begin prepares its statements in one,
+// end closes them.
 type ingestion struct {
 	feedID  int64
 	at      int64
 	fetch   fetchKeys
 	claimed map[int64]bool // rows matched by an item of this fetch
-	insert  *sql.Stmt
-	update  *sql.Stmt
+	// announce marks the new articles to announce as unannounced, for the
+	// transaction that decides how they are announced.
+	announce bool
+	// The statements of the current transaction, prepared once for
+	// thousands of items.
+	keys                                   keyFinder
+	byKey, insert, update, rekey, setStory *sql.Stmt
 }
 
-func newIngest(ctx context.Context, tx *sql.Tx, feedID int64, articles []subscriptions.Article, at int64) (*ingestion, error) {
-	ing := &ingestion{feedID: feedID, at: at, fetch: newFetchKeys(articles), claimed: map[int64]bool{}}
+func newIngestion(feedID int64, articles []subscriptions.Article, at int64, announce bool) *ingestion {
+	return &ingestion{feedID: feedID, at: at, fetch: newFetchKeys(articles), claimed: map[int64]bool{}, announce: announce}
+}
+
+func (ing *ingestion) begin(ctx context.Context, tx *sql.Tx) error {
 	var err error
-	if ing.insert, err = prepareInsert(ctx, tx); err != nil {
-		return nil, err
+	if ing.keys, err = prepareKeyFinder(ctx, tx); err != nil {
+		return err
 	}
-	// An edit updates the stored article; a summary or image missing from
-	// this fetch (a feed hiccup, a listing without the teaser we once
-	// read from the article page) does not erase the stored one.
-	ing.update, err = tx.PrepareContext(ctx, `UPDATE articles SET title = ?1, summary = COALESCE(NULLIF(?2, ''), summary),
-			link = ?3, image_url = COALESCE(NULLIF(?4, ''), image_url), categories = ?5, updated_at = ?6,
-			link_key = ?7, title_key = ?8, portal_id = ?9
-		WHERE id = ?10 AND (title <> ?1 OR (?2 <> '' AND summary <> ?2) OR link <> ?3
-			OR (?4 <> '' AND image_url <> ?4) OR categories <> ?5)`)
-	if err != nil {
-		ing.insert.Close()
-		return nil, err
+	for _, p := range []struct {
+		st  **sql.Stmt
+		sql string
+	}{
+		{&ing.byKey, `SELECT id, story_id FROM articles WHERE feed_id = ? AND item_key = ?`},
+		{&ing.rekey, `UPDATE articles SET item_key = ? WHERE id = ?`},
+		{&ing.setStory, `UPDATE articles SET story_id = id WHERE id = ?`},
+		{&ing.insert, `INSERT INTO articles (feed_id, item_key, title, summary, link, image_url, published_at, categories,
+				section, language, first_seen_at, updated_at, link_key, title_key, portal_id, story_id, unannounced)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`},
+		// An edit updates the stored article; a summary or image missing from
+		// this fetch (a feed hiccup, a listing without the teaser we once
+		// read from the article page) does not erase the stored one.
+		{&ing.update, `UPDATE articles SET title = ?1, summary = COALESCE(NULLIF(?2, ''), summary),
+				link = ?3, image_url = COALESCE(NULLIF(?4, ''), image_url), categories = ?5, updated_at = ?6,
+				link_key = ?7, title_key = ?8, portal_id = ?9
+			WHERE id = ?10 AND (title <> ?1 OR (?2 <> '' AND summary <> ?2) OR link <> ?3
+				OR (?4 <> '' AND image_url <> ?4) OR categories <> ?5)`},
+	} {
+		if *p.st, err = tx.PrepareContext(ctx, p.sql); err != nil {
+			ing.end()
+			return err
+		}
 	}
-	return ing, nil
+	return nil
 }
 
-func (ing *ingestion) close() {
-	ing.insert.Close()
-	ing.update.Close()
+func (ing *ingestion) end() {
+	ing.keys.close()
+	for _, st := range []*sql.Stmt{ing.byKey, ing.insert, ing.update, ing.rekey, ing.setStory} {
+		if st != nil {
+			st.Close()
+		}
+	}
+	ing.keys, ing.byKey, ing.insert, ing.update, ing.rekey, ing.setStory = keyFinder{}, nil, nil, nil, nil, nil
 }
 
 // stored is what became of one article of the fetch.
@@ -149,30 +195,31 @@ type stored struct {
 	article subscriptions.Article // with ID and StoryID
 	isNew   bool
 	updated bool // a known article whose content changed
-	// fresh: a new article that is its story's first, or joins a story
-	// recent enough to be announced (see storyFresh).
-	fresh bool
 }
 
 // store stores one article of the fetch: a known one (by its key, or as
-// the same item under a new GUID) is updated, a new one inserted in its story.
-func (ing *ingestion) store(ctx context.Context, tx *sql.Tx, a subscriptions.Article) (stored, error) {
+// the same item under a new GUID) is updated, a new one inserted in its
+// story. A new article is left unannounced (when the ingestion announces)
+// if it is its story's first, or joins a story recent enough to be
+// announced to the chats that have not had it (see storyFresh).
+func (ing *ingestion) store(ctx context.Context, a subscriptions.Article) (stored, error) {
 	a.FeedID = ing.feedID
 	keys := subscriptions.KeysOf(a)
 	var id, story int64
-	err := tx.QueryRowContext(ctx, `SELECT id, story_id FROM articles WHERE feed_id = ? AND item_key = ?`, ing.feedID, a.Key).Scan(&id, &story)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		if id, story, err = ing.sameItem(ctx, tx, a, keys); err != nil {
+	err := ing.byKey.QueryRowContext(ctx, ing.feedID, a.Key).Scan(&id, &story)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return stored{}, err
+	}
+	var matches []keyMatch
+	if id == 0 {
+		if matches, err = ing.keys.find(ctx, ing.fetch.telling(keys), a.Published.Unix()); err != nil {
 			return stored{}, err
 		}
-		if id != 0 { // the same item under a new GUID: the row follows it
-			if _, err := tx.ExecContext(ctx, `UPDATE articles SET item_key = ? WHERE id = ?`, a.Key, id); err != nil {
+		if id, story = ing.sameItem(matches); id != 0 { // the same item under a new GUID: the row follows it
+			if _, err := ing.rekey.ExecContext(ctx, a.Key, id); err != nil {
 				return stored{}, fmt.Errorf("rekey article %d: %w", id, err)
 			}
 		}
-	case err != nil:
-		return stored{}, err
 	}
 	if id != 0 {
 		ing.claimed[id] = true
@@ -181,31 +228,38 @@ func (ing *ingestion) store(ctx context.Context, tx *sql.Tx, a subscriptions.Art
 		return stored{article: a, updated: changed}, err
 	}
 
-	matches, err := findByKeys(ctx, tx, false, ing.feedID, ing.fetch.telling(keys), a.Published.Unix())
+	others := otherFeeds(matches, ing.feedID)
+	fresh := len(others) == 0 || others[0].firstSeen >= ing.at-int64(storyFresh.Seconds())
+	a.StoryID = 0
+	if len(others) > 0 {
+		a.StoryID = others[0].story
+	}
+	err = ing.insert.QueryRowContext(ctx, a.FeedID, a.Key, a.Title, a.Summary, a.Link, a.ImageURL, a.Published.Unix(),
+		strings.Join(a.Categories, "\n"), a.Section, a.Language, unix(a.FirstSeen), ing.at, keys.Link, keys.Title, keys.PortalID,
+		a.StoryID, boolInt(ing.announce && fresh)).Scan(&a.ID)
 	if err != nil {
-		return stored{}, err
+		return stored{}, fmt.Errorf("store article %q: %w", a.Key, err)
 	}
-	if a, err = insertArticle(ctx, tx, ing.insert, a, keys, matches, ing.at); err != nil {
-		return stored{}, err
-	}
-	fresh := len(matches) == 0 || matches[0].firstSeen >= ing.at-int64(storyFresh.Seconds())
-	return stored{article: a, isNew: true, fresh: fresh}, nil
-}
-
-// sameItem finds the stored article of the feed that an item with a new
-// GUID is (by its telling keys), unless another item of the fetch holds
-// that article's key or has claimed it: its id and story, or zeros.
-func (ing *ingestion) sameItem(ctx context.Context, tx *sql.Tx, a subscriptions.Article, keys subscriptions.StoryKeys) (int64, int64, error) {
-	matches, err := findByKeys(ctx, tx, true, ing.feedID, ing.fetch.telling(keys), a.Published.Unix())
-	if err != nil {
-		return 0, 0, err
-	}
-	for _, m := range matches {
-		if !ing.claimed[m.id] && !ing.fetch.items[m.key] {
-			return m.id, m.story, nil
+	if a.StoryID == 0 {
+		a.StoryID = a.ID
+		if _, err := ing.setStory.ExecContext(ctx, a.ID); err != nil {
+			return stored{}, fmt.Errorf("store article %q: %w", a.Key, err)
 		}
 	}
-	return 0, 0, nil
+	return stored{article: a, isNew: true}, nil
+}
+
+// sameItem picks, among the stored articles that share a telling key with
+// an item whose GUID is new, the one of the feed that the item is, unless
+// another item of the fetch holds that article's key or has claimed it:
+// its id and story, or zeros.
+func (ing *ingestion) sameItem(matches []keyMatch) (int64, int64) {
+	for _, m := range matches {
+		if m.feed == ing.feedID && !ing.claimed[m.id] && !ing.fetch.items[m.key] {
+			return m.id, m.story
+		}
+	}
+	return 0, 0
 }
 
 // updateRow writes what an item says now into its stored article; it
@@ -218,34 +272,6 @@ func (ing *ingestion) updateRow(ctx context.Context, a subscriptions.Article, k 
 	}
 	n, _ := r.RowsAffected()
 	return n == 1, nil
-}
-
-func prepareInsert(ctx context.Context, tx *sql.Tx) (*sql.Stmt, error) {
-	return tx.PrepareContext(ctx, `INSERT INTO articles (feed_id, item_key, title, summary, link, image_url,
-			published_at, categories, section, language, first_seen_at, updated_at, link_key, title_key, portal_id, story_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
-}
-
-// insertArticle inserts an article (insert is prepareInsert's) in the
-// story of the first of matches, or in a story of its own, and returns it
-// with its ID and StoryID.
-func insertArticle(ctx context.Context, tx *sql.Tx, insert *sql.Stmt, a subscriptions.Article, k subscriptions.StoryKeys, matches []keyMatch, at int64) (subscriptions.Article, error) {
-	a.StoryID = 0
-	if len(matches) > 0 {
-		a.StoryID = matches[0].story
-	}
-	err := insert.QueryRowContext(ctx, a.FeedID, a.Key, a.Title, a.Summary, a.Link, a.ImageURL, a.Published.Unix(),
-		strings.Join(a.Categories, "\n"), a.Section, a.Language, unix(a.FirstSeen), at, k.Link, k.Title, k.PortalID, a.StoryID).Scan(&a.ID)
-	if err != nil {
-		return a, fmt.Errorf("store article %q: %w", a.Key, err)
-	}
-	if a.StoryID == 0 {
-		a.StoryID = a.ID
-		if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = id WHERE id = ?`, a.ID); err != nil {
-			return a, fmt.Errorf("store article %q: %w", a.Key, err)
-		}
-	}
-	return a, nil
 }
 
 // stateStoryKeys marks the articles stored before migration 0006 as given

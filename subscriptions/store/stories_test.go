@@ -232,13 +232,14 @@ func TestFloodAnnouncesTheNewestAndOneMore(t *testing.T) {
 		t.Fatal(err)
 	}
 	var flood []subscriptions.Article
-	for i := range 500 {
+	for i := range 1200 { // several transactions of ingestBatch
+
 		flood = append(flood, portalItem(fmt.Sprintf("g%d", i), "news-ru", 20000+i,
 			fmt.Sprintf("Новость дня номер %d для жителей района", i), t0.Add(time.Duration(i)*time.Minute)))
 	}
-	res := pollAt(t, s, f, t0.Add(10*time.Hour), 10, flood...)
-	if len(res.New) != 500 || res.Overflow != 490 || res.OverflowID == 0 {
-		t.Fatalf("flood: %d new, overflow %d (id %d); want 500, 490", len(res.New), res.Overflow, res.OverflowID)
+	res := pollAt(t, s, f, t0.Add(30*time.Hour), 10, flood...)
+	if len(res.New) != 1200 || res.Overflow != 1190 || res.OverflowID == 0 {
+		t.Fatalf("flood: %d new, overflow %d (id %d); want 1200, 1190", len(res.New), res.Overflow, res.OverflowID)
 	}
 	// Chats 1 and 2: the 10 newest and the notice. Chat 3 wants bridges: nothing.
 	for id, want := range map[int64]int{1: 11, 2: 11, 3: 0} {
@@ -260,11 +261,11 @@ func TestFloodAnnouncesTheNewestAndOneMore(t *testing.T) {
 		sent = append(sent, title)
 	}
 	rows.Close()
-	if len(sent) != 10 || sent[0] != "Новость дня номер 490 для жителей района" {
-		t.Errorf("announced %q, want the 10 newest (490–499)", sent)
+	if len(sent) != 10 || sent[0] != "Новость дня номер 1190 для жителей района" {
+		t.Errorf("announced %q, want the 10 newest (1190–1199)", sent)
 	}
 	ov, err := s.Overflow(ctx, res.OverflowID)
-	if err != nil || ov.Count != 490 || ov.Section != "news" || ov.Link != "https://osipovichi.gov.by/ru/" {
+	if err != nil || ov.Count != 1190 || ov.Section != "news" || ov.Link != "https://osipovichi.gov.by/ru/" {
 		t.Errorf("overflow = %+v, %v", ov, err)
 	}
 	d, err := s.Delivery(ctx, 1, subscriptions.KindArticle, subscriptions.OverflowRef(res.OverflowID))
@@ -272,7 +273,7 @@ func TestFloodAnnouncesTheNewestAndOneMore(t *testing.T) {
 		t.Errorf("chat 1's overflow delivery = %+v, %v", d, err)
 	}
 	// All are stored and listed.
-	if latest, err := s.LatestArticles(ctx, 20); err != nil || len(latest) != 20 || latest[19].Title != "Новость дня номер 480 для жителей района" {
+	if latest, err := s.LatestArticles(ctx, 20); err != nil || len(latest) != 20 || latest[19].Title != "Новость дня номер 1180 для жителей района" {
 		t.Errorf("/latest after the flood: %d articles, %v", len(latest), err)
 	}
 	// A chat whose keyword one of the overflowed items passes gets the notice.
@@ -281,12 +282,41 @@ func TestFloodAnnouncesTheNewestAndOneMore(t *testing.T) {
 	for i := range 20 {
 		more = append(more, portalItem(fmt.Sprintf("h%d", i), "news-ru", 31000+i, fmt.Sprintf("Ещё одна новость номер %d для жителей", i), t0.Add(20*time.Hour)))
 	}
-	res = pollAt(t, s, f, t0.Add(21*time.Hour), 10, more...)
+	res = pollAt(t, s, f, t0.Add(41*time.Hour), 10, more...)
 	if res.Overflow != 11 {
 		t.Fatalf("second flood: overflow %d, want 11", res.Overflow)
 	}
 	if got := deliveriesTo(t, s, 3); got != 1 {
 		t.Errorf("the bridge chat got %d deliveries, want the notice (the bridge is among the overflow)", got)
+	}
+}
+
+// TestUnannouncedAreAnnouncedByTheNextPoll: new articles a poll stored
+// without reaching its last transaction (a crash, a full disk) are
+// announced by the feed's next poll, once.
+func TestUnannouncedAreAnnouncedByTheNextPoll(t *testing.T) {
+	s := openTest(t)
+	f := feedsIn(t, s, "news/ru")["news/ru"]
+	chatWith(t, s, 1, subscriptions.ChatPrivate, "ru")
+	items := []subscriptions.Article{
+		portalItem("a", "news-ru", 1001, "Первая новость о жизни района", t0),
+		portalItem("b", "news-ru", 1002, "Вторая новость о жизни района", t0),
+	}
+	pollAt(t, s, f, t0, 10, items...)
+	// As a poll cut short leaves them: stored, not announced.
+	if _, err := s.db.Exec(`DELETE FROM deliveries`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`UPDATE articles SET unannounced = 1`); err != nil {
+		t.Fatal(err)
+	}
+	res := pollAt(t, s, f, t0.Add(time.Minute), 10, items...)
+	if len(res.New) != 0 || res.Enqueued != 2 {
+		t.Errorf("next poll: %d new, %d enqueued; want the two waiting announced", len(res.New), res.Enqueued)
+	}
+	res = pollAt(t, s, f, t0.Add(2*time.Minute), 10, items...)
+	if res.Enqueued != 0 || deliveriesTo(t, s, 1) != 2 {
+		t.Errorf("a third poll: %d enqueued, %d deliveries; want none more", res.Enqueued, deliveriesTo(t, s, 1))
 	}
 }
 

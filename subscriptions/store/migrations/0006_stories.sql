@@ -15,6 +15,13 @@ CREATE INDEX articles_link_key  ON articles (link_key);
 CREATE INDEX articles_title_key ON articles (title_key, published_at);
 CREATE INDEX articles_portal_id ON articles (portal_id);
 
+-- A new article waiting for its poll to decide how it is announced: one by
+-- one, or in an overflow notice. A poll stores a big fetch in several short
+-- transactions and announces in a last one; one cut short leaves its new
+-- articles here, and the feed's next poll announces them.
+ALTER TABLE articles ADD COLUMN unannounced INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX articles_unannounced ON articles (feed_id) WHERE unannounced = 1;
+
 -- "And N more on the portal": a poll that found more new articles than may
 -- be announced at once stores them all and announces the rest with one
 -- notice (deliveries of kind 'article' with ref = -overflows.id).
