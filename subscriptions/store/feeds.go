@@ -213,7 +213,8 @@ func (s *Store) IngestFeed(ctx context.Context, feedID int64, res subscriptions.
 		}
 		now, rest := newestFirst(fresh, res.MaxNew)
 		for _, a := range now {
-			instant, digest, err := announce(ctx, tx, a, 0, at)
+			// A story of its own stored by this poll: nobody has had it.
+			instant, digest, err := announce(ctx, tx, a, 0, at, a.StoryID == a.ID)
 			if err != nil {
 				return err
 			}
@@ -360,24 +361,30 @@ func audience(ctx context.Context, tx *sql.Tx, a subscriptions.Article) ([]audie
 
 // announce sends a stored article's story to the article's audience, but
 // to no chat that has had the story (sent, waiting, or put aside for a
-// digest): at once with priority, or in the daily digest of the chats that
-// chose one. It returns how many chats get it at once and in their digest.
-func announce(ctx context.Context, tx *sql.Tx, a subscriptions.Article, priority int, at int64) (instant, digest int, err error) {
+// digest; a story nobody can have had yet, unseen, skips that check): at
+// once with priority, or in the daily digest of the chats that chose one.
+// It returns how many chats get it at once and in their digest.
+func announce(ctx context.Context, tx *sql.Tx, a subscriptions.Article, priority int, at int64, unseen bool) (instant, digest int, err error) {
 	chats, err := audience(ctx, tx, a)
 	if err != nil {
 		return 0, 0, fmt.Errorf("audience of article %d: %w", a.ID, err)
 	}
+	// An INSERT from a SELECT with an upsert clause needs a WHERE (SQLite's grammar).
+	notHad := func(check string) string {
+		if unseen {
+			return " WHERE true"
+		}
+		return " WHERE NOT EXISTS (" + check + ")"
+	}
 	send, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (chat_id, kind, ref, priority, next_attempt_at, created_at, updated_at)
-		SELECT ?1, 'article', ?2, ?3, ?4, ?4, ?4 WHERE NOT EXISTS (
-			SELECT 1 FROM digest_items WHERE chat_id = ?1 AND article_id = ?2)
+		SELECT ?1, 'article', ?2, ?3, ?4, ?4, ?4`+notHad(`SELECT 1 FROM digest_items WHERE chat_id = ?1 AND article_id = ?2`)+`
 		ON CONFLICT (chat_id, kind, ref) DO NOTHING`)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer send.Close()
 	aside, err := tx.PrepareContext(ctx, `INSERT INTO digest_items (chat_id, article_id, added_at)
-		SELECT ?1, ?2, ?3 WHERE NOT EXISTS (
-			SELECT 1 FROM deliveries WHERE chat_id = ?1 AND kind = 'article' AND ref = ?2)
+		SELECT ?1, ?2, ?3`+notHad(`SELECT 1 FROM deliveries WHERE chat_id = ?1 AND kind = 'article' AND ref = ?2`)+`
 		ON CONFLICT (chat_id, article_id) DO NOTHING`)
 	if err != nil {
 		return 0, 0, err

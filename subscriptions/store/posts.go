@@ -57,7 +57,7 @@ func (s *Store) PostArticle(ctx context.Context, a subscriptions.Article, by int
 		default:
 			return err
 		}
-		if res.Enqueued, res.Digest, err = announce(ctx, tx, res.Article, subscriptions.PostPriority, now.Unix()); err != nil {
+		if res.Enqueued, res.Digest, err = announce(ctx, tx, res.Article, subscriptions.PostPriority, now.Unix(), false); err != nil {
 			return err
 		}
 		return audit(ctx, tx, subscriptions.AuditEntry{At: now, UserID: by, Action: subscriptions.AuditPost, Ref: res.Article.ID,

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -339,5 +340,85 @@ func TestFillStoryKeys(t *testing.T) {
 	res := pollAt(t, s, f, t0.Add(time.Minute), 10, portalItem("g2", "news-ru", 5, "Итоги работы АПК района за 2022 год", t0))
 	if len(res.New) != 0 || deliveriesTo(t, s, 1) != 1 {
 		t.Errorf("an old article under a new GUID: %d new, %d deliveries; want it known", len(res.New), deliveriesTo(t, s, 1))
+	}
+}
+
+// BenchmarkIngestFlood stores one poll of 20,000 new articles for a feed
+// whose section has 50 or 1,000 subscribers, while another writer writes
+// every 10 ms: the time of IngestFeed, the deliveries it writes, and the
+// longest that writer waits (and how many of its writes failed).
+func BenchmarkIngestFlood(b *testing.B) {
+	for _, chats := range []int64{50, 1000} {
+		b.Run(fmt.Sprintf("chats=%d", chats), func(b *testing.B) {
+			const items = 20000
+			ctx := context.Background()
+			s, err := Open(ctx, filepath.Join(b.TempDir(), "flood.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			for id := int64(1); id <= chats; id++ {
+				if _, err := s.TouchChat(ctx, subscriptions.ChatInfo{ID: id, Type: subscriptions.ChatPrivate, Title: "r"}, t0); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.SetSubscribed(ctx, id, true, t0); err != nil {
+					b.Fatal(err)
+				}
+			}
+			stop := make(chan struct{})
+			type waits struct {
+				longest time.Duration
+				failed  int
+			}
+			waited := make(chan waits)
+			go func() { // the other writer
+				var w waits
+				tick := time.NewTicker(10 * time.Millisecond)
+				defer tick.Stop()
+				for n := 0; ; n++ {
+					select {
+					case <-stop:
+						waited <- w
+						return
+					case <-tick.C:
+					}
+					start := time.Now()
+					if err := s.SetState(ctx, "bench_writer", fmt.Sprint(n)); err != nil {
+						w.failed++
+					}
+					w.longest = max(w.longest, time.Since(start))
+				}
+			}()
+			i, enqueued := 0, 0
+			for b.Loop() {
+				i++
+				b.StopTimer()
+				feeds, err := s.EnsureFeeds(ctx, []subscriptions.FeedConfig{{Section: "news", URL: fmt.Sprintf("https://osipovichi.gov.by/ru/rss-ru/?%d", i)}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				f := feeds[0]
+				if _, err := s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, nil); err != nil {
+					b.Fatal(err)
+				}
+				as := make([]subscriptions.Article, items)
+				for j := range as {
+					l := fmt.Sprintf("https://osipovichi.gov.by/ru/news-ru/view/n-%d-%d/", i, j)
+					as[j] = subscriptions.Article{Key: l, Link: l, Title: fmt.Sprintf("Объявление Осиповичского райисполкома номер %d-%05d", i, j),
+						Published: t0.Add(-time.Duration(j) * time.Minute), Section: "news", FirstSeen: t0}
+				}
+				b.StartTimer()
+				res, err := s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0, MaxNew: 10}, as)
+				if err != nil || res.Overflow != items-10 {
+					b.Fatalf("overflow %d, %v", res.Overflow, err)
+				}
+				enqueued += res.Enqueued
+			}
+			close(stop)
+			w := <-waited
+			b.ReportMetric(float64(enqueued)/float64(i), "deliveries/op")
+			b.ReportMetric(float64(w.longest.Milliseconds()), "max-writer-wait-ms")
+			b.ReportMetric(float64(w.failed), "writer-failures")
+		})
 	}
 }
