@@ -111,6 +111,7 @@ func TestHangingFeedDelaysNoOther(t *testing.T) {
     </item><item>`, 1)), rssType)
 	w.tg.WaitMessages(t, 100000, 2, 25*time.Second)
 	got := time.Since(slowStarted)
+	t.Logf("the good feed's new article arrived %s after the slow fetch began", got.Round(time.Millisecond))
 	if got > 25*time.Second {
 		t.Errorf("the good feed's new article arrived %s after the slow fetch began, want well within its 30 s timeout", got)
 	}
