@@ -12,6 +12,8 @@ const (
 	AuditPost            = "post"
 	AuditFeedDown        = "feed.down"
 	AuditFeedRecovered   = "feed.recovered"
+	AuditFeedTruncated   = "feed.truncated"
+	AuditFeedFlood       = "feed.flood"
 )
 
 // AuditEntry is one line of the audit trail: who did what and when.
