@@ -34,6 +34,18 @@ func (b *Bot) FeedRecovered(ctx context.Context, f subscriptions.Feed) {
 	})
 }
 
+// DatabaseDown tells every admin that the database does not keep what the
+// bot writes (deleted, read-only, full disk): deliveries are paused. It is
+// not audited: the audit trail is in that database.
+func (b *Bot) DatabaseDown(ctx context.Context, reason string) {
+	b.alerts.tellAdmins(ctx, func(lang string) string { return i18n.T(lang, "admin.db_down", reason) })
+}
+
+// DatabaseRecovered tells every admin that the database takes writes again.
+func (b *Bot) DatabaseRecovered(ctx context.Context) {
+	b.alerts.tellAdmins(ctx, func(lang string) string { return i18n.T(lang, "admin.db_recovered") })
+}
+
 // record adds an entry to the audit trail; a failure is logged.
 func (b *alerts) record(ctx context.Context, e subscriptions.AuditEntry) {
 	if e.At.IsZero() {

@@ -48,6 +48,8 @@ var en = map[string]string{
 
 	"admin.feed_down":      "⚠️ The %s feed has been failing for over an hour.\nURL: %s\nLast error: %s",
 	"admin.feed_recovered": "✅ The %s feed works again.\nURL: %s",
+	"admin.db_down":        "⚠️ The bot cannot keep what it writes to its database: %s\nDeliveries are paused until this is fixed; nothing is lost meanwhile. Check the free disk space and the permissions of the database file.",
+	"admin.db_recovered":   "✅ The database takes writes again: deliveries resumed.",
 
 	"section.news":          "News",
 	"section.announcements": "Announcements",

@@ -88,7 +88,7 @@ func TestHealthUnavailable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &health{store: db, updates: engine, poller: poller, started: time.Now()}
+	h := &health{store: db, updates: engine, outbox: engine, poller: poller, started: time.Now()}
 	srv := httptest.NewServer(h.routes(prometheus.NewRegistry()))
 	defer srv.Close()
 
