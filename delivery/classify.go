@@ -45,6 +45,7 @@ type classification struct {
 	status    subscriptions.ChatStatus // for verdictChatGone
 	reason    string                   // short, for the outbox row and metrics
 	cause     error                    // the error classified, redacted
+	took      time.Duration            // the request, from its start to the answer (set by the sender)
 }
 
 // err is the error behind a classification, or nil when the request went

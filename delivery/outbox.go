@@ -56,10 +56,12 @@ type Composer interface {
 // pace needs (the pacer sets the pace, not the number of workers), each
 // outcome written in batches right after Telegram answers.
 //
-// At most `workers` deliveries are in flight: being sent, or sent and their
-// outcome not yet recorded. A crash repeats at most those, however slow the
-// disk or busy the machine: a delivery leaves the in-flight set only once
-// its outcome is in the database, and no send starts while the set is full.
+// Few deliveries are in flight (being sent, or sent and their outcome not
+// yet recorded): what the pace needs over one round trip (inFlightLimit),
+// never more than `workers`. A crash repeats at most those, however slow
+// the disk or busy the machine: a delivery leaves the in-flight set only
+// once its outcome is in the database, and no send starts while the set is
+// full.
 //
 // The gate pauses the whole outbox rather than spending each delivery's
 // attempts: while outcomes cannot be recorded (they are kept and retried,
@@ -77,6 +79,7 @@ type outbox struct {
 	after    func(time.Duration) <-chan time.Time // the timers of waits, for tests
 	metrics  *metrics
 	gate     *gate
+	service  serviceTimes
 	workers  int
 	horizon  time.Duration
 
@@ -124,6 +127,10 @@ type result struct {
 	out    subscriptions.Outcome
 	chatID int64
 	record bool
+	// ready is when the attempt ended; served how long it took before,
+	// without the waits for the pace (0 when Telegram did not answer).
+	ready  time.Time
+	served time.Duration
 }
 
 // run sends due deliveries, rendered by composer, until ctx is done, then
@@ -162,12 +169,14 @@ func (o *outbox) run(ctx context.Context, composer Composer) error {
 
 // dispatch hands due deliveries to start while the gate lets it and there
 // is room in flight, skipping those already in flight and chats that must
-// wait, and sleeps when there is nothing to do. Each send carries the
-// gate's epoch in which it was allowed.
+// wait, and sleeps when there is nothing to do. It reads the due rows in
+// batches and starts them one by one as room frees up, reading again once
+// a batch is done, new work comes, or the gate closes. Each send carries
+// the gate's epoch in which it was allowed.
 func (o *outbox) dispatch(ctx context.Context, start func(d subscriptions.DueDelivery, epoch uint64)) {
+read:
 	for ctx.Err() == nil {
-		room, epoch, wait := o.room()
-		if room == 0 {
+		if ok, _, _, wait := o.room(); !ok {
 			o.idle(ctx, wait)
 			continue
 		}
@@ -186,8 +195,10 @@ func (o *outbox) dispatch(ctx context.Context, start func(d subscriptions.DueDel
 		}
 		started, held := 0, idlePoll
 		for _, d := range due {
-			if started == room {
-				break
+			epoch, ok := o.await(ctx)
+			if !ok {
+				o.countInFlight()
+				continue read
 			}
 			if !o.claim(d) {
 				held = min(held, max(o.sender.pacer.delay(d.ChatID), heldPoll))
@@ -195,12 +206,12 @@ func (o *outbox) dispatch(ctx context.Context, start func(d subscriptions.DueDel
 			}
 			start(d, epoch)
 			started++
+			o.countInFlight()
 		}
-		o.countInFlight()
 		if started > 0 {
 			continue
 		}
-		wait = held
+		wait := held
 		if next, err := o.store.NextDeliveryAt(ctx); err == nil && !next.IsZero() {
 			wait = min(wait, max(next.Sub(now), 50*time.Millisecond))
 		}
@@ -208,23 +219,47 @@ func (o *outbox) dispatch(ctx context.Context, start func(d subscriptions.DueDel
 	}
 }
 
-// room is how many sends may start now, in which epoch of the gate, and
-// when it is none, how long to wait (unless woken first).
-func (o *outbox) room() (n int, epoch uint64, wait time.Duration) {
-	ok, probe, epoch, wait := o.gate.allow()
-	if !ok {
-		return 0, epoch, wait
+// room says whether one more send may start now, and in which epoch of
+// the gate. When not, full says that the in-flight set is full (a recorded
+// outcome wakes the dispatcher) rather than the gate closed for wait.
+func (o *outbox) room() (ok bool, epoch uint64, full bool, wait time.Duration) {
+	allowed, probe, epoch, wait := o.gate.allow()
+	if !allowed {
+		return false, epoch, false, wait
 	}
-	limit := o.workers
+	limit := o.inFlightLimit()
 	if probe {
 		limit = 1
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if n := len(o.inflight); n < limit {
-		return limit - n, epoch, 0
+	if len(o.inflight) < limit {
+		return true, epoch, false, 0
 	}
-	return 0, epoch, idlePoll // an outcome recorded wakes the dispatcher
+	return false, epoch, true, idlePoll
+}
+
+// await waits for room for one more send and returns the gate's epoch. It
+// returns false when the gate is closed, new work came (the due rows must
+// be read again) or ctx is done.
+func (o *outbox) await(ctx context.Context) (uint64, bool) {
+	for {
+		ok, epoch, full, _ := o.room()
+		if ok || !full {
+			return epoch, ok
+		}
+		o.waiting.Add(1)
+		select {
+		case <-o.done:
+			o.waiting.Add(-1)
+		case <-o.wake:
+			o.waiting.Add(-1)
+			return 0, false
+		case <-ctx.Done():
+			o.waiting.Add(-1)
+			return 0, false
+		}
+	}
 }
 
 // idle waits for d, new work, a recorded outcome, or the end of ctx.
@@ -359,6 +394,9 @@ func (o *outbox) commit(ctx context.Context, results <-chan result) {
 		retry = 0
 		o.gate.clear(PauseStore)
 		for _, r := range waiting {
+			if r.served > 0 {
+				o.service.observe(r.served + time.Since(r.ready))
+			}
 			o.release(r.out.ID, r.chatID)
 		}
 		o.unrecorded.Add(-int64(len(waiting)))
@@ -403,6 +441,7 @@ func (o *outbox) abandon(batch []result) {
 // deliver makes one attempt at a delivery, allowed in the gate's epoch,
 // and says what became of it.
 func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery, epoch uint64) result {
+	begin := time.Now()
 	res := result{chatID: d.ChatID, record: true, out: subscriptions.Outcome{ID: d.ID, CountAttempt: true}}
 	msgs, err := o.compose(ctx, d, true)
 	if err != nil {
@@ -415,18 +454,30 @@ func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery, epoch
 		return res
 	}
 	var msgID int
+	var paced time.Duration // waiting for the pace, not serving
+	send := func(m Message) classification {
+		start := time.Now()
+		var c classification
+		msgID, c = o.sender.send(ctx, m, false)
+		paced += time.Since(start) - c.took
+		return c
+	}
 	c := classification{verdict: verdictOK}
 	// A digest may take several messages; a retry sends them all again.
 	for i := 0; i < len(msgs) && c.verdict == verdictOK; i++ {
-		msgID, c = o.sender.send(ctx, msgs[i], false)
+		c = send(msgs[i])
 		if c.verdict == verdictRejected && msgs[i].Photo != "" {
 			// Telegram could not fetch the image: send the same text without it.
 			if text, err := o.compose(ctx, d, false); err == nil && len(text) == 1 {
-				msgID, c = o.sender.send(ctx, text[0], false)
+				c = send(text[0])
 			}
 		}
 	}
 	o.observe(c, epoch)
+	res.ready = time.Now()
+	if c.verdict != verdictTransient && c.verdict != verdictCanceled {
+		res.served = res.ready.Sub(begin) - paced
+	}
 	now := o.now()
 	switch c.verdict {
 	case verdictOK:

@@ -618,3 +618,36 @@ func TestInFlightIsBounded(t *testing.T) {
 		t.Errorf("messages = %d, want %d", len(ids), len(w.chats))
 	}
 }
+
+// The in-flight bound follows the pace over the median service time: a
+// few slow deliveries (a stall) do not raise it.
+func TestInFlightLimitFollowsTheServiceTime(t *testing.T) {
+	w := newOutboxWorld(t, worldOptions{chats: 1})
+	if got := w.o.inFlightLimit(); got != 1 {
+		t.Errorf("before any answer: limit %d, want 1", got)
+	}
+	for _, tc := range []struct {
+		served time.Duration
+		want   int
+	}{
+		{20 * time.Millisecond, 1},  // 25/s × 20 ms × 1.25 = 0.6
+		{150 * time.Millisecond, 5}, // 25/s × 150 ms × 1.25 = 4.7
+		{2 * time.Second, w.o.workers},
+	} {
+		for range 15 {
+			w.o.service.observe(tc.served)
+		}
+		if got := w.o.inFlightLimit(); got != tc.want {
+			t.Errorf("deliveries served in %v: limit %d, want %d", tc.served, got, tc.want)
+		}
+	}
+	for range 15 {
+		w.o.service.observe(20 * time.Millisecond)
+	}
+	for range 7 {
+		w.o.service.observe(time.Second)
+	}
+	if got := w.o.inFlightLimit(); got != 1 {
+		t.Errorf("7 stalled deliveries among 15: limit %d, want 1", got)
+	}
+}
