@@ -76,7 +76,7 @@ type outbox struct {
 	sender   *sender
 	log      *slog.Logger
 	now      func() time.Time
-	after    func(time.Duration) <-chan time.Time // the timers of waits, for tests
+	timer    func(time.Duration) (<-chan time.Time, func() bool) // the timers of waits and their Stop, for tests
 	metrics  *metrics
 	gate     *gate
 	service  serviceTimes
@@ -105,7 +105,7 @@ func newOutbox(store outboxStore, s *sender, log *slog.Logger, now func() time.T
 	// that a reply never waits long behind them.
 	workers := max(4, int(rate*0.3)+2)
 	o := &outbox{
-		store: store, sender: s, log: log, now: now, after: time.After, metrics: s.metrics, workers: workers, horizon: horizon,
+		store: store, sender: s, log: log, now: now, timer: newTimer, metrics: s.metrics, workers: workers, horizon: horizon,
 		wake: make(chan struct{}, 1), done: make(chan struct{}, 1),
 		inflight: map[int64]bool{}, inflightChats: map[int64]int{}, finished: map[int64]bool{},
 	}
@@ -264,7 +264,8 @@ func (o *outbox) await(ctx context.Context) (uint64, bool) {
 
 // idle waits for d, new work, a recorded outcome, or the end of ctx.
 func (o *outbox) idle(ctx context.Context, d time.Duration) {
-	timer := o.after(d)
+	timer, stop := o.timer(d)
+	defer stop()
 	o.waiting.Add(1)
 	defer o.waiting.Add(-1)
 	select {
@@ -273,6 +274,12 @@ func (o *outbox) idle(ctx context.Context, d time.Duration) {
 	case <-o.done:
 	case <-timer:
 	}
+}
+
+// newTimer is a timer's channel and its Stop.
+func newTimer(d time.Duration) (<-chan time.Time, func() bool) {
+	t := time.NewTimer(d)
+	return t.C, t.Stop
 }
 
 // claim marks a delivery in flight unless it or its chat already is, or the
@@ -345,7 +352,7 @@ func (o *outbox) commit(ctx context.Context, results <-chan result) {
 			take(r)
 		}
 		if retry > 0 {
-			timer := o.after(retry)
+			timer, _ := o.timer(retry) // it fires, or ctx ends the committer
 			o.waiting.Add(1)
 		wait:
 			for {

@@ -47,16 +47,25 @@ func (c *fakeClock) Now() time.Time {
 	return c.now
 }
 
-func (c *fakeClock) After(owner string, d time.Duration) <-chan time.Time {
+// Timer sets owner's timer and returns its channel and its Stop.
+func (c *fakeClock) Timer(owner string, d time.Duration) (<-chan time.Time, func() bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch := make(chan time.Time, 1)
 	if d <= 0 {
 		ch <- c.now
-		return ch
+		return ch, func() bool { return false }
 	}
 	c.timers[owner] = fakeTimer{at: c.now.Add(d), ch: ch}
-	return ch
+	return ch, func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if t, ok := c.timers[owner]; ok && t.ch == ch {
+			delete(c.timers, owner)
+			return true
+		}
+		return false
+	}
 }
 
 // next is the time of the earliest timer, or limit if it is later.
@@ -213,12 +222,12 @@ func newOutboxWorld(t *testing.T, o worldOptions) *outboxWorld {
 	w.pacer = &testPacer{clock: clock, chatLimited: map[int64]bool{}, chatUntil: map[int64]time.Time{}}
 	w.engine.sender.pacer = w.pacer
 	w.o = w.engine.outbox
-	w.o.after = func(d time.Duration) <-chan time.Time {
-		ch := clock.After(caller(), d)
+	w.o.timer = func(d time.Duration) (<-chan time.Time, func() bool) {
+		ch, stop := clock.Timer(caller(), d)
 		w.mu.Lock()
 		w.timerSeq++
 		w.mu.Unlock()
-		return ch
+		return ch, stop
 	}
 	w.seed(o.chats)
 	return w
@@ -272,9 +281,12 @@ func (w *outboxWorld) run() {
 
 // settle waits until the outbox waits on its clock: no send on its way,
 // the dispatcher waiting, and the committer too if it holds outcomes, on
-// timers set since the clock last fired one.
+// timers set since the clock last fired one; and nothing changed since
+// the last look a few milliseconds before (a goroutine just woken still
+// counts as waiting until it runs).
 func (w *outboxWorld) settle() {
 	w.t.Helper()
+	last := ""
 	w.tg.WaitFor(w.t, 20*time.Second, func() bool {
 		w.o.mu.Lock()
 		inflight := int64(len(w.o.inflight))
@@ -286,7 +298,12 @@ func (w *outboxWorld) settle() {
 		}
 		w.mu.Lock()
 		defer w.mu.Unlock()
-		return inflight == unrecorded && w.o.waiting.Load() == want && w.timerSeq > w.firedSeq
+		w.store.mu.Lock()
+		now := fmt.Sprint(w.timerSeq, w.requests(), w.store.calls, inflight, unrecorded)
+		w.store.mu.Unlock()
+		stable := now == last
+		last = now
+		return stable && inflight == unrecorded && w.o.waiting.Load() == want && w.timerSeq > w.firedSeq
 	}, "the outbox to wait on its clock")
 }
 

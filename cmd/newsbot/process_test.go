@@ -71,7 +71,14 @@ type proc struct {
 
 func startProcess(t testing.TB, env map[string]string, args ...string) *proc {
 	t.Helper()
+	return startProcessAs(t, nil, env, args...)
+}
+
+// startProcessAs starts the program with attr (e.g. as another user).
+func startProcessAs(t testing.TB, attr *syscall.SysProcAttr, env map[string]string, args ...string) *proc {
+	t.Helper()
 	cmd := exec.Command(buildBinary(t), args...)
+	cmd.SysProcAttr = attr
 	cmd.Env = os.Environ()
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
