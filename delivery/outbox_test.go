@@ -171,7 +171,7 @@ func (textComposer) Compose(_ context.Context, d subscriptions.DueDelivery, _ bo
 // outboxWorld is an outbox on a fake clock, with n subscribed chats and one
 // article waiting for each.
 type outboxWorld struct {
-	t      *testing.T
+	t      testing.TB
 	tg     *faketelegram.Server
 	store  *faultyStore
 	clock  *fakeClock
@@ -195,7 +195,7 @@ type worldOptions struct {
 	clientTimeout time.Duration
 }
 
-func newOutboxWorld(t *testing.T, o worldOptions) *outboxWorld {
+func newOutboxWorld(t testing.TB, o worldOptions) *outboxWorld {
 	t.Helper()
 	clock := &fakeClock{now: start, timers: map[string]fakeTimer{}}
 	tg := faketelegram.New(faketelegram.Options{Now: clock.Now})
@@ -268,13 +268,16 @@ func (w *outboxWorld) run() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- w.o.run(ctx, textComposer{}) }()
+	var once sync.Once
 	w.stop = func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			w.t.Errorf("the outbox did not stop")
-		}
+		once.Do(func() {
+			cancel()
+			select {
+			case <-done:
+			case <-time.After(15 * time.Second):
+				w.t.Errorf("the outbox did not stop")
+			}
+		})
 	}
 	w.t.Cleanup(w.stop)
 }

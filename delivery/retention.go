@@ -17,9 +17,10 @@ const (
 	pruneEvery = time.Hour
 	// pruneBatch bounds the rows of one transaction: the outbox's own
 	// writes wait at most one short batch.
-	pruneBatch = 500
-	// reclaimPages bounds the pages one step of incremental vacuum gives back (4 MB).
-	reclaimPages = 1000
+	pruneBatch = 250
+	// reclaimPages bounds the pages one step of incremental vacuum gives
+	// back (1 MB): a step holds the database like a batch.
+	reclaimPages = 256
 	// pruneYield is the pause between batches and steps, in which the
 	// outbox's writes go first.
 	pruneYield = 20 * time.Millisecond
