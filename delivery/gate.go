@@ -69,13 +69,10 @@ type gate struct {
 	pauses  map[string]*pause
 	level   int    // pauses in a row since Telegram last answered
 	epoch   uint64 // incremented whenever a pause begins or grows
-
-	minPause, maxPause time.Duration
 }
 
 func newGate(now func() time.Time, log *slog.Logger, m *metrics, notify func()) *gate {
-	return &gate{now: now, log: log, metrics: m, notify: notify, pauses: map[string]*pause{},
-		minPause: minOutagePause, maxPause: maxOutagePause}
+	return &gate{now: now, log: log, metrics: m, notify: notify, pauses: map[string]*pause{}}
 }
 
 // allow says whether sends may start now: freely, or one at a time (a
@@ -163,7 +160,7 @@ func (g *gate) failed(cause string, epoch uint64, reason string, wait time.Durat
 	}
 	if wait <= 0 {
 		g.level++
-		wait = min(g.minPause<<min(g.level-1, 20), g.maxPause)
+		wait = min(minOutagePause<<min(g.level-1, 20), maxOutagePause)
 	}
 	if p == nil {
 		p = g.start(cause, reason, now.Add(wait))

@@ -339,7 +339,12 @@ func (o *outbox) countInFlight() {
 func (o *outbox) commit(ctx context.Context, results <-chan result) {
 	var waiting []result
 	var retry time.Duration // the wait before the next try; 0 after a success
-	take := func(r result) {
+	// take keeps what arrived on results, which is nil once closed.
+	take := func(r result, ok bool) {
+		if !ok {
+			results = nil
+			return
+		}
 		waiting = append(waiting, r)
 		o.unrecorded.Add(1)
 	}
@@ -349,7 +354,7 @@ func (o *outbox) commit(ctx context.Context, results <-chan result) {
 			if !ok {
 				return
 			}
-			take(r)
+			take(r, ok)
 		}
 		if retry > 0 {
 			timer, _ := o.timer(retry) // it fires, or ctx ends the committer
@@ -358,11 +363,7 @@ func (o *outbox) commit(ctx context.Context, results <-chan result) {
 			for {
 				select {
 				case r, ok := <-results:
-					if ok {
-						take(r)
-					} else {
-						results = nil
-					}
+					take(r, ok)
 				case <-timer:
 					break wait
 				case <-ctx.Done():
@@ -377,11 +378,7 @@ func (o *outbox) commit(ctx context.Context, results <-chan result) {
 		for drained := false; !drained && results != nil; {
 			select {
 			case r, ok := <-results:
-				if ok {
-					take(r)
-				} else {
-					results = nil
-				}
+				take(r, ok)
 			default:
 				drained = true
 			}

@@ -89,6 +89,14 @@ func (w *faultWorld) start(t *testing.T) *proc {
 	return startProcessAs(t, w.attr, w.env, "run")
 }
 
+// startFanOut starts the program and waits until the fan-out is under way.
+func (w *faultWorld) startFanOut(t *testing.T) *proc {
+	t.Helper()
+	p := w.start(t)
+	w.waitArticles(t, 20, 60*time.Second)
+	return p
+}
+
 // articles counts the subscribers that have the article and the messages
 // they got.
 func (w *faultWorld) articles() (chats, messages int) {
@@ -178,6 +186,25 @@ func (w *faultWorld) waitAdmin(t *testing.T, text string) {
 	}, "an alert to the admin saying "+text)
 }
 
+// faulted waits until /healthz fails with cond and the admins are told.
+func (w *faultWorld) faulted(t *testing.T, cond func(healthReport) bool, what string) healthReport {
+	t.Helper()
+	rep := w.waitHealth(t, http.StatusServiceUnavailable, cond, "/healthz to say "+what)
+	w.waitAdmin(t, "cannot keep what it writes")
+	return rep
+}
+
+// recovers waits until /healthz is ok, the admins are told, and every
+// subscriber has the article exactly once.
+func (w *faultWorld) recovers(t *testing.T) {
+	t.Helper()
+	w.waitHealth(t, http.StatusOK, func(r healthReport) bool { return r.Status == "ok" }, "/healthz to be ok again")
+	w.waitAdmin(t, "takes writes again")
+	w.waitArticles(t, w.n, 60*time.Second)
+	w.alive(t)
+	w.assertEachOnce(t)
+}
+
 // alive checks that the bot answers a resident.
 func (w *faultWorld) alive(t *testing.T) {
 	t.Helper()
@@ -227,8 +254,7 @@ func TestDiskFullPausesTheOutbox(t *testing.T) {
 	}
 	t.Parallel()
 	w := newFaultWorld(t, 150, false)
-	p := w.start(t)
-	w.waitArticles(t, 20, 60*time.Second)
+	p := w.startFanOut(t)
 	pid := p.cmd.Process.Pid
 	var limit unix.Rlimit
 	if err := unix.Prlimit(pid, unix.RLIMIT_FSIZE, nil, &limit); err != nil {
@@ -238,10 +264,9 @@ func TestDiskFullPausesTheOutbox(t *testing.T) {
 	if err := unix.Prlimit(pid, unix.RLIMIT_FSIZE, &full, nil); err != nil {
 		t.Skipf("cannot limit the program's file size here: %v", err)
 	}
-	rep := w.waitHealth(t, http.StatusServiceUnavailable, func(r healthReport) bool {
+	rep := w.faulted(t, func(r healthReport) bool {
 		return strings.Contains(r.Outbox, "paused (store)") || strings.Contains(r.Outbox, "paused (database)")
-	}, "/healthz to say the outbox is paused")
-	w.waitAdmin(t, "cannot keep what it writes")
+	}, "the outbox is paused")
 	w.tg.WaitFor(t, 30*time.Second, func() bool { return w.metric("newsbot_outbox_record_failures_total") >= 3 },
 		"three failed tries to record the outcomes")
 	_, sent := w.articles()
@@ -254,11 +279,7 @@ func TestDiskFullPausesTheOutbox(t *testing.T) {
 	if err := unix.Prlimit(pid, unix.RLIMIT_FSIZE, &limit, nil); err != nil {
 		t.Fatal(err)
 	}
-	w.waitHealth(t, http.StatusOK, func(r healthReport) bool { return r.Status == "ok" }, "/healthz to be ok again")
-	w.waitAdmin(t, "takes writes again")
-	w.waitArticles(t, w.n, 60*time.Second)
-	w.alive(t)
-	w.assertEachOnce(t)
+	w.recovers(t)
 	if !logged(p, "cannot record delivery outcomes") || !logged(p, `msg="outbox resumed"`, "cause=store") {
 		t.Errorf("logs do not tell the fault and the recovery:\n%s", p.logs)
 	}
@@ -276,27 +297,22 @@ func TestReadOnlyDatabaseHoldsTheOutbox(t *testing.T) {
 	if os.Geteuid() == 0 && w.attr == nil {
 		t.Skip("running as root without another user: file modes do not stop root")
 	}
-	p := w.start(t)
-	w.waitArticles(t, 20, 60*time.Second)
+	p := w.startFanOut(t)
 	db := w.env["NEWSBOT_DB"]
 	if err := os.Chmod(db, 0o400); err != nil {
 		t.Fatal(err)
 	}
-	rep := w.waitHealth(t, http.StatusServiceUnavailable, func(r healthReport) bool {
+	rep := w.faulted(t, func(r healthReport) bool {
 		return strings.Contains(r.Database, "read-only") && strings.Contains(r.Outbox, "paused")
-	}, "/healthz to say the database is read-only")
-	w.waitAdmin(t, "cannot keep what it writes")
+	}, "the database is read-only")
 	w.assertNoSendsWhile(t, "the database was read-only")
 	t.Logf("healthz while read-only: database %q, outbox %q", rep.Database, rep.Outbox)
 
 	if err := os.Chmod(db, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	w.waitHealth(t, http.StatusOK, func(r healthReport) bool { return r.Status == "ok" }, "/healthz to be ok again")
-	w.waitAdmin(t, "takes writes again")
-	w.waitArticles(t, w.n, 60*time.Second)
-	w.assertEachOnce(t)
-	if !strings.Contains(p.logs.String(), "the database takes writes again") {
+	w.recovers(t)
+	if !logged(p, "the database takes writes again") {
 		t.Errorf("the recovery was not logged:\n%s", p.logs)
 	}
 }
@@ -312,15 +328,13 @@ func TestDeletedDatabaseFolder(t *testing.T) {
 	}
 	t.Parallel()
 	w := newFaultWorld(t, 150, true)
-	p := w.start(t)
-	w.waitArticles(t, 20, 60*time.Second)
+	p := w.startFanOut(t)
 	if err := os.RemoveAll(w.dir); err != nil {
 		t.Fatal(err)
 	}
-	w.waitHealth(t, http.StatusServiceUnavailable, func(r healthReport) bool {
+	w.faulted(t, func(r healthReport) bool {
 		return strings.Contains(r.Database, "does not exist") && strings.Contains(r.Outbox, "paused (database)")
-	}, "/healthz to say the database file is gone")
-	w.waitAdmin(t, "cannot keep what it writes")
+	}, "the database file is gone")
 	w.assertNoSendsWhile(t, "the database was deleted")
 
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -195,23 +197,32 @@ func TestIncrementalVacuum(t *testing.T) {
 	}
 }
 
-// A database made before incremental vacuum is switched once, by a VACUUM.
-func TestEnableIncrementalVacuumOnAnOldDatabase(t *testing.T) {
+// openOld opens a database made before incremental vacuum: it had a table
+// before Open saw it.
+func openOld(tb testing.TB) *Store {
+	tb.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "old.db")
+	path := filepath.Join(tb.TempDir(), "old.db")
 	raw, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if _, err := raw.ExecContext(ctx, `CREATE TABLE leftover (x INTEGER)`); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	raw.Close()
 	s, err := Open(ctx, path)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	defer s.Close()
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+// A database made before incremental vacuum is switched once, by a VACUUM.
+func TestEnableIncrementalVacuumOnAnOldDatabase(t *testing.T) {
+	ctx := context.Background()
+	s := openOld(t)
 	mode := func() int {
 		var m int
 		s.db.QueryRowContext(ctx, `PRAGMA auto_vacuum`).Scan(&m)
@@ -256,5 +267,43 @@ func TestFailingSinceIsTheFirstFailure(t *testing.T) {
 	d, err := s.Delivery(ctx, 1, subscriptions.KindArticle, due[0].Ref)
 	if err != nil || !d.FailingSince.Equal(t0.Add(time.Minute)) || d.Attempts != 2 {
 		t.Errorf("delivery = %+v, %v; want failing since the first 502 (%v) after 2 attempts", d, err, t0.Add(time.Minute))
+	}
+}
+
+// BenchmarkEnableIncrementalVacuum times the one-time rewrite of a database
+// made before incremental vacuum: 100 articles sent to NEWSBOT_BENCH_CHATS
+// chats (default 2,000), settled, in a database that does not have it.
+func BenchmarkEnableIncrementalVacuum(b *testing.B) {
+	chats := 2000
+	if v, err := strconv.Atoi(os.Getenv("NEWSBOT_BENCH_CHATS")); err == nil && v > 0 {
+		chats = v
+	}
+	ctx := context.Background()
+	for range b.N {
+		b.StopTimer()
+		s := openOld(b)
+		for i := range chats {
+			id := int64(1000 + i)
+			s.TouchChat(ctx, subscriptions.ChatInfo{ID: id, Type: subscriptions.ChatPrivate, Language: subscriptions.LangEN}, t0)
+			s.SetSubscribed(ctx, id, true, t0)
+		}
+		feeds, _ := s.EnsureFeeds(ctx, []subscriptions.FeedConfig{{Section: "news", Language: subscriptions.LangEN, URL: "https://x/"}})
+		s.IngestFeed(ctx, feeds[0].ID, subscriptions.FetchResult{At: t0}, nil)
+		for a := range 100 {
+			s.IngestFeed(ctx, feeds[0].ID, subscriptions.FetchResult{At: t0}, []subscriptions.Article{article(strconv.Itoa(a), "Article "+strconv.Itoa(a))})
+		}
+		if _, err := s.db.ExecContext(ctx, `UPDATE deliveries SET state = 'sent'`); err != nil {
+			b.Fatal(err)
+		}
+		size, _ := s.SizeBytes(ctx)
+		b.StartTimer()
+		t := time.Now()
+		if changed, err := s.EnableIncrementalVacuum(ctx); err != nil || !changed {
+			b.Fatalf("EnableIncrementalVacuum = %t, %v", changed, err)
+		}
+		took := time.Since(t)
+		b.StopTimer()
+		b.ReportMetric(float64(size)/1e6, "MB")
+		b.ReportMetric(took.Seconds()/(float64(size)/1e8), "s_per_100MB")
 	}
 }
