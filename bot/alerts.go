@@ -57,6 +57,18 @@ func (b *Bot) FeedFlood(ctx context.Context, f subscriptions.Feed, announced, mo
 	})
 }
 
+// DatabaseDown tells every admin that the database does not keep what the
+// bot writes (deleted, read-only, full disk): deliveries are paused. It is
+// not audited: the audit trail is in that database.
+func (b *Bot) DatabaseDown(ctx context.Context, reason string) {
+	b.alerts.tellAdmins(ctx, func(lang string) string { return i18n.T(lang, "admin.db_down", reason) })
+}
+
+// DatabaseRecovered tells every admin that the database takes writes again.
+func (b *Bot) DatabaseRecovered(ctx context.Context) {
+	b.alerts.tellAdmins(ctx, func(lang string) string { return i18n.T(lang, "admin.db_recovered") })
+}
+
 // when writes a moment of an alert in the admin's language and the bot's time zone.
 func (b *alerts) when(lang string, t time.Time) string {
 	return i18n.DateTime(lang, t.In(b.loc))

@@ -34,8 +34,10 @@ func (s *sender) send(ctx context.Context, m Message, interactive bool) (message
 	if s.paidBroadcast && !interactive {
 		params["allow_paid_broadcast"] = "true"
 	}
+	start := time.Now()
 	raw, err := s.client.call(ctx, method, params)
 	c = classify(err)
+	c.took = time.Since(start)
 	s.metrics.messages.WithLabelValues(outcomeNames[c.verdict]).Inc()
 	switch c.verdict {
 	case verdictOK:

@@ -34,6 +34,9 @@ type Delivery struct {
 	LastError     string
 	MessageID     int
 	CreatedAt     time.Time
+	// FailingSince is when the delivery first failed with an error that may
+	// go away by itself (zero: it has not); see Outcome.Failing.
+	FailingSince time.Time
 }
 
 // An Overflow notice travels as an article delivery whose Ref is the
@@ -67,4 +70,7 @@ type Outcome struct {
 	NextAttemptAt time.Time
 	// CountAttempt is false for answers that are not the delivery's fault (a 429 wait).
 	CountAttempt bool
+	// Failing marks a pending outcome as a failure that may go away by
+	// itself (Telegram down): the first one sets the delivery's FailingSince.
+	Failing bool
 }

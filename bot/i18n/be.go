@@ -60,6 +60,8 @@ var be = map[string]string{
 
 	"admin.feed_down":      "⚠️ Стужка %s маўчыць з %s: з таго часу ніводнага ўдалага апытання.\nАдрас: %s\nПрычына: %s",
 	"admin.feed_recovered": "✅ Стужка %s зноў працуе.\nАдрас: %s",
+	"admin.db_down":        "⚠️ Бот не можа захоўваць даныя ў сваёй базе: %s\nРассылка спынена, пакуль гэта не выправяць; нічога не страціцца. Праверце вольнае месца на дыску і правы доступу да файла базы.",
+	"admin.db_recovered":   "✅ База даных зноў прымае запіс: рассылка адноўлена.",
 
 	// Sections of the portal (see Sections; BuiltinSections lists the slugs).
 	"section.news":          "Навіны",

@@ -60,6 +60,8 @@ var en = map[string]string{
 
 	"admin.feed_down":      "⚠️ The %s feed has been silent since %s: no successful poll since then.\nURL: %s\nReason: %s",
 	"admin.feed_recovered": "✅ The %s feed works again.\nURL: %s",
+	"admin.db_down":        "⚠️ The bot cannot keep what it writes to its database: %s\nDeliveries are paused until this is fixed; nothing is lost meanwhile. Check the free disk space and the permissions of the database file.",
+	"admin.db_recovered":   "✅ The database takes writes again: deliveries resumed.",
 
 	// Sections of the portal (see Sections; BuiltinSections lists the slugs).
 	"section.news":          "News",

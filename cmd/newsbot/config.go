@@ -45,6 +45,8 @@ type Config struct {
 	LogFormat      string                     // NEWSBOT_LOG_FORMAT: text or json
 	LogLevel       slog.Level                 // NEWSBOT_LOG_LEVEL
 	ContactURL     string                     // NEWSBOT_CONTACT_URL: for the User-Agent of requests to the portal
+	Horizon        time.Duration              // NEWSBOT_DELIVERY_HORIZON: how long a failing delivery is retried
+	Retention      time.Duration              // NEWSBOT_RETENTION: how long settled deliveries are kept; 0: for ever
 	// ListingSelectors (NEWSBOT_LISTING_SELECTORS) override the CSS selectors of
 	// listing sources, by configured URL; nil when unset.
 	ListingSelectors map[string]feed.Selectors
@@ -78,6 +80,8 @@ const (
 	envListingSel    = "NEWSBOT_LISTING_SELECTORS"
 	envSectionNames  = "NEWSBOT_SECTION_NAMES"
 	envAllowedHosts  = "NEWSBOT_ALLOWED_HOSTS"
+	envHorizon       = "NEWSBOT_DELIVERY_HORIZON"
+	envRetention     = "NEWSBOT_RETENTION"
 )
 
 // Defaults and limits.
@@ -92,7 +96,13 @@ const (
 	defaultContactURL   = "https://osipovichi.gov.by/"
 	defaultSection      = "news"
 
+	defaultRetention = 90 * day
+
+	day              = 24 * time.Hour
 	minPollInterval  = 10 * time.Second
+	minHorizon       = time.Minute
+	maxHorizon       = 30 * day
+	minRetention     = day
 	minRate          = 1.0
 	maxRate          = 30.0   // Telegram's broadcast limit
 	maxPaidRate      = 1000.0 // with paid broadcasts
@@ -140,6 +150,8 @@ var (
 	setLogFormat     = setting{env: envLogFormat, flag: "log-format", def: "text", usage: "log `format`: text or json"}
 	setLogLevel      = setting{env: envLogLevel, flag: "log-level", def: "info", usage: "log `level`: debug, info, warn or error"}
 	setContactURL    = setting{env: envContactURL, flag: "contact-url", def: defaultContactURL, usage: "contact `URL` in the User-Agent of every request to the portal"}
+	setHorizon       = setting{env: envHorizon, flag: "delivery-horizon", def: durationText(delivery.DefaultHorizon), usage: "give a delivery up once it has been failing for `duration` (Telegram down, timeouts), " + durationText(minHorizon) + " to " + durationText(maxHorizon)}
+	setRetention     = setting{env: envRetention, flag: "retention", def: durationText(defaultRetention), usage: "delete deliveries settled more than `duration` ago (e.g. 90d, 720h), at least " + durationText(minRetention) + "; 0 keeps everything"}
 	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of listing sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…}}, or the path of a file holding it"}
 	setSectionNames  = setting{env: envSectionNames, flag: "section-names", usage: "names of sections for residents: `list` of section=Русский|Беларуская|English separated by ;, e.g. district=Районные новости|Навіны раёна|District news"}
 	setAllowedHosts  = setting{env: envAllowedHosts, flag: "allowed-hosts", usage: "comma-separated `hosts` that feeds, listings and /post may reach besides those of " + envFeeds + ": host, host:port or *.domain; they must resolve to public addresses"}
@@ -148,8 +160,8 @@ var (
 func allSettings() []setting {
 	return []setting{
 		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setFeedAlert, setMaxNew, setAdmins, setHTTPAddr,
-		setLang, setTimezone, setRate, setPaidBroadcast, setLogFormat, setLogLevel, setContactURL, setListingSel,
-		setSectionNames, setAllowedHosts,
+		setLang, setTimezone, setRate, setPaidBroadcast, setHorizon, setRetention, setLogFormat, setLogLevel, setContactURL,
+		setListingSel, setSectionNames, setAllowedHosts,
 	}
 }
 
@@ -273,6 +285,12 @@ func (v values) config() (Config, error) {
 		return Config{}, setPaidBroadcast.errorf("%q is not a boolean: use true or false", paid)
 	}
 	if cfg.Rate, err = parseRate(setRate, v.get(setRate), cfg.PaidBroadcast); err != nil {
+		return Config{}, err
+	}
+	if cfg.Horizon, err = parseHorizon(setHorizon, v.get(setHorizon)); err != nil {
+		return Config{}, err
+	}
+	if cfg.Retention, err = parseRetention(setRetention, v.get(setRetention)); err != nil {
 		return Config{}, err
 	}
 	switch cfg.LogFormat = strings.ToLower(v.get(setLogFormat)); cfg.LogFormat {
@@ -471,8 +489,11 @@ func urlKey(raw string) string {
 	return u.String()
 }
 
-// durationText writes a duration as people write it: 5m, 1h30m, 10s.
+// durationText writes a duration as people write it: 5m, 1h30m, 10s, 90d.
 func durationText(d time.Duration) string {
+	if d > day && d%day == 0 {
+		return strconv.FormatInt(int64(d/day), 10) + "d"
+	}
 	t := d.String()
 	if strings.HasSuffix(t, "m0s") {
 		t = strings.TrimSuffix(t, "0s")
@@ -502,6 +523,42 @@ func parseMaxNew(s setting, v string) (int, error) {
 		return 0, s.errorf("%q is not a number from 1 to %d: use e.g. %s", v, maxMaxNew, s.def)
 	}
 	return n, nil
+}
+
+// parseLongDuration reads a Go duration (36h, 90m) or a number of days (90d).
+func parseLongDuration(v string) (time.Duration, bool) {
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.ParseUint(days, 10, 16)
+		return time.Duration(n) * day, err == nil
+	}
+	d, err := time.ParseDuration(v)
+	return d, err == nil
+}
+
+func parseHorizon(s setting, v string) (time.Duration, error) {
+	want := "use a duration from " + durationText(minHorizon) + " to " + durationText(maxHorizon) + ", e.g. " + durationText(delivery.DefaultHorizon) + " or 3d"
+	d, ok := parseLongDuration(v)
+	switch {
+	case !ok:
+		return 0, s.errorf("%q is not a duration: %s", v, want)
+	case d < minHorizon:
+		return 0, s.errorf("%q is too short: %s", v, want)
+	case d > maxHorizon:
+		return 0, s.errorf("%q is too long: %s", v, want)
+	}
+	return d, nil
+}
+
+func parseRetention(s setting, v string) (time.Duration, error) {
+	want := "use a duration of at least " + durationText(minRetention) + ", e.g. " + durationText(defaultRetention) + " or 2160h, or 0 to keep everything"
+	d, ok := parseLongDuration(v)
+	switch {
+	case !ok:
+		return 0, s.errorf("%q is not a duration: %s", v, want)
+	case d != 0 && d < minRetention:
+		return 0, s.errorf("%q is too short: %s", v, want)
+	}
+	return d, nil
 }
 
 func parseAdmins(s setting, v string) ([]int64, error) {
@@ -842,6 +899,8 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("timezone", tz),
 		slog.Float64("rate", c.Rate),
 		slog.Bool("paid_broadcast", c.PaidBroadcast),
+		slog.String("delivery_horizon", durationText(c.Horizon)),
+		slog.String("retention", durationText(c.Retention)),
 		slog.String("log_format", c.LogFormat),
 		slog.String("log_level", strings.ToLower(c.LogLevel.String())),
 		slog.String("contact_url", c.ContactURL),

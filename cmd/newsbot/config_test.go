@@ -48,6 +48,8 @@ func TestParseConfigDefaults(t *testing.T) {
 		LogFormat:      "text",
 		LogLevel:       slog.LevelInfo,
 		ContactURL:     "https://osipovichi.gov.by/",
+		Horizon:        24 * time.Hour,
+		Retention:      90 * 24 * time.Hour,
 	}
 	if cfg.Timezone == nil || cfg.Timezone.String() != "Europe/Minsk" {
 		t.Errorf("Timezone: got %v, want Europe/Minsk", cfg.Timezone)
@@ -143,6 +145,16 @@ func TestParseConfigSettings(t *testing.T) {
 		{"feed alert default", nil, nil, func(c Config) any { return c.FeedAlertAfter }, time.Hour},
 		{"feed alert env", map[string]string{envFeedAlert: "20m"}, nil, func(c Config) any { return c.FeedAlertAfter }, 20 * time.Minute},
 		{"feed alert flag beats env", map[string]string{envFeedAlert: "20m"}, []string{"-feed-alert-after", "3h"}, func(c Config) any { return c.FeedAlertAfter }, 3 * time.Hour},
+
+		{"delivery horizon default", nil, nil, func(c Config) any { return c.Horizon }, 24 * time.Hour},
+		{"delivery horizon env", map[string]string{envHorizon: "90m"}, nil, func(c Config) any { return c.Horizon }, 90 * time.Minute},
+		{"delivery horizon days", map[string]string{envHorizon: "3d"}, nil, func(c Config) any { return c.Horizon }, 72 * time.Hour},
+		{"delivery horizon flag beats env", map[string]string{envHorizon: "3d"}, []string{"-delivery-horizon", "1m"}, func(c Config) any { return c.Horizon }, time.Minute},
+
+		{"retention default", nil, nil, func(c Config) any { return c.Retention }, 90 * 24 * time.Hour},
+		{"retention env", map[string]string{envRetention: "720h"}, nil, func(c Config) any { return c.Retention }, 30 * 24 * time.Hour},
+		{"retention keeps everything", map[string]string{envRetention: "0"}, nil, func(c Config) any { return c.Retention }, time.Duration(0)},
+		{"retention flag beats env", map[string]string{envRetention: "0"}, []string{"-retention", "1d"}, func(c Config) any { return c.Retention }, 24 * time.Hour},
 
 		{"admins default", nil, nil, func(c Config) any { return c.Admins }, []int64(nil)},
 		{"admins env", map[string]string{envAdmins: "12345678, 87654321,12345678,"}, nil, func(c Config) any { return c.Admins }, []int64{12345678, 87654321}},
@@ -292,6 +304,18 @@ func TestParseConfigErrors(t *testing.T) {
 			`NEWSBOT_POLL_INTERVAL (-poll-interval): "300" is not a duration: use a duration of at least 10s, e.g. 5m`},
 		{"poll interval negative", map[string]string{envPollInterval: "-5m"}, nil,
 			`NEWSBOT_POLL_INTERVAL (-poll-interval): "-5m" is too short: use a duration of at least 10s, e.g. 5m`},
+		{"delivery horizon too short", map[string]string{envHorizon: "30s"}, nil,
+			`NEWSBOT_DELIVERY_HORIZON (-delivery-horizon): "30s" is too short: use a duration from 1m to 30d, e.g. 24h or 3d`},
+		{"delivery horizon too long", nil, []string{"-delivery-horizon", "31d"},
+			`NEWSBOT_DELIVERY_HORIZON (-delivery-horizon): "31d" is too long: use a duration from 1m to 30d, e.g. 24h or 3d`},
+		{"delivery horizon not a duration", map[string]string{envHorizon: "a day"}, nil,
+			`NEWSBOT_DELIVERY_HORIZON (-delivery-horizon): "a day" is not a duration: use a duration from 1m to 30d, e.g. 24h or 3d`},
+		{"retention too short", map[string]string{envRetention: "12h"}, nil,
+			`NEWSBOT_RETENTION (-retention): "12h" is too short: use a duration of at least 24h, e.g. 90d or 2160h, or 0 to keep everything`},
+		{"retention negative", map[string]string{envRetention: "-90d"}, nil,
+			`NEWSBOT_RETENTION (-retention): "-90d" is not a duration: use a duration of at least 24h, e.g. 90d or 2160h, or 0 to keep everything`},
+		{"retention days not a number", map[string]string{envRetention: "1.5d"}, nil,
+			`NEWSBOT_RETENTION (-retention): "1.5d" is not a duration: use a duration of at least 24h, e.g. 90d or 2160h, or 0 to keep everything`},
 		{"admins not a number", map[string]string{envAdmins: "1,@boss"}, nil,
 			`NEWSBOT_ADMINS (-admins): "@boss" is not a Telegram user ID: use comma-separated positive integers, e.g. 12345678,87654321`},
 		{"admins negative", map[string]string{envAdmins: "-100123"}, nil,
@@ -534,7 +558,7 @@ func TestConfigStringHidesToken(t *testing.T) {
 	want := "token_set=true api_endpoint=https://api.telegram.org/bot%s/%s db=newsbot.db " +
 		"feeds=news/ru=https://osipovichi.gov.by/ru/rss-ru/,announcements=https://osipovichi.gov.by/ru/ann/ " +
 		"poll_interval=5m0s feed_alert_after=1h0m0s max_new_per_poll=10 admins=42,43 http_addr=127.0.0.1:8080 lang=ru timezone=Europe/Minsk rate=25 " +
-		"paid_broadcast=false log_format=text log_level=info contact_url=https://osipovichi.gov.by/"
+		"paid_broadcast=false delivery_horizon=24h retention=90d log_format=text log_level=info contact_url=https://osipovichi.gov.by/"
 	if got := cfg.String(); got != want {
 		t.Errorf("String:\ngot  %s\nwant %s", got, want)
 	}

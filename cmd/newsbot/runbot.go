@@ -40,6 +40,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 		logger.Info("keywords brought to the text analyser's rules", "checked", m.Checked, "rewritten", m.Rewritten,
 			"merged", m.Merged, "dropped", m.Dropped)
 	}
+	enableIncrementalVacuum(ctx, store, logger)
 
 	client, err := connect(ctx, cfg, logger)
 	if err != nil {
@@ -58,7 +59,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL, Scope: cfg.fetchScope(cfg.Feeds)})
 	engine, err := delivery.New(delivery.Config{
 		Client: client, Store: store, Logger: logger.With("component", "delivery"), Location: cfg.Timezone,
-		Rate: cfg.Rate, PaidBroadcast: cfg.PaidBroadcast, Registerer: reg,
+		Rate: cfg.Rate, PaidBroadcast: cfg.PaidBroadcast, Registerer: reg, Horizon: cfg.Horizon, Retention: cfg.Retention,
 	})
 	if err != nil {
 		return err
@@ -83,18 +84,21 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 		return err
 	}
 
+	watch := &dbWatch{store: store, outbox: engine, alerter: b, log: logger.With("component", "database"), every: dbCheckEvery}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return engine.Run(gctx, b, b) }) // b handles the updates and renders the deliveries
 	g.Go(func() error { return b.Run(gctx) })
 	g.Go(func() error { return poller.Run(gctx) })
 	g.Go(func() error { rebuildSearchIndex(gctx, store, logger); return nil })
+	g.Go(func() error { return watch.run(gctx) })
 	if cfg.HTTPAddr != "" {
-		h := &health{store: store, updates: engine, poller: poller, started: started}
+		h := &health{store: store, updates: engine, outbox: engine, db: watch, poller: poller, started: started}
 		if err := serveHTTP(gctx, g, cfg.HTTPAddr, h.routes(reg), logger); err != nil {
 			return err
 		}
 	}
 	err = g.Wait()
+	saveOpenCopy(store, cfg.DB, logger)
 	if errors.Is(err, delivery.ErrUnauthorized) {
 		return err
 	}
@@ -155,6 +159,39 @@ func connect(ctx context.Context, cfg Config, logger *slog.Logger) (*delivery.Cl
 	}
 }
 
+// enableIncrementalVacuum switches a database made before retention to
+// incremental vacuum, once: SQLite rewrites it (VACUUM). On failure (not
+// enough disk space for the copy) the bot runs on and retention still
+// frees pages for new rows; the next start tries again.
+func enableIncrementalVacuum(ctx context.Context, s *store.Store, logger *slog.Logger) {
+	size, _ := s.SizeBytes(ctx)
+	start := time.Now()
+	changed, err := s.EnableIncrementalVacuum(ctx)
+	switch {
+	case err != nil:
+		logger.Warn("cannot switch the database to incremental vacuum; it keeps its size after retention (free pages are reused)",
+			"error", err, "size_bytes", size)
+	case changed:
+		logger.Info("switched the database to incremental vacuum (a one-time rewrite)", "size_bytes", size,
+			"took", time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// saveOpenCopy writes the database back to its path when it was deleted
+// while the bot ran, so that the next start finds everything written since.
+func saveOpenCopy(s *store.Store, path string, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	saved, err := s.SaveOpenCopy(ctx)
+	switch {
+	case err != nil:
+		logger.Error("the database file was deleted while the bot ran, and saving the open copy back failed: what was written since is lost",
+			"db", path, "error", err)
+	case saved:
+		logger.Warn("the database file was deleted while the bot ran: saved the open copy back", "db", path)
+	}
+}
+
 // registerStoreMetrics exposes figures read from the database at scrape time.
 func registerStoreMetrics(reg prometheus.Registerer, store *store.Store, logger *slog.Logger) {
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -163,6 +200,15 @@ func registerStoreMetrics(reg prometheus.Registerer, store *store.Store, logger 
 		n, err := store.CountSubscribers(context.Background())
 		if err != nil {
 			logger.Warn("metrics: count subscribers", "error", err)
+		}
+		return float64(n)
+	}))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "newsbot_database_bytes", Help: "Size of the database (its pages, free ones included; the WAL aside).",
+	}, func() float64 {
+		n, err := store.SizeBytes(context.Background())
+		if err != nil {
+			logger.Warn("metrics: database size", "error", err)
 		}
 		return float64(n)
 	}))

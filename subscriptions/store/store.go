@@ -35,7 +35,11 @@ var migrations embed.FS
 
 // Store is the SQLite database of newsbot. It is safe for concurrent use.
 type Store struct {
-	db *sql.DB
+	db   *sql.DB
+	path string
+	// file is the database file as opened: Check tells it from a file put
+	// in its place.
+	file os.FileInfo
 }
 
 // The database holds residents' chat ids, names and usernames and the
@@ -56,6 +60,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	file, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	// Pragmas go in the DSN so that every pooled connection gets them.
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
 		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)" +
@@ -71,7 +79,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, path: path, file: file}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
@@ -153,6 +161,16 @@ func (s *Store) migrate(ctx context.Context) error {
 	ms, err := loadMigrations()
 	if err != nil {
 		return err
+	}
+	var tables int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema`).Scan(&tables); err != nil {
+		return err
+	}
+	if tables == 0 {
+		// A new database: incremental vacuum costs nothing to turn on now.
+		if _, err := s.EnableIncrementalVacuum(ctx); err != nil {
+			return err
+		}
 	}
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
