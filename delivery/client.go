@@ -8,6 +8,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -28,11 +29,25 @@ type Client struct {
 	redactor *Redactor
 }
 
+// idleConns is how many connections to the Bot API stay open between
+// requests: more than the requests ever in flight at once, so that they
+// reuse connections rather than open and close one each (Go's default
+// keeps 2).
+const idleConns = 128
+
+// NewHTTPClient is the HTTP client for the Bot API: each request times out
+// after timeout, and connections are kept for reuse.
+func NewHTTPClient(timeout time.Duration) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = idleConns, idleConns
+	return &http.Client{Timeout: timeout, Transport: t}
+}
+
 // NewClient connects to the Bot API at endpoint (a format with two %s: token
 // and method) and checks the token with getMe.
 func NewClient(ctx context.Context, token, endpoint string, httpClient *http.Client) (*Client, error) {
 	if httpClient == nil {
-		httpClient = &http.Client{}
+		httpClient = NewHTTPClient(0)
 	}
 	c := &Client{http: httpClient, redactor: NewRedactor(token)}
 	api, err := tgbotapi.NewBotAPIWithClient(token, endpoint, ctxDoer{ctx: ctx, client: httpClient})

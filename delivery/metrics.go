@@ -5,8 +5,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 )
 
-// metrics of the engine: updates handled, messages sent, 429s, the
-// outbox's commits, pauses and faults, retention.
+// metrics of the engine: updates handled, messages sent, 429s, the pace,
+// the outbox's commits, pauses and faults, retention.
 type metrics struct {
 	updates        prometheus.Counter
 	messages       *prometheus.CounterVec
@@ -22,7 +22,7 @@ type metrics struct {
 	pruned         prometheus.Counter
 }
 
-func newMetrics(reg prometheus.Registerer) *metrics {
+func newMetrics(reg prometheus.Registerer, p pacer) *metrics {
 	m := &metrics{
 		updates: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "newsbot_updates_handled_total", Help: "Telegram updates handled.",
@@ -68,6 +68,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	if reg != nil {
 		reg.MustRegister(m.updates, m.messages, m.rateLimited, m.panics, m.commits,
 			m.paused, m.pauses, m.inFlight, m.unrecorded, m.recordFailures, m.givenUp, m.pruned)
+		reg.MustRegister(paceMetrics(p)...)
 	}
 	return m
 }
@@ -76,7 +77,7 @@ var outcomeNames = map[verdict]string{
 	verdictOK: "sent", verdictRetryAfter: "rate_limited", verdictChatGone: "chat_gone", verdictMigrated: "migrated",
 	verdictBug: "bug", verdictTransient: "transient_error", verdictRejected: "rejected",
 	verdictUnauthorized: "unauthorized", verdictConflict: "conflict", verdictCanceled: "canceled",
-	verdictNotModified: "not_modified",
+	verdictNotModified: "not_modified", verdictTooLate: "too_late",
 }
 
 // counterSum is the total of a counter over all its labels.
@@ -94,4 +95,26 @@ func counterSum(c prometheus.Collector) float64 {
 		}
 	}
 	return sum
+}
+
+// paceMetrics read the pacer's figures when scraped.
+func paceMetrics(p pacer) []prometheus.Collector {
+	return []prometheus.Collector{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "newsbot_delivery_pace", Help: "The pace of messages the bot keeps now, messages a second: " +
+				"the configured rate (at most 30 for ordinary messages), lower for a while after a 429.",
+			ConstLabels: prometheus.Labels{"lane": "ordinary"},
+		}, func() float64 { return p.stats().Pace }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "newsbot_delivery_pace", Help: "The pace of messages the bot keeps now, messages a second: " +
+				"the configured rate (at most 30 for ordinary messages), lower for a while after a 429.",
+			ConstLabels: prometheus.Labels{"lane": "paid"},
+		}, func() float64 { return p.stats().PaidPace }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "newsbot_delivery_waiting", Help: "Requests waiting for their turn to go to Telegram.",
+		}, func() float64 { return float64(p.stats().Waiting) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "newsbot_replies_too_late_total", Help: "Replies given up because they could not leave in time for the person who asked.",
+		}, func() float64 { return float64(p.stats().TooLate) }),
+	}
 }

@@ -55,7 +55,7 @@ func (l *updateLoop) run(ctx context.Context, h Handler) error {
 	}
 	wait := time.Second
 	for ctx.Err() == nil {
-		updates, err := l.sender.client.getUpdates(ctx, offset, int(l.timeout/time.Second), allowedUpdates)
+		updates, err := l.sender.getUpdates(ctx, offset, int(l.timeout/time.Second), allowedUpdates)
 		l.lastPoll.Store(l.now().UnixNano())
 		if err != nil {
 			if ctx.Err() != nil {
@@ -69,7 +69,6 @@ func (l *updateLoop) run(ctx context.Context, h Handler) error {
 				l.log.Warn("another instance is polling Telegram with the same token; stop it, or this bot gets no updates",
 					"retry_in", wait)
 			case verdictRetryAfter:
-				l.sender.tooMany(0, &c)
 				wait = max(wait, c.retryAfter)
 				l.log.Warn("getUpdates rate limited", "retry_in", wait)
 			default:

@@ -134,7 +134,7 @@ func rebuildSearchIndex(ctx context.Context, st *store.Store, logger *slog.Logge
 // connect checks the token with getMe, retrying while Telegram cannot be
 // reached. A refused token is fatal. It returns nil, nil if ctx ends first.
 func connect(ctx context.Context, cfg Config, logger *slog.Logger) (*delivery.Client, error) {
-	httpClient := &http.Client{Timeout: delivery.DefaultPollTimeout + 20*time.Second}
+	httpClient := delivery.NewHTTPClient(delivery.DefaultPollTimeout + 20*time.Second)
 	wait := time.Second
 	for {
 		client, err := delivery.NewClient(ctx, cfg.Token, cfg.APIEndpoint, httpClient)
