@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -147,6 +148,13 @@ func fanOutOnce(b *testing.B, n int, c fanOutCase) {
 	b.ReportMetric(commits/float64(messages), "commits/msg")
 	b.ReportMetric(float64(replies[len(replies)*95/100].Milliseconds()), "latest_p95_ms")
 	b.ReportMetric(float64(replies[len(replies)-1].Milliseconds()), "latest_max_ms")
+	if tm := w.tg.TooManyAnswers(); len(tm) > 0 {
+		causes := map[string]int{}
+		for _, a := range tm {
+			causes[fmt.Sprintf("%s global=%t", a.Cause, a.Global)]++
+		}
+		b.Logf("429s by cause: %v; the first at %s", causes, tm[0].At.Sub(first).Round(time.Millisecond))
+	}
 	if chats != n {
 		b.Errorf("chats reached = %d, want %d", chats, n)
 	}
