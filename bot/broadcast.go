@@ -178,16 +178,21 @@ func (b *notices) await(req request, st step) {
 // cmdCancel ends a conversation step: a notice, a version, a time asked for.
 func (b *notices) cmdCancel(ctx context.Context, req request, _ string) {
 	b.mu.Lock()
-	_, ok := b.steps[req.user.ID]
-	_, collecting := b.albums[req.user.ID]
+	st, ok := b.steps[req.user.ID]
+	if al := b.albums[req.user.ID]; al != nil {
+		st, ok = al.step, true
+	}
 	delete(b.steps, req.user.ID)
 	delete(b.albums, req.user.ID)
 	b.mu.Unlock()
-	textKey := "broadcast.nothing"
-	if ok || collecting {
-		textKey = "broadcast.cancelled"
+	switch {
+	case !ok:
+		b.replyText(ctx, req.chat, i18n.T(req.lang, "broadcast.nothing"))
+	case st.kind == stepNotice:
+		b.replyText(ctx, req.chat, i18n.T(req.lang, "broadcast.cancelled"))
+	default:
+		b.replyText(ctx, req.chat, i18n.T(req.lang, "notice.unchanged", st.notice))
 	}
-	b.replyText(ctx, req.chat, i18n.T(req.lang, textKey))
 }
 
 // noticeHook takes the message an admin was asked for: a notice, a version

@@ -39,8 +39,12 @@ func (b *notices) draftControls(ctx context.Context, lang string, n subscription
 	if n.Urgent {
 		head = "notice.head.urgent"
 	}
+	hint := i18n.T(lang, "notice.hint")
+	if !n.SendAt.IsZero() {
+		hint = i18n.T(lang, "notice.hint.schedule")
+	}
 	lines := append([]string{i18n.T(lang, head, n.ID), ""}, b.summary(lang, n, count)...)
-	lines = append(lines, b.whenLine(lang, n), "", i18n.T(lang, "notice.hint"))
+	lines = append(lines, b.whenLine(lang, n), "", hint)
 
 	var kb keyboard
 	kb.row(key{i18n.T(lang, "notice.button.main", i18n.T(lang, "notice.button.lang."+n.Language)), noticeData{action: noticeMainAsk, id: n.ID}})

@@ -613,6 +613,16 @@ func TestNoticeVersionForACancelledNotice(t *testing.T) {
 	before := len(h.tg.Messages(chat.ID))
 	h.pressFor(admin, control.MessageID, fmt.Sprintf("ntc:ver:%d:en", id))
 	h.next(admin, before)
+	// /cancel drops the step, not the notice.
+	if got := h.say(admin, "/cancel"); got.Plain != i18n.T("ru", "notice.unchanged", id) {
+		t.Errorf("/cancel of a version answered %q", got.Plain)
+	}
+	if n, _ := h.store.Notice(context.Background(), id); n.State != subscriptions.NoticeDraft {
+		t.Errorf("after /cancel of a version the notice is %s, want a draft", n.State)
+	}
+	before = len(h.tg.Messages(chat.ID))
+	h.pressFor(admin, control.MessageID, fmt.Sprintf("ntc:ver:%d:en", id))
+	h.next(admin, before)
 	// Meanwhile the notice is cancelled (another admin's press, a stale button): the version is refused plainly.
 	h.press(chat, admin, control.MessageID, fmt.Sprintf("ntc:cancel:%d", id))
 	if got := h.say(admin, "Draft in English"); got.Plain != i18n.T("ru", "notice.answer.cancelled") {

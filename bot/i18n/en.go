@@ -254,6 +254,8 @@ var en = map[string]string{
 	"notice.when.at":                  "When: %s (in %s)",
 	"notice.when.passed":              "When: %s — that time has passed, choose another one",
 	"notice.hint":                     "Choose the audience, then press Send.",
+	"notice.hint.schedule":            "Choose the audience, then press Schedule.",
+	"notice.unchanged":                "All right, notice #%d stays as it was: its buttons are above.",
 	"notice.scheduled.hint":           "It goes out by itself at that time, even if the bot is restarted. Change or cancel it with the buttons below or in /scheduled.",
 	"notice.audience.section_lang.ru": "subscribers of the section «%s» reading Russian",
 	"notice.audience.section_lang.be": "subscribers of the section «%s» reading Belarusian",
