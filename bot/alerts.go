@@ -22,7 +22,7 @@ type alerts struct {
 func (b *Bot) FeedDown(ctx context.Context, f subscriptions.Feed) {
 	b.alerts.record(ctx, subscriptions.AuditEntry{Action: subscriptions.AuditFeedDown, Ref: f.ID, Details: "url=" + f.URL + " error=" + f.LastError})
 	b.alerts.tellAdmins(ctx, func(lang string) string {
-		return i18n.T(lang, "admin.feed_down", i18n.Section(lang, f.Section), f.URL, f.LastError)
+		return i18n.T(lang, "admin.feed_down", b.sections.Name(lang, f.Section), f.URL, f.LastError)
 	})
 }
 
@@ -30,7 +30,7 @@ func (b *Bot) FeedDown(ctx context.Context, f subscriptions.Feed) {
 func (b *Bot) FeedRecovered(ctx context.Context, f subscriptions.Feed) {
 	b.alerts.record(ctx, subscriptions.AuditEntry{Action: subscriptions.AuditFeedRecovered, Ref: f.ID, Details: "url=" + f.URL})
 	b.alerts.tellAdmins(ctx, func(lang string) string {
-		return i18n.T(lang, "admin.feed_recovered", i18n.Section(lang, f.Section), f.URL)
+		return i18n.T(lang, "admin.feed_recovered", b.sections.Name(lang, f.Section), f.URL)
 	})
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 )
@@ -41,6 +42,7 @@ type storage interface {
 	settingsStore
 	keywordStore
 	searchStore
+	questionStore
 	channelStore
 	noticeStore
 	adminStore
@@ -60,7 +62,9 @@ type Config struct {
 	// DefaultLang is the language for people whose Telegram language is not ru, be or en.
 	DefaultLang string
 	// Location is the time zone of dates shown and of quiet hours; required.
-	Location   *time.Location
+	Location *time.Location
+	// Sections names the portal's sections in each language.
+	Sections   i18n.Sections
 	Registerer prometheus.Registerer
 	Now        func() time.Time
 	// Version is the program's version, shown by /stats.
@@ -80,6 +84,8 @@ type Bot struct {
 	menu         []string // command names for setMyCommands, in order
 	callbacks    map[string]callbackHandler
 	messageHooks []messageHook
+	// plain answers the other messages of private chats (see questions).
+	plain        func(ctx context.Context, req request, m *delivery.Incoming)
 	commandsSeen *prometheus.CounterVec
 
 	composer *composer
@@ -108,7 +114,7 @@ func New(cfg Config) (*Bot, error) {
 	}
 	shared := &base{
 		tg: cfg.Telegram, chats: cfg.Store, log: cfg.Logger, admins: map[int64]bool{}, defaultLang: cfg.DefaultLang,
-		loc: cfg.Location, now: cfg.Now, groupAdmins: newAdminCache(cfg.Now),
+		loc: cfg.Location, sections: cfg.Sections, now: cfg.Now, groupAdmins: newAdminCache(cfg.Now),
 	}
 	for _, id := range cfg.Admins {
 		shared.admins[id] = true
@@ -131,7 +137,9 @@ func New(cfg Config) (*Bot, error) {
 	(&residents{base: shared, store: cfg.Store}).register(b)
 	settings.register(b)
 	(&keywords{base: shared, store: cfg.Store, channels: channels}).register(b)
-	(&search{base: shared, store: cfg.Store, limits: newSearchLimiter(cfg.Now)}).register(b)
+	search := &search{base: shared, store: cfg.Store, limits: newSearchLimiter(cfg.Now)}
+	search.register(b)
+	newQuestions(shared, cfg.Store, search).register(b)
 	channels.register(b)
 	(&adminTools{base: shared, store: cfg.Store, engine: cfg.Telegram, version: cfg.Version, started: cfg.Now()}).register(b)
 	b.notices.register(b)

@@ -20,6 +20,7 @@ import (
 //	set:CHAT:SCREEN  set:CHAT:OP:ARG     settingsData
 //	ntc:ACTION:ID[:ARG]                  noticeData
 //	ch:l  ch:d:ID  ch:dy:ID              channelsData
+//	kwo:ID                               offerData
 
 // maxCallbackData is Telegram's limit on a button's data, in bytes.
 const maxCallbackData = 64
@@ -308,4 +309,22 @@ func decodeChannels(data string) (channelsData, bool) {
 	}
 	id, ok := parseID(parts[1])
 	return channelsData{op: parts[0], id: id}, ok
+}
+
+// offerData is the button under the answer to a plain question that adds
+// the keyword it suggests; the keyword stays in the store (its id here:
+// a keyword can take 80 bytes, the data 64).
+type offerData struct{ id int64 }
+
+const cbOffer = "kwo"
+
+func (d offerData) encode() string { return cbOffer + ":" + strconv.FormatInt(d.id, 10) }
+
+func decodeOffer(data string) (offerData, bool) {
+	parts, ok := fields(data, cbOffer, 1)
+	if !ok {
+		return offerData{}, false
+	}
+	id, ok := parseID(parts[0])
+	return offerData{id: id}, ok && id > 0
 }

@@ -18,7 +18,7 @@ func FuzzCallbackData(f *testing.F) {
 	for _, s := range []string{
 		"sub", "unsub", "set:5001:main", "set:5001:lang:be", "set:5001:sec:news", "set:5001:dig:8", "set:5001:dig:99",
 		"set:5001:quiet:1320-480", "set:-100:lang:en", "ntc:send:1", "ntc:lng:1:xx", "ntc:urgy:1", "ntc:sec:1:*", "chn:del:-1001", ":", "set::::",
-		"set:5001:lang:\x00", "sub:extra:data", "\xff\xfe",
+		"set:5001:lang:\x00", "sub:extra:data", "\xff\xfe", "kwo:1", "kwo:-5",
 	} {
 		f.Add(s)
 	}
@@ -57,6 +57,7 @@ func FuzzCallbackCodecs(f *testing.F) {
 		"sub", "unsub", "sub:", "set:5001:m", "set:5001:sec:+news", "set:-1001234567890:quiet:1320-480", "set:5001:dlv:08",
 		"set:+5001:m", "set:0:m", "set:5001:lang:be", "set:5001:x:", "ntc:sec:1:*", "ntc:lng:1:be", "ntc:sec:1:news", "ntc:ver:1:en",
 		"ntc:send:1", "ntc:stop:01", "ntc:send:1:x", "ntc:lng:-1:*", "ntc:mainl:1:ru", "ntc:sch:1", "ch:l", "ch:d:-1001", "ch:dy:-1001", "ch:l:1", "\xff",
+		"kwo:1", "kwo:-1", "kwo:01", "kwo:", "kwo:9223372036854775807",
 	} {
 		f.Add(s)
 	}
@@ -73,6 +74,7 @@ func FuzzCallbackCodecs(f *testing.F) {
 		accepted(decodeSettings(data))
 		accepted(decodeNotice(data))
 		accepted(decodeChannels(data))
+		accepted(decodeOffer(data))
 	})
 }
 
@@ -104,6 +106,7 @@ func TestCallbackCodecsRoundTrip(t *testing.T) {
 		{noticeData{action: noticeSchedule, id: 42}, func(s string) (callbackData, bool) { return decodeNotice(s) }},
 		{channelsData{op: channelsList}, func(s string) (callbackData, bool) { return decodeChannels(s) }},
 		{channelsData{op: channelsConfirm, id: channel}, func(s string) (callbackData, bool) { return decodeChannels(s) }},
+		{offerData{id: 9223372036854775807}, func(s string) (callbackData, bool) { return decodeOffer(s) }},
 	}
 	for _, tt := range tests {
 		data, err := encodeCallback(tt.d)

@@ -40,7 +40,7 @@ func (b *Bot) Compose(ctx context.Context, d subscriptions.DueDelivery, withPhot
 func (b *composer) compose(ctx context.Context, d subscriptions.DueDelivery, withPhoto bool) ([]delivery.Message, error) {
 	lang := i18n.Pick(b.defaultLang, d.Chat.Language)
 	silent := d.Chat.InQuietHours(b.now().In(b.loc))
-	opts := render.Options{Lang: lang, Loc: b.loc, WithPhoto: withPhoto}
+	opts := render.Options{Lang: lang, Loc: b.loc, WithPhoto: withPhoto, Sections: b.sections}
 	switch d.Kind {
 	case subscriptions.KindArticle:
 		a, err := b.articles.get(ctx, b.store, d.Ref)

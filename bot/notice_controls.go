@@ -68,7 +68,7 @@ func (b *notices) draftControls(ctx context.Context, lang string, n subscription
 	}
 	row = []key{{tick(i18n.T(lang, "notice.button.sections_all"), n.Audience.Section == ""), noticeData{action: noticeSection, id: n.ID, arg: noticeAll}}}
 	for _, s := range sections {
-		row = append(row, key{tick(i18n.T(lang, "notice.button.section", b.sectionName(lang, s)), n.Audience.Section == s),
+		row = append(row, key{tick(i18n.T(lang, "notice.button.section", b.sections.Name(lang, s)), n.Audience.Section == s),
 			noticeData{action: noticeSection, id: n.ID, arg: s}})
 		if len(row) == 2 {
 			kb.row(row...)
@@ -195,17 +195,14 @@ func (b *notices) postControls(ctx context.Context, lang string, n subscriptions
 func (b *notices) audienceName(lang string, a subscriptions.Audience) string {
 	switch {
 	case a.Section != "" && a.Language != "":
-		return i18n.T(lang, "notice.audience.section_lang."+a.Language, b.sectionName(lang, a.Section))
+		return i18n.T(lang, "notice.audience.section_lang."+a.Language, b.sections.Name(lang, a.Section))
 	case a.Section != "":
-		return i18n.T(lang, "notice.audience.section", b.sectionName(lang, a.Section))
+		return i18n.T(lang, "notice.audience.section", b.sections.Name(lang, a.Section))
 	case a.Language != "":
 		return i18n.T(lang, "notice.audience.lang."+a.Language)
 	}
 	return i18n.T(lang, "notice.audience.all")
 }
-
-// sectionName is the name of a section in lang.
-func (b *notices) sectionName(lang, section string) string { return i18n.Section(lang, section) }
 
 // pressNotice handles the buttons of notices. Every press reads the notice
 // afresh and the store changes it only in the state the button is for, so
@@ -281,7 +278,7 @@ func (b *notices) pressNotice(ctx context.Context, req request, p *delivery.Pres
 	case noticeWhen:
 		b.await(req, step{kind: stepTime, notice: n.ID})
 		now := b.now().In(b.loc)
-		b.replyText(ctx, req.chat, i18n.T(req.lang, "notice.when.ask", n.ID, b.loc.String(), i18n.DateTime(req.lang, now)))
+		b.replyText(ctx, req.chat, i18n.T(req.lang, "notice.when.ask", n.ID, i18n.Zone(req.lang, b.loc, now), i18n.DateTime(req.lang, now)))
 		return ""
 	case noticeMainAsk:
 		b.showMainLanguage(ctx, req.lang, p, n)

@@ -286,7 +286,7 @@ func TestScheduledNotice(t *testing.T) {
 	// The time is asked for; what cannot be a time gets a clear answer, and the bot keeps asking.
 	before := len(h.tg.Messages(chat.ID))
 	h.pressFor(admin, control.MessageID, fmt.Sprintf("ntc:when:%d", id))
-	if got := h.next(admin, before); got.Plain != i18n.T("ru", "notice.when.ask", id, "Europe/Minsk", "2 марта 2023, 12:00") {
+	if got := h.next(admin, before); got.Plain != i18n.T("ru", "notice.when.ask", id, "по минскому времени", "2 марта 2023, 12:00") {
 		t.Fatalf("asked %q", got.Plain)
 	}
 	for typed, want := range map[string]string{

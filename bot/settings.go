@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -245,7 +244,7 @@ func (b *settings) settingsView(req request, p subscriptions.Preferences, screen
 			if on {
 				arg = "-" + sec
 			}
-			name := i18n.Section(lang, sec)
+			name := b.sections.Name(lang, sec)
 			if !on {
 				name = "▫️ " + name
 			}
@@ -265,7 +264,7 @@ func (b *settings) settingsView(req request, p subscriptions.Preferences, screen
 	case screenDelivery:
 		h.Bold(i18n.T(lang, "settings.delivery"))
 		h.Line()
-		h.Text(i18n.T(lang, "settings.delivery_hint"))
+		h.Text(i18n.T(lang, "settings.delivery_hint", i18n.Zone(lang, b.loc, b.now())))
 		kb.row(key{mark(p.DigestHour < 0, i18n.T(lang, "button.instant")), to(screenDelivery, "-1")})
 		for i := 0; i < len(digestHours); i += 3 {
 			var row []key
@@ -278,13 +277,23 @@ func (b *settings) settingsView(req request, p subscriptions.Preferences, screen
 	case screenQuiet:
 		h.Bold(i18n.T(lang, "settings.quiet"))
 		h.Line()
-		h.Text(i18n.T(lang, "settings.quiet_hint"))
+		h.Text(i18n.T(lang, "settings.quiet_hint", i18n.Zone(lang, b.loc, b.now())))
+		if p.QuietHoursOn() {
+			h.Line()
+			h.Line()
+			h.Text(i18n.T(lang, "settings.quiet_now", clockRange(p.QuietStart, p.QuietEnd)))
+		}
 		row := []key{{mark(!p.QuietHoursOn(), i18n.T(lang, "button.quiet_off")), to(screenQuiet, "off")}}
+		custom := p.QuietHoursOn()
 		for _, q := range quietPresets {
 			on := p.QuietStart == q[0] && p.QuietEnd == q[1]
+			custom = custom && !on
 			row = append(row, key{mark(on, clockRange(q[0], q[1])), to(screenQuiet, quietArg(q))})
 		}
 		kb.row(row...)
+		if custom { // set with /quiet: shown, and pressing it keeps it
+			kb.row(key{mark(true, clockRange(p.QuietStart, p.QuietEnd)), to(screenQuiet, "")})
+		}
 		kb.row(back)
 	case screenKeywords:
 		h.Bold(i18n.T(lang, "settings.keywords"))
@@ -334,46 +343,77 @@ func (b *settings) mainView(h *render.Builder, req request, p subscriptions.Pref
 	default:
 		h.Bold(i18n.T(lang, "settings.title_group", p.Title))
 	}
-	line := func(label, value string) {
-		h.Line()
-		h.Text(label + ": ")
-		h.Text(value)
-	}
 	h.Line()
-	if p.Subscribed {
-		line(i18n.T(lang, "settings.subscription"), i18n.T(lang, "settings.sub_on"))
-	} else {
-		line(i18n.T(lang, "settings.subscription"), i18n.T(lang, "settings.sub_off"))
+	for _, l := range summaryLines(lang, b.defaultLang, b.sections, p, summarySubscription, summaryLanguage, summarySections,
+		summaryDelivery, summaryQuiet, summaryPreviews, summaryKeywords) {
+		h.Line()
+		h.Text(l)
 	}
-	newsLang := p.Language
-	if newsLang == "" {
-		newsLang = i18n.Pick(b.defaultLang)
+}
+
+// summaryItem is a line of the summary of a chat's settings.
+type summaryItem int
+
+const (
+	summarySubscription summaryItem = iota
+	summaryLanguage
+	summarySections
+	summaryDelivery
+	summaryQuiet
+	summaryPreviews
+	summaryKeywords
+)
+
+// summaryLines says in lang what the chat p gets, one "label: value" line
+// per item: the settings menu and the confirmation of a subscription.
+func summaryLines(lang, defaultLang string, names i18n.Sections, p subscriptions.Preferences, items ...summaryItem) []string {
+	var out []string
+	line := func(labelKey, value string) { out = append(out, i18n.T(lang, labelKey)+": "+value) }
+	for _, it := range items {
+		switch it {
+		case summarySubscription:
+			if p.Subscribed {
+				line("settings.subscription", i18n.T(lang, "settings.sub_on"))
+			} else {
+				line("settings.subscription", i18n.T(lang, "settings.sub_off"))
+			}
+		case summaryLanguage:
+			line("settings.language", i18n.T(i18n.Pick(defaultLang, p.Language), "lang.name"))
+		case summarySections:
+			var secs []string
+			for _, sec := range p.Sections {
+				secs = append(secs, names.Name(lang, sec))
+			}
+			if len(secs) == 0 {
+				secs = append(secs, i18n.T(lang, "settings.sections_none"))
+			}
+			line("settings.sections", strings.Join(secs, ", "))
+		case summaryDelivery:
+			if p.DigestHour >= 0 {
+				line("settings.delivery", i18n.T(lang, "settings.delivery_digest", fmt.Sprintf("%02d:00", p.DigestHour)))
+			} else {
+				line("settings.delivery", i18n.T(lang, "settings.delivery_instant"))
+			}
+		case summaryQuiet:
+			if p.QuietHoursOn() {
+				line("settings.quiet", clockRange(p.QuietStart, p.QuietEnd))
+			} else {
+				line("settings.quiet", i18n.T(lang, "settings.quiet_off"))
+			}
+		case summaryPreviews:
+			if p.LinkPreviews {
+				line("settings.previews", i18n.T(lang, "settings.previews_on"))
+			} else {
+				line("settings.previews", i18n.T(lang, "settings.previews_off"))
+			}
+		case summaryKeywords:
+			line("settings.keywords", strings.Join(keywordPhrases(p.Keywords,
+				func(list string) string { return i18n.T(lang, "settings.keywords_only", list) },
+				func(list string) string { return i18n.T(lang, "settings.keywords_except", list) },
+				i18n.T(lang, "settings.keywords_none")), "; "))
+		}
 	}
-	line(i18n.T(lang, "settings.language"), i18n.T(newsLang, "lang.name"))
-	var names []string
-	for _, sec := range p.Sections {
-		names = append(names, i18n.Section(lang, sec))
-	}
-	if len(names) == 0 {
-		names = append(names, i18n.T(lang, "settings.sections_none"))
-	}
-	line(i18n.T(lang, "settings.sections"), strings.Join(names, ", "))
-	if p.DigestHour >= 0 {
-		line(i18n.T(lang, "settings.delivery"), i18n.T(lang, "settings.delivery_digest", fmt.Sprintf("%02d:00", p.DigestHour)))
-	} else {
-		line(i18n.T(lang, "settings.delivery"), i18n.T(lang, "settings.delivery_instant"))
-	}
-	if p.QuietHoursOn() {
-		line(i18n.T(lang, "settings.quiet"), clockRange(p.QuietStart, p.QuietEnd))
-	} else {
-		line(i18n.T(lang, "settings.quiet"), i18n.T(lang, "settings.quiet_off"))
-	}
-	if p.LinkPreviews {
-		line(i18n.T(lang, "settings.previews"), i18n.T(lang, "settings.previews_on"))
-	} else {
-		line(i18n.T(lang, "settings.previews"), i18n.T(lang, "settings.previews_off"))
-	}
-	line(i18n.T(lang, "settings.keywords"), keywordSummary(lang, p.Keywords))
+	return out
 }
 
 // clockRange formats minutes after midnight as "22:00–08:00".
@@ -389,7 +429,7 @@ func (b *settings) cmdLang(ctx context.Context, req request, args string) {
 		b.sendMenu(ctx, req, req.chat.ID, screenLang)
 		return
 	}
-	lang, ok := languageNames[strings.ToLower(strings.TrimSpace(args))]
+	lang, ok := parseLanguage(args)
 	if !ok {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "lang.unknown"))
 		return
@@ -400,46 +440,6 @@ func (b *settings) cmdLang(ctx context.Context, req request, args string) {
 		return
 	}
 	b.replyText(ctx, req.chat, i18n.T(lang, "lang.done"))
-}
-
-// languageNames are the ways to name a language after /lang.
-var languageNames = map[string]string{
-	"ru": subscriptions.LangRU, "rus": subscriptions.LangRU, "русский": subscriptions.LangRU, "русская": subscriptions.LangRU,
-	"руская": subscriptions.LangRU, "russian": subscriptions.LangRU,
-	"be": subscriptions.LangBE, "by": subscriptions.LangBE, "bel": subscriptions.LangBE, "беларуская": subscriptions.LangBE,
-	"белорусский": subscriptions.LangBE, "беларуский": subscriptions.LangBE, "belarusian": subscriptions.LangBE,
-	"en": subscriptions.LangEN, "eng": subscriptions.LangEN, "english": subscriptions.LangEN, "английский": subscriptions.LangEN,
-	"англійская": subscriptions.LangEN,
-}
-
-// quietRE reads "21:30-07:00", "22-8", "22.00 – 06.30".
-var quietRE = regexp.MustCompile(`^(\d{1,2})(?:[:.](\d{2}))?\s*(?:-|–|—|до|to)\s*(\d{1,2})(?:[:.](\d{2}))?$`)
-
-// parseQuiet reads quiet hours; off reports "/quiet off" (and its translations).
-func parseQuiet(s string) (start, end int, off, ok bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	switch s {
-	case "off", "no", "none", "0", "выкл", "выключить", "нет", "адкл", "адключыць", "не":
-		return 0, 0, true, true
-	}
-	m := quietRE.FindStringSubmatch(s)
-	if m == nil {
-		return 0, 0, false, false
-	}
-	clock := func(h, mm string) (int, bool) {
-		hour, _ := strconv.Atoi(h)
-		min := 0
-		if mm != "" {
-			min, _ = strconv.Atoi(mm)
-		}
-		if hour == 24 && min == 0 {
-			hour = 0
-		}
-		return hour*60 + min, hour < 24 && min < 60
-	}
-	start, ok1 := clock(m[1], m[2])
-	end, ok2 := clock(m[3], m[4])
-	return start, end, false, ok1 && ok2 && start != end
 }
 
 func (b *settings) cmdQuiet(ctx context.Context, req request, args string) {
@@ -464,5 +464,5 @@ func (b *settings) cmdQuiet(ctx context.Context, req request, args string) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "quiet.off"))
 		return
 	}
-	b.replyText(ctx, req.chat, i18n.T(req.lang, "quiet.set", clockRange(start, end)))
+	b.replyText(ctx, req.chat, i18n.T(req.lang, "quiet.set", clockRange(start, end), i18n.Zone(req.lang, b.loc, b.now())))
 }

@@ -55,7 +55,7 @@ func (b *adminTools) statsText(lang string, now time.Time, st subscriptions.Stat
 	if len(sections) > 0 {
 		var secs []string
 		for _, s := range sections {
-			secs = append(secs, fmt.Sprintf("%s %d", i18n.Section(lang, s), st.BySection[s]))
+			secs = append(secs, fmt.Sprintf("%s %d", b.sections.Name(lang, s), st.BySection[s]))
 		}
 		lines = append(lines, t("stats.by_section", strings.Join(secs, ", ")))
 	}
@@ -74,7 +74,7 @@ func (b *adminTools) statsText(lang string, now time.Time, st subscriptions.Stat
 		if f.IsPosted() {
 			continue
 		}
-		label := i18n.Section(lang, f.Section)
+		label := b.sections.Name(lang, f.Section)
 		if f.Language != "" {
 			label += " (" + f.Language + ")"
 		}

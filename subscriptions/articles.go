@@ -1,6 +1,10 @@
 package subscriptions
 
-import "time"
+import (
+	"time"
+
+	"github.com/osipovichi/newsbot/subscriptions/analyser"
+)
 
 // Article is one news item, normalised from a feed.
 type Article struct {
@@ -36,4 +40,19 @@ type PostResult struct {
 	// Enqueued is the number of chats it is being sent to now; Digest of the
 	// chats that will find it in their next daily digest.
 	Enqueued, Digest int
+}
+
+// Fields of an article's analysed text (see Article.Analyse): the title,
+// the summary, then each category.
+const (
+	FieldTitle      = 0
+	FieldSummary    = 1
+	FieldCategories = 2 // the first category; the others follow
+)
+
+// Analyse analyses the text of an article that keywords and searches look
+// at: its title, summary and categories, each a field of its own, so that
+// a phrase never runs from one into the next.
+func (a Article) Analyse() *analyser.Doc {
+	return analyser.Analyse(append([]string{a.Title, a.Summary}, a.Categories...)...)
 }

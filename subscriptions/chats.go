@@ -4,6 +4,8 @@ import (
 	"errors"
 	"slices"
 	"time"
+
+	"github.com/osipovichi/newsbot/subscriptions/analyser"
 )
 
 // ChatType is Telegram's chat type.
@@ -81,7 +83,7 @@ type Preferences struct {
 	Available []string
 	// Sections are the sections the chat receives, among Available.
 	Sections []string
-	Keywords []Keyword
+	Keywords []analyser.Keyword
 }
 
 // HasSection reports whether the chat receives a section.

@@ -2,7 +2,10 @@ package i18n
 
 var en = map[string]string{
 	"month.1": "January", "month.2": "February", "month.3": "March", "month.4": "April",
-	"month.5": "May", "month.6": "June", "month.7": "July", "month.8": "August",
+	"zone.minsk":  "Minsk time",
+	"zone.moscow": "Moscow time",
+	"zone.offset": "UTC%s time",
+	"month.5":     "May", "month.6": "June", "month.7": "July", "month.8": "August",
 	"month.9": "September", "month.10": "October", "month.11": "November", "month.12": "December",
 
 	"start.welcome": "Hello! This bot brings you the news of the Osipovichi District Executive Committee portal (osipovichi.gov.by).\n\n" +
@@ -12,8 +15,10 @@ var en = map[string]string{
 		"You are subscribed: new articles from the portal will arrive here. /latest shows the latest news, /help lists all commands.",
 	"button.subscribe":   "🔔 Subscribe",
 	"button.unsubscribe": "🔕 Unsubscribe",
+	"button.notify":      "🔔 Notify me about “%s”",
 
-	"subscribe.done":      "Done, you are subscribed. New articles from the portal will arrive here.",
+	"subscribe.done":      "✅ Done, you are subscribed: new articles from the portal will arrive here.",
+	"subscribe.next":      "Make it yours with the buttons below: language, sections, delivery time, keywords. All settings: /settings",
 	"subscribe.already":   "You are already subscribed. New articles from the portal arrive here.",
 	"unsubscribe.done":    "You have unsubscribed and will no longer receive news. To come back: /subscribe",
 	"unsubscribe.already": "You are not subscribed. To subscribe: /subscribe",
@@ -21,6 +26,7 @@ var en = map[string]string{
 	"latest.header":   "Latest news",
 	"latest.empty":    "No news yet: the bot has not received any articles from the portal. Please check back a little later.",
 	"latest.bad_n":    "Give a number from 1 to %d, for example: /latest 10",
+	"latest.capped":   "I show at most %d articles at a time.",
 	"article.read":    "Read on the portal",
 	"article.section": "Section",
 	"digest.header":   "News of the day",
@@ -32,13 +38,19 @@ var en = map[string]string{
 		"/settings — settings: sections, language, daily digest, quiet hours\n" +
 		"/lang — language of the bot and the news\n" +
 		"/keywords — keywords, e.g. /keywords add road, school\n" +
-		"/quiet 22:00-07:00 — quiet hours (/quiet off to turn them off)\n" +
+		"/quiet 11pm-7am — quiet hours: news without a sound (/quiet off to turn them off)\n" +
 		"/search TEXT — search the archive, e.g. /search road repairs\n" +
 		"/channel @name — send the news to your channel, /channels — your channels\n" +
 		"/help — this help",
-	"unknown":        "I don't know that command. The list of commands: /help",
-	"plain_text":     "I only understand commands. The list of commands: /help",
-	"error.internal": "Something went wrong. Please try again a little later.",
+	"unknown":             "I don't know that command. The list of commands: /help",
+	"plain.emoji":         "🙂 Tell me in words what you are interested in, and I will look for it in the news. All commands: /help",
+	"plain.no_words":      "Tell me what you are interested in, for example: hot water or road repairs, and I will find the news about it. All commands: /help",
+	"question.none":       "Nothing in the news about “%s” yet.",
+	"question.offer":      "Press the button below and I will send you the news as soon as it appears.",
+	"question.help":       "All commands: /help",
+	"question.subscribed": "You are subscribed to the news.",
+	"question.added":      "Done: I will send you the news about “%s” as soon as it appears on the portal. Only news with these words comes now: %s. To change that: /keywords",
+	"error.internal":      "Something went wrong. Please try again a little later.",
 
 	"command.start":       "Get started",
 	"command.subscribe":   "Subscribe to the news",
@@ -49,10 +61,25 @@ var en = map[string]string{
 	"admin.feed_down":      "⚠️ The %s feed has been failing for over an hour.\nURL: %s\nLast error: %s",
 	"admin.feed_recovered": "✅ The %s feed works again.\nURL: %s",
 
+	// Sections of the portal (see Sections; BuiltinSections lists the slugs).
 	"section.news":          "News",
+	"section.district":      "District news",
+	"section.official":      "Official",
 	"section.announcements": "Announcements",
 	"section.economy":       "Economy",
+	"section.agriculture":   "Agriculture",
 	"section.society":       "Society",
+	"section.education":     "Education",
+	"section.culture":       "Culture",
+	"section.sport":         "Sport",
+	"section.health":        "Health",
+	"section.youth":         "Youth",
+	"section.housing":       "Housing and utilities",
+	"section.social":        "Social protection",
+	"section.law":           "Law and order",
+	"section.tourism":       "Tourism",
+	"section.emergencies":   "Emergencies",
+	"section.other":         "Other news",
 	"group.admins_only":     "Only the group's administrators can change its subscription and settings.",
 	"group.welcome":         "Hello! I bring the news of the Osipovichi District Executive Committee (osipovichi.gov.by). To get the news in this group, a group administrator can send /subscribe.",
 	"button.outdated":       "This button is out of date. Send /start to get a new one.",
@@ -155,11 +182,15 @@ var en = map[string]string{
 	"settings.previews_on":      "on",
 	"settings.previews_off":     "off",
 	"settings.keywords":         "Keywords",
+	"settings.keywords_none":    "none, all the news of your sections comes",
+	"settings.keywords_only":    "only news with %s",
+	"settings.keywords_except":  "no news with %s",
 	"settings.sections_hint":    "Tick the sections whose news you want (✅ — you get them). Press again to remove one.",
 	"settings.no_sections":      "Sections will appear once the bot has received the portal's first news.",
 	"settings.language_hint":    "Choose the bot's language. The news will come in this language too when the portal has a feed in it.",
-	"settings.delivery_hint":    "When should the news come: as soon as it is published, or in one digest a day at the time you choose (Minsk time)?",
-	"settings.quiet_hint":       "During quiet hours the news arrives without a sound. Choose a time, or set your own with a command such as /quiet 21:30-07:00",
+	"settings.delivery_hint":    "When should the news come: as soon as it is published, or in one digest a day at the time you choose (%s)?",
+	"settings.quiet_hint":       "During quiet hours the news arrives without a sound. Choose a time, or set your own with a command such as /quiet 11pm-7am (%s).",
+	"settings.quiet_now":        "Now: %s.",
 	"settings.saved":            "Saved",
 	"settings.refreshed":        "This menu was out of date — here are the current settings.",
 	"settings.last_section":     "At least one section must stay. To stop the news, unsubscribe: /unsubscribe",
@@ -189,28 +220,32 @@ var en = map[string]string{
 	"button.disconnect_yes":   "Yes, disconnect",
 	"button.cancel":           "Cancel",
 
-	"quiet.bad": "I didn't understand the time. Write the start and end of the quiet hours, e.g. /quiet 22:00-07:00 or /quiet 23-7. To turn them off: /quiet off",
-	"quiet.set": "Quiet hours: %s. During them the news will arrive without a sound.",
+	"quiet.bad": "I didn't understand the time. Write when the quiet hours start and end, e.g. /quiet 11pm-7am, /quiet 22:30-07:00 or /quiet 23-7. To turn them off: /quiet off",
+	"quiet.set": "Quiet hours: %s (%s). During them the news will arrive without a sound.",
 	"quiet.off": "Quiet hours are off: the news arrives with a sound at any time.",
 
 	"keywords.none":     "No keywords: all the news of your sections comes.",
 	"keywords.only":     "Only news with the words: %s",
 	"keywords.except":   "Except news with the words: %s",
-	"keywords.how":      "Add: /keywords %[1]sadd road, school\nRemove: /keywords %[1]sremove road\nRemove all: /keywords %[1]sclear\nA word with a minus (-advert) excludes the news with it. A word also finds its forms: “road” finds “roads” too.",
+	"keywords.how":      "Add: /keywords %[1]sadd road, hot water, -advert\nRemove: /keywords %[1]sremove road\nRemove all: /keywords %[1]sclear\nSeparate keywords with commas; several words without a comma are one phrase: “hot water” finds “hot water”, not “water” alone. A word with a minus (-advert) excludes the news with it. A word finds its own forms (“road” finds “roads”), not other words that start the same way: “gas” does not find “gasket”.",
 	"keywords.added":    "Added: %s",
 	"keywords.already":  "Already there: %s",
 	"keywords.removed":  "Removed: %s",
 	"keywords.missing":  "Not in the list: %s",
 	"keywords.too_long": "Too long (over %d characters), not added: %s",
 	"keywords.empty":    "No letters or digits here, not added: %s",
+	"keywords.common":   "Too common (prepositions, conjunctions, single letters), not added: %s",
+	"keywords.invalid":  "This text could not be read, not added: %s",
 	"keywords.limit":    "At most %d keywords, not added: %s. Remove some first: /keywords remove word",
+	"keywords.not_read": "%d more not read: I read at most %d keywords at a time.",
 	"keywords.cleared":  "Keywords removed: all the news of your sections comes.",
 
-	"search.hint":      "Write what to find, e.g. /search road repairs\nThe start of a word is enough: “road” also finds “roads”.",
+	"search.hint":      "Write what to find, e.g. /search road repairs\nA word finds its forms too: “road” also finds “roads”. Put a phrase in quotes: /search \"hot water\"",
 	"search.too_long":  "The query is too long. Write up to %d characters — two or three words are usually enough.",
 	"search.slow_down": "Too many searches in a row. Please wait %d s and try again.",
-	"search.none":      "Nothing found for “%s”. Try another word, or just its beginning.",
+	"search.none":      "Nothing found for “%s”. Try another word.",
 	"search.header":    "Found for “%s”",
+	"search.partial":   "No news has all the words of “%s”. News with some of them",
 
 	"channel.private_only":    "Channels are managed from the private chat with the bot: write to me directly.",
 	"channel.hint":            "To get the news in your channel:\n1. Add the bot to the channel as an administrator allowed to post messages.\n2. Send /channel @channel_name here, or forward any post of the channel here.",
@@ -283,7 +318,7 @@ var en = map[string]string{
 		"Only for what cannot wait: a storm warning, a water outage tonight. The audit trail will record it as urgent.",
 	"notice.version.ask":         "Send me the version of notice #%d in %s — a text, a photo, an album… Subscribers who read that language will get it.\n\n/cancel to leave it out.",
 	"notice.version.ask_replace": "Send me the new version of notice #%d in %s — it replaces the one before.\n\n/cancel to keep it as it is.",
-	"notice.when.ask": "When should notice #%d go out? Write a date and a time (time zone %s, now %s), for example:\n" +
+	"notice.when.ask": "When should notice #%d go out? Write a date and a time (%s, now %s), for example:\n" +
 		"18:00\ntomorrow 9am\n31.12 18:00\n2026-12-31 18:00\nin 2 hours\n\n/cancel to leave it.",
 	"notice.when.text":                "Write the time as text, for example: tomorrow 9am. /cancel to leave it.",
 	"notice.when.bad":                 "I could not read «%s». Write the time like this: 18:00, tomorrow 9am, 31.12 18:00 or 2026-12-31 18:00.",

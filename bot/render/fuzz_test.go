@@ -39,7 +39,7 @@ func FuzzArticle(f *testing.F) {
 		if m.Plain() != plain {
 			t.Fatalf("Plain() = %q, want %q", m.Plain(), plain)
 		}
-		valid(t, Latest([]subscriptions.Article{a, a}, Options{Lang: lang, Loc: loc}), MaxText)
+		valid(t, Latest([]subscriptions.Article{a, a}, section, Options{Lang: lang, Loc: loc}), MaxText)
 		for _, p := range Digest([]subscriptions.Article{a}, Options{Lang: lang, Loc: loc}, a.Published) {
 			valid(t, p, MaxText)
 		}

@@ -14,6 +14,8 @@ type Options struct {
 	Loc  *time.Location // the reader's time zone; nil means UTC
 	// WithPhoto asks for a sendPhoto message when the article has an image.
 	WithPhoto bool
+	// Sections names the article's section; the zero value knows the built-in names.
+	Sections i18n.Sections
 }
 
 func (o Options) lang() string {
@@ -68,7 +70,7 @@ func Article(a subscriptions.Article, o Options) Message {
 	if !a.Published.IsZero() {
 		p.date = i18n.DateTime(lang, a.Published.In(o.loc()))
 	}
-	if name := Cut(oneLine(clean(i18n.Section(lang, a.Section))), maxSectionName); name != "" {
+	if name := Cut(oneLine(clean(o.Sections.Name(lang, a.Section))), maxSectionName); name != "" {
 		p.section = i18n.T(lang, "article.section") + ": " + name
 	}
 	if _, ok := linkURL(a.Link); ok {
@@ -146,24 +148,29 @@ func paragraph(b *Builder) {
 	}
 }
 
-// Latest renders the list shown by /latest: a header, then one line per
-// article with its short date and its title linked to the portal. Articles
-// that do not fit in MaxText are left out from the end. With no articles it
-// renders the "latest.empty" text.
-func Latest(articles []subscriptions.Article, o Options) string {
+// Latest renders the list shown by /latest: a header, a note under it in
+// italics unless note is empty, then one line per article with its short
+// date and its title linked to the portal. Articles that do not fit in
+// MaxText are left out from the end. With no articles it renders the
+// "latest.empty" text.
+func Latest(articles []subscriptions.Article, note string, o Options) string {
 	lang := o.lang()
 	if len(articles) == 0 {
 		return Plain(i18n.T(lang, "latest.empty"))
 	}
-	return headlines(i18n.T(lang, "latest.header"), articles, o)
+	return headlines(i18n.T(lang, "latest.header"), note, articles, o)
 }
 
-// headlines renders a bold header, then one line per article with its short
-// date and its title linked to the portal; articles that do not fit in
-// MaxText are left out from the end.
-func headlines(header string, articles []subscriptions.Article, o Options) string {
+// headlines renders a bold header, the note in italics unless it is empty,
+// then one line per article with its short date and its title linked to
+// the portal; articles that do not fit in MaxText are left out from the end.
+func headlines(header, note string, articles []subscriptions.Article, o Options) string {
 	b := &Builder{}
 	b.Bold(header)
+	if note != "" {
+		b.Line()
+		b.Italic(Cut(note, MaxText/4))
+	}
 	for _, a := range articles {
 		item := &Builder{}
 		if !a.Published.IsZero() {

@@ -121,7 +121,7 @@ func TestGoldenLatest(t *testing.T) {
 	items := newsItems()[:10]
 	for _, lang := range langs {
 		t.Run(lang, func(t *testing.T) {
-			got := Latest(items, Options{Lang: lang, Loc: minsk()})
+			got := Latest(items, "", Options{Lang: lang, Loc: minsk()})
 			plain := valid(t, got, MaxText)
 			for _, a := range items {
 				if !strings.Contains(got, Escape(a.Link)) {
@@ -394,7 +394,7 @@ func TestLatestDropsFromTheEnd(t *testing.T) {
 		a.Title = strings.Repeat(a.Title+" ", 2)
 		items = append(items, a)
 	}
-	got := Latest(items, Options{Lang: "ru", Loc: minsk()})
+	got := Latest(items, "", Options{Lang: "ru", Loc: minsk()})
 	valid(t, got, MaxText)
 	shown := 0
 	for i, a := range items {
@@ -414,7 +414,7 @@ func TestLatestDropsFromTheEnd(t *testing.T) {
 }
 
 func TestLatestEmpty(t *testing.T) {
-	got := Latest(nil, Options{Lang: "be"})
+	got := Latest(nil, "", Options{Lang: "be"})
 	if plain := valid(t, got, MaxText); !strings.HasPrefix(plain, "Навін пакуль няма") {
 		t.Errorf("got %q", plain)
 	}
@@ -469,5 +469,13 @@ func TestMeasuresVisibleText(t *testing.T) {
 	m := Article(a, Options{Lang: "ru", WithPhoto: true})
 	if len(m.Text) <= MaxCaption || tghtml.Len(valid(t, m.Text, MaxCaption)) > MaxCaption {
 		t.Fatalf("markup %d bytes, want more than the caption limit with visible text within it", len(m.Text))
+	}
+}
+
+func TestLatestNote(t *testing.T) {
+	got := Latest(newsItems()[:3], "Больше 20 новостей за раз я не показываю.", Options{Lang: "ru", Loc: minsk()})
+	valid(t, got, MaxText)
+	if want := "<b>Последние новости</b>\n<i>Больше 20 новостей за раз я не показываю.</i>\n\n"; !strings.HasPrefix(got, want) {
+		t.Errorf("got %q, want it to start with %q", got, want)
 	}
 }

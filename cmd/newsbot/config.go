@@ -16,7 +16,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -43,6 +46,9 @@ type Config struct {
 	// ListingSelectors (NEWSBOT_LISTING_SELECTORS) override the CSS selectors of
 	// listing sources, by configured URL; nil when unset.
 	ListingSelectors map[string]feed.Selectors
+	// SectionNames (NEWSBOT_SECTION_NAMES) name sections for residents: by
+	// section, then by language; nil when unset (the built-in names).
+	SectionNames map[string]map[string]string
 }
 
 // Names of the environment variables.
@@ -63,6 +69,7 @@ const (
 	envLogLevel      = "NEWSBOT_LOG_LEVEL"
 	envContactURL    = "NEWSBOT_CONTACT_URL"
 	envListingSel    = "NEWSBOT_LISTING_SELECTORS"
+	envSectionNames  = "NEWSBOT_SECTION_NAMES"
 )
 
 // Defaults and limits.
@@ -83,6 +90,7 @@ const (
 	maxPaidRate      = 1000.0 // with paid broadcasts
 	maxTokenFileSize = 4096
 	maxSelectorsFile = 64 << 10
+	maxSectionName   = 64 // characters: what a message shows of a section's name
 
 	// httpAddrOff disables the HTTP server; an empty -http-addr does too.
 	httpAddrOff = "off"
@@ -122,12 +130,14 @@ var (
 	setLogLevel      = setting{env: envLogLevel, flag: "log-level", def: "info", usage: "log `level`: debug, info, warn or error"}
 	setContactURL    = setting{env: envContactURL, flag: "contact-url", def: defaultContactURL, usage: "contact `URL` in the User-Agent of every request to the portal"}
 	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of listing sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…}}, or the path of a file holding it"}
+	setSectionNames  = setting{env: envSectionNames, flag: "section-names", usage: "names of sections for residents: `list` of section=Русский|Беларуская|English separated by ;, e.g. district=Районные новости|Навіны раёна|District news"}
 )
 
 func allSettings() []setting {
 	return []setting{
 		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setAdmins, setHTTPAddr,
 		setLang, setTimezone, setRate, setPaidBroadcast, setLogFormat, setLogLevel, setContactURL, setListingSel,
+		setSectionNames,
 	}
 }
 
@@ -259,6 +269,9 @@ func (v values) config() (Config, error) {
 		return Config{}, err
 	}
 	if cfg.ListingSelectors, err = parseListingSelectors(setListingSel, v.get(setListingSel), cfg.Feeds); err != nil {
+		return Config{}, err
+	}
+	if cfg.SectionNames, err = parseSectionNames(setSectionNames, v.get(setSectionNames), cfg.Feeds); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
@@ -613,6 +626,93 @@ func parseListingSelectors(s setting, v string, feeds []subscriptions.FeedConfig
 	return out, nil
 }
 
+const sectionNamesWant = "use section=Русский|Беларуская|English items separated by ;, e.g. district=Районные новости|Навіны раёна|District news;kids=Детям (one name for every language)"
+
+// parseSectionNames parses NEWSBOT_SECTION_NAMES: items section=names
+// separated by semicolons (names may hold commas), the names in the order
+// ru|be|en; one name without | is for every language, an empty one leaves
+// that language its built-in name (or another language's). Every section
+// named must be one of NEWSBOT_FEEDS, and every section of NEWSBOT_FEEDS
+// must have a name, built in or given here: residents never see a slug.
+func parseSectionNames(s setting, v string, feeds []subscriptions.FeedConfig) (map[string]map[string]string, error) {
+	configured := map[string]bool{}
+	var sections []string
+	for _, f := range feeds {
+		if !configured[f.Section] {
+			configured[f.Section] = true
+			sections = append(sections, f.Section)
+		}
+	}
+	var out map[string]map[string]string
+	for i, item := range strings.Split(v, ";") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		n := i + 1
+		slug, names, ok := strings.Cut(item, "=")
+		slug = strings.TrimSpace(slug)
+		switch {
+		case !ok:
+			return nil, s.errorf("item %d %q has no '=': %s", n, item, sectionNamesWant)
+		case !configured[slug]:
+			return nil, s.errorf("item %d: %q is not a section of %s (%s): %s", n, slug, envFeeds, strings.Join(sections, ", "), sectionNamesWant)
+		case out[slug] != nil:
+			return nil, s.errorf("item %d names section %q again: name each section once", n, slug)
+		}
+		parts := strings.Split(names, "|")
+		langs := subscriptions.Languages()
+		if len(parts) > len(langs) {
+			return nil, s.errorf("item %d %q has %d names: give at most %d, in the order ru|be|en", n, item, len(parts), len(langs))
+		}
+		byLang := map[string]string{}
+		for j, name := range parts {
+			name = strings.TrimSpace(name)
+			if err := checkSectionName(name); err != nil {
+				return nil, s.errorf("item %d %q: name %q %v", n, item, name, err)
+			}
+			if name == "" {
+				continue
+			}
+			if len(parts) == 1 {
+				for _, l := range langs {
+					byLang[l] = name
+				}
+				continue
+			}
+			byLang[langs[j]] = name
+		}
+		if len(byLang) == 0 {
+			return nil, s.errorf("item %d %q gives no name: %s", n, item, sectionNamesWant)
+		}
+		if out == nil {
+			out = map[string]map[string]string{}
+		}
+		out[slug] = byLang
+	}
+	named := i18n.NewSections(out)
+	for _, sec := range sections {
+		if !named.Named(sec) {
+			return nil, s.errorf("section %q of %s has no name that residents could read: add %s=Русский|Беларуская|English (built-in names: %s)",
+				sec, envFeeds, sec, strings.Join(i18n.BuiltinSections(), ", "))
+		}
+	}
+	return out, nil
+}
+
+// checkSectionName reports what is wrong with a section's name, if anything.
+func checkSectionName(name string) error {
+	switch {
+	case !utf8.ValidString(name):
+		return errors.New("is not valid UTF-8 text")
+	case utf8.RuneCountInString(name) > maxSectionName:
+		return fmt.Errorf("is longer than %d characters", maxSectionName)
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return errors.New("holds a control character")
+	}
+	return nil
+}
+
 // readSmallFile reads a file of at most limit bytes; errors name it.
 func readSmallFile(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
@@ -693,6 +793,23 @@ func (c Config) attrs() []slog.Attr {
 			}
 		}
 		attrs = append(attrs, slog.String("listing_selectors", strings.Join(urls, ",")))
+	}
+	if len(c.SectionNames) > 0 {
+		var items []string
+		seen := map[string]bool{}
+		for _, f := range c.Feeds {
+			byLang, ok := c.SectionNames[f.Section]
+			if !ok || seen[f.Section] {
+				continue
+			}
+			seen[f.Section] = true
+			names := make([]string, 0, 3)
+			for _, l := range subscriptions.Languages() {
+				names = append(names, byLang[l])
+			}
+			items = append(items, f.Section+"="+strings.Join(names, "|"))
+		}
+		attrs = append(attrs, slog.String("section_names", strings.Join(items, ";")))
 	}
 	return attrs
 }

@@ -113,7 +113,9 @@ func TestScheduledNoticeAcrossARestart(t *testing.T) {
 		}
 	}
 	progress := w.tg.WaitMessages(t, chat.ID, before+2, 15*time.Second)[before+1]
-	w.tg.WaitFor(t, 30*time.Second, func() bool { return strings.Contains(w.tg.MessageText(chat.ID, progress.MessageID), "Доставлено: 3") },
+	w.tg.WaitFor(t, 30*time.Second, func() bool {
+		return strings.Contains(w.tg.MessageText(chat.ID, progress.MessageID), "Доставлено: 3")
+	},
 		"the report")
 	if got := next("/scheduled"); !strings.HasPrefix(got.Plain, "Запланированных объявлений нет") {
 		t.Errorf("/scheduled after the send = %q", got.Plain)

@@ -41,7 +41,7 @@ func runPreview(ctx context.Context, cfg Config, urls []string, n int, stdout io
 			if j == n {
 				break
 			}
-			m := render.Article(a, render.Options{Lang: lang, Loc: cfg.Timezone, WithPhoto: true})
+			m := render.Article(a, render.Options{Lang: lang, Loc: cfg.Timezone, WithPhoto: true, Sections: i18n.NewSections(cfg.SectionNames)})
 			fmt.Fprintf(stdout, "--- article %d of %d\n", j+1, len(r.Articles))
 			if m.Photo != "" {
 				fmt.Fprintf(stdout, "[photo: %s]\n", m.Photo)

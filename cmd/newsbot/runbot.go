@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/osipovichi/newsbot/bot"
+	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -31,6 +32,14 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 		return err
 	}
 	defer store.Close()
+	m, err := store.MigrateKeywords(ctx)
+	if err != nil {
+		return err
+	}
+	if m.Checked > 0 {
+		logger.Info("keywords brought to the text analyser's rules", "checked", m.Checked, "rewritten", m.Rewritten,
+			"merged", m.Merged, "dropped", m.Dropped)
+	}
 
 	client, err := connect(ctx, cfg, logger)
 	if err != nil {
@@ -56,8 +65,8 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	}
 	b, err := bot.New(bot.Config{
 		Telegram: engine, Store: store, Logger: logger.With("component", "bot"),
-		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone, Registerer: reg, Version: version,
-		Pages: fetcher,
+		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone, Sections: i18n.NewSections(cfg.SectionNames),
+		Registerer: reg, Version: version, Pages: fetcher,
 	})
 	if err != nil {
 		return err
@@ -77,6 +86,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	g.Go(func() error { return engine.Run(gctx, b, b) }) // b handles the updates and renders the deliveries
 	g.Go(func() error { return b.Run(gctx) })
 	g.Go(func() error { return poller.Run(gctx) })
+	g.Go(func() error { rebuildSearchIndex(gctx, store, logger); return nil })
 	if cfg.HTTPAddr != "" {
 		h := &health{store: store, updates: engine, poller: poller, started: started}
 		if err := serveHTTP(gctx, g, cfg.HTTPAddr, h.routes(reg), logger); err != nil {
@@ -92,6 +102,28 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	}
 	logger.Info("newsbot stopped")
 	return nil
+}
+
+// searchIndexBatch is how many articles one transaction of a rebuild of
+// the search index writes: about a quarter of a second of other writers
+// waiting.
+const searchIndexBatch = 500
+
+// rebuildSearchIndex fills the search index again when the text analyser
+// changed (see store.RebuildSearchIndex), while the bot runs: a search
+// meanwhile finds the articles indexed so far. A failure is logged: the
+// bot works on, and the next start goes on with the rebuild.
+func rebuildSearchIndex(ctx context.Context, st *store.Store, logger *slog.Logger) {
+	started := time.Now()
+	n, err := st.RebuildSearchIndex(ctx, searchIndexBatch)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		logger.Info("search index rebuild interrupted: it goes on at the next start", "articles", n)
+	case err != nil:
+		logger.Error("rebuild the search index: searches miss the articles not indexed yet", "articles", n, "error", err)
+	case n > 0:
+		logger.Info("search index rebuilt", "articles", n, "duration", time.Since(started).Round(time.Millisecond))
+	}
 }
 
 // connect checks the token with getMe, retrying while Telegram cannot be

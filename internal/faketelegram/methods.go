@@ -358,11 +358,8 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, chatParam string, 
 			return nil, f
 		}
 		now := s.now()
-		if s.opts.EnforceLimits {
-			if f := s.checkLimitsLocked(cs, now, sent.AllowPaidBroadcast); f != nil {
-				return nil, f
-			}
-			s.consumeLocked(cs, now, sent.AllowPaidBroadcast)
+		if f := s.countLocked(cs, sent, now); f != nil {
+			return nil, f
 		}
 		cs.nextMsgID++
 		id := cs.nextMsgID
@@ -561,11 +558,8 @@ func (s *Server) copyMessages(w http.ResponseWriter, r *http.Request, p *params)
 			return nil, badRequest("messages to copy not found")
 		}
 		now := s.now()
-		if s.opts.EnforceLimits {
-			if f := s.checkLimitsLocked(cs, now, base.AllowPaidBroadcast); f != nil {
-				return nil, f
-			}
-			s.consumeLocked(cs, now, base.AllowPaidBroadcast)
+		if f := s.countLocked(cs, base, now); f != nil {
+			return nil, f
 		}
 		var result []map[string]any
 		for _, id := range found {

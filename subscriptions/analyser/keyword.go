@@ -138,7 +138,7 @@ func parseItem(s string, exclude bool, st *stemmer) (Keyword, error) {
 	if !meaningful {
 		return Keyword{}, ErrKeywordCommon
 	}
-	return Keyword{Text: text, Exclude: exclude, pattern: compile(ws, st)}, nil
+	return Keyword{Text: text, Exclude: exclude, pattern: compile(ws, st, false)}, nil
 }
 
 // item is one keyword of a list as typed.

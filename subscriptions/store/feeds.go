@@ -144,6 +144,9 @@ func (s *Store) IngestFeed(ctx context.Context, feedID int64, res subscriptions.
 					return err
 				}
 				a.ID, a.FeedID = id, feedID
+				if err := indexArticle(ctx, tx, a); err != nil {
+					return err
+				}
 				out.New = append(out.New, a)
 				continue
 			}
@@ -153,6 +156,9 @@ func (s *Store) IngestFeed(ctx context.Context, feedID int64, res subscriptions.
 			}
 			if n, _ := r.RowsAffected(); n == 1 {
 				out.Updated++
+				if err := reindexStored(ctx, tx, feedID, a.Key); err != nil {
+					return err
+				}
 			}
 		}
 		if out.First {
@@ -185,8 +191,8 @@ type audienceChat struct {
 // those sections in its language (an article without a language is for
 // everyone); a chat that never chose (no chat_sections rows: subscribers from
 // before preferences) gets everything, as it always did. Keywords then
-// decide (see subscriptions.KeywordFilter). Two queries whatever the number of chats: the
-// chats, then every keyword.
+// decide (see analyser.Filter). Two queries whatever the number of chats: the
+// chats, then every keyword, each distinct keyword compiled once.
 func audience(ctx context.Context, tx *sql.Tx, a subscriptions.Article) ([]audienceChat, error) {
 	// The language test keeps a chat to its own language's version of a
 	// section only when the portal has one: with a single feed, everyone
@@ -220,10 +226,10 @@ func audience(ctx context.Context, tx *sql.Tx, a subscriptions.Article) ([]audie
 	if err != nil || len(filters) == 0 {
 		return out, err
 	}
-	text := subscriptions.ArticleWords(a)
+	doc := a.Analyse()
 	kept := out[:0]
 	for _, c := range out {
-		if f, ok := filters[c.id]; !ok || f.Allows(text) {
+		if f, ok := filters[c.id]; !ok || f.Allows(doc) {
 			kept = append(kept, c)
 		}
 	}

@@ -86,6 +86,9 @@ func storePosted(ctx context.Context, tx *sql.Tx, a subscriptions.Article, now t
 	if err != nil {
 		return subscriptions.Article{}, fmt.Errorf("store posted article: %w", err)
 	}
+	if err := indexArticle(ctx, tx, a); err != nil {
+		return subscriptions.Article{}, err
+	}
 	return a, nil
 }
 

@@ -2,8 +2,9 @@
 // (modernc.org/sqlite, pure Go): the embedded numbered migrations
 // (migrations/NNNN_name.sql, applied in order at Open, never edited once
 // shipped), every SQL query of newsbot, the tables of the delivery outbox,
-// the full-text search index and its query syntax, and the figures of
-// /stats. SQL lives here and nowhere else.
+// the full-text search index (written with the tokens of
+// subscriptions/analyser, which also makes the queries), and the figures
+// of /stats. SQL lives here and nowhere else.
 //
 // Consumers do not name Store in their interfaces: each declares the few
 // methods it needs, with the domain types of package subscriptions.
