@@ -312,18 +312,29 @@ func (b *notices) pressNotice(ctx context.Context, req request, p *delivery.Pres
 	case noticeBack:
 		changed = true
 	}
-	if err != nil {
-		b.log.Error("change a notice", "notice_id", n.ID, "action", d.action, "error", err)
-		return i18n.T(req.lang, "error.internal")
-	}
-	if n, answer, ok = b.readNotice(ctx, req, n.ID); !ok {
+	if n, answer, ok = b.changed(ctx, req, n.ID, d.action, changed, err); !ok {
 		return answer
-	}
-	if !changed {
-		return stateAnswer(req.lang, n)
 	}
 	b.redraw(ctx, req.lang, p, n)
 	return toast
+}
+
+// changed reads a notice after the store changed it (ok from the store: it
+// was in the state for the change) and says what to answer when it did
+// not: the error, or why the notice did not change.
+func (b *notices) changed(ctx context.Context, req request, id int64, action string, ok bool, err error) (subscriptions.Notice, string, bool) {
+	if err != nil {
+		b.log.Error("change a notice", "notice_id", id, "action", action, "error", err)
+		return subscriptions.Notice{}, i18n.T(req.lang, "error.internal"), false
+	}
+	n, answer, read := b.readNotice(ctx, req, id)
+	switch {
+	case !read:
+		return n, answer, false
+	case !ok:
+		return n, stateAnswer(req.lang, n), false
+	}
+	return n, "", true
 }
 
 // redraw renders the controls of a notice over the pressed message.
@@ -385,16 +396,9 @@ func (b *notices) pressSchedule(ctx context.Context, req request, p *delivery.Pr
 		return i18n.T(req.lang, "notice.answer.past")
 	}
 	ok, err := b.store.ScheduleNotice(ctx, n.ID, req.user.ID, b.now())
-	if err != nil {
-		b.log.Error("schedule a notice", "notice_id", n.ID, "error", err)
-		return i18n.T(req.lang, "error.internal")
-	}
-	n, answer, read := b.readNotice(ctx, req, n.ID)
-	if !read {
-		return answer
-	}
+	n, answer, ok := b.changed(ctx, req, n.ID, noticeSchedule, ok, err)
 	if !ok {
-		return stateAnswer(req.lang, n)
+		return answer
 	}
 	b.log.Info("notice scheduled", "notice_id", n.ID, "user_id", req.user.ID, "send_at", n.SendAt)
 	b.redraw(ctx, req.lang, p, n)
@@ -404,16 +408,9 @@ func (b *notices) pressSchedule(ctx context.Context, req request, p *delivery.Pr
 // pressUnschedule takes a scheduled notice back to a draft, to change it.
 func (b *notices) pressUnschedule(ctx context.Context, req request, p *delivery.Press, n subscriptions.Notice) string {
 	ok, err := b.store.UnscheduleNotice(ctx, n.ID, req.user.ID, b.now())
-	if err != nil {
-		b.log.Error("unschedule a notice", "notice_id", n.ID, "error", err)
-		return i18n.T(req.lang, "error.internal")
-	}
-	n, answer, read := b.readNotice(ctx, req, n.ID)
-	if !read {
-		return answer
-	}
+	n, answer, ok := b.changed(ctx, req, n.ID, noticeUnschedule, ok, err)
 	if !ok {
-		return stateAnswer(req.lang, n)
+		return answer
 	}
 	b.log.Info("notice unscheduled", "notice_id", n.ID, "user_id", req.user.ID)
 	b.moveControls(ctx, n, p.Chat.ID, p.MessageID)
@@ -438,15 +435,7 @@ func (b *notices) pressOpen(ctx context.Context, req request, n subscriptions.No
 
 func (b *notices) pressCancel(ctx context.Context, req request, p *delivery.Press, n subscriptions.Notice) string {
 	ok, err := b.store.CancelNotice(ctx, n.ID, req.user.ID, b.now())
-	if err != nil {
-		b.log.Error("cancel a notice", "notice_id", n.ID, "error", err)
-		return i18n.T(req.lang, "error.internal")
-	}
-	if !ok {
-		n, answer, read := b.readNotice(ctx, req, n.ID)
-		if read {
-			answer = stateAnswer(req.lang, n)
-		}
+	if _, answer, ok := b.changed(ctx, req, n.ID, noticeCancel, ok, err); !ok {
 		return answer
 	}
 	b.log.Info("notice cancelled", "notice_id", n.ID, "user_id", req.user.ID)

@@ -130,23 +130,12 @@ func (s *Store) CreateNotice(ctx context.Context, adminID int64, v subscriptions
 	if err := validVersion(v); err != nil {
 		return subscriptions.Notice{}, fmt.Errorf("create notice: %w", err)
 	}
-	var n subscriptions.Notice
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var id int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO notices (admin_user_id, language, created_at) VALUES (?, ?, ?) RETURNING id`,
-			adminID, v.Language, now.Unix()).Scan(&id); err != nil {
-			return err
-		}
+	n, err := s.createNotice(ctx, adminID, v.Language, "", now, func(tx *sql.Tx, id int64) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO notice_versions (notice_id, language, source_chat_id, message_ids, added_at)
 			VALUES (?, ?, ?, ?, ?)`, id, v.Language, v.ChatID, messageIDs(v.MessageIDs), now.Unix()); err != nil {
 			return err
 		}
-		if err := audit(ctx, tx, subscriptions.AuditEntry{At: now, UserID: adminID, Action: subscriptions.AuditNoticeCreated, Ref: id}); err != nil {
-			return err
-		}
-		var err error
-		n, err = readNotice(ctx, tx, id)
-		return err
+		return audit(ctx, tx, subscriptions.AuditEntry{At: now, UserID: adminID, Action: subscriptions.AuditNoticeCreated, Ref: id})
 	})
 	if err != nil {
 		return subscriptions.Notice{}, fmt.Errorf("create notice: %w", err)
@@ -165,21 +154,34 @@ func (s *Store) CreatePost(ctx context.Context, adminID int64, a subscriptions.A
 	if err != nil {
 		return subscriptions.Notice{}, fmt.Errorf("create post: %w", err)
 	}
+	n, err := s.createNotice(ctx, adminID, a.Language, string(post), now, nil)
+	if err != nil {
+		return subscriptions.Notice{}, fmt.Errorf("create post: %w", err)
+	}
+	return n, nil
+}
+
+// createNotice records a draft notice and, in the same transaction, what
+// fill adds to it; it returns the notice as recorded.
+func (s *Store) createNotice(ctx context.Context, adminID int64, lang, post string, now time.Time,
+	fill func(tx *sql.Tx, id int64) error) (subscriptions.Notice, error) {
 	var n subscriptions.Notice
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO notices (admin_user_id, language, post_article, created_at)
-			VALUES (?, ?, ?, ?) RETURNING id`, adminID, a.Language, string(post), now.Unix()).Scan(&id); err != nil {
+			VALUES (?, ?, ?, ?) RETURNING id`, adminID, lang, post, now.Unix()).Scan(&id); err != nil {
 			return err
+		}
+		if fill != nil {
+			if err := fill(tx, id); err != nil {
+				return err
+			}
 		}
 		var err error
 		n, err = readNotice(ctx, tx, id)
 		return err
 	})
-	if err != nil {
-		return subscriptions.Notice{}, fmt.Errorf("create post: %w", err)
-	}
-	return n, nil
+	return n, err
 }
 
 // Notice returns the notice with id, or ErrNotFound.
