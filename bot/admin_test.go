@@ -255,17 +255,21 @@ func TestNoticesGoAheadOfArticles(t *testing.T) {
 	ctx := context.Background()
 	ids := chatIDs(1, 30)
 	h.subscribe(ids...)
-	// Articles wait for everyone, then a notice is confirmed, then the bot starts.
+	// Articles wait for everyone, then a notice is confirmed, then an urgent one, then the bot starts.
 	h.publish("news", "ru", newsArticle(1), newsArticle(2))
-	h.tg.SendMessage(faketelegram.PrivateChat(admin), admin, "Штормовое предупреждение")
-	n, err := h.store.CreateNotice(ctx, admin.ID, subscriptions.NoticeVersion{Language: "ru", ChatID: admin.ID, MessageIDs: []int{1}}, h.clock.Now())
-	if err != nil {
-		t.Fatal(err)
+	f := subscriptions.FanOut{DefaultLang: "ru", Location: h.minsk}
+	for i, text := range []string{"Приём граждан переносится", "Штормовое предупреждение"} {
+		h.tg.SendMessage(faketelegram.PrivateChat(admin), admin, text)
+		n, err := h.store.CreateNotice(ctx, admin.ID, subscriptions.NoticeVersion{Language: "ru", ChatID: admin.ID, MessageIDs: []int{i + 1}}, h.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.store.SetNoticeUrgent(ctx, n.ID, i == 1)
+		if _, _, err := h.store.ConfirmNotice(ctx, n.ID, admin.ID, f, h.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if _, _, err := h.store.ConfirmNotice(ctx, n.ID, admin.ID, subscriptions.FanOut{DefaultLang: "ru", Location: h.minsk}, h.clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	// Chat 2 is in its quiet hours: the notice reaches it without a sound.
+	// Chat 2 is in its quiet hours: the ordinary notice reaches it without a sound, the urgent one with.
 	if err := h.store.SetQuietHours(ctx, 2, 11*60, 13*60, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -273,22 +277,26 @@ func TestNoticesGoAheadOfArticles(t *testing.T) {
 	h.waitDelivered()
 	for _, id := range ids {
 		msgs := h.tg.Messages(id)
-		if len(msgs) != 3 || msgs[0].Method != "copyMessage" {
-			t.Fatalf("chat %d got %d messages, first %s; want the notice first, then 2 articles", id, len(msgs), msgs[0].Method)
+		if len(msgs) != 4 || msgs[0].SourceMessageID != 2 || msgs[1].SourceMessageID != 1 || msgs[2].Method != "sendMessage" {
+			t.Fatalf("chat %d got %+v; want the urgent notice, the notice, then 2 articles", id, msgs)
 		}
-		if silent := msgs[0].DisableNotification; silent != (id == 2) {
+		if msgs[0].DisableNotification {
+			t.Errorf("chat %d: the urgent notice came silently", id)
+		}
+		if silent := msgs[1].DisableNotification; silent != (id == 2) {
 			t.Errorf("chat %d: notice silent = %t, want %t", id, silent, id == 2)
 		}
 	}
-	// Without a progress message the report comes as a new message.
+	// Without a progress message the reports come as new messages.
 	h.tg.WaitFor(t, 10*time.Second, func() bool {
+		reports := 0
 		for _, m := range h.tg.Messages(admin.ID) {
 			if strings.Contains(m.Plain, "Доставлено: 30") {
-				return true
+				reports++
 			}
 		}
-		return false
-	}, "the report")
+		return reports == 2
+	}, "the two reports")
 }
 
 func TestBroadcastStopInTheMiddle(t *testing.T) {
