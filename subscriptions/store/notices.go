@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -557,22 +558,20 @@ func fanOutMessage(ctx context.Context, tx *sql.Tx, n subscriptions.Notice, f su
 	if err != nil {
 		return 0, 0, err
 	}
-	// The next hour of each digest, by the hour: $[h] is a unix time.
-	slots := make([]int64, 24)
-	for h := range slots {
-		slots[h] = nextSlot(now.In(f.Location), h).Unix()
+	// A chat in digest mode gets it at the next hour of its digest, unless it is urgent.
+	when, whenArgs := "?", []any{now.Unix()}
+	if !n.Urgent {
+		when = "CASE c.digest_hour" + strings.Repeat(" WHEN ? THEN ?", 24) + " ELSE ? END"
+		whenArgs = nil
+		for h := range 24 {
+			whenArgs = append(whenArgs, h, nextSlot(now.In(f.Location), h).Unix())
+		}
+		whenArgs = append(whenArgs, now.Unix())
 	}
-	rawSlots, err := json.Marshal(slots)
-	if err != nil {
-		return 0, 0, err
-	}
-	wait := !n.Urgent
 	r, err := tx.ExecContext(ctx, `INSERT INTO deliveries (chat_id, kind, ref, priority, next_attempt_at, created_at, updated_at)
-		SELECT c.id, 'notice', ?, ?,
-			CASE WHEN ? AND c.digest_hour BETWEEN 0 AND 23 THEN json_extract(?, '$['||c.digest_hour||']') ELSE ? END, ?, ?
-		FROM chats c WHERE `+cond+`
+		SELECT c.id, 'notice', ?, ?, `+when+`, ?, ? FROM chats c WHERE `+cond+`
 		ON CONFLICT (chat_id, kind, ref) DO NOTHING`,
-		append([]any{n.ID, n.Priority(), boolInt(wait), string(rawSlots), now.Unix(), now.Unix(), now.Unix()}, args...)...)
+		slices.Concat([]any{n.ID, n.Priority()}, whenArgs, []any{now.Unix(), now.Unix()}, args)...)
 	if err != nil {
 		return 0, 0, fmt.Errorf("enqueue: %w", err)
 	}
@@ -580,7 +579,7 @@ func fanOutMessage(ctx context.Context, tx *sql.Tx, n subscriptions.Notice, f su
 	if err != nil {
 		return 0, 0, err
 	}
-	if wait {
+	if !n.Urgent {
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE kind = 'notice' AND ref = ? AND next_attempt_at > ?`,
 			n.ID, now.Unix()).Scan(&digest); err != nil {
 			return 0, 0, err

@@ -532,3 +532,42 @@ func TestNoticeMigration(t *testing.T) {
 		t.Fatalf("progress of the finished notice = %+v, want 2 sent", p)
 	}
 }
+
+// BenchmarkConfirmNoticeFor10000Chats is the fan-out of a notice to 10,000
+// chats, a third of them in digest mode (their deliveries wait for the
+// digest hour), with the exact count shown before it.
+func BenchmarkConfirmNoticeFor10000Chats(b *testing.B) {
+	ctx := context.Background()
+	minsk, err := time.LoadLocation("Europe/Minsk")
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := subscriptions.FanOut{DefaultLang: "ru", Location: minsk}
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		seedAudience(b, s, 10000)
+		if _, err := s.db.ExecContext(ctx, `UPDATE chats SET digest_hour = 19 WHERE id % 3 = 0`); err != nil {
+			b.Fatal(err)
+		}
+		n, err := s.CreateNotice(ctx, 9001, subscriptions.NoticeVersion{Language: "ru", ChatID: 9001, MessageIDs: []int{1}}, t0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.SetNoticeAudience(ctx, n.ID, subscriptions.Audience{Section: "news", Language: "ru"})
+		b.StartTimer()
+		count, err := s.CountAudience(ctx, subscriptions.Audience{Section: "news", Language: "ru"}, "ru")
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, n, err = s.ConfirmNotice(ctx, n.ID, 9001, f, t0)
+		b.StopTimer()
+		if err != nil || n.Recipients != count.Total || n.Recipients != 10000 || n.Digest != 3333 {
+			b.Fatalf("confirmed %d (%d waiting), counted %+v: %v", n.Recipients, n.Digest, count, err)
+		}
+		s.Close()
+	}
+}
