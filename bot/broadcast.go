@@ -112,6 +112,8 @@ type step struct {
 	notice int64  // stepVersion, stepTime
 	lang   string // stepVersion: the version's language
 	until  time.Time
+	// album is the album last answered in a stepTime: its other items get no answer.
+	album string
 }
 
 // album is an album being received: its items arrive one by one.
@@ -217,8 +219,13 @@ func (b *notices) noticeHook(ctx context.Context, req request, m *delivery.Incom
 		return false
 	}
 	if st.kind == stepTime {
+		answered := m.MediaGroup != "" && m.MediaGroup == st.album
+		st.album = m.MediaGroup
+		b.steps[uid] = st
 		b.mu.Unlock()
-		b.takeTime(ctx, req, st, m)
+		if !answered {
+			b.takeTime(ctx, req, st, m)
+		}
 		return true
 	}
 	if refusal := unusable(req.lang, m.Content); refusal != "" {

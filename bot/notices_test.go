@@ -302,6 +302,17 @@ func TestScheduledNotice(t *testing.T) {
 			t.Errorf("%q answered %q, want %q", typed, got.Plain, want)
 		}
 	}
+	// An album instead of a time gets one answer, not one per photo.
+	before = len(h.tg.Messages(chat.ID))
+	for i := range 3 {
+		h.sendMedia(chat, admin, map[string]any{"media_group_id": "t1",
+			"photo": []any{map[string]any{"file_id": fmt.Sprint("t", i), "file_unique_id": fmt.Sprint("ut", i), "width": 10, "height": 10}}})
+	}
+	h.tg.SendMessage(chat, admin, "25:00")
+	msgs := h.tg.WaitMessages(t, chat.ID, before+2, 10*time.Second)
+	if len(msgs) != before+2 || msgs[before].Plain != i18n.T("ru", "notice.when.text") || msgs[before+1].Plain != i18n.T("ru", "notice.when.hour", 25) {
+		t.Errorf("an album and 25:00 answered %+v, want one request for text, then the hour's answer", msgs[before:])
+	}
 	before = len(h.tg.Messages(chat.ID))
 	h.tg.SendMessage(chat, admin, "завтра в 9:00")
 	control = h.next(admin, before)

@@ -518,7 +518,7 @@ func TestNoticeMigration(t *testing.T) {
 	defer s.Close()
 	old, err := s.Notice(ctx, 1)
 	if err != nil || old.Audience != (subscriptions.Audience{Language: "be"}) || old.State != subscriptions.NoticeDone ||
-		len(old.Versions) != 1 || old.Versions[0].ChatID != 9001 || old.Versions[0].MessageIDs[0] != 5 || !old.StartedAt.Equal(time.Unix(110, 0)) {
+		old.Language != "ru" || len(old.Versions) != 1 || old.Versions[0].Language != "ru" || old.Versions[0].ChatID != 9001 || old.Versions[0].MessageIDs[0] != 5 || !old.StartedAt.Equal(time.Unix(110, 0)) {
 		t.Fatalf("migrated notice 1 = %+v, %v", old, err)
 	}
 	sending, _ := s.Notice(ctx, 2)

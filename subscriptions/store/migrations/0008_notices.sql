@@ -5,7 +5,10 @@
 -- cannot be altered), the audience becomes a section and a language, and
 -- the copied messages move to notice_versions.
 
--- The message of each notice so far becomes its one version, in a language not recorded.
+-- The message of each notice so far becomes its one version. Its language
+-- was not recorded: it is taken to be Russian (the bot's default), which
+-- only names it, as every reader gets the one version; a draft open at the
+-- upgrade can say otherwise with its button.
 CREATE TEMPORARY TABLE old_versions AS
     SELECT id AS notice_id, source_chat_id, CAST(source_message_id AS TEXT) AS message_ids, created_at FROM notices;
 
@@ -37,10 +40,10 @@ CREATE TABLE notices_new (
     reported_at         INTEGER NOT NULL DEFAULT 0  -- the final report was written
 );
 
-INSERT INTO notices_new (id, admin_user_id, audience_section, audience_language, state, confirmed_by, stopped_by,
+INSERT INTO notices_new (id, admin_user_id, language, audience_section, audience_language, state, confirmed_by, stopped_by,
         recipients, first_delivery, last_delivery, progress_chat_id, progress_message_id,
         created_at, confirmed_at, started_at, finished_at, reported_at)
-    SELECT n.id, n.admin_user_id,
+    SELECT n.id, n.admin_user_id, 'ru',
         CASE n.audience_kind WHEN 'section' THEN n.audience_value ELSE '' END,
         CASE n.audience_kind WHEN 'language' THEN n.audience_value ELSE '' END,
         n.state, n.confirmed_by, n.stopped_by, n.recipients,
@@ -67,5 +70,5 @@ CREATE TABLE notice_versions (
 ) WITHOUT ROWID;
 
 INSERT INTO notice_versions (notice_id, language, source_chat_id, message_ids, added_at)
-    SELECT notice_id, '', source_chat_id, message_ids, created_at FROM old_versions;
+    SELECT notice_id, 'ru', source_chat_id, message_ids, created_at FROM old_versions;
 DROP TABLE old_versions;
