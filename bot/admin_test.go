@@ -702,14 +702,25 @@ func TestPostCommand(t *testing.T) {
 		t.Errorf("chat 5 got %d messages from a cancelled post", n)
 	}
 
-	// Clear answers for what cannot be posted.
+	// Clear answers for what cannot be posted: pages off the portal's
+	// hosts (another site, a sibling under gov.by, another port of the
+	// portal's host) are not even fetched.
+	notPortal := i18n.T("ru", "post.not_portal", strings.TrimPrefix(srv.URL, "http://")+", osipovichi.gov.by")
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("/post fetched %s from another port", r.URL)
+	}))
+	defer other.Close()
 	for arg, want := range map[string]string{
-		"":                                i18n.T("ru", "post.usage"),
-		"ftp://osipovichi.gov.by/x":       i18n.T("ru", "post.bad_url"),
-		"osipovichi.gov.by/news":          i18n.T("ru", "post.bad_url"),
-		"https://example.com/news/1":      i18n.T("ru", "post.not_portal", "127.0.0.1, osipovichi.gov.by"),
-		srv.URL + "/ru/news-ru/view/404/": i18n.T("ru", "post.fetch_failed", "HTTP 404"),
-		srv.URL + "/ru/news-ru/view/78/":  i18n.T("ru", "post.no_title"),
+		"":                                 i18n.T("ru", "post.usage"),
+		"ftp://osipovichi.gov.by/x":        i18n.T("ru", "post.bad_url"),
+		"osipovichi.gov.by/news":           i18n.T("ru", "post.bad_url"),
+		"https://example.com/news/1":       notPortal,
+		"https://gov.by/news/1":            notPortal,
+		"https://minsk.gov.by/news/1":      notPortal,
+		"https://osipovichi.gov.by:8443/":  notPortal,
+		other.URL + "/ru/news-ru/view/77/": notPortal,
+		srv.URL + "/ru/news-ru/view/404/":  i18n.T("ru", "post.fetch_failed", "HTTP 404"),
+		srv.URL + "/ru/news-ru/view/78/":   i18n.T("ru", "post.no_title"),
 	} {
 		if got := h.say(admin, strings.TrimSpace("/post "+arg)); got.Plain != want {
 			t.Errorf("/post %s answered %q, want %q", arg, got.Plain, want)

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -18,11 +20,21 @@ type alerts struct {
 	store alertStore
 }
 
-// FeedDown tells every admin that a feed has been failing for over an hour.
+// FeedDown tells every admin that a feed has had no successful poll since
+// f.LastSuccessAt, and why (f.LastError).
 func (b *Bot) FeedDown(ctx context.Context, f subscriptions.Feed) {
 	b.alerts.record(ctx, subscriptions.AuditEntry{Action: subscriptions.AuditFeedDown, Ref: f.ID, Details: "url=" + f.URL + " error=" + f.LastError})
 	b.alerts.tellAdmins(ctx, func(lang string) string {
-		return i18n.T(lang, "admin.feed_down", b.sections.Name(lang, f.Section), f.URL, f.LastError)
+		return i18n.T(lang, "admin.feed_down", b.sections.Name(lang, f.Section), b.alerts.when(lang, f.LastSuccessAt), f.URL, f.LastError)
+	})
+}
+
+// FeedTruncated tells every admin that a feed has arrived cut off at every
+// poll since `since`: residents get its complete items only.
+func (b *Bot) FeedTruncated(ctx context.Context, f subscriptions.Feed, since time.Time) {
+	b.alerts.record(ctx, subscriptions.AuditEntry{Action: subscriptions.AuditFeedTruncated, Ref: f.ID, Details: "url=" + f.URL})
+	b.alerts.tellAdmins(ctx, func(lang string) string {
+		return i18n.T(lang, "admin.feed_truncated", b.sections.Name(lang, f.Section), b.alerts.when(lang, since), f.URL)
 	})
 }
 
@@ -32,6 +44,22 @@ func (b *Bot) FeedRecovered(ctx context.Context, f subscriptions.Feed) {
 	b.alerts.tellAdmins(ctx, func(lang string) string {
 		return i18n.T(lang, "admin.feed_recovered", b.sections.Name(lang, f.Section), f.URL)
 	})
+}
+
+// FeedFlood tells every admin that a poll of a feed brought more new
+// articles than are announced one by one: announced were, more went into
+// one "and N more on the portal" message.
+func (b *Bot) FeedFlood(ctx context.Context, f subscriptions.Feed, announced, more int) {
+	b.alerts.record(ctx, subscriptions.AuditEntry{Action: subscriptions.AuditFeedFlood, Ref: f.ID,
+		Details: fmt.Sprintf("url=%s announced=%d more=%d", f.URL, announced, more)})
+	b.alerts.tellAdmins(ctx, func(lang string) string {
+		return i18n.T(lang, "admin.feed_flood", b.sections.Name(lang, f.Section), announced+more, announced, more, f.URL)
+	})
+}
+
+// when writes a moment of an alert in the admin's language and the bot's time zone.
+func (b *alerts) when(lang string, t time.Time) string {
+	return i18n.DateTime(lang, t.In(b.loc))
 }
 
 // record adds an entry to the audit trail; a failure is logged.

@@ -16,6 +16,7 @@ import (
 type composeStore interface {
 	Article(ctx context.Context, id int64) (subscriptions.Article, error)
 	DigestArticles(ctx context.Context, deliveryID int64) ([]subscriptions.Article, error)
+	Overflow(ctx context.Context, id int64) (subscriptions.Overflow, error)
 	Notice(ctx context.Context, id int64) (subscriptions.Notice, error)
 }
 
@@ -41,6 +42,13 @@ func (b *composer) compose(ctx context.Context, d subscriptions.DueDelivery, wit
 	lang := i18n.Pick(b.defaultLang, d.Chat.Language)
 	silent := d.Chat.InQuietHours(b.now().In(b.loc))
 	opts := render.Options{Lang: lang, Loc: b.loc, WithPhoto: withPhoto, Sections: b.sections}
+	if id, ok := d.Overflow(); ok {
+		ov, err := b.store.Overflow(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return []delivery.Message{{Text: render.Overflow(ov, opts).Text, Silent: silent}}, nil
+	}
 	switch d.Kind {
 	case subscriptions.KindArticle:
 		a, err := b.articles.get(ctx, b.store, d.Ref)

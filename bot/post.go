@@ -164,8 +164,10 @@ func postURL(s string) (*url.URL, bool) {
 }
 
 // portalFeed finds the configured feed a portal page belongs to: one on the
-// same site with the longest path in common. It returns nil (and the sites
-// of the portal) when the page is on no site of the configured feeds.
+// same host (feed.SameHost: the same name, "www." aside, and port) with the
+// longest path in common. It returns nil (and the hosts of the portal)
+// when the page is on no host of the configured feeds: another site, a
+// sibling under a shared suffix such as gov.by, another port.
 func (b *posts) portalFeed(ctx context.Context, u *url.URL) (*subscriptions.Feed, []string, error) {
 	feeds, err := b.store.Feeds(ctx)
 	if err != nil {
@@ -184,10 +186,10 @@ func (b *posts) portalFeed(ctx context.Context, u *url.URL) (*subscriptions.Feed
 			if raw == "" || err != nil || fu.Hostname() == "" {
 				continue
 			}
-			if !slices.Contains(hosts, fu.Hostname()) {
-				hosts = append(hosts, fu.Hostname())
+			if !slices.Contains(hosts, fu.Host) {
+				hosts = append(hosts, fu.Host)
 			}
-			if !feed.SameSite(u.Hostname(), fu.Hostname()) {
+			if !feed.SameHost(u, fu) {
 				continue
 			}
 			if score := commonPrefix(u.Path, fu.Path); score > bestScore {

@@ -20,6 +20,32 @@ type Article struct {
 	Section    string
 	Language   string
 	FirstSeen  time.Time
+	// StoryID is the ID of the first article of its story (see
+	// identity.go); its own ID when it is the first. Residents get and see
+	// a story once: deliveries and digest items refer to the story.
+	StoryID int64
+}
+
+// Story is the ID residents know the article by: StoryID, or ID for an
+// article not stored yet under a story.
+func (a Article) Story() int64 {
+	if a.StoryID != 0 {
+		return a.StoryID
+	}
+	return a.ID
+}
+
+// Overflow is the "and N more on the portal" notice of a poll that found
+// more new articles than may be announced at once: they are stored (in
+// /latest, searchable) and this one message stands for them.
+type Overflow struct {
+	ID       int64
+	FeedID   int64
+	Section  string
+	Language string
+	Count    int    // new articles not announced one by one
+	Link     string // the portal's page of the feed, for "on the portal"
+	At       time.Time
 }
 
 // ArticleFilter narrows the latest articles.

@@ -16,6 +16,8 @@ const (
 	AuditPostFinished      = "post.finished"
 	AuditFeedDown          = "feed.down"
 	AuditFeedRecovered     = "feed.recovered"
+	AuditFeedTruncated     = "feed.truncated"
+	AuditFeedFlood         = "feed.flood"
 )
 
 // AuditEntry is one line of the audit trail: who did what and when.

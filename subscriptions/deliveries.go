@@ -36,6 +36,21 @@ type Delivery struct {
 	CreatedAt     time.Time
 }
 
+// An Overflow notice travels as an article delivery whose Ref is the
+// negative of the overflow's ID: the schema fixes the delivery kinds, and
+// article IDs are positive.
+
+// OverflowRef is the Ref of the delivery of an Overflow notice.
+func OverflowRef(overflowID int64) int64 { return -overflowID }
+
+// Overflow returns the ID of the Overflow notice a delivery carries, if it carries one.
+func (d Delivery) Overflow() (int64, bool) {
+	if d.Kind == KindArticle && d.Ref < 0 {
+		return -d.Ref, true
+	}
+	return 0, false
+}
+
 // DueDelivery is a pending delivery with the chat it goes to.
 type DueDelivery struct {
 	Delivery

@@ -58,7 +58,7 @@ var be = map[string]string{
 	"command.latest":      "Апошнія навіны",
 	"command.help":        "Даведка",
 
-	"admin.feed_down":      "⚠️ Стужка %s не адказвае больш за гадзіну.\nАдрас: %s\nАпошняя памылка: %s",
+	"admin.feed_down":      "⚠️ Стужка %s маўчыць з %s: з таго часу ніводнага ўдалага апытання.\nАдрас: %s\nПрычына: %s",
 	"admin.feed_recovered": "✅ Стужка %s зноў працуе.\nАдрас: %s",
 
 	// Sections of the portal (see Sections; BuiltinSections lists the slugs).
@@ -365,4 +365,13 @@ var be = map[string]string{
 	"audit.notice.scheduled":          "запланаваў(ла) аб'яву №%d",
 	"audit.notice.unscheduled":        "вярнуў(ла) у чарнавікі аб'яву №%d",
 	"audit.post.finished":             "скончыў рассылку артыкула №%d",
+
+	// Feeds: alerts to the admins and the flood notice (the poller's).
+	"admin.feed_truncated": "⚠️ Стужка %s прыходзіць абрэзанай пры кожным апытанні з %s: жыхарам ідуць толькі цэлыя навіны да абрыву. Праверце стужку на партале.\nАдрас: %s",
+	"audit.feed.truncated": "стужка #%d прыходзіць абрэзанай",
+	"overflow.title":       "📰 І яшчэ навін на партале: %d",
+	"overflow.text":        "У раздзеле «%s» адразу выйшла шмат навін. Мы даслалі самыя свежыя, астатнія — на партале, а таксама ў /latest і /search.",
+	"overflow.open":        "Адкрыць на партале",
+	"admin.feed_flood":     "📰 Стужка %s за адно апытанне: новых матэрыялаў — %d. Жыхарам адпраўлены самыя свежыя (%d) і адно паведамленне «і яшчэ %d на партале»; усе матэрыялы захаваныя, яны ёсць у /latest і /search.\nАдрас: %s",
+	"audit.feed.flood":     "стужка #%d: зашмат новых за раз",
 }

@@ -58,7 +58,7 @@ var en = map[string]string{
 	"command.latest":      "Latest news",
 	"command.help":        "Help",
 
-	"admin.feed_down":      "⚠️ The %s feed has been failing for over an hour.\nURL: %s\nLast error: %s",
+	"admin.feed_down":      "⚠️ The %s feed has been silent since %s: no successful poll since then.\nURL: %s\nReason: %s",
 	"admin.feed_recovered": "✅ The %s feed works again.\nURL: %s",
 
 	// Sections of the portal (see Sections; BuiltinSections lists the slugs).
@@ -365,4 +365,13 @@ var en = map[string]string{
 	"audit.notice.scheduled":          "scheduled notice #%d",
 	"audit.notice.unscheduled":        "took notice #%d back to a draft",
 	"audit.post.finished":             "finished sending article #%d",
+
+	// Feeds: alerts to the admins and the flood notice (the poller's).
+	"admin.feed_truncated": "⚠️ The %s feed has arrived cut off at every poll since %s: residents get only the complete items before the cut. Please check the feed on the portal.\nURL: %s",
+	"audit.feed.truncated": "feed #%d arrives cut off",
+	"overflow.title":       "📰 And %d more news items on the portal",
+	"overflow.text":        "The “%s” section published many news items at once. We sent the newest; the rest are on the portal, and in /latest and /search.",
+	"overflow.open":        "Open on the portal",
+	"admin.feed_flood":     "📰 The %s feed brought %d new items in one poll. Residents got the newest %d and one “and %d more on the portal” message; all items are stored, in /latest and /search.\nURL: %s",
+	"audit.feed.flood":     "feed #%d: too many new items at once",
 }

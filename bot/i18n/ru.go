@@ -58,7 +58,7 @@ var ru = map[string]string{
 	"command.latest":      "Последние новости",
 	"command.help":        "Справка",
 
-	"admin.feed_down":      "⚠️ Лента %s не отвечает больше часа.\nАдрес: %s\nПоследняя ошибка: %s",
+	"admin.feed_down":      "⚠️ Лента %s молчит с %s: с тех пор ни одного удачного опроса.\nАдрес: %s\nПричина: %s",
 	"admin.feed_recovered": "✅ Лента %s снова работает.\nАдрес: %s",
 
 	// Sections of the portal (see Sections; BuiltinSections lists the slugs).
@@ -365,4 +365,13 @@ var ru = map[string]string{
 	"audit.notice.scheduled":          "запланировал(а) объявление №%d",
 	"audit.notice.unscheduled":        "вернул(а) в черновики объявление №%d",
 	"audit.post.finished":             "закончил рассылку статьи №%d",
+
+	// Feeds: alerts to the admins and the flood notice (the poller's).
+	"admin.feed_truncated": "⚠️ Лента %s приходит обрезанной при каждом опросе с %s: жителям уходят только целые новости до обрыва. Проверьте ленту на портале.\nАдрес: %s",
+	"audit.feed.truncated": "лента #%d приходит обрезанной",
+	"overflow.title":       "📰 И ещё новостей на портале: %d",
+	"overflow.text":        "В разделе «%s» сразу вышло много новостей. Мы прислали самые свежие, остальные — на портале, а также в /latest и /search.",
+	"overflow.open":        "Открыть на портале",
+	"admin.feed_flood":     "📰 Лента %s за один опрос: новых материалов — %d. Жителям отправлены самые свежие (%d) и одно сообщение «и ещё %d на портале»; все материалы сохранены, они есть в /latest и /search.\nАдрес: %s",
+	"audit.feed.flood":     "лента #%d: слишком много новых за раз",
 }

@@ -148,6 +148,23 @@ func paragraph(b *Builder) {
 	}
 }
 
+// Overflow renders the notice of a poll that brought more new articles
+// than are sent one by one: how many more there are, in which section,
+// where to read them (the portal, /latest, /search), and a link to the
+// section on the portal.
+func Overflow(ov subscriptions.Overflow, o Options) Message {
+	lang := o.lang()
+	b := &Builder{}
+	b.Bold(i18n.T(lang, "overflow.title", ov.Count))
+	paragraph(b)
+	b.Text(i18n.T(lang, "overflow.text", Cut(oneLine(clean(o.Sections.Name(lang, ov.Section))), maxSectionName)))
+	if _, ok := linkURL(ov.Link); ok {
+		paragraph(b)
+		b.Link(i18n.T(lang, "overflow.open"), ov.Link)
+	}
+	return Message{Text: b.String()}
+}
+
 // Latest renders the list shown by /latest: a header, a note under it in
 // italics unless note is empty, then one line per article with its short
 // date and its title linked to the portal. Articles that do not fit in

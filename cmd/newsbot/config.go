@@ -29,26 +29,31 @@ import (
 // environment and the flags. Token is a secret: never log or print it; log
 // the Config itself, whose String and LogValue leave the token out.
 type Config struct {
-	Token         string                     // TELEGRAM_BOT_TOKEN; empty unless set (required to run)
-	APIEndpoint   string                     // TELEGRAM_API_ENDPOINT: fmt pattern with two %s, token then method
-	DB            string                     // NEWSBOT_DB: SQLite file path
-	Feeds         []subscriptions.FeedConfig // NEWSBOT_FEEDS: at least one, URLs unique
-	PollInterval  time.Duration              // NEWSBOT_POLL_INTERVAL: at least 10s
-	Admins        []int64                    // NEWSBOT_ADMINS: Telegram user IDs, may be empty
-	HTTPAddr      string                     // NEWSBOT_HTTP_ADDR: host:port of /healthz and /metrics; empty: disabled
-	Lang          string                     // NEWSBOT_LANG: ru, be or en
-	Timezone      *time.Location             // NEWSBOT_TIMEZONE
-	Rate          float64                    // NEWSBOT_RATE: messages per second overall
-	PaidBroadcast bool                       // NEWSBOT_PAID_BROADCAST
-	LogFormat     string                     // NEWSBOT_LOG_FORMAT: text or json
-	LogLevel      slog.Level                 // NEWSBOT_LOG_LEVEL
-	ContactURL    string                     // NEWSBOT_CONTACT_URL: for the User-Agent of requests to the portal
+	Token          string                     // TELEGRAM_BOT_TOKEN; empty unless set (required to run)
+	APIEndpoint    string                     // TELEGRAM_API_ENDPOINT: fmt pattern with two %s, token then method
+	DB             string                     // NEWSBOT_DB: SQLite file path
+	Feeds          []subscriptions.FeedConfig // NEWSBOT_FEEDS: at least one, URLs unique
+	PollInterval   time.Duration              // NEWSBOT_POLL_INTERVAL: at least 10s
+	FeedAlertAfter time.Duration              // NEWSBOT_FEED_ALERT_AFTER: at least 10s
+	MaxNewPerPoll  int                        // NEWSBOT_MAX_NEW_PER_POLL: 1 to maxMaxNew
+	Admins         []int64                    // NEWSBOT_ADMINS: Telegram user IDs, may be empty
+	HTTPAddr       string                     // NEWSBOT_HTTP_ADDR: host:port of /healthz and /metrics; empty: disabled
+	Lang           string                     // NEWSBOT_LANG: ru, be or en
+	Timezone       *time.Location             // NEWSBOT_TIMEZONE
+	Rate           float64                    // NEWSBOT_RATE: messages per second overall
+	PaidBroadcast  bool                       // NEWSBOT_PAID_BROADCAST
+	LogFormat      string                     // NEWSBOT_LOG_FORMAT: text or json
+	LogLevel       slog.Level                 // NEWSBOT_LOG_LEVEL
+	ContactURL     string                     // NEWSBOT_CONTACT_URL: for the User-Agent of requests to the portal
 	// ListingSelectors (NEWSBOT_LISTING_SELECTORS) override the CSS selectors of
 	// listing sources, by configured URL; nil when unset.
 	ListingSelectors map[string]feed.Selectors
 	// SectionNames (NEWSBOT_SECTION_NAMES) name sections for residents: by
 	// section, then by language; nil when unset (the built-in names).
 	SectionNames map[string]map[string]string
+	// AllowedHosts (NEWSBOT_ALLOWED_HOSTS) are hosts besides those of Feeds
+	// that fetches may reach (see feed.Scope); checked by parseConfig.
+	AllowedHosts []string
 }
 
 // Names of the environment variables.
@@ -59,6 +64,8 @@ const (
 	envDB            = "NEWSBOT_DB"
 	envFeeds         = "NEWSBOT_FEEDS"
 	envPollInterval  = "NEWSBOT_POLL_INTERVAL"
+	envFeedAlert     = "NEWSBOT_FEED_ALERT_AFTER"
+	envMaxNew        = "NEWSBOT_MAX_NEW_PER_POLL"
 	envAdmins        = "NEWSBOT_ADMINS"
 	envHTTPAddr      = "NEWSBOT_HTTP_ADDR"
 	envLang          = "NEWSBOT_LANG"
@@ -70,6 +77,7 @@ const (
 	envContactURL    = "NEWSBOT_CONTACT_URL"
 	envListingSel    = "NEWSBOT_LISTING_SELECTORS"
 	envSectionNames  = "NEWSBOT_SECTION_NAMES"
+	envAllowedHosts  = "NEWSBOT_ALLOWED_HOSTS"
 )
 
 // Defaults and limits.
@@ -89,6 +97,7 @@ const (
 	maxRate          = 30.0   // Telegram's broadcast limit
 	maxPaidRate      = 1000.0 // with paid broadcasts
 	maxTokenFileSize = 4096
+	maxMaxNew        = 100
 	maxSelectorsFile = 64 << 10
 	maxSectionName   = 64 // characters: what a message shows of a section's name
 
@@ -120,6 +129,8 @@ var (
 	setDB            = setting{env: envDB, flag: "db", def: defaultDB, usage: "SQLite database `path`"}
 	setFeeds         = setting{env: envFeeds, flag: "feeds", def: defaultFeeds, usage: "comma-separated `list` of [section[/lang]=][html:]URL (html: for a news listing page without a feed), e.g. news/ru=https://osipovichi.gov.by/ru/rss-ru/"}
 	setPollInterval  = setting{env: envPollInterval, flag: "poll-interval", def: durationText(defaultPollInterval), usage: "poll the feeds every `duration`, at least " + durationText(minPollInterval)}
+	setFeedAlert     = setting{env: envFeedAlert, flag: "feed-alert-after", def: durationText(feed.DefaultAlertAfter), usage: "tell the admins when a feed has had no successful poll (or has arrived cut off) for `duration`, and at least two poll intervals"}
+	setMaxNew        = setting{env: envMaxNew, flag: "max-new-per-poll", def: strconv.Itoa(feed.DefaultMaxNew), usage: "announce at most `N` new articles of a feed per poll one by one (1 to 100); the others in one \"and N more on the portal\" message"}
 	setAdmins        = setting{env: envAdmins, flag: "admins", usage: "comma-separated Telegram user `IDs` of the administrators"}
 	setHTTPAddr      = setting{env: envHTTPAddr, flag: "http-addr", def: defaultHTTPAddr, usage: "`host:port` to serve /healthz and /metrics on; off (or an empty flag) disables"}
 	setLang          = setting{env: envLang, flag: "lang", def: defaultLang, usage: "default interface `language`: ru, be or en"}
@@ -131,13 +142,14 @@ var (
 	setContactURL    = setting{env: envContactURL, flag: "contact-url", def: defaultContactURL, usage: "contact `URL` in the User-Agent of every request to the portal"}
 	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of listing sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…}}, or the path of a file holding it"}
 	setSectionNames  = setting{env: envSectionNames, flag: "section-names", usage: "names of sections for residents: `list` of section=Русский|Беларуская|English separated by ;, e.g. district=Районные новости|Навіны раёна|District news"}
+	setAllowedHosts  = setting{env: envAllowedHosts, flag: "allowed-hosts", usage: "comma-separated `hosts` that feeds, listings and /post may reach besides those of " + envFeeds + ": host, host:port or *.domain; they must resolve to public addresses"}
 )
 
 func allSettings() []setting {
 	return []setting{
-		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setAdmins, setHTTPAddr,
+		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setFeedAlert, setMaxNew, setAdmins, setHTTPAddr,
 		setLang, setTimezone, setRate, setPaidBroadcast, setLogFormat, setLogLevel, setContactURL, setListingSel,
-		setSectionNames,
+		setSectionNames, setAllowedHosts,
 	}
 }
 
@@ -238,6 +250,12 @@ func (v values) config() (Config, error) {
 	if cfg.PollInterval, err = parsePollInterval(setPollInterval, v.get(setPollInterval)); err != nil {
 		return Config{}, err
 	}
+	if cfg.FeedAlertAfter, err = parsePollInterval(setFeedAlert, v.get(setFeedAlert)); err != nil {
+		return Config{}, err
+	}
+	if cfg.MaxNewPerPoll, err = parseMaxNew(setMaxNew, v.get(setMaxNew)); err != nil {
+		return Config{}, err
+	}
 	if cfg.Admins, err = parseAdmins(setAdmins, v.get(setAdmins)); err != nil {
 		return Config{}, err
 	}
@@ -274,7 +292,39 @@ func (v values) config() (Config, error) {
 	if cfg.SectionNames, err = parseSectionNames(setSectionNames, v.get(setSectionNames), cfg.Feeds); err != nil {
 		return Config{}, err
 	}
+	if cfg.AllowedHosts, err = parseAllowedHosts(setAllowedHosts, v.get(setAllowedHosts)); err != nil {
+		return Config{}, err
+	}
 	return cfg, nil
+}
+
+// parseAllowedHosts parses NEWSBOT_ALLOWED_HOSTS: comma-separated host,
+// host:port or *.domain (see feed.Scope).
+func parseAllowedHosts(s setting, v string) ([]string, error) {
+	var hosts []string
+	for _, h := range strings.Split(v, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	if _, err := feed.NewScope(nil, hosts); err != nil {
+		return nil, s.errorf("%v", err)
+	}
+	return hosts, nil
+}
+
+// fetchScope is where the bot's fetches may go: the hosts of sources and
+// the allowed hosts.
+func (c Config) fetchScope(sources []subscriptions.FeedConfig) *feed.Scope {
+	urls := make([]string, len(sources))
+	for i, f := range sources {
+		urls[i] = f.URL
+	}
+	scope, err := feed.NewScope(urls, c.AllowedHosts)
+	if err != nil { // parseConfig checked both
+		panic("fetch scope of a checked configuration: " + err.Error())
+	}
+	return scope
 }
 
 // tokenRE is the shape of a bot token: the bot's ID, a colon, a secret.
@@ -433,8 +483,9 @@ func durationText(d time.Duration) string {
 	return t
 }
 
+// parsePollInterval parses a duration of the poller: at least minPollInterval.
 func parsePollInterval(s setting, v string) (time.Duration, error) {
-	want := "use a duration of at least " + durationText(minPollInterval) + ", e.g. " + durationText(defaultPollInterval)
+	want := "use a duration of at least " + durationText(minPollInterval) + ", e.g. " + s.def
 	d, err := time.ParseDuration(v)
 	if err != nil {
 		return 0, s.errorf("%q is not a duration: %s", v, want)
@@ -443,6 +494,14 @@ func parsePollInterval(s setting, v string) (time.Duration, error) {
 		return 0, s.errorf("%q is too short: %s", v, want)
 	}
 	return d, nil
+}
+
+func parseMaxNew(s setting, v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxMaxNew {
+		return 0, s.errorf("%q is not a number from 1 to %d: use e.g. %s", v, maxMaxNew, s.def)
+	}
+	return n, nil
 }
 
 func parseAdmins(s setting, v string) ([]int64, error) {
@@ -775,6 +834,8 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("db", c.DB),
 		slog.String("feeds", strings.Join(feeds, ",")),
 		slog.Duration("poll_interval", c.PollInterval),
+		slog.Duration("feed_alert_after", c.FeedAlertAfter),
+		slog.Int("max_new_per_poll", c.MaxNewPerPoll),
 		slog.String("admins", strings.Join(admins, ",")),
 		slog.String("http_addr", httpAddr),
 		slog.String("lang", c.Lang),
@@ -784,6 +845,9 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("log_format", c.LogFormat),
 		slog.String("log_level", strings.ToLower(c.LogLevel.String())),
 		slog.String("contact_url", c.ContactURL),
+	}
+	if len(c.AllowedHosts) > 0 {
+		attrs = append(attrs, slog.String("allowed_hosts", strings.Join(c.AllowedHosts, ",")))
 	}
 	if len(c.ListingSelectors) > 0 {
 		urls := make([]string, 0, len(c.ListingSelectors))

@@ -36,16 +36,18 @@ func TestParseConfigDefaults(t *testing.T) {
 		t.Fatalf("parseConfig: got error %v, want nil", err)
 	}
 	want := Config{
-		APIEndpoint:  "https://api.telegram.org/bot%s/%s",
-		DB:           "newsbot.db",
-		Feeds:        []subscriptions.FeedConfig{{Section: "news", URL: "https://osipovichi.gov.by/"}},
-		PollInterval: 5 * time.Minute,
-		HTTPAddr:     "127.0.0.1:8080",
-		Lang:         "ru",
-		Rate:         25,
-		LogFormat:    "text",
-		LogLevel:     slog.LevelInfo,
-		ContactURL:   "https://osipovichi.gov.by/",
+		APIEndpoint:    "https://api.telegram.org/bot%s/%s",
+		DB:             "newsbot.db",
+		Feeds:          []subscriptions.FeedConfig{{Section: "news", URL: "https://osipovichi.gov.by/"}},
+		PollInterval:   5 * time.Minute,
+		FeedAlertAfter: time.Hour,
+		MaxNewPerPoll:  10,
+		HTTPAddr:       "127.0.0.1:8080",
+		Lang:           "ru",
+		Rate:           25,
+		LogFormat:      "text",
+		LogLevel:       slog.LevelInfo,
+		ContactURL:     "https://osipovichi.gov.by/",
 	}
 	if cfg.Timezone == nil || cfg.Timezone.String() != "Europe/Minsk" {
 		t.Errorf("Timezone: got %v, want Europe/Minsk", cfg.Timezone)
@@ -109,6 +111,9 @@ func TestParseConfigSettings(t *testing.T) {
 		{"listing selectors flag beats env", map[string]string{envFeeds: "html:https://a.example/", envListingSel: `{"https://a.example/":{"item":".a"}}`},
 			[]string{"-listing-selectors", `{"https://a.example/":{"item":".b"}}`}, func(c Config) any { return c.ListingSelectors }, map[string]feed.Selectors{"https://a.example/": {Item: ".b"}}},
 		{"listing selectors empty object", map[string]string{envListingSel: ` {} `}, nil, func(c Config) any { return c.ListingSelectors }, map[string]feed.Selectors(nil)},
+		{"allowed hosts default", nil, nil, func(c Config) any { return c.AllowedHosts }, []string(nil)},
+		{"allowed hosts env", map[string]string{envAllowedHosts: " *.osipovichi.gov.by, cdn.example.by:8443,"}, nil,
+			func(c Config) any { return c.AllowedHosts }, []string{"*.osipovichi.gov.by", "cdn.example.by:8443"}},
 
 		{"section names default", nil, nil, func(c Config) any { return c.SectionNames }, map[string]map[string]string(nil)},
 		{"section names env", map[string]string{
@@ -132,6 +137,12 @@ func TestParseConfigSettings(t *testing.T) {
 		{"poll interval default", nil, nil, func(c Config) any { return c.PollInterval }, 5 * time.Minute},
 		{"poll interval env", map[string]string{envPollInterval: "10s"}, nil, func(c Config) any { return c.PollInterval }, 10 * time.Second},
 		{"poll interval flag beats env", map[string]string{envPollInterval: "10s"}, []string{"-poll-interval", "1h"}, func(c Config) any { return c.PollInterval }, time.Hour},
+		{"max new default", nil, nil, func(c Config) any { return c.MaxNewPerPoll }, 10},
+		{"max new env", map[string]string{envMaxNew: "25"}, nil, func(c Config) any { return c.MaxNewPerPoll }, 25},
+		{"max new flag beats env", map[string]string{envMaxNew: "25"}, []string{"-max-new-per-poll", "3"}, func(c Config) any { return c.MaxNewPerPoll }, 3},
+		{"feed alert default", nil, nil, func(c Config) any { return c.FeedAlertAfter }, time.Hour},
+		{"feed alert env", map[string]string{envFeedAlert: "20m"}, nil, func(c Config) any { return c.FeedAlertAfter }, 20 * time.Minute},
+		{"feed alert flag beats env", map[string]string{envFeedAlert: "20m"}, []string{"-feed-alert-after", "3h"}, func(c Config) any { return c.FeedAlertAfter }, 3 * time.Hour},
 
 		{"admins default", nil, nil, func(c Config) any { return c.Admins }, []int64(nil)},
 		{"admins env", map[string]string{envAdmins: "12345678, 87654321,12345678,"}, nil, func(c Config) any { return c.Admins }, []int64{12345678, 87654321}},
@@ -243,6 +254,16 @@ func TestParseConfigErrors(t *testing.T) {
 			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): "https://a.example/": date "span[class=" is not a valid CSS selector: unexpected EOF in attribute selector`},
 		{"listing selectors twice", map[string]string{envFeeds: "html:https://a.example/", envListingSel: `{"https://a.example/":{},"html:https://A.example/":{}}`}, nil,
 			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): "https://a.example/" is given twice`},
+		{"max new zero", map[string]string{envMaxNew: "0"}, nil,
+			`NEWSBOT_MAX_NEW_PER_POLL (-max-new-per-poll): "0" is not a number from 1 to 100: use e.g. 10`},
+		{"max new not a number", nil, []string{"-max-new-per-poll", "ten"},
+			`NEWSBOT_MAX_NEW_PER_POLL (-max-new-per-poll): "ten" is not a number from 1 to 100: use e.g. 10`},
+		{"feed alert too short", map[string]string{envFeedAlert: "1s"}, nil,
+			`NEWSBOT_FEED_ALERT_AFTER (-feed-alert-after): "1s" is too short: use a duration of at least 10s, e.g. 1h`},
+		{"allowed hosts wildcard over a top-level domain", map[string]string{envAllowedHosts: "*.by"}, nil,
+			`NEWSBOT_ALLOWED_HOSTS (-allowed-hosts): "*.by" is not a domain wildcard: use *.domain with at least two labels, e.g. *.osipovichi.gov.by`},
+		{"allowed hosts not a host", nil, []string{"-allowed-hosts", "https://cdn.example.by/"},
+			`NEWSBOT_ALLOWED_HOSTS (-allowed-hosts): "https://cdn.example.by/" is not a host: use host, host:port or *.domain, e.g. news.osipovichi.gov.by`},
 		{"listing selectors missing file", nil, []string{"-listing-selectors", "/nonexistent/selectors.json"},
 			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): cannot read "/nonexistent/selectors.json": no such file or directory: use a JSON object of source URLs to selectors, e.g. {"https://osipovichi.gov.by/ru/news-rayon-ru/":{"item":".news_block","title":".news_title a"}}, or the path of a file that holds one`},
 		{"feeds duplicate", map[string]string{envFeeds: "news/ru=https://osipovichi.gov.by/ru/rss-ru/,announcements=HTTPS://Osipovichi.gov.by/ru/rss-ru/"}, nil,
@@ -512,7 +533,7 @@ func TestConfigStringHidesToken(t *testing.T) {
 	}
 	want := "token_set=true api_endpoint=https://api.telegram.org/bot%s/%s db=newsbot.db " +
 		"feeds=news/ru=https://osipovichi.gov.by/ru/rss-ru/,announcements=https://osipovichi.gov.by/ru/ann/ " +
-		"poll_interval=5m0s admins=42,43 http_addr=127.0.0.1:8080 lang=ru timezone=Europe/Minsk rate=25 " +
+		"poll_interval=5m0s feed_alert_after=1h0m0s max_new_per_poll=10 admins=42,43 http_addr=127.0.0.1:8080 lang=ru timezone=Europe/Minsk rate=25 " +
 		"paid_broadcast=false log_format=text log_level=info contact_url=https://osipovichi.gov.by/"
 	if got := cfg.String(); got != want {
 		t.Errorf("String:\ngot  %s\nwant %s", got, want)

@@ -38,15 +38,24 @@ type healthReport struct {
 }
 
 type feedReport struct {
-	Section             string     `json:"section"`
-	URL                 string     `json:"url"`
-	DiscoveredURL       string     `json:"discovered_url,omitempty"`
+	Section       string `json:"section"`
+	URL           string `json:"url"`
+	Language      string `json:"language,omitempty"`
+	DiscoveredURL string `json:"discovered_url,omitempty"`
+	// VersionOf is, for a language version, the configured page it was found on;
+	// Versions are a page's versions, each language with its evidence.
+	VersionOf           string     `json:"version_of,omitempty"`
+	Versions            []string   `json:"versions,omitempty"`
 	ReadAs              string     `json:"read_as,omitempty"` // feed, listing or "listing (detected)"
 	LastAttempt         *time.Time `json:"last_attempt,omitempty"`
 	LastSuccess         *time.Time `json:"last_success,omitempty"`
 	LastError           string     `json:"last_error,omitempty"`
 	ConsecutiveFailures int        `json:"consecutive_failures"`
 	Items               int        `json:"items"`
+	// Repairs says what the last document needed to be read (cut off, characters removed).
+	Repairs        string     `json:"repairs,omitempty"`
+	TruncatedSince *time.Time `json:"truncated_since,omitempty"`
+	NextPoll       *time.Time `json:"next_poll,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -70,9 +79,11 @@ func (h *health) report(ctx context.Context) (healthReport, bool) {
 		r.UpdateLoop, ok = "stuck since "+h.updates.LastPoll().UTC().Format(time.RFC3339), false
 	}
 	for _, f := range h.poller.Health() {
-		r.Feeds = append(r.Feeds, feedReport{Section: f.Section, URL: f.URL, DiscoveredURL: f.DiscoveredURL, ReadAs: f.ReadAs,
+		r.Feeds = append(r.Feeds, feedReport{Section: f.Section, URL: f.URL, Language: f.Language, DiscoveredURL: f.DiscoveredURL,
+			VersionOf: f.VersionOf, Versions: f.Versions, ReadAs: f.ReadAs,
 			LastAttempt: timePtr(f.LastAttemptAt), LastSuccess: timePtr(f.LastSuccessAt), LastError: f.LastError,
-			ConsecutiveFailures: f.ConsecutiveFailures, Items: f.ItemCount})
+			ConsecutiveFailures: f.ConsecutiveFailures, Items: f.ItemCount,
+			Repairs: f.Repairs, TruncatedSince: timePtr(f.TruncatedSince), NextPoll: timePtr(f.NextPollAt)})
 	}
 	if !ok {
 		r.Status = "unavailable"

@@ -55,7 +55,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	registerStoreMetrics(reg, store, logger)
 
 	// One fetcher reads the portal for the poller and for /post.
-	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL})
+	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL, Scope: cfg.fetchScope(cfg.Feeds)})
 	engine, err := delivery.New(delivery.Config{
 		Client: client, Store: store, Logger: logger.With("component", "delivery"), Location: cfg.Timezone,
 		Rate: cfg.Rate, PaidBroadcast: cfg.PaidBroadcast, Registerer: reg,
@@ -72,7 +72,8 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 		return err
 	}
 	poller, err := feed.NewPoller(feed.PollerOptions{
-		Store: store, Feeds: cfg.Feeds, Interval: cfg.PollInterval, Location: cfg.Timezone, Selectors: cfg.ListingSelectors,
+		Store: store, Feeds: cfg.Feeds, Interval: cfg.PollInterval, AlertAfter: cfg.FeedAlertAfter, MaxNew: cfg.MaxNewPerPoll,
+		Location: cfg.Timezone, Selectors: cfg.ListingSelectors,
 		Fetcher: fetcher,
 		Logger:  logger.With("component", "feed"),
 		OnNew:   func(context.Context, subscriptions.IngestResult) { engine.Wake() },

@@ -38,12 +38,12 @@ func indexArticle(ctx context.Context, tx execer, a subscriptions.Article) error
 	return nil
 }
 
-// reindexStored writes the index row of a feed's article as it is stored
-// now (after an update that may have kept its summary or image).
-func reindexStored(ctx context.Context, tx *sql.Tx, feedID int64, key string) error {
-	a, err := scanArticle(tx.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles WHERE feed_id = ? AND item_key = ?`, feedID, key))
+// reindexStored writes the index row of an article as it is stored now
+// (after an update that may have kept its summary or image).
+func reindexStored(ctx context.Context, tx *sql.Tx, id int64) error {
+	a, err := scanArticle(tx.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles WHERE id = ?`, id))
 	if err != nil {
-		return fmt.Errorf("reindex article %q: %w", key, err)
+		return fmt.Errorf("reindex article %d: %w", id, err)
 	}
 	return indexArticle(ctx, tx, a)
 }
@@ -139,7 +139,7 @@ const (
 // SearchArticles returns up to limit stored articles in which every term
 // of q occurs, the most relevant first: by bm25 (the title weighs twice
 // the rest; scores equal to one decimal count as equal) and then newest
-// first, each link once.
+// first, each story once.
 func (s *Store) SearchArticles(ctx context.Context, q analyser.Query, limit int) ([]subscriptions.Article, error) {
 	expr := q.FTS()
 	if expr == "" {
@@ -159,16 +159,16 @@ func (s *Store) SearchArticles(ctx context.Context, q analyser.Query, limit int)
 	}
 	defer rows.Close()
 	var out []subscriptions.Article
-	links := map[string]bool{}
+	stories := map[int64]bool{}
 	for rows.Next() && len(out) < limit {
 		a, err := scanArticle(rows)
 		if err != nil {
 			return nil, fmt.Errorf("search articles: %w", err)
 		}
-		if a.Link != "" && links[a.Link] || !q.Exact() && !q.Match(a.Analyse()) {
+		if stories[a.Story()] || !q.Exact() && !q.Match(a.Analyse()) {
 			continue
 		}
-		links[a.Link] = true
+		stories[a.Story()] = true
 		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {
