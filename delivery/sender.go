@@ -34,7 +34,13 @@ func (s *sender) send(ctx context.Context, m Message, interactive bool) (message
 	if s.paidBroadcast && !interactive {
 		params["allow_paid_broadcast"] = "true"
 	}
-	raw, err := s.client.call(ctx, method, params)
+	var raw json.RawMessage
+	var err error
+	if m.Upload != nil {
+		raw, err = s.client.upload(ctx, method, params, "photo", *m.Upload)
+	} else {
+		raw, err = s.client.call(ctx, method, params)
+	}
 	c = classify(err)
 	s.metrics.messages.WithLabelValues(outcomeNames[c.verdict]).Inc()
 	switch c.verdict {
@@ -106,7 +112,7 @@ func (m Message) method() string {
 	switch {
 	case m.Copy != nil:
 		return "copyMessage"
-	case m.Photo != "":
+	case m.Photo != "" || m.Upload != nil:
 		return "sendPhoto"
 	}
 	return "sendMessage"
@@ -121,7 +127,10 @@ func (m Message) request() (method string, p tgbotapi.Params) {
 		p["from_chat_id"] = strconv.FormatInt(m.Copy.ChatID, 10)
 		p["message_id"] = strconv.Itoa(m.Copy.MessageID)
 	case "sendPhoto":
-		p["photo"], p["caption"], p["parse_mode"] = m.Photo, m.Text, "HTML"
+		p["caption"], p["parse_mode"] = m.Text, "HTML"
+		if m.Upload == nil {
+			p["photo"] = m.Photo
+		}
 	default:
 		p["text"], p["parse_mode"] = m.Text, "HTML"
 		if !m.Previews {

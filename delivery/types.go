@@ -128,6 +128,9 @@ type Message struct {
 	Text string
 	// Photo is the URL of an image: the message is that photo.
 	Photo string
+	// Upload is an image the bot made (a chart), sent with the request:
+	// the message is that photo, Photo is unused.
+	Upload *Upload
 	// Copy makes the message a copy of another one (a notice), formatting
 	// and media kept; Text and Photo are then unused.
 	Copy *Source
@@ -136,6 +139,12 @@ type Message struct {
 	// Silent sends without a notification (quiet hours).
 	Silent   bool
 	Keyboard Keyboard
+}
+
+// Upload is a file sent with the request that uses it.
+type Upload struct {
+	Name string // e.g. "stats.png": Telegram reads the type from it
+	Data []byte
 }
 
 // Source is a message to copy.
