@@ -91,6 +91,7 @@ type Bot struct {
 	composer *composer
 	notices  *notices
 	alerts   *alerts
+	admin    *adminTools
 }
 
 // New builds a Bot from cfg.
@@ -141,18 +142,22 @@ func New(cfg Config) (*Bot, error) {
 	search.register(b)
 	newQuestions(shared, cfg.Store, search).register(b)
 	channels.register(b)
-	(&adminTools{base: shared, store: cfg.Store, engine: cfg.Telegram, version: cfg.Version, started: cfg.Now()}).register(b)
+	b.admin = &adminTools{base: shared, store: cfg.Store, engine: cfg.Telegram, version: cfg.Version, started: cfg.Now(),
+		audienceName: b.notices.audienceName}
+	b.admin.register(b)
 	b.notices.register(b)
 	(&posts{base: shared, store: cfg.Store, engine: cfg.Telegram, pages: cfg.Pages}).register(b)
 	return b, nil
 }
 
-// Run registers the command menu and keeps the progress of notices up to
-// date until ctx is done. The engine runs the rest (see delivery.Engine.Run).
+// Run registers the command menu, keeps the progress of notices up to
+// date and the daily figures of /stats until ctx is done. The engine runs
+// the rest (see delivery.Engine.Run).
 func (b *Bot) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { b.registerMenu(gctx); return nil })
 	g.Go(func() error { return b.notices.run(gctx) })
+	g.Go(func() error { b.admin.keepSnapshots(gctx); return nil })
 	return g.Wait()
 }
 
