@@ -41,6 +41,7 @@ var en = map[string]string{
 		"/quiet 11pm-7am — quiet hours: news without a sound (/quiet off to turn them off)\n" +
 		"/search TEXT — search the archive, e.g. /search road repairs\n" +
 		"/channel @name — send the news to your channel, /channels — your channels\n" +
+		"/contacts — how to reach the district committee\n" +
 		"/help — this help",
 	"unknown":             "I don't know that command. The list of commands: /help",
 	"plain.emoji":         "🙂 Tell me in words what you are interested in, and I will look for it in the news. All commands: /help",
@@ -318,4 +319,10 @@ var en = map[string]string{
 	"audit.feed.down":         "reported that the feed %s is down: %s",
 	"audit.feed.recovered":    "reported that the feed %s works again",
 	"audit.other":             "did “%s” #%d",
+
+	"command.contacts":     "Contacts of the district committee",
+	"contacts.title":       "📞 How to reach the Osipovichi District Executive Committee",
+	"contacts.unset":       "The committee's contacts have not been added to the bot yet. You can find them on osipovichi.gov.by.",
+	"contacts.unset_admin": "For admins: whoever runs the bot sets the contacts with the NEWSBOT_CONTACTS setting (see the README).",
+	"question.contacts":    "If this is a question for the committee — phone numbers, reception hours and e-appeals: /contacts",
 }

@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/osipovichi/newsbot/bot/i18n"
+	"github.com/osipovichi/newsbot/bot/render"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -49,6 +50,9 @@ type Config struct {
 	// SectionNames (NEWSBOT_SECTION_NAMES) name sections for residents: by
 	// section, then by language; nil when unset (the built-in names).
 	SectionNames map[string]map[string]string
+	// Contacts (NEWSBOT_CONTACTS) are the committee's contacts that /contacts
+	// shows, as the operator wrote them (see render.Contacts); "" when unset.
+	Contacts string
 }
 
 // Names of the environment variables.
@@ -70,6 +74,7 @@ const (
 	envContactURL    = "NEWSBOT_CONTACT_URL"
 	envListingSel    = "NEWSBOT_LISTING_SELECTORS"
 	envSectionNames  = "NEWSBOT_SECTION_NAMES"
+	envContacts      = "NEWSBOT_CONTACTS"
 )
 
 // Defaults and limits.
@@ -90,6 +95,7 @@ const (
 	maxPaidRate      = 1000.0 // with paid broadcasts
 	maxTokenFileSize = 4096
 	maxSelectorsFile = 64 << 10
+	maxContactsFile  = 16 << 10
 	maxSectionName   = 64 // characters: what a message shows of a section's name
 
 	// httpAddrOff disables the HTTP server; an empty -http-addr does too.
@@ -131,13 +137,14 @@ var (
 	setContactURL    = setting{env: envContactURL, flag: "contact-url", def: defaultContactURL, usage: "contact `URL` in the User-Agent of every request to the portal"}
 	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of listing sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…}}, or the path of a file holding it"}
 	setSectionNames  = setting{env: envSectionNames, flag: "section-names", usage: "names of sections for residents: `list` of section=Русский|Беларуская|English separated by ;, e.g. district=Районные новости|Навіны раёна|District news"}
+	setContacts      = setting{env: envContacts, flag: "contacts", usage: "the committee's contacts that /contacts shows: `text` with links written [text](https://…) and \\n for a new line, or the path of a UTF-8 file holding it (starting with / or ./)"}
 )
 
 func allSettings() []setting {
 	return []setting{
 		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setAdmins, setHTTPAddr,
 		setLang, setTimezone, setRate, setPaidBroadcast, setLogFormat, setLogLevel, setContactURL, setListingSel,
-		setSectionNames,
+		setSectionNames, setContacts,
 	}
 }
 
@@ -272,6 +279,9 @@ func (v values) config() (Config, error) {
 		return Config{}, err
 	}
 	if cfg.SectionNames, err = parseSectionNames(setSectionNames, v.get(setSectionNames), cfg.Feeds); err != nil {
+		return Config{}, err
+	}
+	if cfg.Contacts, err = parseContacts(setContacts, v.get(setContacts)); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
@@ -713,6 +723,30 @@ func checkSectionName(name string) error {
 	return nil
 }
 
+const contactsWant = `write the text with links as [text](https://…), e.g. Горячая линия: +375 2235 5-55-55\nОбращения: [portal.gov.by](https://portal.gov.by/), or give the path of a file that holds it`
+
+// parseContacts reads NEWSBOT_CONTACTS: the text itself, in which \n
+// (backslash, n) starts a new line, or, when it starts with / or ./, the
+// path of a UTF-8 file holding it. The text is checked as /contacts will
+// render it.
+func parseContacts(s setting, v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	text := strings.ReplaceAll(v, `\n`, "\n")
+	if strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") {
+		b, err := readSmallFile(v, maxContactsFile)
+		if err != nil {
+			return "", s.errorf("%v: %s", err, contactsWant)
+		}
+		text = string(b)
+	}
+	if _, err := render.Contacts("", text); err != nil {
+		return "", s.errorf("the contacts cannot be shown: %v: %s", err, contactsWant)
+	}
+	return strings.TrimSpace(text), nil
+}
+
 // readSmallFile reads a file of at most limit bytes; errors name it.
 func readSmallFile(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
@@ -784,6 +818,9 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("log_format", c.LogFormat),
 		slog.String("log_level", strings.ToLower(c.LogLevel.String())),
 		slog.String("contact_url", c.ContactURL),
+	}
+	if c.Contacts != "" {
+		attrs = append(attrs, slog.Bool("contacts_set", true))
 	}
 	if len(c.ListingSelectors) > 0 {
 		urls := make([]string, 0, len(c.ListingSelectors))

@@ -648,3 +648,43 @@ func TestREADMEConfigurationTable(t *testing.T) {
 		t.Errorf("poll interval default written %q, want 5m (feed.DefaultInterval)", s)
 	}
 }
+
+func TestParseConfigContacts(t *testing.T) {
+	const inline = `Горячая линия: +375 2235 5-55-55\nОбращения: [portal.gov.by](https://portal.gov.by/)`
+	cfg, err := parseTest(t, map[string]string{envContacts: inline})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Горячая линия: +375 2235 5-55-55\nОбращения: [portal.gov.by](https://portal.gov.by/)"; cfg.Contacts != want {
+		t.Errorf("inline contacts: got %q, want %q", cfg.Contacts, want)
+	}
+	if !strings.HasSuffix(cfg.String(), " contacts_set=true") {
+		t.Errorf("String: got %s, want contacts_set=true", cfg.String())
+	}
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "contacts.txt")
+	text := "Приёмная: (02235) 5-55-55\r\nЭлектронные обращения: [обращение](https://osipovichi.gov.by/ru/appeal/)\n"
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err = parseTest(t, nil, "-contacts", path); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Contacts != strings.TrimSpace(text) {
+		t.Errorf("contacts from a file: got %q, want the file's text", cfg.Contacts)
+	}
+
+	want := ": " + contactsWant // every error ends with what to write
+	for _, tt := range []struct{ name, value, msg string }{
+		{"mailto", "[почта](mailto:info@osipovichi.gov.by)", `NEWSBOT_CONTACTS (-contacts): the contacts cannot be shown: link [почта](mailto:info@osipovichi.gov.by): use an absolute http or https address; write e-mail addresses and phone numbers as plain text, Telegram makes them tappable` + want},
+		{"unclosed", "Сайт: [сайт](https://osipovichi.gov.by", `NEWSBOT_CONTACTS (-contacts): the contacts cannot be shown: the link [сайт](… is not closed: end its address with )` + want},
+		{"no file", filepath.Join(dir, "missing.txt"), `NEWSBOT_CONTACTS (-contacts): cannot read "` + filepath.Join(dir, "missing.txt") + `": no such file or directory` + want},
+		{"too long", strings.Repeat("тел. 5-55-55 ", 300), `NEWSBOT_CONTACTS (-contacts): the contacts cannot be shown: it is 3899 characters long, more than the 3500 that fit a message` + want},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseTest(t, map[string]string{envContacts: tt.value})
+			checkExitError(t, err, 2, tt.msg)
+		})
+	}
+}

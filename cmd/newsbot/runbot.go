@@ -66,7 +66,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	b, err := bot.New(bot.Config{
 		Telegram: engine, Store: store, Logger: logger.With("component", "bot"),
 		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone, Sections: i18n.NewSections(cfg.SectionNames),
-		Registerer: reg, Version: version, Pages: fetcher,
+		Registerer: reg, Version: version, Pages: fetcher, Contacts: cfg.Contacts,
 	})
 	if err != nil {
 		return err
