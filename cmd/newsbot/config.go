@@ -148,6 +148,21 @@ func allSettings() []setting {
 	}
 }
 
+// commandSettings are the settings each command reads, as its -h lists
+// them; a command not listed (run) reads them all.
+var commandSettings = map[string][]setting{
+	"backup":  {setDB, setLogFormat, setLogLevel},
+	"preview": {setFeeds, setLang, setTimezone, setContactURL, setListingSel, setSectionNames},
+}
+
+// settingsOf returns the settings that cmd reads.
+func settingsOf(cmd string) []setting {
+	if s, ok := commandSettings[cmd]; ok {
+		return s
+	}
+	return allSettings()
+}
+
 // rawFlag is a flag that keeps its text: parseConfig validates it together
 // with the environment variable, so both get the same messages.
 type rawFlag struct {
@@ -166,7 +181,8 @@ func (f *rawFlag) IsBoolFlag() bool   { return f.isBool }
 
 // values looks settings up: a flag given on the command line wins over the
 // environment variable, which wins over the default. An empty variable
-// counts as unset. Values are trimmed of surrounding white space.
+// counts as unset. Values are trimmed of surrounding white space. A setting
+// the command does not read (no flag registered) has its default.
 type values struct {
 	flags  map[string]*rawFlag
 	set    map[string]bool
@@ -174,6 +190,9 @@ type values struct {
 }
 
 func (v values) get(s setting) string {
+	if v.flags[s.flag] == nil {
+		return s.def
+	}
 	if v.set[s.flag] {
 		return strings.TrimSpace(v.flags[s.flag].value)
 	}
@@ -191,8 +210,14 @@ func (v values) get(s setting) string {
 // Config.requireToken), only checked when given, and never echoed.
 // Arguments after the flags are left in fs.Args().
 func parseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, error) {
+	return parseSettings(fs, args, getenv, allSettings())
+}
+
+// parseSettings is parseConfig for a command that reads only settings: the
+// others keep their defaults, and its -h lists only these.
+func parseSettings(fs *flag.FlagSet, args []string, getenv func(string) string, settings []setting) (Config, error) {
 	v := values{flags: map[string]*rawFlag{}, set: map[string]bool{}, getenv: getenv}
-	for _, s := range allSettings() {
+	for _, s := range settings {
 		f := &rawFlag{value: s.def, isBool: s.isBool}
 		v.flags[s.flag] = f
 		fs.Var(f, s.flag, s.usage+" ($"+s.env+")")
@@ -206,7 +231,7 @@ func parseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 	if err != nil {
 		// Safety net: no message may carry the token, even one that echoes
 		// another setting into which the token was pasted by mistake.
-		secrets := []string{v.flags[setToken.flag].value, getenv(envToken)}
+		secrets := []string{v.get(setToken), getenv(envToken)}
 		var ee *exitError
 		if errors.As(err, &ee) {
 			ee.msg = delivery.NewRedactor(longEnough(secrets)...).Replace(ee.msg)
@@ -387,6 +412,10 @@ func parseFeeds(s setting, v string) ([]subscriptions.FeedConfig, error) {
 			continue
 		}
 		n := i + 1
+		if sep := joinedSources(item); sep != "" {
+			return nil, s.errorf("item %d %q holds several sources separated by %s: separate sources with commas, e.g. %s", n, item, sep,
+				"news/ru=https://osipovichi.gov.by/ru/rss-ru/,news/be=https://osipovichi.gov.by/be/rss-be/")
+		}
 		fc := subscriptions.FeedConfig{Section: defaultSection, URL: item}
 		if label, rest, ok := strings.Cut(item, "="); ok && !looksLikeURL(label) {
 			section, lang, hasLang := strings.Cut(strings.TrimSpace(label), "/")
@@ -413,6 +442,31 @@ func parseFeeds(s setting, v string) ([]subscriptions.FeedConfig, error) {
 		return nil, s.errorf("no feeds: %s", feedsWant)
 	}
 	return feeds, nil
+}
+
+// joinedSources names the separator (";", "|", white space) when item
+// holds several sources joined by it instead of commas, else "". Only
+// pieces that look like sources count: a URL may hold a ";" of its own.
+func joinedSources(item string) string {
+	for _, sep := range []struct {
+		name  string
+		split func(string) []string
+	}{
+		{`";"`, func(s string) []string { return strings.Split(s, ";") }},
+		{`"|"`, func(s string) []string { return strings.Split(s, "|") }},
+		{"spaces or new lines", strings.Fields},
+	} {
+		sources := 0
+		for _, piece := range sep.split(item) {
+			if strings.Contains(piece, "://") {
+				sources++
+			}
+		}
+		if sources > 1 {
+			return sep.name
+		}
+	}
+	return ""
 }
 
 // looksLikeURL tells a URL with "=" in its query from a labelled item.
