@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/osipovichi/newsbot/bot/i18n"
+	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
@@ -25,12 +26,17 @@ func TestTextKeysExist(t *testing.T) {
 	for m := 1; m <= 12; m++ {
 		months = append(months, strconv.Itoa(m))
 	}
+	problems := []string{"unknown"}
+	for _, p := range feed.Problems {
+		problems = append(problems, string(p))
+	}
 	families := map[string][]string{
 		"command.":                      h.bot.menu,
 		"notice.button.lang.":           subscriptions.Languages(),
 		"notice.audience.lang.":         subscriptions.Languages(),
 		"notice.audience.section_lang.": subscriptions.Languages(),
 		"month.":                        months,
+		"feed.problem.":                 problems,
 	}
 	checked := 0
 	check := func(pos token.Position, key string) {

@@ -26,10 +26,10 @@ import (
 // feed poller and the HTTP endpoints. The store closes last.
 func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writer) error {
 	started := time.Now()
-	logger.Info("starting newsbot", "version", version, "config", cfg)
+	logger.Info("starting newsbot", "version", versionLabel(), "config", cfg)
 	store, err := store.Open(ctx, cfg.DB)
 	if err != nil {
-		return err
+		return permissionHint(err, cfg.DB)
 	}
 	defer store.Close()
 	m, err := store.MigrateKeywords(ctx)
@@ -67,7 +67,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	b, err := bot.New(bot.Config{
 		Telegram: engine, Store: store, Logger: logger.With("component", "bot"),
 		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone, Sections: i18n.NewSections(cfg.SectionNames),
-		Registerer: reg, Version: version, Pages: fetcher,
+		Registerer: reg, Version: versionLabel(), Pages: fetcher, Contacts: cfg.Contacts,
 	})
 	if err != nil {
 		return err
