@@ -66,7 +66,9 @@ func FuzzHashtag(f *testing.F) {
 }
 
 func TestHashtagKeywords(t *testing.T) {
-	doc := func(cats ...string) *Doc { return Analyse(append([]string{"Заголовок", "Текст"}, cats...)...).Tag(cats...) }
+	doc := func(cats ...string) *Doc {
+		return Analyse(append([]string{"Заголовок", "Текст"}, cats...)...).Tag(cats...)
+	}
 	for _, tc := range []struct {
 		keyword string
 		cats    []string
@@ -78,7 +80,7 @@ func TestHashtagKeywords(t *testing.T) {
 		{"#адукацыя", []string{"Культура", "Адукацыя"}, true},
 		{"#образование_и_наука", []string{"Образование и наука"}, true},
 		{"#ёлка", []string{"Елка"}, true},
-		{"#вулица", []string{"Вуліца"}, true}, // і = и, as for words
+		{"#вулица", []string{"Вуліца"}, true},                    // і = и, as for words
 		{"#образование", []string{"Образование и наука"}, false}, // a hashtag is the whole category
 		{"#образование", nil, false},
 		{"#культура", []string{"Образование"}, false},
