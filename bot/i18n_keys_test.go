@@ -21,15 +21,20 @@ import (
 // fails the test, so that nothing goes unchecked.
 func TestTextKeysExist(t *testing.T) {
 	h := newHarness(t, harnessOptions{noStart: true})
-	var months []string
+	var months, weekdays []string
 	for m := 1; m <= 12; m++ {
 		months = append(months, strconv.Itoa(m))
+	}
+	for d := range 7 {
+		weekdays = append(weekdays, strconv.Itoa(d))
 	}
 	families := map[string][]string{
 		"command.":              h.bot.menu,
 		"notice.button.lang.":   subscriptions.Languages(),
 		"notice.audience.lang.": subscriptions.Languages(),
 		"month.":                months,
+		"weekday.short.":        weekdays,
+		"weekday.every.":        weekdays,
 	}
 	checked := 0
 	check := func(pos token.Position, key string) {
