@@ -14,6 +14,7 @@ type adminStore interface {
 	Feeds(ctx context.Context) ([]subscriptions.Feed, error)
 	AudienceSections(ctx context.Context) ([]string, error)
 	AuditLog(ctx context.Context, n int) ([]subscriptions.AuditEntry, error)
+	StartLinkCounts(ctx context.Context, since time.Time) ([]subscriptions.StartLinkCount, error)
 }
 
 // rateReport is what /stats asks the engine.

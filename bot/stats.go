@@ -33,11 +33,11 @@ func (b *adminTools) cmdStats(ctx context.Context, req request, _ string) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "error.internal"))
 		return
 	}
-	b.replyText(ctx, req.chat, b.statsText(req.lang, now, st, feeds, sections))
+	b.replyText(ctx, req.chat, b.statsText(req.lang, now, st, feeds, sections, b.startLinksLine(ctx, req.lang, now)))
 }
 
 // statsText lays the statistics out in lang.
-func (b *adminTools) statsText(lang string, now time.Time, st subscriptions.Stats, feeds []subscriptions.Feed, sections []string) string {
+func (b *adminTools) statsText(lang string, now time.Time, st subscriptions.Stats, feeds []subscriptions.Feed, sections []string, links string) string {
 	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 	var langs []string
 	for _, l := range subscriptions.Languages() {
@@ -63,6 +63,7 @@ func (b *adminTools) statsText(lang string, now time.Time, st subscriptions.Stat
 		t("stats.modes", st.Instant, st.Digest),
 		t("stats.kinds", st.Private, st.Groups, st.Channels),
 		t("stats.week", st.New, st.Lost),
+		links,
 		"",
 		t("stats.deliveries", st.Sent, st.Failed, st.Skipped),
 		t("stats.waits", b.engine.RateLimited()),
