@@ -49,6 +49,10 @@ type Config struct {
 	// SectionNames (NEWSBOT_SECTION_NAMES) name sections for residents: by
 	// section, then by language; nil when unset (the built-in names).
 	SectionNames map[string]map[string]string
+	// InvitePayload (NEWSBOT_INVITE_PAYLOAD) is the subscribe deep link's
+	// payload of the QR code and snippet the HTTP server serves for the
+	// portal under /invite/; empty: off.
+	InvitePayload string
 }
 
 // Names of the environment variables.
@@ -70,6 +74,7 @@ const (
 	envContactURL    = "NEWSBOT_CONTACT_URL"
 	envListingSel    = "NEWSBOT_LISTING_SELECTORS"
 	envSectionNames  = "NEWSBOT_SECTION_NAMES"
+	envInvitePayload = "NEWSBOT_INVITE_PAYLOAD"
 )
 
 // Defaults and limits.
@@ -131,13 +136,14 @@ var (
 	setContactURL    = setting{env: envContactURL, flag: "contact-url", def: defaultContactURL, usage: "contact `URL` in the User-Agent of every request to the portal"}
 	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of listing sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…}}, or the path of a file holding it"}
 	setSectionNames  = setting{env: envSectionNames, flag: "section-names", usage: "names of sections for residents: `list` of section=Русский|Беларуская|English separated by ;, e.g. district=Районные новости|Навіны раёна|District news"}
+	setInvitePayload = setting{env: envInvitePayload, flag: "invite-payload", usage: "serve the subscribe QR code (/invite/qr.png) and the portal's HTML snippet (/invite/snippet.html) for the deep link with this `payload`, e.g. subscribe-portal; empty: off"}
 )
 
 func allSettings() []setting {
 	return []setting{
 		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setAdmins, setHTTPAddr,
 		setLang, setTimezone, setRate, setPaidBroadcast, setLogFormat, setLogLevel, setContactURL, setListingSel,
-		setSectionNames,
+		setSectionNames, setInvitePayload,
 	}
 }
 
@@ -272,6 +278,9 @@ func (v values) config() (Config, error) {
 		return Config{}, err
 	}
 	if cfg.SectionNames, err = parseSectionNames(setSectionNames, v.get(setSectionNames), cfg.Feeds); err != nil {
+		return Config{}, err
+	}
+	if cfg.InvitePayload, err = parseInvitePayload(setInvitePayload, v.get(setInvitePayload), cfg.HTTPAddr); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
@@ -810,6 +819,9 @@ func (c Config) attrs() []slog.Attr {
 			items = append(items, f.Section+"="+strings.Join(names, "|"))
 		}
 		attrs = append(attrs, slog.String("section_names", strings.Join(items, ";")))
+	}
+	if c.InvitePayload != "" {
+		attrs = append(attrs, slog.String("invite_payload", c.InvitePayload))
 	}
 	return attrs
 }

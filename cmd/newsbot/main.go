@@ -67,7 +67,7 @@ func oneLine(s string) string {
 }
 
 // commands are the subcommands, in the order the help lists them.
-var commands = []string{"run", "backup", "preview", "healthcheck", "version", "help"}
+var commands = []string{"run", "backup", "preview", "invite", "healthcheck", "version", "help"}
 
 const mainUsage = `newsbot pushes the news of the Osipovichi District Executive Committee
 portal (osipovichi.gov.by) to Telegram.
@@ -78,6 +78,9 @@ Usage:
   newsbot preview [flags] [-n N] [URL...]
                                         print the latest N articles of the configured
                                         feeds (or of the given URLs) as the bot renders them
+  newsbot invite [flags] [-bot NAME] [-payload subscribe-poster1] [-out DIR]
+                                        write a printable poster (PNG and SVG) with a QR
+                                        code that subscribes to the bot in one tap
   newsbot healthcheck [-addr host:port] exit 0 if the running bot's /healthz says ok
   newsbot version                       print the version
   newsbot help [command]                print this help, or a command's
@@ -104,6 +107,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdBackup(ctx, rest, getenv, stdout, stderr)
 	case "preview":
 		return cmdPreview(ctx, rest, getenv, stdout)
+	case "invite":
+		return cmdInvite(ctx, rest, getenv, stdout)
 	case "healthcheck":
 		return cmdHealthcheck(ctx, rest, getenv, stdout)
 	case "version":
