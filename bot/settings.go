@@ -46,6 +46,7 @@ type settings struct {
 	*base
 	store    settingsStore
 	channels *channels
+	engine   waker // sends at once what a change of schedule set free
 }
 
 func (b *settings) register(r *Bot) {
@@ -149,6 +150,11 @@ func (b *settings) applySetting(ctx context.Context, req request, p *subscriptio
 		b.log.Error("change settings", "chat_id", p.ID, "setting", what, "error", err)
 		return i18n.T(req.lang, "error.internal"), screenMain
 	}
+	// A new schedule may have made a catch-up or a batch of headlines due.
+	rescheduled := func(screen string) (string, string) {
+		b.engine.Wake()
+		return saved, screen
+	}
 	switch {
 	case op == "":
 		return "", ""
@@ -183,7 +189,7 @@ func (b *settings) applySetting(ctx context.Context, req request, p *subscriptio
 		if err := b.store.SetDigestHour(ctx, p.ID, h, now); err != nil {
 			return fail(err, "digest")
 		}
-		return saved, screenMain
+		return rescheduled(screenMain)
 	case op == screenWeekly:
 		day, hourArg, ok := strings.Cut(arg, "-")
 		if !ok {
@@ -194,18 +200,18 @@ func (b *settings) applySetting(ctx context.Context, req request, p *subscriptio
 		if err := b.store.SetWeeklyDigest(ctx, p.ID, time.Weekday(d), h, now); err != nil {
 			return fail(err, "weekly digest")
 		}
-		return saved, screenMain
+		return rescheduled(screenMain)
 	case op == screenDisplay:
 		if err := b.store.SetDisplay(ctx, p.ID, subscriptions.Display(arg), now); err != nil {
 			return fail(err, "display")
 		}
-		return saved, screenDisplay
+		return rescheduled(screenDisplay)
 	case op == opHeadlines:
 		m, _ := strconv.Atoi(arg)
 		if err := b.store.SetHeadlinesEvery(ctx, p.ID, m, now); err != nil {
 			return fail(err, "headlines interval")
 		}
-		return saved, screenDisplay
+		return rescheduled(screenDisplay)
 	case op == opHashtags:
 		if err := b.store.SetHashtags(ctx, p.ID, arg == "1", now); err != nil {
 			return fail(err, "hashtags")
