@@ -109,7 +109,7 @@ func TestDisplayAndWeeklySettings(t *testing.T) {
 			h.press(chat, u, m.MessageID, button(t, kb, i18n.T(lang, "button.weekly")))
 			text, kb = h.menu(chat.ID, m.MessageID)
 			localized(t, text, kb)
-			if !strings.Contains(text, i18n.T(lang, "settings.weekly_hint", i18n.Zone(lang, h.minsk, h.clock.Now()))) {
+			if !strings.Contains(text, i18n.T(lang, "settings.weekly_hint")) {
 				t.Errorf("weekly screen: %q", text)
 			}
 			for _, d := range weekdays {
@@ -129,9 +129,29 @@ func TestDisplayAndWeeklySettings(t *testing.T) {
 			if p := h.prefs(u.ID); !p.Weekly() || p.DigestWeekday != time.Monday || p.DigestHour != 8 || a.Text != i18n.T(lang, "settings.saved") {
 				t.Fatalf("after Monday 08:00: weekday %d hour %d, answer %q", p.DigestWeekday, p.DigestHour, a.Text)
 			}
-			if want := i18n.T(lang, "settings.delivery_weekly", weekdayEvery(lang, time.Monday), "08:00"); !strings.Contains(text, want) {
-				t.Errorf("main screen lacks %q:\n%s", want, text)
+			for _, want := range []string{
+				i18n.T(lang, "settings.delivery_weekly", weekdayEvery(lang, time.Monday), "08:00"),
+				i18n.T(lang, "settings.display") + ": " + i18n.T(lang, "settings.display_list"), // the digest sets the time
+			} {
+				if !strings.Contains(text, want) {
+					t.Errorf("main screen lacks %q:\n%s", want, text)
+				}
 			}
+			// With a digest, the display screen does not offer an interval for headlines.
+			h.press(chat, u, m.MessageID, button(t, kb, i18n.T(lang, "button.display")))
+			text, kb = h.menu(chat.ID, m.MessageID)
+			if strings.Contains(text, i18n.T(lang, "settings.headlines_every", interval(lang, 15))) || buttonText(kb, button(t, kb, "✅ "+i18n.T(lang, "button.display_headlines"))) == "" {
+				t.Errorf("display screen beside a weekly digest:\n%s", text)
+			}
+			for _, row := range kb.Rows {
+				for _, b := range row {
+					if strings.Contains(b.Text, interval(lang, 15)) {
+						t.Errorf("an interval button beside a weekly digest: %q", b.Text)
+					}
+				}
+			}
+			h.press(chat, u, m.MessageID, button(t, kb, i18n.T(lang, "button.back")))
+			_, kb = h.menu(chat.ID, m.MessageID)
 			// The delivery screen marks the weekly digest, not a daily hour.
 			h.press(chat, u, m.MessageID, button(t, kb, i18n.T(lang, "button.delivery")))
 			_, kb = h.menu(chat.ID, m.MessageID)

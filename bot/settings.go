@@ -316,7 +316,7 @@ func (b *settings) settingsView(req request, p subscriptions.Preferences, screen
 		h.Bold(i18n.T(lang, "settings.delivery"))
 		h.Line()
 		if screenArg == "" {
-			h.Text(i18n.T(lang, "settings.weekly_hint", zone))
+			h.Text(i18n.T(lang, "settings.weekly_hint"))
 			var row []key
 			for i, d := range weekdays {
 				row = append(row, key{mark(p.Weekly() && p.DigestWeekday == d, weekdayShort(lang, d)),
@@ -345,7 +345,7 @@ func (b *settings) settingsView(req request, p subscriptions.Preferences, screen
 			row = append(row, key{mark(p.Display == d, displayButton(lang, d)), to(screenDisplay, string(d))})
 		}
 		kb.row(row...)
-		if p.Display == subscriptions.DisplayHeadlines {
+		if p.Display == subscriptions.DisplayHeadlines && p.DigestHour < 0 { // a digest has its own time
 			h.Line()
 			h.Line()
 			h.Text(i18n.T(lang, "settings.headlines_every", interval(lang, p.HeadlinesEvery)))
@@ -492,7 +492,11 @@ func summaryLines(lang, defaultLang string, names i18n.Sections, p subscriptions
 			case subscriptions.DisplayCompact:
 				line("settings.display", i18n.T(lang, "settings.display_compact"))
 			case subscriptions.DisplayHeadlines:
-				line("settings.display", i18n.T(lang, "settings.display_headlines", interval(lang, p.HeadlinesEvery)))
+				if p.DigestHour >= 0 { // the digest has its own time
+					line("settings.display", i18n.T(lang, "settings.display_list"))
+				} else {
+					line("settings.display", i18n.T(lang, "settings.display_headlines", interval(lang, p.HeadlinesEvery)))
+				}
 			default:
 				line("settings.display", i18n.T(lang, "settings.display_full"))
 			}
