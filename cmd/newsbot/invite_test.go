@@ -16,19 +16,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 	"golang.org/x/net/html"
 
 	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
+	"github.com/osipovichi/newsbot/internal/testkit"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
-// scanQR reads the QR code in a PNG as a phone would, with a decoder that
-// shares no code with the encoder; a poster is read at a quarter of its
-// size, as a phone sees it from afar.
+// scanQR reads the QR code in a PNG as a phone would; a poster is read at
+// a quarter of its size, as a phone sees it from afar.
 func scanQR(t *testing.T, b []byte) string {
 	t.Helper()
 	img, err := png.Decode(bytes.NewReader(b))
@@ -44,15 +42,11 @@ func scanQR(t *testing.T, b []byte) string {
 		}
 		img = small
 	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	text, err := testkit.ScanQR(img)
 	if err != nil {
 		t.Fatalf("no QR code read: %v", err)
 	}
-	return res.GetText()
+	return text
 }
 
 // runInvite runs "newsbot invite args…" with env and returns stdout, or the error.
