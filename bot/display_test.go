@@ -416,3 +416,50 @@ func TestWeeklyDigestOnAFakeClock(t *testing.T) {
 		t.Errorf("second week's digest at 09:30: silent=%t %q", got.DisableNotification, got.Plain)
 	}
 }
+
+// TestChannelDisplayFromPrivateChat: the person who connected a channel
+// sets its display and weekly digest from their private chat; a stranger's
+// forged press changes nothing.
+func TestChannelDisplayFromPrivateChat(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	h.feeds("news/ru")
+	owner, stranger := userIn("ru", 8301), userIn("ru", 8302)
+	ownerChat := faketelegram.PrivateChat(owner)
+	channel := faketelegram.Chat{ID: -1008300000001, Type: "channel", Title: "Школа № 1", Username: "osip_school1"}
+	h.tg.AddChat(channel)
+	h.tg.SetChatAdmins(channel.ID, owner.ID, faketelegram.BotID)
+	if got := h.say(owner, "/channel @osip_school1").Plain; got != i18n.T("ru", "channel.connected", channel.Title) {
+		t.Fatalf("/channel: %q", got)
+	}
+	m := h.say(owner, "/channels")
+	_, kb := h.menu(owner.ID, m.MessageID)
+	h.press(ownerChat, owner, m.MessageID, button(t, kb, channel.Title))
+	_, kb = h.menu(owner.ID, m.MessageID)
+	h.press(ownerChat, owner, m.MessageID, button(t, kb, i18n.T("ru", "button.display")))
+	_, kb = h.menu(owner.ID, m.MessageID)
+	h.press(ownerChat, owner, m.MessageID, button(t, kb, i18n.T("ru", "button.display_compact")))
+	_, kb = h.menu(owner.ID, m.MessageID)
+	h.press(ownerChat, owner, m.MessageID, button(t, kb, i18n.T("ru", "button.hashtags_on")))
+	if p := h.prefs(channel.ID); p.Display != subscriptions.DisplayCompact || !p.Hashtags {
+		t.Fatalf("channel after its display screen: %s, hashtags %t", p.Display, p.Hashtags)
+	}
+	if own := h.prefs(owner.ID); own.Display != subscriptions.DisplayFull || own.Hashtags {
+		t.Errorf("the owner's own chat changed: %s, hashtags %t", own.Display, own.Hashtags)
+	}
+	a := newsArticle(1)
+	a.ImageURL, a.Categories = "https://osipovichi.gov.by/files/1.jpg", []string{"Образование"}
+	h.publish("news", "ru", a)
+	h.waitDelivered()
+	if msgs := h.tg.Messages(channel.ID); len(msgs) != 1 || msgs[0].Photo != "" || !strings.Contains(msgs[0].Plain, "#образование") {
+		t.Errorf("channel got %+v, want the article compact with its hashtag", msgs)
+	}
+	sm := h.say(stranger, "/settings")
+	for _, forged := range []string{"set:-1008300000001:disp:headlines", "set:-1008300000001:wk:1-8"} {
+		if a := h.press(faketelegram.PrivateChat(stranger), stranger, sm.MessageID, forged); a.Text != i18n.T("ru", "settings.refreshed") {
+			t.Errorf("forged %s: answer %q", forged, a.Text)
+		}
+	}
+	if p := h.prefs(channel.ID); p.Display != subscriptions.DisplayCompact || p.Weekly() {
+		t.Errorf("a stranger changed the channel: %s, weekly %t", p.Display, p.Weekly())
+	}
+}
