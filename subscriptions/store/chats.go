@@ -65,7 +65,8 @@ func (s *Store) Chat(ctx context.Context, id int64) (subscriptions.Chat, error) 
 }
 
 // SetSubscribed subscribes or unsubscribes a chat and reports whether that
-// changed anything. Unsubscribing skips what was still waiting to be sent.
+// changed anything. Unsubscribing skips what was still waiting to be sent
+// (see stopSending).
 func (s *Store) SetSubscribed(ctx context.Context, id int64, on bool, now time.Time) (changed bool, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		col := "unsubscribed_at"
@@ -89,7 +90,7 @@ func (s *Store) SetSubscribed(ctx context.Context, id int64, on bool, now time.T
 		}
 		changed = true
 		if !on {
-			return skipPending(ctx, tx, id, "unsubscribed", now)
+			return stopSending(ctx, tx, id, "unsubscribed", now)
 		}
 		return nil
 	})
@@ -100,7 +101,7 @@ func (s *Store) SetSubscribed(ctx context.Context, id int64, on bool, now time.T
 }
 
 // SetChatStatus records whether the bot can write to a chat. A chat that is
-// no longer active has its waiting deliveries skipped with reason.
+// no longer active has what was waiting skipped with reason (see stopSending).
 func (s *Store) SetChatStatus(ctx context.Context, id int64, status subscriptions.ChatStatus, reason string, now time.Time) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE chats SET status = ?, updated_at = ? WHERE id = ?`,
@@ -108,7 +109,7 @@ func (s *Store) SetChatStatus(ctx context.Context, id int64, status subscription
 			return err
 		}
 		if status != subscriptions.StatusActive {
-			return skipPending(ctx, tx, id, reason, now)
+			return stopSending(ctx, tx, id, reason, now)
 		}
 		return nil
 	})

@@ -70,6 +70,17 @@ func (s *Store) setSchedule(ctx context.Context, id int64, what string, now time
 	return nil
 }
 
+// stopSending skips a chat's pending deliveries with reason and drops the
+// articles put aside for its next digest: a chat that comes back (subscribes
+// again, unblocks the bot) gets the news from then on, not stale ones.
+func stopSending(ctx context.Context, tx *sql.Tx, chatID int64, reason string, now time.Time) error {
+	if err := skipPending(ctx, tx, chatID, reason, now); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM digest_items WHERE chat_id = ? AND delivery_id IS NULL`, chatID)
+	return err
+}
+
 // CreateDueDigests creates the digest deliveries that are due (local times
 // in loc) and returns how many it created. A chat gets
 //   - with a daily digest at hour H, once a day, the articles put aside

@@ -270,6 +270,17 @@ func TestHeadlinesBatches(t *testing.T) {
 	if n, _ := s.WaitingArticles(ctx, 4); n != 1 {
 		t.Fatalf("waiting after leaving the digest for headlines: %d, want 1 (no catch-up)", n)
 	}
+	// Unsubscribing drops what waits: coming back later brings no stale news.
+	s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: later}, []subscriptions.Article{article("g", "G")})
+	if n, _ := s.WaitingArticles(ctx, 4); n != 2 {
+		t.Fatalf("waiting before unsubscribing: %d, want 2", n)
+	}
+	if _, err := s.SetSubscribed(ctx, 4, false, later); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.WaitingArticles(ctx, 4); n != 0 {
+		t.Fatalf("waiting after unsubscribing: %d, want 0", n)
+	}
 	for _, bad := range []int{0, 1, 45, -30} {
 		if err := s.SetHeadlinesEvery(ctx, 4, bad, later); err == nil {
 			t.Errorf("SetHeadlinesEvery(%d) accepted", bad)
