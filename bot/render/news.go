@@ -236,9 +236,9 @@ func Digest(d subscriptions.Digest, o Options) []string {
 	switch d.Form {
 	case subscriptions.DigestWeekly:
 		header = i18n.T(lang, "digest.weekly") + " · " + i18n.Date(lang, slot.AddDate(0, 0, -7)) + " – " + i18n.Date(lang, slot)
-	case subscriptions.DigestHeadlines:
+	case subscriptions.DigestHeadlines, subscriptions.DigestCatchUp:
 		header = i18n.T(lang, "digest.headlines") + " · " + i18n.DateTime(lang, slot)
-	default: // daily, catch-up
+	default:
 		header = i18n.T(lang, "digest.header") + " · " + i18n.Date(lang, slot)
 	}
 
