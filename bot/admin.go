@@ -17,6 +17,7 @@ type adminStore interface {
 	DayFigures(ctx context.Context, from, to time.Time) (subscriptions.DayFigures, error)
 	SaveDaySnapshot(ctx context.Context, day string, from, to, now time.Time) (bool, error)
 	DaySnapshots(ctx context.Context, first, last string) ([]subscriptions.DayFigures, error)
+	StartLinkCounts(ctx context.Context, since time.Time) ([]subscriptions.StartLinkCount, error)
 }
 
 // rateReport is what /stats asks the engine.

@@ -30,7 +30,7 @@ func TestFeedAlerts(t *testing.T) {
 	// What each admin reads: the feed's name, how long, the problem in plain words.
 	words := map[string][3]string{
 		"ru": {"«Новости»", "1 ч", "портал отвечает ошибкой 503"},
-		"be": {"«Навіны»", "1 г", "партал адказвае памылкай 503"},
+		"be": {"«Навіны»", "1 гадз", "партал адказвае памылкай 503"},
 		"en": {"“News”", "1 h", "the portal answers with error 503"},
 	}
 	for _, u := range admins {

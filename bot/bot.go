@@ -137,7 +137,7 @@ func New(cfg Config) (*Bot, error) {
 		cfg.Registerer.MustRegister(b.commandsSeen)
 	}
 	channels := &channels{base: shared, store: cfg.Store, engine: cfg.Telegram}
-	settings := &settings{base: shared, store: cfg.Store, channels: channels}
+	settings := &settings{base: shared, store: cfg.Store, channels: channels, engine: cfg.Telegram}
 	(&residents{base: shared, store: cfg.Store}).register(b)
 	settings.register(b)
 	(&keywords{base: shared, store: cfg.Store, channels: channels}).register(b)

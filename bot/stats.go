@@ -37,7 +37,7 @@ func (b *adminTools) cmdStats(ctx context.Context, req request, _ string) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "error.internal"))
 		return
 	}
-	for _, text := range pack(b.statsBlocks(req.lang, now, st, feeds, sections)) {
+	for _, text := range pack(b.statsBlocks(req.lang, now, st, feeds, sections, b.startLinksLine(ctx, req.lang, now))) {
 		if err := b.reply(ctx, req.chat, delivery.Message{Text: text}); err != nil {
 			return // the engine logged it
 		}
@@ -45,8 +45,9 @@ func (b *adminTools) cmdStats(ctx context.Context, req request, _ string) {
 	b.sendChart(ctx, req, now)
 }
 
-// statsBlocks lay the statistics out in lang, a block per paragraph.
-func (b *adminTools) statsBlocks(lang string, now time.Time, st subscriptions.Stats, feeds []subscriptions.Feed, sections []string) []*render.Builder {
+// statsBlocks lay the statistics out in lang, a block per paragraph; links
+// is the line of the subscribe links.
+func (b *adminTools) statsBlocks(lang string, now time.Time, st subscriptions.Stats, feeds []subscriptions.Feed, sections []string, links string) []*render.Builder {
 	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 	n := func(v int) string { return i18n.Number(lang, v) }
 	block := func(heading string, lines ...string) *render.Builder { // heading in bold, unless empty
@@ -81,7 +82,7 @@ func (b *adminTools) statsBlocks(lang string, now time.Time, st subscriptions.St
 		}
 		subscribers = append(subscribers, t("stats.by_section", strings.Join(secs, ", ")))
 	}
-	subscribers = append(subscribers, t("stats.modes", n(st.Instant), n(st.Digest)))
+	subscribers = append(subscribers, t("stats.modes", n(st.Instant), n(st.Digest)), links)
 
 	blocks := []*render.Builder{
 		block(t("stats.title", i18n.DateTime(lang, now.In(b.loc)))),

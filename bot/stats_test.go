@@ -104,6 +104,7 @@ Blocked the bot: 1; removed it from a group or channel: 0
 Languages: Русский 1, Беларуская 1, English 1, not chosen 1
 Sections: News 3, Economy 4, Culture 4
 At once: 3; once a day as a digest: 1
+Subscribe links, last 30 days: nobody yet
 
 📨 Deliveries in the last 24 h
 Delivered: 2; not delivered: 1; skipped: 1
@@ -327,7 +328,7 @@ func TestFeedAlertsInPlainWords(t *testing.T) {
 	want := map[int64]string{
 		admin.ID: "⚠️ Лента «Экономика» (Русский) не работает уже 1 ч: портал не отвечает — соединение отклонено.\n" +
 			"Адрес: https://osipovichi.gov.by/economy/rss/\nТехническая причина: dial tcp 93.125.1.1:443: connect: connection refused",
-		admin2.ID: "⚠️ Стужка «Эканоміка» (Русский) не працуе ўжо 1 г: партал не адказвае — злучэнне адхілена.\n" +
+		admin2.ID: "⚠️ Стужка «Эканоміка» (Русский) не працуе ўжо 1 гадз: партал не адказвае — злучэнне адхілена.\n" +
 			"Адрас: https://osipovichi.gov.by/economy/rss/\nТэхнічная прычына: dial tcp 93.125.1.1:443: connect: connection refused",
 		adminEN.ID: "⚠️ The feed “Economy” (Русский) has been down for 1 h: the portal does not answer — connection refused.\n" +
 			"Address: https://osipovichi.gov.by/economy/rss/\nTechnical cause: dial tcp 93.125.1.1:443: connect: connection refused",

@@ -35,7 +35,7 @@ var en = map[string]string{
 		"/subscribe — subscribe to the portal's news\n" +
 		"/unsubscribe — unsubscribe (or /stop)\n" +
 		"/latest [N] — the N latest articles (5 by default, at most 20), for example /latest 10\n" +
-		"/settings — settings: sections, language, daily digest, quiet hours\n" +
+		"/settings — settings: sections, language, news display, daily or weekly digest, quiet hours\n" +
 		"/lang — language of the bot and the news\n" +
 		"/keywords — keywords, e.g. /keywords add road, school\n" +
 		"/quiet 11pm-7am — quiet hours: news without a sound (/quiet off to turn them off)\n" +
@@ -160,7 +160,7 @@ var en = map[string]string{
 	"settings.sections_hint":    "Tick the sections whose news you want (✅ — you get them). Press again to remove one.",
 	"settings.no_sections":      "Sections will appear once the bot has received the portal's first news.",
 	"settings.language_hint":    "Choose the bot's language. The news will come in this language too when the portal has a feed in it.",
-	"settings.delivery_hint":    "When should the news come: as soon as it is published, or in one digest a day at the time you choose (%s)?",
+	"settings.delivery_hint":    "When should the news come: as soon as it is published, or in one digest a day or a week at the time you choose (%s)?",
 	"settings.quiet_hint":       "During quiet hours the news arrives without a sound. Choose a time, or set your own with a command such as /quiet 11pm-7am (%s).",
 	"settings.quiet_now":        "Now: %s.",
 	"settings.saved":            "Saved",
@@ -199,7 +199,7 @@ var en = map[string]string{
 	"keywords.none":     "No keywords: all the news of your sections comes.",
 	"keywords.only":     "Only news with the words: %s",
 	"keywords.except":   "Except news with the words: %s",
-	"keywords.how":      "Add: /keywords %[1]sadd road, hot water, -advert\nRemove: /keywords %[1]sremove road\nRemove all: /keywords %[1]sclear\nSeparate keywords with commas; several words without a comma are one phrase: “hot water” finds “hot water”, not “water” alone. A word with a minus (-advert) excludes the news with it. A word finds its own forms (“road” finds “roads”), not other words that start the same way: “gas” does not find “gasket”.",
+	"keywords.how":      "Add: /keywords %[1]sadd road, hot water, -advert\nRemove: /keywords %[1]sremove road\nRemove all: /keywords %[1]sclear\nSeparate keywords with commas; several words without a comma are one phrase: “hot water” finds “hot water”, not “water” alone. A word with a minus (-advert) excludes the news with it. A word finds its own forms (“road” finds “roads”), not other words that start the same way: “gas” does not find “gasket”. A hashtag of the portal's categories (#education) chooses the news of that category.",
 	"keywords.added":    "Added: %s",
 	"keywords.already":  "Already there: %s",
 	"keywords.removed":  "Removed: %s",
@@ -430,4 +430,45 @@ var en = map[string]string{
 	"contacts.unset":       "The committee's contacts have not been added to the bot yet. You can find them on osipovichi.gov.by.",
 	"contacts.unset_admin": "For admins: whoever runs the bot sets the contacts with the NEWSBOT_CONTACTS setting (see the README).",
 	"question.contacts":    "If this is a question for the committee — phone numbers, reception hours and e-appeals: /contacts",
+
+	// How news look, the weekly digest, subscribe links and invitations (issue 15).
+	"digest.weekly":              "News of the week",
+	"digest.headlines":           "New on the portal",
+	"settings.display":           "News display",
+	"settings.display_full":      "full",
+	"settings.display_compact":   "compact: title, date and link",
+	"settings.display_headlines": "a list of headlines, at most every %s",
+	"settings.display_list":      "a list of headlines",
+	"settings.hashtags":          "Hashtags",
+	"settings.hashtags_on":       "shown",
+	"settings.hashtags_off":      "not shown",
+	"settings.display_hint": "How should the news look:\n" +
+		"• Full — title, date, photo, the start of the article and a link.\n" +
+		"• Compact — only the title, date and link.\n" +
+		"• Headlines — new articles in one message with a list, no more often than the interval you choose.\n\n" +
+		"Hashtags of the portal's categories (#education) help you find news in the chat; you can use them in /keywords too. " +
+		"With a daily or weekly digest, the display you choose sets how the digest looks.",
+	"settings.headlines_every":  "Headlines at most every %s.",
+	"settings.delivery_weekly":  "a weekly digest, %s at %s",
+	"settings.weekly_hint":      "A weekly digest: choose the day.",
+	"settings.weekly_hour_hint": "A digest %s: choose the time (%s).",
+	"button.display":            "🗞 Display",
+	"button.display_full":       "Full",
+	"button.display_compact":    "Compact",
+	"button.display_headlines":  "Headlines",
+	"button.hashtags_on":        "# Show hashtags",
+	"button.hashtags_off":       "# Hide hashtags",
+	"button.weekly":             "📅 Once a week…",
+	"weekday.short.1":           "Mon", "weekday.short.2": "Tue", "weekday.short.3": "Wed", "weekday.short.4": "Thu",
+	"weekday.short.5": "Fri", "weekday.short.6": "Sat", "weekday.short.0": "Sun",
+	"weekday.every.1": "on Mondays", "weekday.every.2": "on Tuesdays", "weekday.every.3": "on Wednesdays",
+	"weekday.every.4": "on Thursdays", "weekday.every.5": "on Fridays", "weekday.every.6": "on Saturdays",
+	"weekday.every.0":        "on Sundays",
+	"stats.start_links":      "Subscribe links, last 30 days: %s",
+	"stats.start_link":       "%s — %d (new subscribers: %d)",
+	"stats.start_links_none": "nobody yet",
+	"stats.start_links_more": "and %d more",
+	"invite.title":           "Osipovichi District Executive Committee news in Telegram",
+	"invite.line":            "Point your phone's camera at the code and tap Start to get the district's news.",
+	"invite.snippet":         "District news in Telegram: subscribe in one tap",
 }

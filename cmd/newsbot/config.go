@@ -60,6 +60,10 @@ type Config struct {
 	// Contacts (NEWSBOT_CONTACTS) are the committee's contacts that /contacts
 	// shows, as the operator wrote them (see render.Contacts); "" when unset.
 	Contacts string
+	// InvitePayload (NEWSBOT_INVITE_PAYLOAD) is the subscribe deep link's
+	// payload of the QR code and snippet the HTTP server serves for the
+	// portal under /invite/; empty: off.
+	InvitePayload string
 }
 
 // Names of the environment variables.
@@ -87,6 +91,7 @@ const (
 	envHorizon       = "NEWSBOT_DELIVERY_HORIZON"
 	envRetention     = "NEWSBOT_RETENTION"
 	envContacts      = "NEWSBOT_CONTACTS"
+	envInvitePayload = "NEWSBOT_INVITE_PAYLOAD"
 )
 
 // Defaults and limits.
@@ -162,13 +167,14 @@ var (
 	setSectionNames  = setting{env: envSectionNames, flag: "section-names", usage: "names of sections for residents: `list` of section=Русский|Беларуская|English separated by ;, e.g. district=Районные новости|Навіны раёна|District news"}
 	setAllowedHosts  = setting{env: envAllowedHosts, flag: "allowed-hosts", usage: "comma-separated `hosts` that feeds, listings and /post may reach besides those of " + envFeeds + ": host, host:port or *.domain; they must resolve to public addresses"}
 	setContacts      = setting{env: envContacts, flag: "contacts", usage: "the committee's contacts that /contacts shows: `text` with links written [text](https://…) and \\n for a new line, or the path of a UTF-8 file holding it (starting with / or ./)"}
+	setInvitePayload = setting{env: envInvitePayload, flag: "invite-payload", usage: "serve the subscribe QR code (/invite/qr.png) and the portal's HTML snippet (/invite/snippet.html) for the deep link with this `payload`, e.g. subscribe-portal; empty: off"}
 )
 
 func allSettings() []setting {
 	return []setting{
 		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setFeedAlert, setMaxNew, setAdmins, setHTTPAddr,
 		setLang, setTimezone, setRate, setPaidBroadcast, setHorizon, setRetention, setLogFormat, setLogLevel, setContactURL,
-		setListingSel, setSectionNames, setAllowedHosts, setContacts,
+		setListingSel, setSectionNames, setAllowedHosts, setContacts, setInvitePayload,
 	}
 }
 
@@ -177,6 +183,7 @@ func allSettings() []setting {
 var commandSettings = map[string][]setting{
 	"backup":  {setDB, setLogFormat, setLogLevel},
 	"preview": {setFeeds, setLang, setTimezone, setContactURL, setListingSel, setSectionNames, setAllowedHosts},
+	"invite":  {setToken, setTokenFile, setAPIEndpoint, setLang},
 }
 
 // settingsOf returns the settings that cmd reads.
@@ -346,6 +353,9 @@ func (v values) config() (Config, error) {
 		return Config{}, err
 	}
 	if cfg.Contacts, err = parseContacts(setContacts, v.get(setContacts)); err != nil {
+		return Config{}, err
+	}
+	if cfg.InvitePayload, err = parseInvitePayload(setInvitePayload, v.get(setInvitePayload), cfg.HTTPAddr); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
@@ -1024,6 +1034,9 @@ func (c Config) attrs() []slog.Attr {
 			items = append(items, f.Section+"="+strings.Join(names, "|"))
 		}
 		attrs = append(attrs, slog.String("section_names", strings.Join(items, ";")))
+	}
+	if c.InvitePayload != "" {
+		attrs = append(attrs, slog.String("invite_payload", c.InvitePayload))
 	}
 	return attrs
 }

@@ -81,7 +81,8 @@ var commands = []struct{ name, summary string }{
 	{"run", "run the bot until SIGINT or SIGTERM (the default command)"},
 	{"backup", "write a consistent copy of the database to PATH, also while the bot runs"},
 	{"preview", "print the newest articles of the feeds as subscribers would read them"},
-	{"healthcheck", "exit 0 if the running bot's /healthz says ok (Docker's HEALTHCHECK)"},
+	{"invite", "write a printable poster (PNG and SVG) with a QR code that subscribes in one tap"},
+	{"healthcheck", "exit 0 if the running bot's /healthz says ok or degraded (Docker's HEALTHCHECK)"},
 	{"version", "print the version, the commit and when it was built"},
 	{"help", "print this help, or a command's: newsbot help COMMAND"},
 }
@@ -131,6 +132,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdBackup(ctx, rest, getenv, stdout, stderr)
 	case "preview":
 		return cmdPreview(ctx, rest, getenv, stdout)
+	case "invite":
+		return cmdInvite(ctx, rest, getenv, stdout)
 	case "healthcheck":
 		return cmdHealthcheck(ctx, rest, getenv, stdout)
 	case "version":

@@ -93,7 +93,11 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	g.Go(func() error { return watch.run(gctx) })
 	if cfg.HTTPAddr != "" {
 		h := &health{store: store, updates: engine, outbox: engine, db: watch, poller: poller, started: started}
-		if err := serveHTTP(gctx, g, cfg.HTTPAddr, h.routes(reg), logger); err != nil {
+		routes, err := inviteRoutes(h.routes(reg), cfg, client.Username(), logger)
+		if err != nil {
+			return err
+		}
+		if err := serveHTTP(gctx, g, cfg.HTTPAddr, routes, logger); err != nil {
 			return err
 		}
 	}

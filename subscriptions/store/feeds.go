@@ -298,7 +298,7 @@ func newestFirst(articles []subscriptions.Article, max int) (keep, rest []subscr
 // audienceChat is a chat that should get an article, and how.
 type audienceChat struct {
 	id     int64
-	digest bool // collected for the daily digest instead of sent at once
+	digest bool // put aside for a digest or a batch of headlines instead of sent at once
 }
 
 // sectionAudience returns the chats that should get the articles of a
@@ -313,7 +313,7 @@ func sectionAudience(ctx context.Context, tx *sql.Tx, section, lang string) ([]a
 	// The language test keeps a chat to its own language's version of a
 	// section only when the portal has one: with a single feed, everyone
 	// gets its articles whatever their language.
-	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.digest_hour FROM chats c
+	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.digest_hour, c.display FROM chats c
 		WHERE c.subscribed = 1 AND c.status = 'active'
 			AND (NOT EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id)
 				OR EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id AND s.section = ?))
@@ -327,11 +327,11 @@ func sectionAudience(ctx context.Context, tx *sql.Tx, section, lang string) ([]a
 	var out []audienceChat
 	for rows.Next() {
 		var c audienceChat
-		var digestHour int
-		if err := rows.Scan(&c.id, &digestHour); err != nil {
+		var sched subscriptions.Chat
+		if err := rows.Scan(&c.id, &sched.DigestHour, &sched.Display); err != nil {
 			return nil, err
 		}
-		c.digest = digestHour >= 0
+		c.digest = sched.PutsAside()
 		out = append(out, c)
 	}
 	return out, rows.Err()
