@@ -90,6 +90,8 @@ type harnessOptions struct {
 	sections map[string]map[string]string
 	// zone is the time zone of the bot (NEWSBOT_TIMEZONE); Europe/Minsk when nil.
 	zone *time.Location
+	// contacts are the committee's contacts (NEWSBOT_CONTACTS).
+	contacts string
 	// realPace runs the pacer on the real clock, for tests of Telegram's
 	// limits (the fake counts them in real time); otherwise it runs
 	// fastPace times faster, so that one message a second per chat costs
@@ -149,7 +151,7 @@ func (h *harness) build(o harnessOptions) {
 		h.t.Fatal(err)
 	}
 	h.bot, err = New(Config{Telegram: h.engine, Store: h.store, Logger: logger, Admins: o.admins, DefaultLang: o.lang,
-		Location: zone, Sections: i18n.NewSections(o.sections), Now: h.clock.Now, Version: o.version})
+		Location: zone, Sections: i18n.NewSections(o.sections), Now: h.clock.Now, Version: o.version, Contacts: o.contacts})
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -129,7 +129,7 @@ func New(cfg Config) (*Engine, error) {
 	o := newOutbox(cfg.Store, s, cfg.Logger, cfg.Now, cfg.Rate, cfg.Horizon)
 	e := &Engine{
 		client: cfg.Client, log: cfg.Logger, now: cfg.Now, chats: cfg.Store, metrics: m, sender: s, outbox: o,
-		digests: &digests{store: cfg.Store, outbox: o, log: cfg.Logger, now: cfg.Now, loc: cfg.Location},
+		digests: newDigests(cfg.Store, o, cfg.Logger, cfg.Now, cfg.Location),
 		updates: &updateLoop{sender: s, store: cfg.Store, log: cfg.Logger, metrics: m,
 			timeout: cfg.PollTimeout, now: cfg.Now},
 	}
@@ -158,8 +158,12 @@ func (e *Engine) Run(ctx context.Context, h Handler, c Composer) error {
 	return g.Wait()
 }
 
-// Wake tells the outbox that deliveries were enqueued.
-func (e *Engine) Wake() { e.outbox.notify() }
+// Wake tells the outbox that deliveries were enqueued, and the digests
+// that articles were put aside (a batch of headlines may be due).
+func (e *Engine) Wake() {
+	e.outbox.notify()
+	e.digests.notify()
+}
 
 // HoldOutbox stops the outbox from starting sends, for a reason found
 // outside it (the database file was deleted or made read-only), until
@@ -172,8 +176,8 @@ func (e *Engine) ResumeOutbox() { e.outbox.gate.clear(PauseDatabase) }
 // OutboxStatus says whether the outbox sends, and if not, why and since when.
 func (e *Engine) OutboxStatus() OutboxStatus { return e.outbox.gate.status() }
 
-// CreateDigests creates the daily digests whose hour has come and wakes the
-// outbox for them; Run does it every minute.
+// CreateDigests creates the digests that are due and wakes the outbox for
+// them; Run does it every minute and after Wake.
 func (e *Engine) CreateDigests(ctx context.Context) { e.digests.create(ctx) }
 
 // InFlight reports whether one of the deliveries is being sent or its
@@ -187,10 +191,18 @@ func (e *Engine) InFlight(ids []int64) bool { return e.outbox.inFlight(ids) }
 // Telegram says about the chat (blocked, upgraded to a supergroup) is
 // recorded. The error says why the message did not go.
 func (e *Engine) Reply(ctx context.Context, m Message) error {
+	_, err := e.ReplyID(ctx, m)
+	return err
+}
+
+// ReplyID is Reply for a message the bot edits later (the progress of a
+// notice): it returns the id of the message sent.
+func (e *Engine) ReplyID(ctx context.Context, m Message) (int, error) {
 	method, p := m.request()
-	_, c := e.sender.reply(ctx, pace.Request{Class: pace.Reply, Chat: m.ChatID, Group: m.Group}, method, p)
+	raw, c := e.sender.reply(ctx, pace.Request{Class: pace.Reply, Chat: m.ChatID, Group: m.Group}, method, p, m.Upload)
+	id := messageID(raw)
 	recordChatChange(ctx, e.chats, e.log, m.ChatID, c, e.now())
-	return c.err()
+	return id, c.err()
 }
 
 // Edit changes one of the bot's messages for a person who is waiting.
@@ -199,7 +211,7 @@ func (e *Engine) Reply(ctx context.Context, m Message) error {
 // that changes nothing is done already, not an error.
 func (e *Engine) Edit(ctx context.Context, ed Edit) error {
 	method, p := ed.request()
-	_, c := e.sender.reply(ctx, pace.Request{Class: pace.Call, Chat: ed.ChatID}, method, p)
+	_, c := e.sender.reply(ctx, pace.Request{Class: pace.Call, Chat: ed.ChatID}, method, p, nil)
 	if c.verdict == verdictNotModified {
 		return nil
 	}

@@ -27,9 +27,9 @@ type sender struct {
 	unsaidAt time.Time // when the last of them came back
 }
 
-// do makes one request at the moment the pacer allows and reports
-// Telegram's answer to it.
-func (s *sender) do(ctx context.Context, r pace.Request, method string, params tgbotapi.Params) (json.RawMessage, classification) {
+// do makes one request (with the photo upload, if not nil) at the moment
+// the pacer allows and reports Telegram's answer to it.
+func (s *sender) do(ctx context.Context, r pace.Request, method string, params tgbotapi.Params, upload *Upload) (json.RawMessage, classification) {
 	p, err := s.pacer.acquire(ctx, r)
 	if err != nil {
 		return nil, classify(err)
@@ -38,7 +38,12 @@ func (s *sender) do(ctx context.Context, r pace.Request, method string, params t
 		params["allow_paid_broadcast"] = "true"
 	}
 	left := time.Now()
-	raw, err := s.client.call(ctx, method, params)
+	var raw json.RawMessage
+	if upload != nil {
+		raw, err = s.client.upload(ctx, method, params, "photo", *upload)
+	} else {
+		raw, err = s.client.call(ctx, method, params)
+	}
 	return raw, s.answer(p, r, method, left, err)
 }
 
@@ -103,17 +108,19 @@ func (s *sender) retryWait(said time.Duration, left time.Time) time.Duration {
 
 // send makes one attempt at a bulk message (an outbox delivery) and
 // returns its message id.
-func (s *sender) send(ctx context.Context, m Message) (messageID int, c classification) {
+func (s *sender) send(ctx context.Context, m Message) (int, classification) {
 	method, params := m.request()
-	raw, c := s.do(ctx, pace.Request{Class: pace.Bulk, Chat: m.ChatID, Group: m.Group}, method, params)
-	if c.verdict == verdictOK {
-		var res struct {
-			MessageID int `json:"message_id"`
-		}
-		_ = json.Unmarshal(raw, &res)
-		return res.MessageID, c
+	raw, c := s.do(ctx, pace.Request{Class: pace.Bulk, Chat: m.ChatID, Group: m.Group}, method, params, m.Upload)
+	return messageID(raw), c
+}
+
+// messageID is the id of the message in a successful answer, or 0.
+func messageID(raw json.RawMessage) int {
+	var res struct {
+		MessageID int `json:"message_id"`
 	}
-	return 0, c
+	_ = json.Unmarshal(raw, &res)
+	return res.MessageID
 }
 
 // reply makes request r (a message, or an edit as a call) for a person who
@@ -121,12 +128,12 @@ func (s *sender) send(ctx context.Context, m Message) (messageID int, c classifi
 // it: it waits for its turn (the pacer holds it until the pause is over)
 // and goes again, counted from the moment the person asked, until the
 // pacer gives it up as too late. A transient error is retried twice.
-func (s *sender) reply(ctx context.Context, r pace.Request, method string, params tgbotapi.Params) (json.RawMessage, classification) {
+func (s *sender) reply(ctx context.Context, r pace.Request, method string, params tgbotapi.Params, upload *Upload) (json.RawMessage, classification) {
 	r.Asked = s.pacer.now()
 	chat := r.Chat
 	backoff := 500 * time.Millisecond
 	for attempt := 0; ; {
-		raw, c := s.do(ctx, r, method, params)
+		raw, c := s.do(ctx, r, method, params, upload)
 		switch {
 		case c.verdict == verdictRetryAfter:
 		case c.verdict == verdictTransient && attempt < 2:
@@ -153,15 +160,17 @@ func (s *sender) reply(ctx context.Context, r pace.Request, method string, param
 // bot's pauses, with the same 429 bookkeeping as a message. asked bounds
 // the wait of a call a person waits for (zero: no bound).
 func (s *sender) call(ctx context.Context, asked time.Time, method string, params tgbotapi.Params) (json.RawMessage, classification) {
-	return s.do(ctx, pace.Request{Class: pace.Call, Asked: asked}, method, params)
+	return s.do(ctx, pace.Request{Class: pace.Call, Asked: asked}, method, params, nil)
 }
 
 // method is the Bot API method that sends m.
 func (m Message) method() string {
 	switch {
+	case m.Copy != nil && len(m.Copy.MessageIDs) > 1:
+		return "copyMessages"
 	case m.Copy != nil:
 		return "copyMessage"
-	case m.Photo != "":
+	case m.Photo != "" || m.Upload != nil:
 		return "sendPhoto"
 	}
 	return "sendMessage"
@@ -174,9 +183,16 @@ func (m Message) request() (method string, p tgbotapi.Params) {
 	switch method {
 	case "copyMessage":
 		p["from_chat_id"] = strconv.FormatInt(m.Copy.ChatID, 10)
-		p["message_id"] = strconv.Itoa(m.Copy.MessageID)
+		p["message_id"] = strconv.Itoa(m.Copy.MessageIDs[0])
+	case "copyMessages":
+		p["from_chat_id"] = strconv.FormatInt(m.Copy.ChatID, 10)
+		ids, _ := json.Marshal(m.Copy.MessageIDs) // []int always encodes
+		p["message_ids"] = string(ids)
 	case "sendPhoto":
-		p["photo"], p["caption"], p["parse_mode"] = m.Photo, m.Text, "HTML"
+		p["caption"], p["parse_mode"] = m.Text, "HTML"
+		if m.Upload == nil {
+			p["photo"] = m.Photo
+		}
 	default:
 		p["text"], p["parse_mode"] = m.Text, "HTML"
 		if !m.Previews {

@@ -79,7 +79,7 @@ func PrivateChat(u User) Chat {
 
 // Sent is one accepted request of the bot.
 type Sent struct {
-	Method    string // sendMessage, sendPhoto, copyMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery
+	Method    string // sendMessage, sendPhoto, copyMessage, copyMessages, editMessageText, editMessageReplyMarkup, answerCallbackQuery
 	ChatID    int64
 	MessageID int
 	// Text is the text parameter as sent (the HTML source with
@@ -94,20 +94,24 @@ type Sent struct {
 	// Photo is the photo parameter (URL or file_id), or "upload:NAME" for a
 	// multipart upload.
 	Photo               string
+	Upload              []byte // the content of a multipart upload of the photo
 	ParseMode           string
 	ReplyMarkup         *InlineKeyboard // nil unless an inline keyboard with buttons was sent
 	DisableNotification bool
 	LinkPreviewDisabled bool   // disable_web_page_preview=true or link_preview_options {"is_disabled":true}
 	LinkPreviewOptions  string // raw JSON
-	FromChatID          int64  // copyMessage
-	SourceMessageID     int    // copyMessage
-	AllowPaidBroadcast  bool
-	CallbackQueryID     string // answerCallbackQuery
-	At                  time.Time
-	Params              url.Values // every parameter as received
-	InlineMessageID     string     // edits of inline messages
-	ReplyToMessageID    int
-	ShowAlert           bool // answerCallbackQuery
+	FromChatID          int64  // copyMessage, copyMessages
+	SourceMessageID     int    // copyMessage, copyMessages (one Sent per message copied)
+	// Media is the kind of a copied message injected with SendMessageUpdate
+	// ("video", "poll", "location", …; "photo" for a photo); empty for text.
+	Media              string
+	AllowPaidBroadcast bool
+	CallbackQueryID    string // answerCallbackQuery
+	At                 time.Time
+	Params             url.Values // every parameter as received
+	InlineMessageID    string     // edits of inline messages
+	ReplyToMessageID   int
+	ShowAlert          bool // answerCallbackQuery
 }
 
 // InlineKeyboard is an inline keyboard as the bot sent it.
@@ -217,6 +221,7 @@ type message struct {
 	parseMode string
 	caption   string
 	photo     string
+	media     string // the kind of a message injected with SendMessageUpdate: "video", "poll", …
 	markup    *InlineKeyboard
 	markupKey string
 	date      int64
@@ -319,6 +324,7 @@ func init() {
 		{"sendMessage", kindSend, (*Server).sendMessage},
 		{"sendPhoto", kindSend, (*Server).sendPhoto},
 		{"copyMessage", kindSend, (*Server).copyMessage},
+		{"copyMessages", kindSend, (*Server).copyMessages},
 		{"editMessageText", kindEdit, (*Server).editMessageText},
 		{"editMessageReplyMarkup", kindEdit, (*Server).editMessageReplyMarkup},
 		{"deleteMessage", kindOther, (*Server).deleteMessage},
@@ -465,8 +471,9 @@ func (s *Server) pass(ctx context.Context, d time.Duration) bool {
 // params are a request's parameters, from the query string and a form,
 // multipart or JSON body.
 type params struct {
-	v     url.Values
-	files map[string]string // multipart field -> file name
+	v       url.Values
+	files   map[string]string // multipart field -> file name
+	uploads map[string][]byte // multipart field -> file content
 }
 
 func (p *params) Get(k string) string { return p.v.Get(k) }
@@ -474,7 +481,7 @@ func (p *params) Get(k string) string { return p.v.Get(k) }
 func (p *params) has(k string) bool { _, ok := p.v[k]; return ok }
 
 func parseParams(r *http.Request) (*params, error) {
-	p := &params{v: url.Values{}, files: map[string]string{}}
+	p := &params{v: url.Values{}, files: map[string]string{}, uploads: map[string][]byte{}}
 	for k, vs := range r.URL.Query() {
 		p.v[k] = vs
 	}
@@ -511,8 +518,18 @@ func parseParams(r *http.Request) (*params, error) {
 			p.v[k] = vs
 		}
 		for k, fhs := range r.MultipartForm.File {
-			if len(fhs) > 0 {
-				p.files[k] = fhs[0].Filename
+			if len(fhs) == 0 {
+				continue
+			}
+			p.files[k] = fhs[0].Filename
+			f, err := fhs[0].Open()
+			if err != nil {
+				return nil, errString("can't read the uploaded file")
+			}
+			p.uploads[k], err = io.ReadAll(f)
+			f.Close()
+			if err != nil {
+				return nil, errString("can't read the uploaded file")
 			}
 		}
 	default:
