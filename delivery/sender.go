@@ -136,7 +136,7 @@ func (s *sender) reply(ctx context.Context, r pace.Request, method string, param
 		raw, c := s.do(ctx, r, method, params, upload)
 		switch {
 		case c.verdict == verdictRetryAfter:
-		case c.verdict == verdictTransient && attempt < 2:
+		case c.verdict == verdictTransient && attempt < 2 && ctx.Err() == nil:
 			attempt++
 			if sleep(ctx, backoff) != nil {
 				return nil, classify(ctx.Err())
