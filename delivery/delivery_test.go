@@ -11,8 +11,9 @@ import (
 	sqlstore "github.com/osipovichi/newsbot/subscriptions/store"
 )
 
-// newTestEngine builds an engine against the fake Bot API and a real store.
-func newTestEngine(t *testing.T) (*Engine, *faketelegram.Server, *sqlstore.Store) {
+// newTestEngine builds an engine against the fake Bot API and a real store;
+// tune changes its configuration.
+func newTestEngine(t *testing.T, tune ...func(*Config)) (*Engine, *faketelegram.Server, *sqlstore.Store) {
 	t.Helper()
 	tg := faketelegram.New(faketelegram.Options{})
 	t.Cleanup(tg.Close)
@@ -25,7 +26,11 @@ func newTestEngine(t *testing.T) (*Engine, *faketelegram.Server, *sqlstore.Store
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := New(Config{Client: client, Store: store, Location: time.UTC})
+	cfg := Config{Client: client, Store: store, Location: time.UTC}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	e, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

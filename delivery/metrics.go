@@ -3,6 +3,8 @@ package delivery
 import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/osipovichi/newsbot/delivery/pace"
 )
 
 // metrics of the engine: updates handled, messages sent, 429s, the pace,
@@ -99,17 +101,16 @@ func counterSum(c prometheus.Collector) float64 {
 
 // paceMetrics read the pacer's figures when scraped.
 func paceMetrics(p pacer) []prometheus.Collector {
+	paceOf := func(lane string, read func(pace.Stats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "newsbot_delivery_pace", Help: "The pace the bot keeps now, messages a second, by lane (ordinary, paid): " +
+				"the configured rate (ordinary messages at most 30), lower for a while after a 429.",
+			ConstLabels: prometheus.Labels{"lane": lane},
+		}, func() float64 { return read(p.stats()) })
+	}
 	return []prometheus.Collector{
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "newsbot_delivery_pace", Help: "The pace of messages the bot keeps now, messages a second: " +
-				"the configured rate (at most 30 for ordinary messages), lower for a while after a 429.",
-			ConstLabels: prometheus.Labels{"lane": "ordinary"},
-		}, func() float64 { return p.stats().Pace }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "newsbot_delivery_pace", Help: "The pace of messages the bot keeps now, messages a second: " +
-				"the configured rate (at most 30 for ordinary messages), lower for a while after a 429.",
-			ConstLabels: prometheus.Labels{"lane": "paid"},
-		}, func() float64 { return p.stats().PaidPace }),
+		paceOf("ordinary", func(s pace.Stats) float64 { return s.Pace }),
+		paceOf("paid", func(s pace.Stats) float64 { return s.PaidPace }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "newsbot_delivery_waiting", Help: "Requests waiting for their turn to go to Telegram.",
 		}, func() float64 { return float64(p.stats().Waiting) }),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/osipovichi/newsbot/delivery/pace"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
 	"github.com/osipovichi/newsbot/internal/testkit"
-	sqlstore "github.com/osipovichi/newsbot/subscriptions/store"
 )
 
 // A 429 without retry_after waits pace.DefaultRetryAfter, doubling with
@@ -42,22 +40,10 @@ func TestRetryWaitWhenTelegramDoesNotSay(t *testing.T) {
 // twenty times faster than real time.
 func newPacedEngine(t *testing.T, logs *testkit.LogBuffer) (*Engine, *faketelegram.Server) {
 	t.Helper()
-	tg := faketelegram.New(faketelegram.Options{})
-	t.Cleanup(tg.Close)
-	store, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "delivery.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	client, err := NewClient(context.Background(), tg.Token(), tg.Endpoint(), tg.Client())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := New(Config{Client: client, Store: store, Location: time.UTC, PaceClock: testkit.NewFastClock(20),
-		Logger: slog.New(slog.NewTextHandler(logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, tg, _ := newTestEngine(t, func(c *Config) {
+		c.PaceClock = testkit.NewFastClock(20)
+		c.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	})
 	return e, tg
 }
 
