@@ -86,6 +86,7 @@ type Engine struct {
 	digests   *digests
 	updates   *updateLoop
 	retention *retention // nil: everything is kept
+	connected chan struct{}
 }
 
 // New builds an Engine from cfg.
@@ -117,10 +118,9 @@ func New(cfg Config) (*Engine, error) {
 	s := &sender{client: cfg.Client, pacer: newPacer(cfg.Rate), metrics: m, log: cfg.Logger, paidBroadcast: cfg.PaidBroadcast}
 	o := newOutbox(cfg.Store, s, cfg.Logger, cfg.Now, cfg.Rate, cfg.Horizon)
 	e := &Engine{
-		client: cfg.Client, log: cfg.Logger, now: cfg.Now, chats: cfg.Store, metrics: m, sender: s, outbox: o,
+		client: cfg.Client, connected: make(chan struct{}), log: cfg.Logger, now: cfg.Now, chats: cfg.Store, metrics: m, sender: s, outbox: o,
 		digests: &digests{store: cfg.Store, outbox: o, log: cfg.Logger, now: cfg.Now, loc: cfg.Location},
-		updates: &updateLoop{sender: s, store: cfg.Store, log: cfg.Logger, metrics: m,
-			timeout: cfg.PollTimeout, now: cfg.Now},
+		updates: newUpdateLoop(s, cfg.Store, cfg.Logger, m, cfg.PollTimeout, cfg.Now),
 	}
 	if cfg.Retention > 0 {
 		e.retention = &retention{store: cfg.Store, keep: cfg.Retention, log: cfg.Logger, metrics: m, now: cfg.Now}
@@ -131,19 +131,31 @@ func New(cfg Config) (*Engine, error) {
 // Run takes updates to h and sends the outbox's deliveries, rendered by c,
 // until ctx is done. It returns nil after a clean stop and ErrUnauthorized
 // when the token is refused.
+//
+// It connects to Telegram first (getMe), trying again with a growing
+// pause while Telegram cannot be reached; meanwhile the outbox keeps what
+// is enqueued (its status says why), digests and retention run, and
+// Connected stays open.
 func (e *Engine) Run(ctx context.Context, h Handler, c Composer) error {
 	e.updates.lastPoll.Store(e.now().UnixNano())
-	// getUpdates cannot run beside a webhook. A failure is logged: getUpdates will say more.
-	if _, cl := e.sender.call(ctx, "deleteWebhook", tgbotapi.Params{"drop_pending_updates": "false"}); cl.verdict != verdictOK {
-		e.log.Warn("delete webhook", "error", cl.reason)
-	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return e.updates.run(gctx, h) })
-	g.Go(func() error { return e.outbox.run(gctx, c) })
 	g.Go(func() error { return e.digests.run(gctx) })
 	if e.retention != nil {
 		g.Go(func() error { return e.retention.run(gctx) })
 	}
+	g.Go(func() error {
+		if err := e.connect(gctx); err != nil || gctx.Err() != nil {
+			return err
+		}
+		e.updates.lastPoll.Store(e.now().UnixNano())
+		// getUpdates cannot run beside a webhook. A failure is logged: getUpdates will say more.
+		if _, cl := e.sender.call(gctx, "deleteWebhook", tgbotapi.Params{"drop_pending_updates": "false"}); cl.verdict != verdictOK {
+			e.log.Warn("delete webhook", "error", cl.reason)
+		}
+		g.Go(func() error { return e.updates.run(gctx, h) })
+		g.Go(func() error { return e.outbox.run(gctx, c) })
+		return nil
+	})
 	return g.Wait()
 }
 
@@ -246,6 +258,20 @@ func (e *Engine) SetCommands(ctx context.Context, lang string, cmds []Command) e
 	_, c := e.sender.call(ctx, "setMyCommands", p)
 	return c.err()
 }
+
+// Connected is closed once Telegram has answered getMe.
+func (e *Engine) Connected() <-chan struct{} { return e.connected }
+
+// TelegramStatus says since when and why Telegram has not answered, or
+// nothing (a zero time) while it does: before the first answer to getMe,
+// and while the outbox waits out an outage (5xx, timeouts, no connection).
+func (e *Engine) TelegramStatus() (since time.Time, reason string) {
+	return e.outbox.gate.pausedFor(PauseTelegram)
+}
+
+// UpdatesInFlight returns how many updates are being handled or wait for
+// their chat's turn, and since when the oldest of them waits.
+func (e *Engine) UpdatesInFlight() (n int, oldest time.Time) { return e.updates.window.oldest() }
 
 // Username is the bot's @username, without the @.
 func (e *Engine) Username() string { return e.client.Username() }
