@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -76,17 +77,18 @@ type store interface {
 
 // Engine is the running delivery engine.
 type Engine struct {
-	client    *Client
-	log       *slog.Logger
-	now       func() time.Time
-	chats     chatStateStore
-	metrics   *metrics
-	sender    *sender
-	outbox    *outbox
-	digests   *digests
-	updates   *updateLoop
-	retention *retention // nil: everything is kept
-	connected chan struct{}
+	client      *Client
+	log         *slog.Logger
+	now         func() time.Time
+	chats       chatStateStore
+	metrics     *metrics
+	sender      *sender
+	outbox      *outbox
+	digests     *digests
+	updates     *updateLoop
+	retention   *retention    // nil: everything is kept
+	connected   chan struct{} // closed by connect, once
+	connectOnce sync.Once
 }
 
 // New builds an Engine from cfg.

@@ -1,0 +1,279 @@
+package delivery
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/osipovichi/newsbot/internal/faketelegram"
+)
+
+// The low-water mark: updates finish out of order; the mark moves only
+// past updates that are all finished, and nothing at or above it is lost.
+func TestWindowLowWaterMark(t *testing.T) {
+	var w window
+	w.reset(10)
+	now := time.Now()
+	for id := 10; id <= 13; id++ {
+		if taken, full := w.take(id, now.Add(time.Duration(id)*time.Second)); !taken || full {
+			t.Fatalf("take(%d) = %v, %v; want taken", id, taken, full)
+		}
+	}
+	steps := []struct {
+		finish  int
+		moved   bool
+		low     int
+		held    int
+		running int
+	}{
+		{12, false, 10, 4, 3}, // out of order: 10 and 11 still run
+		{11, false, 10, 4, 2},
+		{10, true, 13, 1, 1}, // 10..12 done: the mark jumps to 13
+		{10, false, 13, 1, 1}, // finished twice: no effect
+		{13, true, 14, 0, 0},
+	}
+	for _, s := range steps {
+		if moved := w.finish(s.finish); moved != s.moved || w.lowMark() != s.low || w.size() != s.held {
+			t.Errorf("finish(%d): moved %v, low %d, held %d; want %v, %d, %d", s.finish, moved, w.lowMark(), w.size(), s.moved, s.low, s.held)
+		}
+		if n, _ := w.oldest(); n != s.running {
+			t.Errorf("finish(%d): %d running, want %d", s.finish, n, s.running)
+		}
+	}
+	// Telegram sends held and handled updates again: they are not taken twice.
+	w.take(14, now)
+	for _, id := range []int{12, 13, 14} {
+		if taken, _ := w.take(id, now); taken {
+			t.Errorf("take(%d) again: taken, want not (handled or held)", id)
+		}
+	}
+	if n, oldest := w.oldest(); n != 1 || !oldest.Equal(now) {
+		t.Errorf("oldest = %d, %v; want 1 since %v", n, oldest, now)
+	}
+	// Backpressure: no more than maxHeld are held, finished ones above the mark included.
+	for id := 15; id < 14+maxHeld; id++ {
+		w.take(id, now)
+		w.finish(id)
+	}
+	if taken, full := w.take(14+maxHeld, now); taken || !full {
+		t.Errorf("take beyond %d held = %v, %v; want full", maxHeld, taken, full)
+	}
+	if !w.finish(14) || w.lowMark() != 14+maxHeld || w.size() != 0 {
+		t.Errorf("after the oldest finished: low %d, held %d; want %d, 0", w.lowMark(), w.size(), 14+maxHeld)
+	}
+}
+
+// memOffsets is an offset store in memory; frozen, it keeps no more writes
+// (a crash: what is written after it is lost).
+type memOffsets struct {
+	mu     sync.Mutex
+	offset int
+	frozen bool
+}
+
+func (m *memOffsets) UpdateOffset(context.Context) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.offset, nil
+}
+
+func (m *memOffsets) SetUpdateOffset(_ context.Context, offset int) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.frozen {
+		m.offset = offset
+	}
+	return nil
+}
+
+func (m *memOffsets) get() int { o, _ := m.UpdateOffset(context.Background()); return o }
+
+func (m *memOffsets) freeze() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.frozen = true
+}
+
+// recorder is a Handler that records the updates it handles, per chat, and
+// holds those whose text is "hold" until released.
+type recorder struct {
+	mu      sync.Mutex
+	handled map[int64][]string // chat -> texts, in the order handled
+	ids     []int
+	busy    int // handling now
+	maxBusy int
+	release chan struct{}
+	changed chan struct{} // receives after each update handled
+}
+
+func newRecorder() *recorder {
+	return &recorder{handled: map[int64][]string{}, release: make(chan struct{}), changed: make(chan struct{}, 1000)}
+}
+
+func (r *recorder) Handle(ctx context.Context, u Update) {
+	r.mu.Lock()
+	r.busy++
+	r.maxBusy = max(r.maxBusy, r.busy)
+	r.mu.Unlock()
+	if u.Message.Text == "hold" {
+		<-r.release
+	} else {
+		time.Sleep(time.Millisecond) // a little work, so that chats overlap
+	}
+	r.mu.Lock()
+	r.busy--
+	r.handled[u.Message.Chat.ID] = append(r.handled[u.Message.Chat.ID], u.Message.Text)
+	r.ids = append(r.ids, u.ID)
+	r.mu.Unlock()
+	r.changed <- struct{}{}
+}
+
+func (r *recorder) handledIDs() []int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.ids)
+}
+
+// waitHandled waits until n updates are handled.
+func (r *recorder) waitHandled(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for len(r.handledIDs()) < n {
+		select {
+		case <-r.changed:
+		case <-deadline:
+			t.Fatalf("handled %d updates, want %d", len(r.handledIDs()), n)
+		}
+	}
+}
+
+// startLoop runs an update loop of e with the offsets and the handler.
+// stop cancels it and returns a wait for its end (so that a test can act
+// between the two).
+func startLoop(t *testing.T, e *Engine, offsets offsetStore, h Handler) (stop func() (wait func())) {
+	t.Helper()
+	l := newUpdateLoop(e.sender, offsets, slog.New(slog.DiscardHandler), e.metrics, time.Second, time.Now)
+	l.repoll = 10 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- l.run(ctx, h) }()
+	var once sync.Once
+	wait := func() {
+		once.Do(func() {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("run = %v, want nil after a stop", err)
+				}
+			case <-time.After(15 * time.Second):
+				t.Error("the update loop did not stop")
+			}
+		})
+	}
+	stop = func() func() { cancel(); return wait }
+	t.Cleanup(func() { stop()() })
+	return stop
+}
+
+// Updates of one chat are handled in the order sent, one at a time;
+// different chats at the same time.
+func TestUpdatesOfAChatInOrder(t *testing.T) {
+	e, tg, _ := newTestEngine(t)
+	rec := newRecorder()
+	offsets := &memOffsets{}
+	stop := startLoop(t, e, offsets, rec)
+	users := make([]faketelegram.User, 6)
+	for i := range users {
+		users[i] = faketelegram.User{ID: int64(100 + i), FirstName: "U"}
+	}
+	const each = 25
+	last := 0
+	for n := 0; n < each; n++ {
+		for _, u := range users {
+			last = tg.SendMessage(faketelegram.PrivateChat(u), u, string(rune('a'+n)))
+		}
+	}
+	rec.waitHandled(t, each*len(users))
+	stop()()
+	for _, u := range users {
+		got := rec.handled[u.ID]
+		want := make([]string, each)
+		for n := range want {
+			want[n] = string(rune('a' + n))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("chat %d handled %q, want %q", u.ID, got, want)
+		}
+	}
+	if rec.maxBusy < 2 {
+		t.Errorf("at most %d updates handled at once, want several chats at a time", rec.maxBusy)
+	}
+	if got := offsets.get(); got != last+1 {
+		t.Errorf("saved offset = %d, want %d (every update handled)", got, last+1)
+	}
+}
+
+// A slow update holds up its own chat only; the saved offset stays at it
+// (the low-water mark), so a crash meanwhile hands out again the held
+// updates and never skips one.
+func TestSlowUpdateHoldsOnlyItsChatAndTheMark(t *testing.T) {
+	e, tg, _ := newTestEngine(t)
+	a := faketelegram.User{ID: 201, FirstName: "Admin"}
+	b := faketelegram.User{ID: 202, FirstName: "Resident"}
+	rec := newRecorder()
+	offsets := &memOffsets{}
+	stop := startLoop(t, e, offsets, rec)
+
+	first := tg.SendMessage(faketelegram.PrivateChat(a), a, "before")
+	rec.waitHandled(t, 1)
+	slow := tg.SendMessage(faketelegram.PrivateChat(a), a, "hold")
+	queued := tg.SendMessage(faketelegram.PrivateChat(a), a, "after")
+	var others []int
+	for _, text := range []string{"b1", "b2", "b3"} {
+		others = append(others, tg.SendMessage(faketelegram.PrivateChat(b), b, text))
+	}
+	rec.waitHandled(t, 1+len(others)) // b's updates go past the slow one
+	if got := rec.handled[b.ID]; !slices.Equal(got, []string{"b1", "b2", "b3"}) {
+		t.Fatalf("the other chat handled %q while one update was slow, want b1 b2 b3", got)
+	}
+	if got := offsets.get(); got != slow {
+		t.Errorf("saved offset while update %d runs = %d, want %d (the low-water mark)", slow, got, slow)
+	}
+	if got := tg.Confirmed(); got > slow {
+		t.Errorf("confirmed to Telegram up to %d, want at most %d: the slow update would be lost in a crash", got, slow)
+	}
+
+	// A crash: nothing written from now on is kept, nothing more is asked
+	// of Telegram. The slow update finishes after it; "after" is left.
+	offsets.freeze()
+	crashedAt := offsets.get()
+	wait := stop()
+	close(rec.release)
+	wait()
+	before := rec.handledIDs()
+
+	rec2 := newRecorder()
+	close(rec2.release)
+	stop2 := startLoop(t, e, &memOffsets{offset: crashedAt}, rec2)
+	want := []int{slow, queued}
+	want = append(want, others...)
+	rec2.waitHandled(t, len(want))
+	stop2()()
+	again := rec2.handledIDs()
+	slices.Sort(again)
+	if !slices.Equal(again, want) {
+		t.Errorf("after the crash, handled %v; want the held updates %v, again", again, want)
+	}
+	all := append(before, again...)
+	for id := first; id <= others[len(others)-1]; id++ {
+		if !slices.Contains(all, id) {
+			t.Errorf("update %d never handled", id)
+		}
+	}
+	if got := rec2.handled[a.ID]; !slices.Equal(got, []string{"hold", "after"}) {
+		t.Errorf("the slow chat after the restart handled %q, want hold, after: in order", got)
+	}
+}
