@@ -31,7 +31,7 @@ func TestWindowLowWaterMark(t *testing.T) {
 	}{
 		{12, false, 10, 4, 3}, // out of order: 10 and 11 still run
 		{11, false, 10, 4, 2},
-		{10, true, 13, 1, 1}, // 10..12 done: the mark jumps to 13
+		{10, true, 13, 1, 1},  // 10..12 done: the mark jumps to 13
 		{10, false, 13, 1, 1}, // finished twice: no effect
 		{13, true, 14, 0, 0},
 	}
