@@ -143,16 +143,18 @@ func New(cfg Config) (*Bot, error) {
 	channels.register(b)
 	(&adminTools{base: shared, store: cfg.Store, engine: cfg.Telegram, version: cfg.Version, started: cfg.Now()}).register(b)
 	b.notices.register(b)
-	(&posts{base: shared, store: cfg.Store, engine: cfg.Telegram, pages: cfg.Pages}).register(b)
+	(&posts{base: shared, store: cfg.Store, notices: b.notices, pages: cfg.Pages}).register(b)
 	return b, nil
 }
 
-// Run registers the command menu and keeps the progress of notices up to
-// date until ctx is done. The engine runs the rest (see delivery.Engine.Run).
+// Run registers the command menu, starts scheduled notices, keeps the
+// progress of notices up to date and gathers the albums sent as notices
+// until ctx is done. The engine runs the rest (see delivery.Engine.Run).
 func (b *Bot) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { b.registerMenu(gctx); return nil })
 	g.Go(func() error { return b.notices.run(gctx) })
+	g.Go(func() error { return b.notices.collectAlbums(gctx) })
 	return g.Wait()
 }
 

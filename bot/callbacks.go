@@ -18,7 +18,7 @@ import (
 //
 //	sub, unsub                           subscribeData
 //	set:CHAT:SCREEN  set:CHAT:OP:ARG     settingsData
-//	ntc:ACTION:ID[:AUDIENCE]             noticeData
+//	ntc:ACTION:ID[:ARG]                  noticeData
 //	ch:l  ch:d:ID  ch:dy:ID              channelsData
 //	kwo:ID                               offerData
 
@@ -208,35 +208,46 @@ func quietPresetArg(arg string) bool {
 	return false
 }
 
-// noticeData is a button of a notice: its audience (aud), send, cancel or stop.
+// noticeData is a button of a notice: its action, the notice, and the
+// argument some actions take (a section, a language, or all).
 type noticeData struct {
-	action   string
-	id       int64
-	audience subscriptions.Audience // for aud
+	action string
+	id     int64
+	arg    string
 }
 
 const cbNotice = "ntc"
 
-// Notice actions.
+// Notice actions; those marked take an argument.
 const (
-	noticeAudience = "aud"
-	noticeSend     = "send"
-	noticeCancel   = "cancel"
-	noticeStop     = "stop"
+	noticeSection    = "sec"   // arg: a section, or noticeAll
+	noticeLanguage   = "lng"   // arg: a language, or noticeAll
+	noticeVersion    = "ver"   // arg: the language of a version to add or replace
+	noticeMainAsk    = "main"  // choose the language of the first version
+	noticeMain       = "mainl" // arg: that language
+	noticeUrgentAsk  = "urg"   // say what urgent does and ask to confirm
+	noticeUrgentOn   = "urgy"
+	noticeUrgentOff  = "urgn"
+	noticeBack       = "back" // back to the controls
+	noticeWhen       = "when" // ask for the time to send it
+	noticeAtOnce     = "now"  // drop the time
+	noticeSchedule   = "sch"
+	noticeUnschedule = "unsch" // a scheduled notice back to a draft
+	noticeOpen       = "open"  // show a scheduled notice again (from /scheduled)
+	noticeSend       = "send"
+	noticeCancel     = "cancel"
+	noticeStop       = "stop"
+
+	// noticeAll is the argument of every section or every language.
+	noticeAll = "*"
 )
 
 func (d noticeData) encode() string {
 	s := cbNotice + ":" + d.action + ":" + strconv.FormatInt(d.id, 10)
-	if d.action != noticeAudience {
-		return s
+	if d.arg != "" {
+		s += ":" + d.arg
 	}
-	switch d.audience.Kind {
-	case subscriptions.AudienceLanguage:
-		return s + ":l:" + d.audience.Value
-	case subscriptions.AudienceSection:
-		return s + ":s:" + d.audience.Value
-	}
-	return s + ":all"
+	return s
 }
 
 func decodeNotice(data string) (noticeData, bool) {
@@ -249,25 +260,21 @@ func decodeNotice(data string) (noticeData, bool) {
 	if !ok || id < 0 {
 		return noticeData{}, false
 	}
-	d := noticeData{action: parts[0], id: id}
+	d := noticeData{action: parts[0], id: id, arg: arg}
 	switch d.action {
-	case noticeSend, noticeCancel, noticeStop:
-	case noticeAudience:
-		kind, value, _ := strings.Cut(arg, ":")
-		switch {
-		case kind == "all":
-			d.audience = subscriptions.Audience{Kind: subscriptions.AudienceAll}
-		case kind == "l" && subscriptions.ValidLanguage(value):
-			d.audience = subscriptions.Audience{Kind: subscriptions.AudienceLanguage, Value: value}
-		case kind == "s" && value != "":
-			d.audience = subscriptions.Audience{Kind: subscriptions.AudienceSection, Value: value}
-		default:
-			return noticeData{}, false
-		}
+	case noticeSection:
+		ok = arg != ""
+	case noticeLanguage:
+		ok = arg == noticeAll || subscriptions.ValidLanguage(arg)
+	case noticeVersion, noticeMain:
+		ok = subscriptions.ValidLanguage(arg)
+	case noticeMainAsk, noticeUrgentAsk, noticeUrgentOn, noticeUrgentOff, noticeBack, noticeWhen, noticeAtOnce,
+		noticeSchedule, noticeUnschedule, noticeOpen, noticeSend, noticeCancel, noticeStop:
+		ok = arg == ""
 	default:
-		return noticeData{}, false
+		ok = false
 	}
-	return d, d.encode() == data
+	return d, ok && d.encode() == data
 }
 
 // channelsData is a button of /channels: the list, or disconnecting a channel.

@@ -17,7 +17,7 @@ import (
 func FuzzCallbackData(f *testing.F) {
 	for _, s := range []string{
 		"sub", "unsub", "set:5001:main", "set:5001:lang:be", "set:5001:sec:news", "set:5001:dig:8", "set:5001:dig:99",
-		"set:5001:quiet:1320-480", "set:-100:lang:en", "ntc:send:1", "ntc:aud:1:l:xx", "chn:del:-1001", ":", "set::::",
+		"set:5001:quiet:1320-480", "set:-100:lang:en", "ntc:send:1", "ntc:lng:1:xx", "ntc:urgy:1", "ntc:sec:1:*", "chn:del:-1001", ":", "set::::",
 		"set:5001:lang:\x00", "sub:extra:data", "\xff\xfe", "kwo:1", "kwo:-5",
 	} {
 		f.Add(s)
@@ -55,8 +55,8 @@ func FuzzCallbackData(f *testing.F) {
 func FuzzCallbackCodecs(f *testing.F) {
 	for _, s := range []string{
 		"sub", "unsub", "sub:", "set:5001:m", "set:5001:sec:+news", "set:-1001234567890:quiet:1320-480", "set:5001:dlv:08",
-		"set:+5001:m", "set:0:m", "set:5001:lang:be", "set:5001:x:", "ntc:aud:1:all", "ntc:aud:1:l:be", "ntc:aud:1:s:news",
-		"ntc:send:1", "ntc:stop:01", "ntc:send:1:x", "ntc:aud:-1:all", "ch:l", "ch:d:-1001", "ch:dy:-1001", "ch:l:1", "\xff",
+		"set:+5001:m", "set:0:m", "set:5001:lang:be", "set:5001:x:", "ntc:sec:1:*", "ntc:lng:1:be", "ntc:sec:1:news", "ntc:ver:1:en",
+		"ntc:send:1", "ntc:stop:01", "ntc:send:1:x", "ntc:lng:-1:*", "ntc:mainl:1:ru", "ntc:sch:1", "ch:l", "ch:d:-1001", "ch:dy:-1001", "ch:l:1", "\xff",
 		"kwo:1", "kwo:-1", "kwo:01", "kwo:", "kwo:9223372036854775807",
 	} {
 		f.Add(s)
@@ -96,10 +96,14 @@ func TestCallbackCodecsRoundTrip(t *testing.T) {
 		{settingsData{chat: channel, op: opPreviews, arg: "1"}, func(s string) (callbackData, bool) { return decodeSettings(s) }},
 		{settingsData{chat: channel, op: opClose}, func(s string) (callbackData, bool) { return decodeSettings(s) }},
 		{noticeData{action: noticeSend, id: 42}, func(s string) (callbackData, bool) { return decodeNotice(s) }},
-		{noticeData{action: noticeAudience, id: 42, audience: subscriptions.Audience{Kind: subscriptions.AudienceAll}},
-			func(s string) (callbackData, bool) { return decodeNotice(s) }},
-		{noticeData{action: noticeAudience, id: 42, audience: subscriptions.Audience{Kind: subscriptions.AudienceSection, Value: "news"}},
-			func(s string) (callbackData, bool) { return decodeNotice(s) }},
+		{noticeData{action: noticeSection, id: 42, arg: noticeAll}, func(s string) (callbackData, bool) { return decodeNotice(s) }},
+		{noticeData{action: noticeSection, id: 42, arg: "news"}, func(s string) (callbackData, bool) { return decodeNotice(s) }},
+		{noticeData{action: noticeLanguage, id: 42, arg: subscriptions.LangBE}, func(s string) (callbackData, bool) { return decodeNotice(s) }},
+		{noticeData{action: noticeLanguage, id: 42, arg: noticeAll}, func(s string) (callbackData, bool) { return decodeNotice(s) }},
+		{noticeData{action: noticeVersion, id: 42, arg: subscriptions.LangEN}, func(s string) (callbackData, bool) { return decodeNotice(s) }},
+		{noticeData{action: noticeMain, id: 42, arg: subscriptions.LangRU}, func(s string) (callbackData, bool) { return decodeNotice(s) }},
+		{noticeData{action: noticeUrgentOn, id: 42}, func(s string) (callbackData, bool) { return decodeNotice(s) }},
+		{noticeData{action: noticeSchedule, id: 42}, func(s string) (callbackData, bool) { return decodeNotice(s) }},
 		{channelsData{op: channelsList}, func(s string) (callbackData, bool) { return decodeChannels(s) }},
 		{channelsData{op: channelsConfirm, id: channel}, func(s string) (callbackData, bool) { return decodeChannels(s) }},
 		{offerData{id: 9223372036854775807}, func(s string) (callbackData, bool) { return decodeOffer(s) }},

@@ -78,8 +78,12 @@ func (b *composer) compose(ctx context.Context, d subscriptions.DueDelivery, wit
 		if err != nil {
 			return nil, err
 		}
-		m := noticeCopy(n)
-		m.Silent = silent
+		v, ok := n.Version(lang)
+		if !ok {
+			return nil, fmt.Errorf("notice %d has no message", d.Ref)
+		}
+		m := versionCopy(v)
+		m.Silent = silent && !n.Urgent // an urgent notice rings even in quiet hours
 		return []delivery.Message{m}, nil
 	default:
 		return nil, fmt.Errorf("delivery kind %q is not supported by this version", d.Kind)

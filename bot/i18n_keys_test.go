@@ -26,10 +26,11 @@ func TestTextKeysExist(t *testing.T) {
 		months = append(months, strconv.Itoa(m))
 	}
 	families := map[string][]string{
-		"command.":              h.bot.menu,
-		"notice.button.lang.":   subscriptions.Languages(),
-		"notice.audience.lang.": subscriptions.Languages(),
-		"month.":                months,
+		"command.":                      h.bot.menu,
+		"notice.button.lang.":           subscriptions.Languages(),
+		"notice.audience.lang.":         subscriptions.Languages(),
+		"notice.audience.section_lang.": subscriptions.Languages(),
+		"month.":                        months,
 	}
 	checked := 0
 	check := func(pos token.Position, key string) {

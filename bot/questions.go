@@ -59,7 +59,7 @@ func (b *questions) register(r *Bot) {
 
 // answer answers a plain message in a private chat.
 func (b *questions) answer(ctx context.Context, req request, m *delivery.Incoming) {
-	if m.Sticker || m.Text != "" && !hasWord(m.Text) {
+	if m.Content == delivery.ContentSticker || m.Text != "" && !hasWord(m.Text) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "plain.emoji"))
 		return
 	}

@@ -188,9 +188,16 @@ func (e *Engine) InFlight(ids []int64) bool { return e.outbox.inFlight(ids) }
 // twice. What Telegram says about the chat (blocked, upgraded to a
 // supergroup) is recorded. The error says why the message did not go.
 func (e *Engine) Reply(ctx context.Context, m Message) error {
-	c := e.sender.reply(ctx, m)
+	_, err := e.ReplyID(ctx, m)
+	return err
+}
+
+// ReplyID is Reply for a message the bot edits later (the progress of a
+// notice): it returns the id of the message sent.
+func (e *Engine) ReplyID(ctx context.Context, m Message) (int, error) {
+	id, c := e.sender.reply(ctx, m)
 	recordChatChange(ctx, e.chats, e.log, m.ChatID, c, e.now())
-	return c.err()
+	return id, c.err()
 }
 
 // Edit changes one of the bot's messages. An edit that changes nothing is

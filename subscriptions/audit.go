@@ -4,16 +4,20 @@ import "time"
 
 // Audit actions.
 const (
-	AuditNoticeCreated   = "notice.created"
-	AuditNoticeSent      = "notice.sent" // confirmed: deliveries created
-	AuditNoticeCancelled = "notice.cancelled"
-	AuditNoticeStopped   = "notice.stopped"
-	AuditNoticeFinished  = "notice.finished"
-	AuditPost            = "post"
-	AuditFeedDown        = "feed.down"
-	AuditFeedRecovered   = "feed.recovered"
-	AuditFeedTruncated   = "feed.truncated"
-	AuditFeedFlood       = "feed.flood"
+	AuditNoticeCreated     = "notice.created"
+	AuditNoticeSent        = "notice.sent"   // deliveries created
+	AuditNoticeUrgent      = "notice.urgent" // an urgent notice's deliveries created
+	AuditNoticeScheduled   = "notice.scheduled"
+	AuditNoticeUnscheduled = "notice.unscheduled" // back to a draft
+	AuditNoticeCancelled   = "notice.cancelled"
+	AuditNoticeStopped     = "notice.stopped"
+	AuditNoticeFinished    = "notice.finished"
+	AuditPost              = "post" // a portal article's deliveries created
+	AuditPostFinished      = "post.finished"
+	AuditFeedDown          = "feed.down"
+	AuditFeedRecovered     = "feed.recovered"
+	AuditFeedTruncated     = "feed.truncated"
+	AuditFeedFlood         = "feed.flood"
 )
 
 // AuditEntry is one line of the audit trail: who did what and when.

@@ -144,7 +144,7 @@ var (
 	setAdmins        = setting{env: envAdmins, flag: "admins", usage: "comma-separated Telegram user `IDs` of the administrators"}
 	setHTTPAddr      = setting{env: envHTTPAddr, flag: "http-addr", def: defaultHTTPAddr, usage: "`host:port` to serve /healthz and /metrics on; off (or an empty flag) disables"}
 	setLang          = setting{env: envLang, flag: "lang", def: defaultLang, usage: "default interface `language`: ru, be or en"}
-	setTimezone      = setting{env: envTimezone, flag: "timezone", def: defaultTimezone, usage: "IANA time `zone` for quiet hours and digests"}
+	setTimezone      = setting{env: envTimezone, flag: "timezone", def: defaultTimezone, usage: "IANA time `zone` for quiet hours, digests and scheduled notices"}
 	setRate          = setting{env: envRate, flag: "rate", def: strconv.Itoa(delivery.DefaultRate), usage: "send at most `N` messages per second overall, 1 to 30 (1000 with paid broadcast)"}
 	setPaidBroadcast = setting{env: envPaidBroadcast, flag: "paid-broadcast", def: "false", usage: "use Telegram's paid broadcasts (allow_paid_broadcast) to send faster than 30/s", isBool: true}
 	setLogFormat     = setting{env: envLogFormat, flag: "log-format", def: "text", usage: "log `format`: text or json"}

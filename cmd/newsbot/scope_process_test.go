@@ -150,11 +150,17 @@ func TestFetchesStayOnThePortal(t *testing.T) {
 		t.Errorf("the answer shows the internal address: %q", got.Plain)
 	}
 
-	// A page of the portal is posted and delivered once.
+	// A page of the portal is previewed, sent and delivered once.
+	before := len(w.tg.Messages(adminUser.ID))
 	got = w.ask(t, adminUser, "/post "+p.URL("/en/news-en/view/77/"))
-	if want := i18n.T("en", "post.sending", "The bridge over the Svisloch is open again", 1); got.Plain != want {
-		t.Errorf("/post of a portal page answered %q, want %q", got.Plain, want)
+	if !strings.Contains(got.Plain, "The bridge over the Svisloch is open again") {
+		t.Errorf("/post of a portal page answered %q, want its preview", got.Plain)
 	}
+	control := w.tg.WaitMessages(t, adminUser.ID, before+2, 20*time.Second)[before+1]
+	if want := i18n.T("en", "post.count", 1); !strings.Contains(control.Plain, want) || control.ReplyMarkup == nil {
+		t.Fatalf("the post's controls = %q, want %q and a Send button", control.Plain, want)
+	}
+	w.tg.PressButton(faketelegram.Chat{ID: adminUser.ID, Type: "private"}, adminUser, control.MessageID, control.ReplyMarkup.Rows[0][0].CallbackData)
 	w.tg.WaitFor(t, 30*time.Second, func() bool { _, m := w.delivered(); return m >= 2+len(w.tg.Messages(adminUser.ID)) }, "the posted article")
 	sub := w.tg.Messages(100000)
 	if len(sub) != 2 || !strings.Contains(sub[0].Plain, "Union State") || !strings.Contains(sub[1].Plain, "The bridge over the Svisloch") {

@@ -58,6 +58,9 @@
 //
 // # Limits and failures
 //
+// copyMessages copies several messages at once, as Telegram copies an album
+// (one Sent per copy; Sent.Media says what a copied message held).
+//
 // With Options.EnforceLimits, sendMessage, sendPhoto and copyMessage are
 // subject to Telegram's flood control, counted when a request arrives: 30
 // messages in any 1 s window in total (allow_paid_broadcast=true messages

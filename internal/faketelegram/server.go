@@ -79,7 +79,7 @@ func PrivateChat(u User) Chat {
 
 // Sent is one accepted request of the bot.
 type Sent struct {
-	Method    string // sendMessage, sendPhoto, copyMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery
+	Method    string // sendMessage, sendPhoto, copyMessage, copyMessages, editMessageText, editMessageReplyMarkup, answerCallbackQuery
 	ChatID    int64
 	MessageID int
 	// Text is the text parameter as sent (the HTML source with
@@ -99,15 +99,18 @@ type Sent struct {
 	DisableNotification bool
 	LinkPreviewDisabled bool   // disable_web_page_preview=true or link_preview_options {"is_disabled":true}
 	LinkPreviewOptions  string // raw JSON
-	FromChatID          int64  // copyMessage
-	SourceMessageID     int    // copyMessage
-	AllowPaidBroadcast  bool
-	CallbackQueryID     string // answerCallbackQuery
-	At                  time.Time
-	Params              url.Values // every parameter as received
-	InlineMessageID     string     // edits of inline messages
-	ReplyToMessageID    int
-	ShowAlert           bool // answerCallbackQuery
+	FromChatID          int64  // copyMessage, copyMessages
+	SourceMessageID     int    // copyMessage, copyMessages (one Sent per message copied)
+	// Media is the kind of a copied message injected with SendMessageUpdate
+	// ("video", "poll", "location", …; "photo" for a photo); empty for text.
+	Media              string
+	AllowPaidBroadcast bool
+	CallbackQueryID    string // answerCallbackQuery
+	At                 time.Time
+	Params             url.Values // every parameter as received
+	InlineMessageID    string     // edits of inline messages
+	ReplyToMessageID   int
+	ShowAlert          bool // answerCallbackQuery
 }
 
 // InlineKeyboard is an inline keyboard as the bot sent it.
@@ -217,6 +220,7 @@ type message struct {
 	parseMode string
 	caption   string
 	photo     string
+	media     string // the kind of a message injected with SendMessageUpdate: "video", "poll", …
 	markup    *InlineKeyboard
 	markupKey string
 	date      int64
@@ -319,6 +323,7 @@ func init() {
 		{"sendMessage", kindSend, (*Server).sendMessage},
 		{"sendPhoto", kindSend, (*Server).sendPhoto},
 		{"copyMessage", kindSend, (*Server).copyMessage},
+		{"copyMessages", kindSend, (*Server).copyMessages},
 		{"editMessageText", kindEdit, (*Server).editMessageText},
 		{"editMessageReplyMarkup", kindEdit, (*Server).editMessageReplyMarkup},
 		{"deleteMessage", kindOther, (*Server).deleteMessage},

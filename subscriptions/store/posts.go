@@ -33,38 +33,39 @@ func (s *Store) ArticleByLink(ctx context.Context, links ...string) (subscriptio
 	return subscriptions.Article{}, subscriptions.ErrNotFound
 }
 
-// PostArticle pushes an article to the subscribers whose preferences let it
+// postable reports what is missing from an article to be posted.
+func postable(a subscriptions.Article) error {
+	if a.Link == "" || strings.TrimSpace(a.Title) == "" || a.Section == "" {
+		return errors.New("post article: link, title and section are required")
+	}
+	return nil
+}
+
+// postArticle pushes an article to the subscribers whose preferences let it
 // through and who have not had its story yet: at once, ahead of the feeds'
 // articles, or in the daily digest of the chats that chose one. The article
 // is matched by link; when it is not stored yet, it is stored first, in
 // the story of an article it is the same as (a.Link, a.Title, a.Section
-// are required). The post is recorded in the audit trail as done by user by.
-func (s *Store) PostArticle(ctx context.Context, a subscriptions.Article, by int64, now time.Time) (subscriptions.PostResult, error) {
+// are required).
+func postArticle(ctx context.Context, tx *sql.Tx, a subscriptions.Article, now time.Time) (subscriptions.PostResult, error) {
 	var res subscriptions.PostResult
-	if a.Link == "" || strings.TrimSpace(a.Title) == "" || a.Section == "" {
-		return res, fmt.Errorf("post article: link, title and section are required")
+	if err := postable(a); err != nil {
+		return res, err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		known, err := scanArticle(tx.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles WHERE link_key = ?
-			ORDER BY id LIMIT 1`, subscriptions.LinkKey(a.Link)))
-		switch {
-		case err == nil:
-			res.Article, res.Known = known, true
-		case errors.Is(err, sql.ErrNoRows):
-			if res.Article, err = storePosted(ctx, tx, a, now); err != nil {
-				return err
-			}
-		default:
-			return err
+	known, err := scanArticle(tx.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles WHERE link_key = ?
+		ORDER BY id LIMIT 1`, subscriptions.LinkKey(a.Link)))
+	switch {
+	case err == nil:
+		res.Article, res.Known = known, true
+	case errors.Is(err, sql.ErrNoRows):
+		if res.Article, err = storePosted(ctx, tx, a, now); err != nil {
+			return res, err
 		}
-		if res.Enqueued, res.Digest, err = announce(ctx, tx, res.Article, subscriptions.PostPriority, now.Unix(), false); err != nil {
-			return err
-		}
-		return audit(ctx, tx, subscriptions.AuditEntry{At: now, UserID: by, Action: subscriptions.AuditPost, Ref: res.Article.ID,
-			Details: fmt.Sprintf("link=%s known=%t now=%d digest=%d", res.Article.Link, res.Known, res.Enqueued, res.Digest)})
-	})
-	if err != nil {
-		return subscriptions.PostResult{}, fmt.Errorf("post article %s: %w", a.Link, err)
+	default:
+		return res, err
+	}
+	if res.Enqueued, res.Digest, err = announce(ctx, tx, res.Article, subscriptions.PostPriority, now.Unix(), false); err != nil {
+		return res, err
 	}
 	return res, nil
 }

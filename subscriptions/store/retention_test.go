@@ -124,11 +124,11 @@ func TestPruneKeepsUnreportedNotices(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	seedChats(t, s, map[int64]string{1: subscriptions.LangRU, 2: subscriptions.LangRU})
-	n, err := s.CreateNotice(ctx, 9001, 9001, 42, t0)
+	n, err := s.CreateNotice(ctx, 9001, subscriptions.NoticeVersion{Language: subscriptions.LangRU, ChatID: 9001, MessageIDs: []int{42}}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.ConfirmNotice(ctx, n.ID, 9001, subscriptions.LangRU, 9001, 77, t0); err != nil {
+	if _, _, err := s.ConfirmNotice(ctx, n.ID, 9001, fanOut(t, subscriptions.LangRU), t0); err != nil {
 		t.Fatal(err)
 	}
 	due, _ := s.DueDeliveries(ctx, t0, 10)

@@ -51,8 +51,8 @@ func TestStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Deliveries: an old sent one, and in the last day 2 sent, 1 failed, 1 skipped; 1 pending.
-	n, _ := s.CreateNotice(ctx, 9001, 9001, 1, old)
-	s.ConfirmNotice(ctx, n.ID, 9001, subscriptions.LangRU, 9001, 2, old)
+	n, _ := s.CreateNotice(ctx, 9001, subscriptions.NoticeVersion{Language: subscriptions.LangRU, ChatID: 9001, MessageIDs: []int{1}}, old)
+	s.ConfirmNotice(ctx, n.ID, 9001, subscriptions.FanOut{DefaultLang: subscriptions.LangRU, Location: time.UTC}, old)
 	due, _ := s.DueDeliveries(ctx, now, 100)
 	states := []subscriptions.DeliveryState{subscriptions.DeliverySent, subscriptions.DeliverySent, subscriptions.DeliverySent, subscriptions.DeliveryFailed, subscriptions.DeliverySkipped}
 	for i, d := range due[:len(states)] {

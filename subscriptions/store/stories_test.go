@@ -207,9 +207,7 @@ func TestPostedArticleJoinsItsStory(t *testing.T) {
 	chatWith(t, s, 1, subscriptions.ChatPrivate, "ru")
 	a := portalItem("", "news-ru", 777, "Ремонт моста через Свислочь завершён досрочно", t0)
 	a.Section, a.Language = "news", "ru"
-	if _, err := s.PostArticle(ctx, a, 9, t0); err != nil {
-		t.Fatal(err)
-	}
+	post(t, s, a)
 	feedItem := portalItem("guid-777", "news-ru", 777, "Ремонт моста через Свислочь завершён досрочно", t0)
 	feedItem.Link = "http://www.osipovichi.gov.by/ru/news-ru/view/777?utm_source=rss"
 	res := pollAt(t, s, f, t0.Add(time.Hour), 10, feedItem)
