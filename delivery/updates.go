@@ -89,6 +89,7 @@ func (l *updateLoop) run(ctx context.Context, h Handler) error {
 		return fmt.Errorf("read the update offset: %w", err)
 	}
 	l.window.reset(offset)
+	l.metrics.handling.Set(0) // updates left at a previous stop are held no more
 	l.saved = offset
 	wctx, stopWorkers := context.WithCancel(ctx)
 	var wg sync.WaitGroup
