@@ -163,7 +163,7 @@ func (g *gate) failed(cause string, epoch uint64, reason string, wait time.Durat
 		wait = min(minOutagePause<<min(g.level-1, 20), maxOutagePause)
 	}
 	if p == nil {
-		p = g.start(cause, reason, now.Add(wait))
+		g.start(cause, reason, now.Add(wait))
 		g.log.Warn("outbox paused", "cause", cause, "reason", reason, "retry_in", wait)
 		return
 	}
