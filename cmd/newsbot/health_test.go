@@ -104,6 +104,22 @@ func TestHealthUnavailable(t *testing.T) {
 	}
 }
 
+// healthParts opens a database and a poller of one feed for a health
+// report; they close with the test.
+func healthParts(t *testing.T) (*store.Store, *feed.Poller) {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	poller, err := feed.NewPoller(feed.PollerOptions{Store: db, Feeds: []subscriptions.FeedConfig{{Section: "news", URL: "https://example.invalid/"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, poller
+}
+
 // outboxState is an outboxReporter with a fixed status.
 type outboxState delivery.OutboxStatus
 
@@ -112,16 +128,7 @@ func (s outboxState) OutboxStatus() delivery.OutboxStatus { return delivery.Outb
 // The outbox's pauses in /healthz: waiting out Telegram is degraded (200)
 // until outageUnhealthyAfter, a store that refuses writes is unavailable.
 func TestHealthOfTheOutbox(t *testing.T) {
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	poller, err := feed.NewPoller(feed.PollerOptions{Store: db, Feeds: []subscriptions.FeedConfig{{Section: "news", URL: "https://example.invalid/"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, poller := healthParts(t)
 	now := time.Now()
 	for _, tc := range []struct {
 		name   string
@@ -189,16 +196,7 @@ func (l link) TelegramStatus() (time.Time, string) { return l.since, l.reason }
 // start is degraded (200) until outageUnhealthyAfter; an update handled
 // for longer than handlingStuckAfter is a stuck update loop (503).
 func TestHealthOfTheUpdateLoopAndTelegram(t *testing.T) {
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	poller, err := feed.NewPoller(feed.PollerOptions{Store: db, Feeds: []subscriptions.FeedConfig{{Section: "news", URL: "https://example.invalid/"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, poller := healthParts(t)
 	now := time.Now()
 	const refused = "dial tcp 127.0.0.1:1: connect: connection refused"
 	unreachable := func(since time.Time) (link, outboxState) {

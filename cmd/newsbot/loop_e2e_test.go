@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log"
 	"net"
@@ -94,13 +93,9 @@ func TestUpBeforeTelegram(t *testing.T) {
 
 	var rep healthReport
 	w.tg.WaitFor(t, 5*time.Second, func() bool {
-		resp, err := http.Get("http://" + httpAddr + "/healthz")
-		if err != nil {
-			return false
-		}
-		defer resp.Body.Close()
-		rep = healthReport{}
-		return resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(&rep) == nil && rep.Telegram != "ok"
+		code, r, ok := readHealth(httpAddr)
+		rep = r
+		return ok && code == http.StatusOK && rep.Telegram != "ok"
 	}, "/healthz to answer, saying Telegram is unreachable")
 	if !strings.HasPrefix(rep.Telegram, "unreachable since ") || !strings.Contains(rep.Telegram, "connection refused") ||
 		rep.Status != statusDegraded || rep.UpdateLoop != "waiting for Telegram" {
@@ -133,13 +128,9 @@ func TestUpBeforeTelegram(t *testing.T) {
 	msgs := w.tg.WaitMessages(t, firstChat, 1, 30*time.Second)
 	w.tg.WaitFor(t, 10*time.Second, func() bool { return pendingDeliveries(t, w.db) == 0 }, "the outbox to be empty")
 	w.tg.WaitFor(t, 10*time.Second, func() bool {
-		resp, err := http.Get("http://" + httpAddr + "/healthz")
-		if err != nil {
-			return false
-		}
-		defer resp.Body.Close()
-		rep = healthReport{}
-		return json.NewDecoder(resp.Body).Decode(&rep) == nil && rep.Status == statusOK
+		_, r, ok := readHealth(httpAddr)
+		rep = r
+		return ok && rep.Status == statusOK
 	}, "/healthz to be ok")
 	if rep.Telegram != "ok" || rep.UpdateLoop != "ok" || rep.Outbox != "ok" {
 		t.Errorf("/healthz once Telegram answers: telegram %q, update_loop %q, outbox %q; want ok", rep.Telegram, rep.UpdateLoop, rep.Outbox)
