@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,10 +43,13 @@ const (
 	heldRepoll = 100 * time.Millisecond
 )
 
-// offsetStore keeps the offset of the next update across restarts.
+// offsetStore keeps across restarts the offset of the next update and the
+// updates handled above it.
 type offsetStore interface {
 	UpdateOffset(ctx context.Context) (int, error)
 	SetUpdateOffset(ctx context.Context, offset int) error
+	HandledUpdates(ctx context.Context) ([]int, error)
+	SetHandledUpdates(ctx context.Context, ids []int) error
 }
 
 // updateLoop is the one update loop: it long-polls getUpdates and hands
@@ -56,7 +60,9 @@ type offsetStore interface {
 // The offset asked from Telegram and saved in the store is the low-water
 // mark of finished updates: Telegram forgets an update only once asked
 // from beyond it, and a restart asks from the saved offset, so a crash
-// hands out again at most the updates that were held, and never skips one.
+// never skips an update. The updates finished above the mark are saved
+// too, and a restart skips them: it handles again only those that were
+// being handled or waiting for their turn.
 type updateLoop struct {
 	sender  *sender // its client polls; a 429 pauses its sends too
 	store   offsetStore
@@ -69,7 +75,8 @@ type updateLoop struct {
 	window   window
 	advanced chan struct{} // signalled when the low-water mark moves
 	saveMu   sync.Mutex
-	saved    int // the offset last saved; saveMu
+	saved    int   // the offset last saved; saveMu
+	savedIDs []int // the updates handled above it last saved; saveMu
 
 	lastPoll atomic.Int64 // unix nanoseconds of the last getUpdates answer
 }
@@ -88,9 +95,13 @@ func (l *updateLoop) run(ctx context.Context, h Handler) error {
 	if err != nil {
 		return fmt.Errorf("read the update offset: %w", err)
 	}
-	l.window.reset(offset)
+	handled, err := l.store.HandledUpdates(ctx)
+	if err != nil {
+		return fmt.Errorf("read the updates handled: %w", err)
+	}
+	l.window.reset(offset, handled)
 	l.metrics.handling.Set(0) // updates left at a previous stop are held no more
-	l.saved = offset
+	l.saved, l.savedIDs = offset, l.window.handled()
 	wctx, stopWorkers := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	queues := make([]chan Update, updateWorkers)
@@ -145,21 +156,23 @@ func (l *updateLoop) fetch(ctx context.Context, queues []chan Update) error {
 		}
 		wait = time.Second
 		l.dispatch(ctx, updates, queues)
+		if l.window.settle() {
+			l.advance(ctx)
+		}
 	}
 	return nil
 }
 
-// awaitRoom returns at once when no update is held. Otherwise Telegram
-// would answer the next poll at once, so it waits until the low-water
-// mark moves or, when there is room for more, heldRepoll has passed. It
-// reports false when ctx is done.
+// awaitRoom returns at once when no update is being handled. Otherwise
+// Telegram would answer the next poll at once (with that update again), so
+// it waits until the low-water mark moves or, when there is room for more,
+// heldRepoll has passed. It reports false when ctx is done.
 func (l *updateLoop) awaitRoom(ctx context.Context) bool {
-	held := l.window.size()
-	if held == 0 {
+	if n, _ := l.window.oldest(); n == 0 {
 		return true
 	}
 	var repoll <-chan time.Time
-	if held < maxHeld {
+	if l.window.size() < maxHeld {
 		t := time.NewTimer(l.repoll)
 		defer t.Stop()
 		repoll = t.C
@@ -212,13 +225,20 @@ func (l *updateLoop) work(ctx context.Context, h Handler, queue <-chan Update) {
 	}
 }
 
-// finish records that update id is done and saves the low-water mark when
-// it moved. The offset is saved even when ctx is done: the update was handled.
+// finish records that update id is done and saves it: the low-water mark
+// when it moved, else the updates handled above it. They are saved even
+// when ctx is done: the update was handled.
 func (l *updateLoop) finish(ctx context.Context, id int) {
 	l.metrics.handling.Dec()
-	if !l.window.finish(id) {
+	if l.window.finish(id) {
+		l.advance(ctx)
 		return
 	}
+	l.save(context.WithoutCancel(ctx))
+}
+
+// advance saves a low-water mark that moved and wakes the fetcher.
+func (l *updateLoop) advance(ctx context.Context) {
 	l.save(context.WithoutCancel(ctx))
 	select {
 	case l.advanced <- struct{}{}:
@@ -226,19 +246,27 @@ func (l *updateLoop) finish(ctx context.Context, id int) {
 	}
 }
 
-// save writes the current low-water mark, never an older one than saved.
+// save writes the window's current state, the offset first: whatever a
+// crash between the two writes leaves, no update is skipped (the handled
+// ids only ever name finished updates).
 func (l *updateLoop) save(ctx context.Context) {
 	l.saveMu.Lock()
 	defer l.saveMu.Unlock()
-	low := l.window.lowMark()
-	if low <= l.saved {
-		return
+	low, handled := l.window.lowMark(), l.window.handled()
+	if low > l.saved {
+		if err := l.store.SetUpdateOffset(ctx, low); err != nil {
+			l.log.Error("save the update offset", "offset", low, "error", err)
+			return
+		}
+		l.saved = low
 	}
-	if err := l.store.SetUpdateOffset(ctx, low); err != nil {
-		l.log.Error("save the update offset", "offset", low, "error", err)
-		return
+	if !slices.Equal(handled, l.savedIDs) {
+		if err := l.store.SetHandledUpdates(ctx, handled); err != nil {
+			l.log.Error("save the updates handled", "offset", low, "error", err)
+			return
+		}
+		l.savedIDs = handled
 	}
-	l.saved = low
 }
 
 // handle handles one update; a panic is logged with the update id and the
@@ -289,12 +317,19 @@ type window struct {
 	finished map[int]bool      // finished, at or above low
 }
 
-// reset starts the window at offset, holding nothing.
-func (w *window) reset(offset int) {
+// reset starts the window at offset, with the updates handled above it
+// (saved before a stop or a crash) finished.
+func (w *window) reset(offset int, handled []int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.low, w.next = offset, offset
 	w.running, w.finished = map[int]time.Time{}, map[int]bool{}
+	for _, id := range handled {
+		if id >= offset {
+			w.finished[id] = true
+			w.next = max(w.next, id+1)
+		}
+	}
 }
 
 // take holds update id from now on. taken is false for an update held or
@@ -337,6 +372,33 @@ func (w *window) finish(id int) bool {
 		}
 	}
 	return true
+}
+
+// settle moves the low-water mark past every update taken when none is
+// running: right after a poll, when Telegram has sent again all it had
+// from the mark on, and all of them were finished (handled before a
+// restart). It reports whether the mark moved.
+func (w *window) settle() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.running) > 0 || w.low == w.next {
+		return false
+	}
+	w.low = w.next
+	clear(w.finished)
+	return true
+}
+
+// handled returns the updates finished at or above the low-water mark, in order.
+func (w *window) handled() []int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ids := make([]int, 0, len(w.finished))
+	for id := range w.finished {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // lowMark is the offset below which every update is finished.

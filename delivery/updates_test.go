@@ -15,7 +15,7 @@ import (
 // past updates that are all finished, and nothing at or above it is lost.
 func TestWindowLowWaterMark(t *testing.T) {
 	var w window
-	w.reset(10)
+	w.reset(10, nil)
 	now := time.Now()
 	for id := 10; id <= 13; id++ {
 		if taken, full := w.take(id, now.Add(time.Duration(id)*time.Second)); !taken || full {
@@ -66,12 +66,65 @@ func TestWindowLowWaterMark(t *testing.T) {
 	}
 }
 
+// After a restart, the updates handled above the saved offset are not
+// taken again, and the mark moves past them once the others are done.
+func TestWindowAfterARestart(t *testing.T) {
+	var w window
+	w.reset(20, []int{7, 22, 23}) // 7: below the offset, meaningless
+	if got := w.handled(); !slices.Equal(got, []int{22, 23}) {
+		t.Errorf("handled = %v, want [22 23]", got)
+	}
+	now := time.Now()
+	var taken []int
+	for id := 20; id <= 24; id++ { // Telegram sends everything from the offset again
+		if ok, _ := w.take(id, now); ok {
+			taken = append(taken, id)
+		}
+	}
+	if !slices.Equal(taken, []int{20, 21, 24}) {
+		t.Errorf("taken after the restart: %v, want [20 21 24]", taken)
+	}
+	if w.settle() {
+		t.Errorf("settle with updates running: moved, want not")
+	}
+	w.finish(21)
+	w.finish(24)
+	if got := w.handled(); !slices.Equal(got, []int{21, 22, 23, 24}) || w.lowMark() != 20 {
+		t.Errorf("handled %v, low %d; want [21 22 23 24], 20", got, w.lowMark())
+	}
+	if !w.finish(20) || w.lowMark() != 25 || len(w.handled()) != 0 {
+		t.Errorf("after 20: low %d, handled %v; want 25, none", w.lowMark(), w.handled())
+	}
+
+	// Telegram no longer has what was being handled: the first poll settles.
+	w.reset(30, []int{31, 32})
+	if !w.settle() || w.lowMark() != 33 || w.size() != 0 {
+		t.Errorf("settle with nothing running: low %d, held %d; want 33, 0", w.lowMark(), w.size())
+	}
+}
+
 // memOffsets is an offset store in memory; frozen, it keeps no more writes
 // (a crash: what is written after it is lost).
 type memOffsets struct {
-	mu     sync.Mutex
-	offset int
-	frozen bool
+	mu      sync.Mutex
+	offset  int
+	handled []int
+	frozen  bool
+}
+
+func (m *memOffsets) HandledUpdates(context.Context) ([]int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.handled), nil
+}
+
+func (m *memOffsets) SetHandledUpdates(_ context.Context, ids []int) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.frozen {
+		m.handled = slices.Clone(ids)
+	}
+	return nil
 }
 
 func (m *memOffsets) UpdateOffset(context.Context) (int, error) {
@@ -91,10 +144,13 @@ func (m *memOffsets) SetUpdateOffset(_ context.Context, offset int) error {
 
 func (m *memOffsets) get() int { o, _ := m.UpdateOffset(context.Background()); return o }
 
-func (m *memOffsets) freeze() {
+// freeze stops keeping writes and returns a store that starts from what
+// was kept: the next start after a crash.
+func (m *memOffsets) freeze() *memOffsets {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.frozen = true
+	return &memOffsets{offset: m.offset, handled: slices.Clone(m.handled)}
 }
 
 // recorder is a Handler that records the updates it handles, per chat, and
@@ -217,8 +273,9 @@ func TestUpdatesOfAChatInOrder(t *testing.T) {
 }
 
 // A slow update holds up its own chat only; the saved offset stays at it
-// (the low-water mark), so a crash meanwhile hands out again the held
-// updates and never skips one.
+// (the low-water mark) and the updates handled above it are saved too, so
+// a crash meanwhile hands out again only the updates in flight (the slow
+// one and the one waiting behind it) and never skips one.
 func TestSlowUpdateHoldsOnlyItsChatAndTheMark(t *testing.T) {
 	e, tg, _ := newTestEngine(t)
 	a := faketelegram.User{ID: 201, FirstName: "Admin"}
@@ -248,8 +305,7 @@ func TestSlowUpdateHoldsOnlyItsChatAndTheMark(t *testing.T) {
 
 	// A crash: nothing written from now on is kept, nothing more is asked
 	// of Telegram. The slow update finishes after it; "after" is left.
-	offsets.freeze()
-	crashedAt := offsets.get()
+	kept := offsets.freeze()
 	wait := stop()
 	close(rec.release)
 	wait()
@@ -257,15 +313,20 @@ func TestSlowUpdateHoldsOnlyItsChatAndTheMark(t *testing.T) {
 
 	rec2 := newRecorder()
 	close(rec2.release)
-	stop2 := startLoop(t, e, &memOffsets{offset: crashedAt}, rec2)
+	stop2 := startLoop(t, e, kept, rec2)
 	want := []int{slow, queued}
-	want = append(want, others...)
 	rec2.waitHandled(t, len(want))
+	c := faketelegram.User{ID: 203, FirstName: "Next"} // one more, to see that nothing else comes first
+	next := tg.SendMessage(faketelegram.PrivateChat(c), c, "next")
+	rec2.waitHandled(t, len(want)+1)
 	stop2()()
 	again := rec2.handledIDs()
 	slices.Sort(again)
-	if !slices.Equal(again, want) {
-		t.Errorf("after the crash, handled %v; want the held updates %v, again", again, want)
+	if want = append(want, next); !slices.Equal(again, want) {
+		t.Errorf("after the crash, handled %v; want the updates in flight and the new one, %v", again, want)
+	}
+	if got := kept.get(); got != next+1 {
+		t.Errorf("saved offset after the restart = %d, want %d", got, next+1)
 	}
 	all := append(before, again...)
 	for id := first; id <= others[len(others)-1]; id++ {
