@@ -106,6 +106,10 @@ func TestUpBeforeTelegram(t *testing.T) {
 			rep.Status, rep.Telegram, rep.UpdateLoop)
 	}
 	t.Logf("/healthz answered %v after the start: %s", time.Since(started).Round(time.Millisecond), rep.Telegram)
+	var out strings.Builder
+	if err := run(context.Background(), []string{"newsbot", "healthcheck", "-addr", httpAddr}, func(string) string { return "" }, &out, &out); err != nil {
+		t.Errorf("newsbot healthcheck while waiting for Telegram: %v, want exit 0 (degraded)", err)
+	}
 
 	w.waitIngested(1)
 	w.tg.WaitFor(t, 10*time.Second, func() bool { return pendingDeliveries(t, w.db) == 1 }, "the delivery waiting in the outbox")
