@@ -27,23 +27,29 @@ func TestFeedAlerts(t *testing.T) {
 	h.bot.FeedDown(ctx, f)
 	h.bot.FeedTruncated(ctx, f, since)
 	h.bot.FeedFlood(ctx, f, 10, 19990)
+	// What each admin reads: the feed's name, how long, the problem in plain words.
+	words := map[string][3]string{
+		"ru": {"«Новости»", "1 ч", "портал отвечает ошибкой 503"},
+		"be": {"«Навіны»", "1 гадз", "партал адказвае памылкай 503"},
+		"en": {"“News”", "1 h", "the portal answers with error 503"},
+	}
 	for _, u := range admins {
 		lang := u.LanguageCode
 		msgs := h.tg.WaitMessages(t, u.ID, 4, 10*time.Second)
 		at := i18n.DateTime(lang, since.In(h.minsk))
-		name := i18n.Sections{}.Name(lang, "news")
-		if want := i18n.T(lang, "admin.feed_down", name, at, f.URL, f.LastError); msgs[1].Plain != want {
+		w := words[lang]
+		if want := i18n.T(lang, "alert.feed_down", w[0], w[1], w[2]) + "\n" + i18n.T(lang, "alert.address", f.URL); msgs[1].Plain != want {
 			t.Errorf("%s: silent feed alert %q, want %q", lang, msgs[1].Plain, want)
 		}
-		if want := i18n.T(lang, "admin.feed_truncated", name, at, f.URL); msgs[2].Plain != want {
+		if want := i18n.T(lang, "admin.feed_truncated", w[0], at, f.URL); msgs[2].Plain != want {
 			t.Errorf("%s: truncation alert %q, want %q", lang, msgs[2].Plain, want)
 		}
-		if want := i18n.T(lang, "admin.feed_flood", name, 20000, 10, 19990, f.URL); msgs[3].Plain != want {
+		if want := i18n.T(lang, "admin.feed_flood", w[0], 20000, 10, 19990, f.URL); msgs[3].Plain != want {
 			t.Errorf("%s: flood alert %q, want %q", lang, msgs[3].Plain, want)
 		}
 	}
 	log, err := h.store.AuditLog(ctx, 3)
-	if err != nil || len(log) != 3 || log[0].Action != subscriptions.AuditFeedFlood || log[0].Details != "url="+f.URL+" announced=10 more=19990" ||
+	if err != nil || len(log) != 3 || log[0].Action != subscriptions.AuditFeedFlood || log[0].Details != "url="+f.URL+" section=news language= announced=10 more=19990" ||
 		log[1].Action != subscriptions.AuditFeedTruncated || log[2].Action != subscriptions.AuditFeedDown {
 		t.Errorf("audit = %+v, %v; want the three alerts", log, err)
 	}

@@ -5,7 +5,7 @@
 // engine's updates and composes the messages of the engine's deliveries.
 //
 // Each feature is a type of its own in its own file (residents, settings,
-// keywords, search, channels, notices, admin, posts, alerts) holding only
+// keywords, search, channels, notices, admin, posts, alerts, contacts) holding only
 // the store methods it declares beside it; what they share is base. Bot
 // itself routes updates to them. Receivers are named b throughout: each is
 // a part of the bot.
@@ -71,6 +71,9 @@ type Config struct {
 	Version string
 	// Pages reads article pages for /post; a feed.Fetcher of Version when nil.
 	Pages PageReader
+	// Contacts are the committee's contacts that /contacts shows
+	// (NEWSBOT_CONTACTS, see render.Contacts); "" when not set.
+	Contacts string
 }
 
 // Bot is the conversation: it routes each update to the feature that
@@ -91,6 +94,7 @@ type Bot struct {
 	composer *composer
 	notices  *notices
 	alerts   *alerts
+	admin    *adminTools
 }
 
 // New builds a Bot from cfg.
@@ -133,28 +137,34 @@ func New(cfg Config) (*Bot, error) {
 		cfg.Registerer.MustRegister(b.commandsSeen)
 	}
 	channels := &channels{base: shared, store: cfg.Store, engine: cfg.Telegram}
-	settings := &settings{base: shared, store: cfg.Store, channels: channels}
+	settings := &settings{base: shared, store: cfg.Store, channels: channels, engine: cfg.Telegram}
 	(&residents{base: shared, store: cfg.Store}).register(b)
 	settings.register(b)
 	(&keywords{base: shared, store: cfg.Store, channels: channels}).register(b)
 	search := &search{base: shared, store: cfg.Store, limits: newSearchLimiter(cfg.Now)}
 	search.register(b)
-	newQuestions(shared, cfg.Store, search).register(b)
+	contacts := &contacts{base: shared, text: cfg.Contacts}
+	newQuestions(shared, cfg.Store, search, contacts).register(b)
 	channels.register(b)
-	(&adminTools{base: shared, store: cfg.Store, engine: cfg.Telegram, version: cfg.Version, started: cfg.Now()}).register(b)
+	b.admin = &adminTools{base: shared, store: cfg.Store, engine: cfg.Telegram, version: cfg.Version, started: cfg.Now(),
+		audienceName: b.notices.audienceName}
+	b.admin.register(b)
 	b.notices.register(b)
 	(&posts{base: shared, store: cfg.Store, notices: b.notices, pages: cfg.Pages}).register(b)
+	contacts.register(b)
 	return b, nil
 }
 
 // Run registers the command menu, starts scheduled notices, keeps the
-// progress of notices up to date and gathers the albums sent as notices
-// until ctx is done. The engine runs the rest (see delivery.Engine.Run).
+// progress of notices up to date, gathers the albums sent as notices and
+// keeps the daily figures of /stats until ctx is done. The engine runs the
+// rest (see delivery.Engine.Run).
 func (b *Bot) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { b.registerMenu(gctx); return nil })
 	g.Go(func() error { return b.notices.run(gctx) })
 	g.Go(func() error { return b.notices.collectAlbums(gctx) })
+	g.Go(func() error { b.admin.keepSnapshots(gctx); return nil })
 	return g.Wait()
 }
 

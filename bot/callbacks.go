@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -135,8 +136,12 @@ const (
 	screenSections = "sec"   // arg +SECTION or -SECTION
 	screenLang     = "lang"  // arg a language
 	screenDelivery = "dlv"   // arg -1 (instant) or a digest hour
+	screenWeekly   = "wk"    // arg DAY (0 Sunday to 6: a screen of hours) or DAY-HOUR
 	screenQuiet    = "quiet" // arg off or START-END, a preset
 	screenKeywords = "kw"    // arg clear
+	screenDisplay  = "disp"  // arg a subscriptions.Display
+	opHeadlines    = "hl"    // arg minutes, one of subscriptions.HeadlinesIntervals
+	opHashtags     = "ht"    // arg 0 or 1
 	opPreviews     = "pv"    // arg 0 or 1
 	opSubscribe    = "sub"   // arg 0 or 1
 	opClose        = "x"
@@ -175,11 +180,18 @@ func validSetting(op, arg string) bool {
 		return arg == "" || subscriptions.ValidLanguage(arg)
 	case screenDelivery:
 		return arg == "" || arg == "-1" || digestHourArg(arg)
+	case screenWeekly:
+		day, hour, ok := strings.Cut(arg, "-")
+		return arg == "" || weekdayArg(day) && (!ok || digestHourArg(hour))
+	case screenDisplay:
+		return arg == "" || slices.Contains(subscriptions.Displays(), subscriptions.Display(arg))
+	case opHeadlines:
+		return slices.ContainsFunc(subscriptions.HeadlinesIntervals(), func(m int) bool { return strconv.Itoa(m) == arg })
 	case screenQuiet:
 		return arg == "" || arg == "off" || quietPresetArg(arg)
 	case screenKeywords:
 		return arg == "" || arg == "clear"
-	case opPreviews, opSubscribe:
+	case opPreviews, opSubscribe, opHashtags:
 		return arg == "0" || arg == "1"
 	case opClose:
 		return arg == ""
@@ -195,6 +207,9 @@ func digestHourArg(arg string) bool {
 	}
 	return false
 }
+
+// weekdayArg reports whether arg is a day of the week as the menu writes it, 0 (Sunday) to 6.
+func weekdayArg(arg string) bool { return len(arg) == 1 && '0' <= arg[0] && arg[0] <= '6' }
 
 // quietArg is the arg of a quiet hours preset.
 func quietArg(q [2]int) string { return fmt.Sprintf("%d-%d", q[0], q[1]) }

@@ -88,6 +88,8 @@ type harnessOptions struct {
 	sections map[string]map[string]string
 	// zone is the time zone of the bot (NEWSBOT_TIMEZONE); Europe/Minsk when nil.
 	zone *time.Location
+	// contacts are the committee's contacts (NEWSBOT_CONTACTS).
+	contacts string
 }
 
 func newHarness(t testing.TB, o harnessOptions) *harness {
@@ -135,7 +137,7 @@ func (h *harness) build(o harnessOptions) {
 		h.t.Fatal(err)
 	}
 	h.bot, err = New(Config{Telegram: h.engine, Store: h.store, Logger: logger, Admins: o.admins, DefaultLang: o.lang,
-		Location: zone, Sections: i18n.NewSections(o.sections), Now: h.clock.Now, Version: o.version})
+		Location: zone, Sections: i18n.NewSections(o.sections), Now: h.clock.Now, Version: o.version, Contacts: o.contacts})
 	if err != nil {
 		h.t.Fatal(err)
 	}

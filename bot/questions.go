@@ -37,11 +37,12 @@ type questions struct {
 	*base
 	store     questionStore
 	search    *search
+	contacts  *contacts          // offered when nothing is found
 	newsWords []analyser.Keyword // compiled newsWords
 }
 
-func newQuestions(shared *base, store questionStore, search *search) *questions {
-	b := &questions{base: shared, store: store, search: search}
+func newQuestions(shared *base, store questionStore, search *search, contacts *contacts) *questions {
+	b := &questions{base: shared, store: store, search: search, contacts: contacts}
 	for _, w := range newsWords {
 		k, err := analyser.ParseKeyword(w)
 		if err != nil {
@@ -94,6 +95,9 @@ func (b *questions) answer(ctx context.Context, req request, m *delivery.Incomin
 	lines := []string{i18n.T(req.lang, "question.none", render.Cut(shown, maxSearchQuery))}
 	if len(kb) > 0 {
 		lines = append(lines, i18n.T(req.lang, "question.offer"))
+	}
+	if offer := b.contacts.offer(req.lang); offer != "" {
+		lines = append(lines, offer)
 	}
 	lines = append(lines, i18n.T(req.lang, "question.help"))
 	b.reply(ctx, req.chat, delivery.Message{Text: render.Plain(strings.Join(lines, "\n\n")), Keyboard: kb})

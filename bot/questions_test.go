@@ -185,7 +185,7 @@ func TestGroupsStaySilent(t *testing.T) {
 }
 
 func TestTopics(t *testing.T) {
-	q := newQuestions(nil, nil, nil)
+	q := newQuestions(nil, nil, nil, nil)
 	tests := map[string][]string{
 		"Здравствуйте, когда будет горячая вода на Сумченко?": {"горячая вода", "Сумченко"},
 		"будет ли горячая вода сумченко":                      {"горячая вода", "сумченко"},

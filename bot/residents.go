@@ -22,6 +22,7 @@ type residentStore interface {
 	InitPreferences(ctx context.Context, chatID int64, lang string, now time.Time) error
 	Preferences(ctx context.Context, chatID int64) (subscriptions.Preferences, error)
 	LatestArticles(ctx context.Context, n int, filter ...subscriptions.ArticleFilter) ([]subscriptions.Article, error)
+	RecordStartLink(ctx context.Context, payload string, chatID int64, subscribed bool, now time.Time) error
 }
 
 // residents are the basic commands of every chat: /start, /subscribe,
@@ -46,8 +47,9 @@ func (b *residents) register(r *Bot) {
 }
 
 func (b *residents) cmdStart(ctx context.Context, req request, args string) {
-	if args == "subscribe" {
+	if subscriptions.SubscribeLink(args) { // a poster's QR code, the portal's banner: subscribe in one tap
 		b.cmdSubscribe(ctx, req, true)
+		b.countStartLink(ctx, req, args)
 		return
 	}
 	textKey := "start.welcome"
@@ -56,6 +58,19 @@ func (b *residents) cmdStart(ctx context.Context, req request, args string) {
 	}
 	b.reply(ctx, req.chat, delivery.Message{Text: render.Plain(i18n.T(req.lang, textKey)),
 		Keyboard: subscribeButton(req.lang, req.chat.Subscribed)})
+}
+
+// countStartLink records, for /stats, that the chat came through the
+// subscribe deep link payload, and whether that subscribed it.
+func (b *residents) countStartLink(ctx context.Context, req request, payload string) {
+	p, err := b.store.Preferences(ctx, req.chat.ID)
+	if err != nil {
+		b.log.Error("read preferences", "chat_id", req.chat.ID, "error", err)
+		return
+	}
+	if err := b.store.RecordStartLink(ctx, payload, req.chat.ID, p.Subscribed && !req.chat.Subscribed, b.now()); err != nil {
+		b.log.Error("count a subscribe link", "chat_id", req.chat.ID, "payload", payload, "error", err)
+	}
 }
 
 // subscribeButton offers to subscribe, or to unsubscribe when subscribed.

@@ -24,6 +24,10 @@ type settingsStore interface {
 	SetLinkPreviews(ctx context.Context, chatID int64, on bool, now time.Time) error
 	SetQuietHours(ctx context.Context, id int64, start, end int, now time.Time) error
 	SetDigestHour(ctx context.Context, id int64, hour int, now time.Time) error
+	SetWeeklyDigest(ctx context.Context, id int64, day time.Weekday, hour int, now time.Time) error
+	SetDisplay(ctx context.Context, id int64, d subscriptions.Display, now time.Time) error
+	SetHeadlinesEvery(ctx context.Context, id int64, minutes int, now time.Time) error
+	SetHashtags(ctx context.Context, chatID int64, on bool, now time.Time) error
 	ClearKeywords(ctx context.Context, chatID int64) (int, error)
 }
 
@@ -31,6 +35,8 @@ type settingsStore interface {
 var (
 	digestHours  = []int{7, 8, 9, 12, 18, 20}
 	quietPresets = [][2]int{{22 * 60, 8 * 60}, {23 * 60, 7 * 60}}
+	// weekdays in the order of the menu: the week starts on Monday.
+	weekdays = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
 )
 
 // settings is /settings with its menu, and the /lang and /quiet shortcuts.
@@ -40,6 +46,7 @@ type settings struct {
 	*base
 	store    settingsStore
 	channels *channels
+	engine   waker // sends at once what a change of schedule set free
 }
 
 func (b *settings) register(r *Bot) {
@@ -143,6 +150,11 @@ func (b *settings) applySetting(ctx context.Context, req request, p *subscriptio
 		b.log.Error("change settings", "chat_id", p.ID, "setting", what, "error", err)
 		return i18n.T(req.lang, "error.internal"), screenMain
 	}
+	// A new schedule may have made a catch-up or a batch of headlines due.
+	rescheduled := func(screen string) (string, string) {
+		b.engine.Wake()
+		return saved, screen
+	}
 	switch {
 	case op == "":
 		return "", ""
@@ -171,13 +183,40 @@ func (b *settings) applySetting(ctx context.Context, req request, p *subscriptio
 		return saved, screenMain
 	case op == screenDelivery:
 		h, _ := strconv.Atoi(arg)
-		if h == p.DigestHour {
+		if h == p.DigestHour && !p.Weekly() {
 			return saved, screenMain
 		}
 		if err := b.store.SetDigestHour(ctx, p.ID, h, now); err != nil {
 			return fail(err, "digest")
 		}
-		return saved, screenMain
+		return rescheduled(screenMain)
+	case op == screenWeekly:
+		day, hourArg, ok := strings.Cut(arg, "-")
+		if !ok {
+			return "", screenWeekly + ":" + day // the hours of that day
+		}
+		d, _ := strconv.Atoi(day)
+		h, _ := strconv.Atoi(hourArg)
+		if err := b.store.SetWeeklyDigest(ctx, p.ID, time.Weekday(d), h, now); err != nil {
+			return fail(err, "weekly digest")
+		}
+		return rescheduled(screenMain)
+	case op == screenDisplay:
+		if err := b.store.SetDisplay(ctx, p.ID, subscriptions.Display(arg), now); err != nil {
+			return fail(err, "display")
+		}
+		return rescheduled(screenDisplay)
+	case op == opHeadlines:
+		m, _ := strconv.Atoi(arg)
+		if err := b.store.SetHeadlinesEvery(ctx, p.ID, m, now); err != nil {
+			return fail(err, "headlines interval")
+		}
+		return rescheduled(screenDisplay)
+	case op == opHashtags:
+		if err := b.store.SetHashtags(ctx, p.ID, arg == "1", now); err != nil {
+			return fail(err, "hashtags")
+		}
+		return saved, screenDisplay
 	case op == screenQuiet:
 		start, end := 0, 0
 		for _, q := range quietPresets {
@@ -229,6 +268,8 @@ func (b *settings) settingsView(req request, p subscriptions.Preferences, screen
 	}
 	h := &render.Builder{}
 	var kb keyboard
+	screen, screenArg, _ := strings.Cut(screen, ":")
+	zone := i18n.Zone(lang, b.loc, b.now())
 	switch screen {
 	case screenSections:
 		h.Bold(i18n.T(lang, "settings.sections"))
@@ -264,20 +305,66 @@ func (b *settings) settingsView(req request, p subscriptions.Preferences, screen
 	case screenDelivery:
 		h.Bold(i18n.T(lang, "settings.delivery"))
 		h.Line()
-		h.Text(i18n.T(lang, "settings.delivery_hint", i18n.Zone(lang, b.loc, b.now())))
+		h.Text(i18n.T(lang, "settings.delivery_hint", zone))
 		kb.row(key{mark(p.DigestHour < 0, i18n.T(lang, "button.instant")), to(screenDelivery, "-1")})
-		for i := 0; i < len(digestHours); i += 3 {
+		hourRows(&kb, func(hour int) key {
+			return key{mark(p.Daily() && p.DigestHour == hour, hourText(hour)), to(screenDelivery, strconv.Itoa(hour))}
+		})
+		kb.row(key{mark(p.Weekly(), i18n.T(lang, "button.weekly")), to(screenWeekly, "")})
+		kb.row(back)
+	case screenWeekly:
+		h.Bold(i18n.T(lang, "settings.delivery"))
+		h.Line()
+		if screenArg == "" {
+			h.Text(i18n.T(lang, "settings.weekly_hint"))
 			var row []key
-			for _, hour := range digestHours[i:min(i+3, len(digestHours))] {
-				row = append(row, key{mark(p.DigestHour == hour, fmt.Sprintf("%02d:00", hour)), to(screenDelivery, strconv.Itoa(hour))})
+			for i, d := range weekdays {
+				row = append(row, key{mark(p.Weekly() && p.DigestWeekday == d, weekdayShort(lang, d)),
+					to(screenWeekly, strconv.Itoa(int(d)))})
+				if len(row) == 4 || i == len(weekdays)-1 {
+					kb.row(row...)
+					row = nil
+				}
+			}
+			kb.row(key{i18n.T(lang, "button.back"), to(screenDelivery, "")})
+			break
+		}
+		day, _ := strconv.Atoi(screenArg)
+		h.Text(i18n.T(lang, "settings.weekly_hour_hint", weekdayEvery(lang, time.Weekday(day)), zone))
+		hourRows(&kb, func(hour int) key {
+			on := p.Weekly() && int(p.DigestWeekday) == day && p.DigestHour == hour
+			return key{mark(on, hourText(hour)), to(screenWeekly, screenArg+"-"+strconv.Itoa(hour))}
+		})
+		kb.row(key{i18n.T(lang, "button.back"), to(screenWeekly, "")})
+	case screenDisplay:
+		h.Bold(i18n.T(lang, "settings.display"))
+		h.Line()
+		h.Text(i18n.T(lang, "settings.display_hint"))
+		var row []key
+		for _, d := range subscriptions.Displays() {
+			row = append(row, key{mark(p.Display == d, displayButton(lang, d)), to(screenDisplay, string(d))})
+		}
+		kb.row(row...)
+		if p.Display == subscriptions.DisplayHeadlines && p.DigestHour < 0 { // a digest has its own time
+			h.Line()
+			h.Line()
+			h.Text(i18n.T(lang, "settings.headlines_every", interval(lang, p.HeadlinesEvery)))
+			row = nil
+			for _, m := range subscriptions.HeadlinesIntervals() {
+				row = append(row, key{mark(p.HeadlinesEvery == m, interval(lang, m)), to(opHeadlines, strconv.Itoa(m))})
 			}
 			kb.row(row...)
+		}
+		if p.Hashtags {
+			kb.row(key{i18n.T(lang, "button.hashtags_off"), to(opHashtags, "0")})
+		} else {
+			kb.row(key{i18n.T(lang, "button.hashtags_on"), to(opHashtags, "1")})
 		}
 		kb.row(back)
 	case screenQuiet:
 		h.Bold(i18n.T(lang, "settings.quiet"))
 		h.Line()
-		h.Text(i18n.T(lang, "settings.quiet_hint", i18n.Zone(lang, b.loc, b.now())))
+		h.Text(i18n.T(lang, "settings.quiet_hint", zone))
 		if p.QuietHoursOn() {
 			h.Line()
 			h.Line()
@@ -319,7 +406,8 @@ func (b *settings) settingsView(req request, p subscriptions.Preferences, screen
 		kb.row(sub)
 		kb.row(key{i18n.T(lang, "button.sections"), to(screenSections, "")}, key{i18n.T(lang, "button.language"), to(screenLang, "")})
 		kb.row(key{i18n.T(lang, "button.delivery"), to(screenDelivery, "")}, key{i18n.T(lang, "button.quiet"), to(screenQuiet, "")})
-		kb.row(previews, key{i18n.T(lang, "button.keywords"), to(screenKeywords, "")})
+		kb.row(key{i18n.T(lang, "button.display"), to(screenDisplay, "")}, key{i18n.T(lang, "button.keywords"), to(screenKeywords, "")})
+		kb.row(previews)
 		last := []key{{i18n.T(lang, "button.done"), to(opClose, "")}}
 		if p.Type == subscriptions.ChatChannel {
 			last = append([]key{{i18n.T(lang, "button.channels"), channelsData{op: channelsList}}}, last...)
@@ -345,7 +433,7 @@ func (b *settings) mainView(h *render.Builder, req request, p subscriptions.Pref
 	}
 	h.Line()
 	for _, l := range summaryLines(lang, b.defaultLang, b.sections, p, summarySubscription, summaryLanguage, summarySections,
-		summaryDelivery, summaryQuiet, summaryPreviews, summaryKeywords) {
+		summaryDelivery, summaryDisplay, summaryQuiet, summaryPreviews, summaryKeywords) {
 		h.Line()
 		h.Text(l)
 	}
@@ -359,6 +447,7 @@ const (
 	summaryLanguage
 	summarySections
 	summaryDelivery
+	summaryDisplay // and hashtags
 	summaryQuiet
 	summaryPreviews
 	summaryKeywords
@@ -389,10 +478,32 @@ func summaryLines(lang, defaultLang string, names i18n.Sections, p subscriptions
 			}
 			line("settings.sections", strings.Join(secs, ", "))
 		case summaryDelivery:
-			if p.DigestHour >= 0 {
-				line("settings.delivery", i18n.T(lang, "settings.delivery_digest", fmt.Sprintf("%02d:00", p.DigestHour)))
-			} else {
+			switch {
+			case p.Weekly():
+				line("settings.delivery", i18n.T(lang, "settings.delivery_weekly",
+					weekdayEvery(lang, p.DigestWeekday), hourText(p.DigestHour)))
+			case p.Daily():
+				line("settings.delivery", i18n.T(lang, "settings.delivery_digest", hourText(p.DigestHour)))
+			default:
 				line("settings.delivery", i18n.T(lang, "settings.delivery_instant"))
+			}
+		case summaryDisplay:
+			switch p.Display {
+			case subscriptions.DisplayCompact:
+				line("settings.display", i18n.T(lang, "settings.display_compact"))
+			case subscriptions.DisplayHeadlines:
+				if p.DigestHour >= 0 { // the digest has its own time
+					line("settings.display", i18n.T(lang, "settings.display_list"))
+				} else {
+					line("settings.display", i18n.T(lang, "settings.display_headlines", interval(lang, p.HeadlinesEvery)))
+				}
+			default:
+				line("settings.display", i18n.T(lang, "settings.display_full"))
+			}
+			if p.Hashtags {
+				line("settings.hashtags", i18n.T(lang, "settings.hashtags_on"))
+			} else {
+				line("settings.hashtags", i18n.T(lang, "settings.hashtags_off"))
 			}
 		case summaryQuiet:
 			if p.QuietHoursOn() {
@@ -415,6 +526,50 @@ func summaryLines(lang, defaultLang string, names i18n.Sections, p subscriptions
 	}
 	return out
 }
+
+// displayButton is the text of the button that chooses display d.
+func displayButton(lang string, d subscriptions.Display) string {
+	key := "button.display_full"
+	switch d {
+	case subscriptions.DisplayCompact:
+		key = "button.display_compact"
+	case subscriptions.DisplayHeadlines:
+		key = "button.display_headlines"
+	}
+	return i18n.T(lang, key)
+}
+
+// hourRows adds the digest hours to kb, three a row, each key made by k.
+func hourRows(kb *keyboard, k func(hour int) key) {
+	for i := 0; i < len(digestHours); i += 3 {
+		var row []key
+		for _, hour := range digestHours[i:min(i+3, len(digestHours))] {
+			row = append(row, k(hour))
+		}
+		kb.row(row...)
+	}
+}
+
+// weekdayShort names a day on a button: "Пн".
+func weekdayShort(lang string, d time.Weekday) string {
+	return i18n.T(lang, "weekday.short."+strconv.Itoa(int(d)))
+}
+
+// weekdayEvery says "every such day" in a sentence: "по понедельникам".
+func weekdayEvery(lang string, d time.Weekday) string {
+	return i18n.T(lang, "weekday.every."+strconv.Itoa(int(d)))
+}
+
+// interval says a number of minutes in lang: "15 мин", "1 ч".
+func interval(lang string, minutes int) string {
+	if minutes%60 == 0 {
+		return i18n.T(lang, "span.hours", minutes/60)
+	}
+	return i18n.T(lang, "span.minutes", minutes)
+}
+
+// hourText formats an hour as "08:00".
+func hourText(hour int) string { return fmt.Sprintf("%02d:00", hour) }
 
 // clockRange formats minutes after midnight as "22:00–08:00".
 func clockRange(start, end int) string {

@@ -392,7 +392,7 @@ func TestLatestHonoursSectionsAndLanguage(t *testing.T) {
 	}{
 		{ruUser, []string{"Русская новость"}, []string{"Экономика района", "Беларуская навіна"}},
 		{beUser, []string{"Беларуская навіна"}, []string{"Русская новость"}},
-		{nobody, []string{"Русская новость", "Экономика района", "Беларуская навіна"}, nil}, // chose nothing: everything
+		{nobody, []string{"Русская новость", "Экономика района"}, []string{"Беларуская навіна"}}, // chose no section: every section, in their language
 	}
 	for _, tt := range tests {
 		got := h.say(tt.u, "/latest").Plain

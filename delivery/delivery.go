@@ -121,7 +121,7 @@ func New(cfg Config) (*Engine, error) {
 	o := newOutbox(cfg.Store, s, cfg.Logger, cfg.Now, cfg.Rate, cfg.Horizon)
 	e := &Engine{
 		client: cfg.Client, connected: make(chan struct{}), log: cfg.Logger, now: cfg.Now, chats: cfg.Store, metrics: m, sender: s, outbox: o,
-		digests: &digests{store: cfg.Store, outbox: o, log: cfg.Logger, now: cfg.Now, loc: cfg.Location},
+		digests: newDigests(cfg.Store, o, cfg.Logger, cfg.Now, cfg.Location),
 		updates: newUpdateLoop(s, cfg.Store, cfg.Logger, m, cfg.PollTimeout, cfg.Now),
 	}
 	if cfg.Retention > 0 {
@@ -161,8 +161,12 @@ func (e *Engine) Run(ctx context.Context, h Handler, c Composer) error {
 	return g.Wait()
 }
 
-// Wake tells the outbox that deliveries were enqueued.
-func (e *Engine) Wake() { e.outbox.notify() }
+// Wake tells the outbox that deliveries were enqueued, and the digests
+// that articles were put aside (a batch of headlines may be due).
+func (e *Engine) Wake() {
+	e.outbox.notify()
+	e.digests.notify()
+}
 
 // HoldOutbox stops the outbox from starting sends, for a reason found
 // outside it (the database file was deleted or made read-only), until
@@ -175,8 +179,8 @@ func (e *Engine) ResumeOutbox() { e.outbox.gate.clear(PauseDatabase) }
 // OutboxStatus says whether the outbox sends, and if not, why and since when.
 func (e *Engine) OutboxStatus() OutboxStatus { return e.outbox.gate.status() }
 
-// CreateDigests creates the daily digests whose hour has come and wakes the
-// outbox for them; Run does it every minute.
+// CreateDigests creates the digests that are due and wakes the outbox for
+// them; Run does it every minute and after Wake.
 func (e *Engine) CreateDigests(ctx context.Context) { e.digests.create(ctx) }
 
 // InFlight reports whether one of the deliveries is being sent or its

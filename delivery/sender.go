@@ -35,7 +35,13 @@ func (s *sender) send(ctx context.Context, m Message, interactive bool) (message
 		params["allow_paid_broadcast"] = "true"
 	}
 	start := time.Now()
-	raw, err := s.client.call(ctx, method, params)
+	var raw json.RawMessage
+	var err error
+	if m.Upload != nil {
+		raw, err = s.client.upload(ctx, method, params, "photo", *m.Upload)
+	} else {
+		raw, err = s.client.call(ctx, method, params)
+	}
 	c = classify(err)
 	c.took = time.Since(start)
 	s.metrics.messages.WithLabelValues(outcomeNames[c.verdict]).Inc()
@@ -110,7 +116,7 @@ func (m Message) method() string {
 		return "copyMessages"
 	case m.Copy != nil:
 		return "copyMessage"
-	case m.Photo != "":
+	case m.Photo != "" || m.Upload != nil:
 		return "sendPhoto"
 	}
 	return "sendMessage"
@@ -129,7 +135,10 @@ func (m Message) request() (method string, p tgbotapi.Params) {
 		ids, _ := json.Marshal(m.Copy.MessageIDs) // []int always encodes
 		p["message_ids"] = string(ids)
 	case "sendPhoto":
-		p["photo"], p["caption"], p["parse_mode"] = m.Photo, m.Text, "HTML"
+		p["caption"], p["parse_mode"] = m.Text, "HTML"
+		if m.Upload == nil {
+			p["photo"] = m.Photo
+		}
 	default:
 		p["text"], p["parse_mode"] = m.Text, "HTML"
 		if !m.Previews {

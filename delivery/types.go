@@ -129,15 +129,24 @@ type Message struct {
 	Text string
 	// Photo is the URL of an image: the message is that photo.
 	Photo string
+	// Upload is an image the bot made (a chart), sent with the request:
+	// the message is that photo, Photo is unused.
+	Upload *Upload
 	// Copy makes the message a copy of another one, or of the items of an
-	// album (a notice), formatting and media kept; Text, Photo, Previews
-	// and Keyboard are then unused.
+	// album (a notice), formatting and media kept; Text, Photo, Upload,
+	// Previews and Keyboard are then unused.
 	Copy *Source
 	// Previews shows a preview of the first link (text messages).
 	Previews bool
 	// Silent sends without a notification (quiet hours).
 	Silent   bool
 	Keyboard Keyboard
+}
+
+// Upload is a file sent with the request that uses it.
+type Upload struct {
+	Name string // e.g. "stats.png": Telegram reads the type from it
+	Data []byte
 }
 
 // Source is a message to copy, or the items of an album: copied together

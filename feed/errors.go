@@ -174,7 +174,7 @@ func (e *HTTPError) Error() string {
 		msg += " " + strings.ToLower(t)
 	}
 	if e.RetryAfter > 0 {
-		msg += fmt.Sprintf(" and asked to retry after %s", e.RetryAfter)
+		msg += retryAfterWords + e.RetryAfter.String()
 	}
 	return msg
 }

@@ -1,6 +1,7 @@
 package subscriptions
 
 import (
+	"slices"
 	"time"
 
 	"github.com/osipovichi/newsbot/subscriptions/analyser"
@@ -78,7 +79,23 @@ const (
 
 // Analyse analyses the text of an article that keywords and searches look
 // at: its title, summary and categories, each a field of its own, so that
-// a phrase never runs from one into the next.
+// a phrase never runs from one into the next, and the hashtags of its
+// categories.
 func (a Article) Analyse() *analyser.Doc {
-	return analyser.Analyse(append([]string{a.Title, a.Summary}, a.Categories...)...)
+	return analyser.Analyse(append([]string{a.Title, a.Summary}, a.Categories...)...).Tag(a.Categories...)
+}
+
+// maxHashtags bounds the hashtags shown under an article.
+const maxHashtags = 5
+
+// Hashtags are the hashtags of the article's categories, with their #
+// (see analyser.Hashtag), each once, at most 5.
+func (a Article) Hashtags() []string {
+	var out []string
+	for _, c := range a.Categories {
+		if t := analyser.Hashtag(c); t != "" && !slices.Contains(out, "#"+t) && len(out) < maxHashtags {
+			out = append(out, "#"+t)
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package subscriptions
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -51,6 +52,23 @@ func (a Audience) String() string {
 		return "language:" + a.Language
 	}
 	return "all"
+}
+
+// ParseAudience reads an audience as String writes it; ok is false for
+// text String does not write.
+func ParseAudience(s string) (a Audience, ok bool) {
+	if s != "all" {
+		for _, part := range strings.Split(s, ",") {
+			key, value, _ := strings.Cut(part, ":")
+			switch key {
+			case "section":
+				a.Section = value
+			case "language":
+				a.Language = value
+			}
+		}
+	}
+	return a, a.Validate() == nil && a.String() == s
 }
 
 // AudienceCount is how many chats a notice would reach now, and how many

@@ -107,3 +107,32 @@ func Zone(lang string, loc *time.Location, t time.Time) string {
 	}
 	return T(lang, "zone.offset", offset)
 }
+
+// thousands separate the groups of digits of a number, by language.
+var thousands = map[string]string{
+	subscriptions.LangRU: "\u00a0",
+	subscriptions.LangBE: "\u00a0",
+	subscriptions.LangEN: ",",
+}
+
+// Number writes n with its thousands grouped as lang writes them: "1 204"
+// (with a no-break space) in Russian and Belarusian, "1,204" in English.
+func Number(lang string, n int) string {
+	digits := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, digits = "-", digits[1:]
+	}
+	sep, ok := thousands[lang]
+	if !ok {
+		sep = thousands[Default]
+	}
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(d)
+	}
+	return sign + b.String()
+}

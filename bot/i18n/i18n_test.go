@@ -173,3 +173,18 @@ func TestZone(t *testing.T) {
 		}
 	}
 }
+
+func TestNumber(t *testing.T) {
+	for _, tt := range []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"ru", 0, "0"}, {"ru", 999, "999"}, {"ru", 1204, "1\u00a0204"}, {"be", 1234567, "1\u00a0234\u00a0567"},
+		{"en", 1204, "1,204"}, {"en", -12345, "-12,345"}, {"xx", 100000, "100\u00a0000"},
+	} {
+		if got := Number(tt.lang, tt.n); got != tt.want {
+			t.Errorf("Number(%s, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}

@@ -40,8 +40,17 @@ func FuzzArticle(f *testing.F) {
 			t.Fatalf("Plain() = %q, want %q", m.Plain(), plain)
 		}
 		valid(t, Latest([]subscriptions.Article{a, a}, section, Options{Lang: lang, Loc: loc}), MaxText)
-		for _, p := range Digest([]subscriptions.Article{a}, Options{Lang: lang, Loc: loc}, a.Published) {
-			valid(t, p, MaxText)
+		for _, display := range subscriptions.Displays() {
+			o := Options{Lang: lang, Loc: loc, WithPhoto: withPhoto, Display: display, Hashtags: true}
+			a.Categories = []string{title, section}
+			if m := Article(a, o); m.Photo != "" && display != subscriptions.DisplayFull {
+				t.Fatalf("%s: a photo", display)
+			} else {
+				valid(t, m.Text, MaxText)
+			}
+			for _, p := range Digest(subscriptions.Digest{Form: subscriptions.DigestHeadlines, Slot: a.Published, Articles: []subscriptions.Article{a, a}}, o) {
+				valid(t, p, MaxText)
+			}
 		}
 	})
 }

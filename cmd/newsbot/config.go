@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/osipovichi/newsbot/bot/i18n"
+	"github.com/osipovichi/newsbot/bot/render"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -56,6 +57,13 @@ type Config struct {
 	// AllowedHosts (NEWSBOT_ALLOWED_HOSTS) are hosts besides those of Feeds
 	// that fetches may reach (see feed.Scope); checked by parseConfig.
 	AllowedHosts []string
+	// Contacts (NEWSBOT_CONTACTS) are the committee's contacts that /contacts
+	// shows, as the operator wrote them (see render.Contacts); "" when unset.
+	Contacts string
+	// InvitePayload (NEWSBOT_INVITE_PAYLOAD) is the subscribe deep link's
+	// payload of the QR code and snippet the HTTP server serves for the
+	// portal under /invite/; empty: off.
+	InvitePayload string
 }
 
 // Names of the environment variables.
@@ -82,6 +90,8 @@ const (
 	envAllowedHosts  = "NEWSBOT_ALLOWED_HOSTS"
 	envHorizon       = "NEWSBOT_DELIVERY_HORIZON"
 	envRetention     = "NEWSBOT_RETENTION"
+	envContacts      = "NEWSBOT_CONTACTS"
+	envInvitePayload = "NEWSBOT_INVITE_PAYLOAD"
 )
 
 // Defaults and limits.
@@ -109,6 +119,7 @@ const (
 	maxTokenFileSize = 4096
 	maxMaxNew        = 100
 	maxSelectorsFile = 64 << 10
+	maxContactsFile  = 16 << 10
 	maxSectionName   = 64 // characters: what a message shows of a section's name
 
 	// httpAddrOff disables the HTTP server; an empty -http-addr does too.
@@ -155,14 +166,32 @@ var (
 	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of listing sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…}}, or the path of a file holding it"}
 	setSectionNames  = setting{env: envSectionNames, flag: "section-names", usage: "names of sections for residents: `list` of section=Русский|Беларуская|English separated by ;, e.g. district=Районные новости|Навіны раёна|District news"}
 	setAllowedHosts  = setting{env: envAllowedHosts, flag: "allowed-hosts", usage: "comma-separated `hosts` that feeds, listings and /post may reach besides those of " + envFeeds + ": host, host:port or *.domain; they must resolve to public addresses"}
+	setContacts      = setting{env: envContacts, flag: "contacts", usage: "the committee's contacts that /contacts shows: `text` with links written [text](https://…) and \\n for a new line, or the path of a UTF-8 file holding it (starting with / or ./)"}
+	setInvitePayload = setting{env: envInvitePayload, flag: "invite-payload", usage: "serve the subscribe QR code (/invite/qr.png) and the portal's HTML snippet (/invite/snippet.html) for the deep link with this `payload`, e.g. subscribe-portal; empty: off"}
 )
 
 func allSettings() []setting {
 	return []setting{
 		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setFeedAlert, setMaxNew, setAdmins, setHTTPAddr,
 		setLang, setTimezone, setRate, setPaidBroadcast, setHorizon, setRetention, setLogFormat, setLogLevel, setContactURL,
-		setListingSel, setSectionNames, setAllowedHosts,
+		setListingSel, setSectionNames, setAllowedHosts, setContacts, setInvitePayload,
 	}
+}
+
+// commandSettings are the settings each command reads, as its -h lists
+// them; a command not listed (run) reads them all.
+var commandSettings = map[string][]setting{
+	"backup":  {setDB, setLogFormat, setLogLevel},
+	"preview": {setFeeds, setLang, setTimezone, setContactURL, setListingSel, setSectionNames, setAllowedHosts},
+	"invite":  {setToken, setTokenFile, setAPIEndpoint, setLang},
+}
+
+// settingsOf returns the settings that cmd reads.
+func settingsOf(cmd string) []setting {
+	if s, ok := commandSettings[cmd]; ok {
+		return s
+	}
+	return allSettings()
 }
 
 // rawFlag is a flag that keeps its text: parseConfig validates it together
@@ -183,7 +212,8 @@ func (f *rawFlag) IsBoolFlag() bool   { return f.isBool }
 
 // values looks settings up: a flag given on the command line wins over the
 // environment variable, which wins over the default. An empty variable
-// counts as unset. Values are trimmed of surrounding white space.
+// counts as unset. Values are trimmed of surrounding white space. A setting
+// the command does not read (no flag registered) has its default.
 type values struct {
 	flags  map[string]*rawFlag
 	set    map[string]bool
@@ -191,6 +221,9 @@ type values struct {
 }
 
 func (v values) get(s setting) string {
+	if v.flags[s.flag] == nil {
+		return s.def
+	}
 	if v.set[s.flag] {
 		return strings.TrimSpace(v.flags[s.flag].value)
 	}
@@ -208,8 +241,14 @@ func (v values) get(s setting) string {
 // Config.requireToken), only checked when given, and never echoed.
 // Arguments after the flags are left in fs.Args().
 func parseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, error) {
+	return parseSettings(fs, args, getenv, allSettings())
+}
+
+// parseSettings is parseConfig for a command that reads only settings: the
+// others keep their defaults, and its -h lists only these.
+func parseSettings(fs *flag.FlagSet, args []string, getenv func(string) string, settings []setting) (Config, error) {
 	v := values{flags: map[string]*rawFlag{}, set: map[string]bool{}, getenv: getenv}
-	for _, s := range allSettings() {
+	for _, s := range settings {
 		f := &rawFlag{value: s.def, isBool: s.isBool}
 		v.flags[s.flag] = f
 		fs.Var(f, s.flag, s.usage+" ($"+s.env+")")
@@ -223,7 +262,7 @@ func parseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 	if err != nil {
 		// Safety net: no message may carry the token, even one that echoes
 		// another setting into which the token was pasted by mistake.
-		secrets := []string{v.flags[setToken.flag].value, getenv(envToken)}
+		secrets := []string{v.get(setToken), getenv(envToken)}
 		var ee *exitError
 		if errors.As(err, &ee) {
 			ee.msg = delivery.NewRedactor(longEnough(secrets)...).Replace(ee.msg)
@@ -311,6 +350,12 @@ func (v values) config() (Config, error) {
 		return Config{}, err
 	}
 	if cfg.AllowedHosts, err = parseAllowedHosts(setAllowedHosts, v.get(setAllowedHosts)); err != nil {
+		return Config{}, err
+	}
+	if cfg.Contacts, err = parseContacts(setContacts, v.get(setContacts)); err != nil {
+		return Config{}, err
+	}
+	if cfg.InvitePayload, err = parseInvitePayload(setInvitePayload, v.get(setInvitePayload), cfg.HTTPAddr); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
@@ -445,6 +490,10 @@ func parseFeeds(s setting, v string) ([]subscriptions.FeedConfig, error) {
 			continue
 		}
 		n := i + 1
+		if sep := joinedSources(item); sep != "" {
+			return nil, s.errorf("item %d %q holds several sources separated by %s: separate sources with commas, e.g. %s", n, item, sep,
+				"news/ru=https://osipovichi.gov.by/ru/rss-ru/,news/be=https://osipovichi.gov.by/be/rss-be/")
+		}
 		fc := subscriptions.FeedConfig{Section: defaultSection, URL: item}
 		if label, rest, ok := strings.Cut(item, "="); ok && !looksLikeURL(label) {
 			section, lang, hasLang := strings.Cut(strings.TrimSpace(label), "/")
@@ -471,6 +520,31 @@ func parseFeeds(s setting, v string) ([]subscriptions.FeedConfig, error) {
 		return nil, s.errorf("no feeds: %s", feedsWant)
 	}
 	return feeds, nil
+}
+
+// joinedSources names the separator (";", "|", white space) when item
+// holds several sources joined by it instead of commas, else "". Only
+// pieces that look like sources count: a URL may hold a ";" of its own.
+func joinedSources(item string) string {
+	for _, sep := range []struct {
+		name  string
+		split func(string) []string
+	}{
+		{`";"`, func(s string) []string { return strings.Split(s, ";") }},
+		{`"|"`, func(s string) []string { return strings.Split(s, "|") }},
+		{"spaces or new lines", strings.Fields},
+	} {
+		sources := 0
+		for _, piece := range sep.split(item) {
+			if strings.Contains(piece, "://") {
+				sources++
+			}
+		}
+		if sources > 1 {
+			return sep.name
+		}
+	}
+	return ""
 }
 
 // looksLikeURL tells a URL with "=" in its query from a labelled item.
@@ -829,6 +903,30 @@ func checkSectionName(name string) error {
 	return nil
 }
 
+const contactsWant = `write the text with links as [text](https://…), e.g. Горячая линия: +375 2235 5-55-55\nОбращения: [portal.gov.by](https://portal.gov.by/), or give the path of a file that holds it`
+
+// parseContacts reads NEWSBOT_CONTACTS: the text itself, in which \n
+// (backslash, n) starts a new line, or, when it starts with / or ./, the
+// path of a UTF-8 file holding it. The text is checked as /contacts will
+// render it.
+func parseContacts(s setting, v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	text := strings.ReplaceAll(v, `\n`, "\n")
+	if strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") {
+		b, err := readSmallFile(v, maxContactsFile)
+		if err != nil {
+			return "", s.errorf("%v: %s", err, contactsWant)
+		}
+		text = string(b)
+	}
+	if _, err := render.Contacts("", text); err != nil {
+		return "", s.errorf("the contacts cannot be shown: %v: %s", err, contactsWant)
+	}
+	return strings.TrimSpace(text), nil
+}
+
 // readSmallFile reads a file of at most limit bytes; errors name it.
 func readSmallFile(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
@@ -908,6 +1006,9 @@ func (c Config) attrs() []slog.Attr {
 	if len(c.AllowedHosts) > 0 {
 		attrs = append(attrs, slog.String("allowed_hosts", strings.Join(c.AllowedHosts, ",")))
 	}
+	if c.Contacts != "" {
+		attrs = append(attrs, slog.Bool("contacts_set", true))
+	}
 	if len(c.ListingSelectors) > 0 {
 		urls := make([]string, 0, len(c.ListingSelectors))
 		for _, f := range c.Feeds {
@@ -933,6 +1034,9 @@ func (c Config) attrs() []slog.Attr {
 			items = append(items, f.Section+"="+strings.Join(names, "|"))
 		}
 		attrs = append(attrs, slog.String("section_names", strings.Join(items, ";")))
+	}
+	if c.InvitePayload != "" {
+		attrs = append(attrs, slog.String("invite_payload", c.InvitePayload))
 	}
 	return attrs
 }

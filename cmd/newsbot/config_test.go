@@ -5,10 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -605,16 +607,16 @@ func TestRunCommandLine(t *testing.T) {
 		stdout string // a part of stdout
 		stderr string // the whole of stderr
 	}{
-		{"version", nil, []string{"version"}, 0, "newsbot dev (go", ""},
+		{"version", nil, []string{"version"}, 0, "newsbot dev (commit ", ""},
 		{"version extra", nil, []string{"version", "x"}, 2, "", "newsbot: version: unexpected argument \"x\"\n"},
 		{"version -h", nil, []string{"version", "-h"}, 0, "Usage: newsbot version", ""},
-		{"help", nil, []string{"help"}, 0, "newsbot healthcheck [-addr host:port]", ""},
-		{"help -h", nil, []string{"help", "-h"}, 0, "Usage:\n  newsbot [run] [flags]", ""},
+		{"help", nil, []string{"help"}, 0, "  backup       write a consistent copy of the database to PATH", ""},
+		{"help -h", nil, []string{"help", "-h"}, 0, "Usage: newsbot [COMMAND] [flags] [arguments]", ""},
 		{"help run", nil, []string{"help", "run"}, 0, "-poll-interval duration", ""},
 		{"help backup", nil, []string{"help", "backup"}, 0, "Usage: newsbot backup [flags] PATH", ""},
 		{"help unknown", nil, []string{"help", "bakup"}, 2, "", "newsbot: unknown command \"bakup\": did you mean \"backup\"? run 'newsbot help' for the list of commands\n"},
-		{"-h", nil, []string{"-h"}, 0, "Usage: newsbot [run] [flags]", ""},
-		{"--help", nil, []string{"--help"}, 0, "$TELEGRAM_BOT_TOKEN_FILE", ""},
+		{"-h", nil, []string{"-h"}, 0, "Commands:\n  run          run the bot", ""},
+		{"--help", nil, []string{"--help"}, 0, "  healthcheck  exit 0 if the running bot's /healthz says ok", ""},
 		{"run -h", nil, []string{"run", "-h"}, 0, "-feeds list", ""},
 		{"backup -h", nil, []string{"backup", "-h"}, 0, "-db path", ""},
 		{"preview -h", nil, []string{"preview", "-h"}, 0, "-n N", ""},
@@ -691,5 +693,142 @@ func TestREADMEConfigurationTable(t *testing.T) {
 	}
 	if s := setPollInterval.def; s != "5m" {
 		t.Errorf("poll interval default written %q, want 5m (feed.DefaultInterval)", s)
+	}
+}
+
+func TestParseConfigContacts(t *testing.T) {
+	const inline = `Горячая линия: +375 2235 5-55-55\nОбращения: [portal.gov.by](https://portal.gov.by/)`
+	cfg, err := parseTest(t, map[string]string{envContacts: inline})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Горячая линия: +375 2235 5-55-55\nОбращения: [portal.gov.by](https://portal.gov.by/)"; cfg.Contacts != want {
+		t.Errorf("inline contacts: got %q, want %q", cfg.Contacts, want)
+	}
+	if !strings.HasSuffix(cfg.String(), " contacts_set=true") {
+		t.Errorf("String: got %s, want contacts_set=true", cfg.String())
+	}
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "contacts.txt")
+	text := "Приёмная: (02235) 5-55-55\r\nЭлектронные обращения: [обращение](https://osipovichi.gov.by/ru/appeal/)\n"
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err = parseTest(t, nil, "-contacts", path); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Contacts != strings.TrimSpace(text) {
+		t.Errorf("contacts from a file: got %q, want the file's text", cfg.Contacts)
+	}
+
+	want := ": " + contactsWant // every error ends with what to write
+	for _, tt := range []struct{ name, value, msg string }{
+		{"mailto", "[почта](mailto:info@osipovichi.gov.by)", `NEWSBOT_CONTACTS (-contacts): the contacts cannot be shown: link [почта](mailto:info@osipovichi.gov.by): use an absolute http or https address; write e-mail addresses and phone numbers as plain text, Telegram makes them tappable` + want},
+		{"unclosed", "Сайт: [сайт](https://osipovichi.gov.by", `NEWSBOT_CONTACTS (-contacts): the contacts cannot be shown: the link [сайт](… is not closed: end its address with )` + want},
+		{"no file", filepath.Join(dir, "missing.txt"), `NEWSBOT_CONTACTS (-contacts): cannot read "` + filepath.Join(dir, "missing.txt") + `": no such file or directory` + want},
+		{"too long", strings.Repeat("тел. 5-55-55 ", 300), `NEWSBOT_CONTACTS (-contacts): the contacts cannot be shown: it is 3899 characters long, more than the 3500 that fit a message` + want},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseTest(t, map[string]string{envContacts: tt.value})
+			checkExitError(t, err, 2, tt.msg)
+		})
+	}
+}
+
+// TestFeedsJoinedByOtherSeparators: sources joined by ";", "|" or white
+// space instead of commas stop the program naming the separator; a URL
+// with a ";" of its own is one source.
+func TestFeedsJoinedByOtherSeparators(t *testing.T) {
+	const fix = ": separate sources with commas, e.g. news/ru=https://osipovichi.gov.by/ru/rss-ru/,news/be=https://osipovichi.gov.by/be/rss-be/"
+	for _, tt := range []struct{ value, sep string }{
+		{"https://osipovichi.gov.by/ru/rss-ru/;https://osipovichi.gov.by/be/rss-be/", `";"`},
+		{"news/ru=https://osipovichi.gov.by/ru/rss-ru/; news/be=https://osipovichi.gov.by/be/rss-be/", `";"`},
+		{"news/ru=https://osipovichi.gov.by/ru/rss-ru/|news/be=html:https://osipovichi.gov.by/be/news/", `"|"`},
+		{"https://osipovichi.gov.by/ru/rss-ru/ https://osipovichi.gov.by/be/rss-be/", "spaces or new lines"},
+		{"news/ru=https://osipovichi.gov.by/ru/rss-ru/\nnews/be=https://osipovichi.gov.by/be/rss-be/", "spaces or new lines"},
+	} {
+		_, err := parseTest(t, map[string]string{envFeeds: tt.value})
+		checkExitError(t, err, 2, fmt.Sprintf("NEWSBOT_FEEDS (-feeds): item 1 %q holds several sources separated by %s%s", tt.value, tt.sep, fix))
+	}
+	cfg, err := parseTest(t, map[string]string{envFeeds: "news=https://osipovichi.gov.by/rss;jsessionid=1,economy=https://osipovichi.gov.by/eco|rss"})
+	if err != nil || len(cfg.Feeds) != 2 || cfg.Feeds[0].URL != "https://osipovichi.gov.by/rss;jsessionid=1" {
+		t.Errorf("URLs with their own ; and |: got %+v, %v; want two sources", cfg.Feeds, err)
+	}
+}
+
+// TestCommandHelpListsItsSettings: each command's -h lists the settings it
+// reads and no other; a setting it does not read is not validated either.
+func TestCommandHelpListsItsSettings(t *testing.T) {
+	for cmd, want := range map[string][]string{
+		"run":     {"-token", "-feeds", "-db", "-contacts", "-rate", "-http-addr"},
+		"backup":  {"-db", "-log-format", "-log-level"},
+		"preview": {"-feeds", "-lang", "-timezone", "-contact-url", "-listing-selectors", "-section-names", "-allowed-hosts", "-n"},
+	} {
+		var stdout bytes.Buffer
+		if err := run(t.Context(), []string{"newsbot", cmd, "-h"}, mapEnv(nil), &stdout, io.Discard); err != nil {
+			t.Fatalf("%s -h: %v", cmd, err)
+		}
+		listed := map[string]bool{}
+		for _, line := range strings.Split(stdout.String(), "\n") {
+			if f, ok := strings.CutPrefix(line, "  -"); ok {
+				listed["-"+strings.Fields(f)[0]] = true
+			}
+		}
+		for _, f := range want {
+			if !listed[f] {
+				t.Errorf("%s -h does not list %s:\n%s", cmd, f, stdout.String())
+			}
+		}
+		if cmd != "run" && len(listed) != len(want) {
+			t.Errorf("%s -h lists %d flags, want only the %d it reads:\n%s", cmd, len(listed), len(want), stdout.String())
+		}
+	}
+	// backup does not read NEWSBOT_FEEDS: a bad value there does not stop it.
+	var stderr bytes.Buffer
+	err := run(t.Context(), []string{"newsbot", "backup", filepath.Join(t.TempDir(), "b.db")},
+		mapEnv(map[string]string{envFeeds: "a;b", envDB: filepath.Join(t.TempDir(), "missing.db")}), io.Discard, &stderr)
+	if err == nil || strings.Contains(err.Error(), "NEWSBOT_FEEDS") {
+		t.Errorf("backup with a bad NEWSBOT_FEEDS: %v, want the missing database, not the feeds", err)
+	}
+}
+
+// TestVersion: the version set at build time, the commit from the build
+// info (or -X main.revision, which wins), its time, when it was built.
+func TestVersion(t *testing.T) {
+	info := &debug.BuildInfo{Settings: []debug.BuildSetting{
+		{Key: "vcs", Value: "git"},
+		{Key: "vcs.revision", Value: "0b3182a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7"},
+		{Key: "vcs.time", Value: "2026-12-01T02:03:20Z"},
+		{Key: "vcs.modified", Value: "true"},
+	}}
+	b := readBuild(info)
+	b.version, b.built, b.goVersion, b.platform = "1.4.2", "2026-12-01T03:00:00Z", "go1.26.8", "linux/amd64"
+	if got, want := describeBuild(b), "1.4.2 (commit 0b3182a1c2d3, modified, committed 2026-12-01T02:03:20Z, built 2026-12-01T03:00:00Z; go1.26.8 linux/amd64)"; got != want {
+		t.Errorf("describeBuild:\ngot  %s\nwant %s", got, want)
+	}
+	if got, want := describeBuild(build{version: "dev", goVersion: "go1.26.8", platform: "linux/amd64"}), "dev (commit unknown; go1.26.8 linux/amd64)"; got != want {
+		t.Errorf("describeBuild without build facts: got %s, want %s", got, want)
+	}
+	defer func(r string) { revision = r }(revision)
+	revision = "feedface00112233"
+	if b := readBuild(info); b.revision != "feedface00112233" || b.committed != "2026-12-01T02:03:20Z" {
+		t.Errorf("readBuild with -X main.revision: %+v, want that revision", b)
+	}
+	if got := versionLabel(); got != version+" (feedface0011)" {
+		t.Errorf("versionLabel = %q, want the version and the short commit", got)
+	}
+}
+
+func TestPermissionHint(t *testing.T) {
+	cause := fmt.Errorf("open database /data/newsbot.db: %w", &os.PathError{Op: "open", Path: "/data/newsbot.db", Err: os.ErrPermission})
+	err := permissionHint(cause, "/data/newsbot.db")
+	if !errors.Is(err, os.ErrPermission) || !strings.Contains(err.Error(), fmt.Sprintf("chown %d:%d /data", os.Getuid(), os.Getgid())) ||
+		!strings.Contains(err.Error(), "--user") {
+		t.Errorf("permissionHint = %v, want the cause and what to do", err)
+	}
+	other := errors.New("disk full")
+	if permissionHint(other, "/data/newsbot.db") != other {
+		t.Errorf("permissionHint changed an error that is not about permissions")
 	}
 }

@@ -139,7 +139,7 @@ func TestTwentyThousandNewItems(t *testing.T) {
 		}
 	}
 	alerts := w.tg.WaitMessages(t, adminUser.ID, 1, 10*time.Second)
-	if want := i18n.T("en", "admin.feed_flood", i18n.Sections{}.Name("en", "news"), items, 10, items-10, w.portal.URL(enFeedPath)); alerts[0].Plain != want {
+	if want := i18n.T("en", "admin.feed_flood", "“News” (English)", items, 10, items-10, w.portal.URL(enFeedPath)); alerts[0].Plain != want {
 		t.Errorf("admin alert %q, want %q", alerts[0].Plain, want)
 	}
 	if n := storedArticles(t, w.env["NEWSBOT_DB"]); n != items {

@@ -59,7 +59,7 @@ func TestRetryAfterADayAndTheSilentFeedAlert(t *testing.T) {
 	// The silence alert, on the timer: threshold 20 s after the last success.
 	msgs := w.tg.WaitMessages(t, adminUser.ID, 1, 60*time.Second)
 	alertAt := time.Now()
-	if !strings.Contains(msgs[0].Plain, "has been silent since") || !strings.Contains(msgs[0].Plain, "asked to retry after 24h0m0s") ||
+	if !strings.Contains(msgs[0].Plain, "has been down for") || !strings.Contains(msgs[0].Plain, "error 503 and asks to retry in 24 h") ||
 		!strings.Contains(msgs[0].Plain, w.portal.URL(enFeedPath)) {
 		t.Errorf("admin alert %q, want the silent feed, its URL and the reason", msgs[0].Plain)
 	}

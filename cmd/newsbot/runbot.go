@@ -26,10 +26,10 @@ import (
 // feed poller and the HTTP endpoints. The store closes last.
 func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writer) error {
 	started := time.Now()
-	logger.Info("starting newsbot", "version", version, "config", cfg)
+	logger.Info("starting newsbot", "version", versionLabel(), "config", cfg)
 	store, err := store.Open(ctx, cfg.DB)
 	if err != nil {
-		return err
+		return permissionHint(err, cfg.DB)
 	}
 	defer store.Close()
 	m, err := store.MigrateKeywords(ctx)
@@ -62,7 +62,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	b, err := bot.New(bot.Config{
 		Telegram: engine, Store: store, Logger: logger.With("component", "bot"),
 		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone, Sections: i18n.NewSections(cfg.SectionNames),
-		Registerer: reg, Version: version, Pages: fetcher,
+		Registerer: reg, Version: versionLabel(), Pages: fetcher, Contacts: cfg.Contacts,
 	})
 	if err != nil {
 		return err
@@ -95,7 +95,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	g.Go(func() error { return watch.run(gctx) })
 	if cfg.HTTPAddr != "" {
 		h := &health{store: store, updates: engine, outbox: engine, telegram: engine, db: watch, poller: poller, started: started}
-		if err := serveHTTP(gctx, g, cfg.HTTPAddr, h.routes(reg), logger); err != nil {
+		if err := serveHTTP(gctx, g, cfg.HTTPAddr, inviteRoutes(h.routes(reg), cfg, engine, logger), logger); err != nil {
 			return err
 		}
 	}

@@ -137,6 +137,10 @@ func (p *Portal) SetClock(now func() time.Time) {
 	p.now = now
 }
 
+// ServeHTTP answers as the portal does, for serving it on another listener
+// too: the sandbox (cmd/tgsandbox) serves it on a fixed address.
+func (p *Portal) ServeHTTP(w http.ResponseWriter, req *http.Request) { p.handle(w, req) }
+
 // URL returns the absolute URL of path.
 func (p *Portal) URL(path string) string { return p.Server.URL + path }
 

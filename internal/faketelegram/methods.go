@@ -468,7 +468,7 @@ func (s *Server) sendPhoto(w http.ResponseWriter, r *http.Request, p *params) {
 		if f != nil {
 			return nil, nil, f
 		}
-		sent.Photo, sent.Caption, sent.Plain = photo, caption, plain
+		sent.Photo, sent.Caption, sent.Plain, sent.Upload = photo, caption, plain, p.uploads["photo"]
 		return &message{photo: photo, caption: caption, plain: plain, parseMode: lower(sent.ParseMode), markup: sent.ReplyMarkup, markupKey: key}, sent, nil
 	}()
 	s.send(w, r, p.Get("chat_id"), func(*chatState) (*message, *Sent, *Failure) { return m, sent, f }, false)

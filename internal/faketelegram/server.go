@@ -94,6 +94,7 @@ type Sent struct {
 	// Photo is the photo parameter (URL or file_id), or "upload:NAME" for a
 	// multipart upload.
 	Photo               string
+	Upload              []byte // the content of a multipart upload of the photo
 	ParseMode           string
 	ReplyMarkup         *InlineKeyboard // nil unless an inline keyboard with buttons was sent
 	DisableNotification bool
@@ -470,8 +471,9 @@ func (s *Server) pass(ctx context.Context, d time.Duration) bool {
 // params are a request's parameters, from the query string and a form,
 // multipart or JSON body.
 type params struct {
-	v     url.Values
-	files map[string]string // multipart field -> file name
+	v       url.Values
+	files   map[string]string // multipart field -> file name
+	uploads map[string][]byte // multipart field -> file content
 }
 
 func (p *params) Get(k string) string { return p.v.Get(k) }
@@ -479,7 +481,7 @@ func (p *params) Get(k string) string { return p.v.Get(k) }
 func (p *params) has(k string) bool { _, ok := p.v[k]; return ok }
 
 func parseParams(r *http.Request) (*params, error) {
-	p := &params{v: url.Values{}, files: map[string]string{}}
+	p := &params{v: url.Values{}, files: map[string]string{}, uploads: map[string][]byte{}}
 	for k, vs := range r.URL.Query() {
 		p.v[k] = vs
 	}
@@ -516,8 +518,18 @@ func parseParams(r *http.Request) (*params, error) {
 			p.v[k] = vs
 		}
 		for k, fhs := range r.MultipartForm.File {
-			if len(fhs) > 0 {
-				p.files[k] = fhs[0].Filename
+			if len(fhs) == 0 {
+				continue
+			}
+			p.files[k] = fhs[0].Filename
+			f, err := fhs[0].Open()
+			if err != nil {
+				return nil, errString("can't read the uploaded file")
+			}
+			p.uploads[k], err = io.ReadAll(f)
+			f.Close()
+			if err != nil {
+				return nil, errString("can't read the uploaded file")
 			}
 		}
 	default:

@@ -58,9 +58,9 @@ func (s *Store) LatestArticles(ctx context.Context, n int, filter ...subscriptio
 		// The same choice as the audience of a new article (see sectionAudience in feeds.go).
 		visible := func(x string) string {
 			return `(NOT EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id)
-				OR ` + x + `.section IN (SELECT section FROM chat_sections WHERE chat_id = c.id)
-					AND (` + x + `.language = '' OR c.lang IN ('', ` + x + `.language)
-						OR NOT EXISTS (SELECT 1 FROM feeds f WHERE f.section = ` + x + `.section AND f.language = c.lang)))`
+				OR ` + x + `.section IN (SELECT section FROM chat_sections WHERE chat_id = c.id))
+				AND (` + x + `.language = '' OR c.lang IN ('', ` + x + `.language)
+					OR NOT EXISTS (SELECT 1 FROM feeds f WHERE f.section = ` + x + `.section AND f.language = c.lang))`
 		}
 		query = `SELECT ` + prefixed("a.", articleColumns) + ` FROM articles a, (SELECT id, language AS lang FROM chats WHERE id = ?) c
 		WHERE ` + visible("a") + `

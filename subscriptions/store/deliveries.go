@@ -36,7 +36,7 @@ func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]
 	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.chat_id, d.kind, d.ref, d.priority, d.state, d.attempts,
 			d.next_attempt_at, d.last_error, d.message_id, d.created_at, d.failing_since,
 			c.id, c.type, c.title, c.username, c.language, c.status, c.subscribed, c.link_previews,
-			c.quiet_start, c.quiet_end, c.digest_hour, c.created_at, c.updated_at
+			c.quiet_start, c.quiet_end, c.digest_hour, c.created_at, c.updated_at, `+prefixed("c.", displayColumns)+`
 		FROM deliveries d JOIN chats c ON c.id = d.chat_id
 		WHERE d.state = 'pending' AND d.next_attempt_at <= ?
 		ORDER BY d.priority DESC, d.next_attempt_at, d.id LIMIT ?`, now.Unix(), limit)
@@ -50,10 +50,10 @@ func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]
 		var next, created, failing, cCreated, cUpdated int64
 		var subscribed, previews int
 		c := &d.Chat
-		if err := rows.Scan(&d.ID, &d.ChatID, &d.Kind, &d.Ref, &d.Priority, &d.State, &d.Attempts, &next,
+		if err := rows.Scan(append([]any{&d.ID, &d.ChatID, &d.Kind, &d.Ref, &d.Priority, &d.State, &d.Attempts, &next,
 			&d.LastError, &d.MessageID, &created, &failing,
 			&c.ID, &c.Type, &c.Title, &c.Username, &c.Language, &c.Status, &subscribed, &previews,
-			&c.QuietStart, &c.QuietEnd, &c.DigestHour, &cCreated, &cUpdated); err != nil {
+			&c.QuietStart, &c.QuietEnd, &c.DigestHour, &cCreated, &cUpdated}, scanDisplay(c)...)...); err != nil {
 			return nil, fmt.Errorf("due deliveries: %w", err)
 		}
 		d.NextAttemptAt, d.CreatedAt, d.FailingSince = fromUnix(next), fromUnix(created), fromUnix(failing)

@@ -298,26 +298,27 @@ func newestFirst(articles []subscriptions.Article, max int) (keep, rest []subscr
 // audienceChat is a chat that should get an article, and how.
 type audienceChat struct {
 	id     int64
-	digest bool // collected for the daily digest instead of sent at once
+	digest bool // put aside for a digest or a batch of headlines instead of sent at once
 }
 
 // sectionAudience returns the chats that should get the articles of a
 // section in a language, keywords aside: subscribed and active ones whose
 // preferences let them through. A chat that chose its sections (every new
-// subscriber does: InitPreferences) gets the articles of those sections in
-// its language (an article without a language is for everyone); a chat
-// that never chose (no chat_sections rows: subscribers from before
-// preferences) gets everything, as it always did.
+// subscriber does: InitPreferences) gets the articles of those sections; a
+// chat that never chose (no chat_sections rows: subscribers from before
+// preferences, or who subscribed before the portal's sections were known)
+// gets every section. Either way, in its language (an article without a
+// language is for everyone).
 func sectionAudience(ctx context.Context, tx *sql.Tx, section, lang string) ([]audienceChat, error) {
 	// The language test keeps a chat to its own language's version of a
 	// section only when the portal has one: with a single feed, everyone
 	// gets its articles whatever their language.
-	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.digest_hour FROM chats c
+	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.digest_hour, c.display FROM chats c
 		WHERE c.subscribed = 1 AND c.status = 'active'
 			AND (NOT EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id)
-				OR EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id AND s.section = ?)
-					AND (? = '' OR c.language IN ('', ?)
-						OR NOT EXISTS (SELECT 1 FROM feeds f WHERE f.section = ? AND f.language = c.language)))
+				OR EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id AND s.section = ?))
+			AND (? = '' OR c.language IN ('', ?)
+				OR NOT EXISTS (SELECT 1 FROM feeds f WHERE f.section = ? AND f.language = c.language))
 		ORDER BY c.id`, section, lang, lang, section)
 	if err != nil {
 		return nil, err
@@ -326,11 +327,11 @@ func sectionAudience(ctx context.Context, tx *sql.Tx, section, lang string) ([]a
 	var out []audienceChat
 	for rows.Next() {
 		var c audienceChat
-		var digestHour int
-		if err := rows.Scan(&c.id, &digestHour); err != nil {
+		var sched subscriptions.Chat
+		if err := rows.Scan(&c.id, &sched.DigestHour, &sched.Display); err != nil {
 			return nil, err
 		}
-		c.digest = digestHour >= 0
+		c.digest = sched.PutsAside()
 		out = append(out, c)
 	}
 	return out, rows.Err()

@@ -169,11 +169,16 @@ func TestAudienceHonoursSectionsLanguageAndKeywords(t *testing.T) {
 		ruNoAds   = 5 // ru, no advertising
 		legacy    = 6 // subscribed before preferences: no language, no sections
 		digest    = 7 // ru, daily digest
+		beLegacy  = 8 // be, but no sections chosen (subscribed before the sections were known)
 	)
 	for _, id := range []int64{ruAll, ruEconomy, ruRoads, ruNoAds, digest} {
 		chatWith(t, s, id, subscriptions.ChatPrivate, subscriptions.LangRU)
 	}
 	chatWith(t, s, beAll, subscriptions.ChatPrivate, subscriptions.LangBE)
+	chatWith(t, s, beLegacy, subscriptions.ChatPrivate, subscriptions.LangBE)
+	if _, err := s.db.Exec(`DELETE FROM chat_sections WHERE chat_id = ?`, beLegacy); err != nil {
+		t.Fatal(err)
+	}
 	subscribe(t, s, legacy)
 	if _, err := s.db.Exec(`UPDATE chats SET language = '' WHERE id = ?`, legacy); err != nil {
 		t.Fatal(err)
@@ -203,8 +208,8 @@ func TestAudienceHonoursSectionsLanguageAndKeywords(t *testing.T) {
 	}{
 		{"ru news about roads with an ad", ruRoad, []int64{ruAll, ruRoads, legacy, digest}},
 		{"ru news about a concert", ruOther, []int64{ruAll, ruNoAds, legacy, digest}},
-		{"be news", beRoad, []int64{beAll, legacy}},
-		{"ru economy", eco, []int64{ruAll, ruEconomy, ruNoAds, legacy, digest}},
+		{"be news", beRoad, []int64{beAll, legacy, beLegacy}},
+		{"ru economy (no be version)", eco, []int64{ruAll, ruEconomy, ruNoAds, legacy, digest, beLegacy}},
 	}
 	for _, tt := range tests {
 		if got := recipients(t, s, tt.a.ID); !slices.Equal(got, tt.want) {
@@ -220,6 +225,10 @@ func TestAudienceHonoursSectionsLanguageAndKeywords(t *testing.T) {
 	latest, _ = s.LatestArticles(ctx, 10, subscriptions.ArticleFilter{Chat: beAll})
 	if len(latest) != 1 || latest[0].ID != beRoad.ID {
 		t.Errorf("latest for the be chat = %v, want the be article only", titles(latest))
+	}
+	latest, _ = s.LatestArticles(ctx, 10, subscriptions.ArticleFilter{Chat: beLegacy})
+	if len(latest) != 2 || latest[0].ID != eco.ID || latest[1].ID != beRoad.ID {
+		t.Errorf("latest for a be chat without sections = %v, want the be article and the economy one (no be version)", titles(latest))
 	}
 	latest, _ = s.LatestArticles(ctx, 10, subscriptions.ArticleFilter{Chat: legacy})
 	if len(latest) != 4 {

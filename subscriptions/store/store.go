@@ -227,6 +227,9 @@ type (
 	execer interface {
 		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	}
+	rowQuerier interface {
+		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	}
 )
 
 // inTx runs fn in one immediate transaction and commits it when fn returns nil.
