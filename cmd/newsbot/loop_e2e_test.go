@@ -81,8 +81,10 @@ func TestSlowPostDoesNotHoldOtherChats(t *testing.T) {
 
 // Telegram cannot be reached at the start (nothing listens at the Bot
 // API's address): /healthz answers at once, degraded, with what the bot
-// waits for; the poller stores the new article and its delivery waits in
-// the outbox. Once Telegram answers, the subscriber gets it, once.
+// waits for (and healthcheck follows it), /invite/ answers 503 (the bot's
+// name is not known yet); the poller stores the new article and its
+// delivery waits in the outbox. Once Telegram answers, the subscriber gets
+// it, once.
 func TestUpBeforeTelegram(t *testing.T) {
 	t.Parallel()
 	fw := newFanOutWorld(t, 1, faketelegram.Options{})
@@ -91,6 +93,7 @@ func TestUpBeforeTelegram(t *testing.T) {
 	w.env["NEWSBOT_HTTP_ADDR"] = httpAddr
 	w.env["TELEGRAM_API_ENDPOINT"] = "http://" + apiAddr + "/bot%s/%s"
 	w.env["NEWSBOT_LOG_LEVEL"] = "info"
+	w.env["NEWSBOT_INVITE_PAYLOAD"] = "subscribe-portal"
 	started := time.Now()
 	r := w.start()
 
@@ -109,6 +112,10 @@ func TestUpBeforeTelegram(t *testing.T) {
 	var out strings.Builder
 	if err := run(context.Background(), []string{"newsbot", "healthcheck", "-addr", httpAddr}, func(string) string { return "" }, &out, &out); err != nil {
 		t.Errorf("newsbot healthcheck while waiting for Telegram: %v, want exit 0 (degraded)", err)
+	}
+
+	if code, _, _ := get(t, "http://"+httpAddr+"/invite/qr.png"); code != http.StatusServiceUnavailable {
+		t.Errorf("/invite/qr.png before Telegram tells the bot's name: %d, want 503", code)
 	}
 
 	w.waitIngested(1)
@@ -141,6 +148,9 @@ func TestUpBeforeTelegram(t *testing.T) {
 	}, "/healthz to be ok")
 	if rep.Telegram != "ok" || rep.UpdateLoop != "ok" || rep.Outbox != "ok" {
 		t.Errorf("/healthz once Telegram answers: telegram %q, update_loop %q, outbox %q; want ok", rep.Telegram, rep.UpdateLoop, rep.Outbox)
+	}
+	if code, ctype, _ := get(t, "http://"+httpAddr+"/invite/qr.png"); code != http.StatusOK || ctype != "image/png" {
+		t.Errorf("/invite/qr.png once Telegram answers: %d %s, want 200 image/png", code, ctype)
 	}
 	if len(msgs) != 1 || len(w.tg.Messages(firstChat)) != 1 {
 		t.Errorf("the subscriber got %d messages, want the article once", len(w.tg.Messages(firstChat)))
