@@ -15,8 +15,7 @@ const (
 )
 
 // connect checks the token with getMe, trying again while Telegram cannot
-// be reached, and closes e.connected once it answers (an Engine may run
-// again after a stop). Until then the
+// be reached, and closes e.connected once it answers. Until then the
 // outbox is held with cause PauseTelegram: /healthz and the metrics say
 // what the bot waits for, and what is enqueued meanwhile waits in the
 // outbox, which starts only after this returns. A refused token is
@@ -47,7 +46,7 @@ func (e *Engine) connect(ctx context.Context) error {
 	}
 	e.outbox.gate.clear(PauseTelegram)
 	e.log.Info("connected to Telegram", "bot_username", e.client.Username())
-	e.connectOnce.Do(func() { close(e.connected) })
+	e.connectedOnce.Do(func() { close(e.connected) })
 	return nil
 }
 

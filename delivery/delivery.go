@@ -77,18 +77,19 @@ type store interface {
 
 // Engine is the running delivery engine.
 type Engine struct {
-	client      *Client
-	log         *slog.Logger
-	now         func() time.Time
-	chats       chatStateStore
-	metrics     *metrics
-	sender      *sender
-	outbox      *outbox
-	digests     *digests
-	updates     *updateLoop
-	retention   *retention    // nil: everything is kept
-	connected   chan struct{} // closed by connect, once
-	connectOnce sync.Once
+	client    *Client
+	log       *slog.Logger
+	now       func() time.Time
+	chats     chatStateStore
+	metrics   *metrics
+	sender    *sender
+	outbox    *outbox
+	digests   *digests
+	updates   *updateLoop
+	retention *retention // nil: everything is kept
+
+	connected     chan struct{} // closed once Telegram has answered getMe
+	connectedOnce sync.Once     // an Engine may run again after a stop
 }
 
 // New builds an Engine from cfg.
@@ -120,10 +121,11 @@ func New(cfg Config) (*Engine, error) {
 	s := &sender{client: cfg.Client, pacer: newPacer(cfg.Rate), metrics: m, log: cfg.Logger, paidBroadcast: cfg.PaidBroadcast}
 	o := newOutbox(cfg.Store, s, cfg.Logger, cfg.Now, cfg.Rate, cfg.Horizon)
 	e := &Engine{
-		client: cfg.Client, connected: make(chan struct{}), log: cfg.Logger, now: cfg.Now, chats: cfg.Store, metrics: m, sender: s, outbox: o,
+		client: cfg.Client, log: cfg.Logger, now: cfg.Now, chats: cfg.Store, metrics: m, sender: s, outbox: o,
 		digests: newDigests(cfg.Store, o, cfg.Logger, cfg.Now, cfg.Location),
 		updates: newUpdateLoop(s, cfg.Store, cfg.Logger, m, cfg.PollTimeout, cfg.Now),
 	}
+	e.connected = make(chan struct{})
 	if cfg.Retention > 0 {
 		e.retention = &retention{store: cfg.Store, keep: cfg.Retention, log: cfg.Logger, metrics: m, now: cfg.Now}
 	}

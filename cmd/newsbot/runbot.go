@@ -82,7 +82,8 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	watch := &dbWatch{store: store, outbox: engine, alerter: b, log: logger.With("component", "database"), every: dbCheckEvery}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return engine.Run(gctx, b, b) }) // b handles the updates and renders the deliveries
-	g.Go(func() error {                                  // the command menu and the notices' progress need Telegram
+	// The command menu and the notices' progress need Telegram.
+	g.Go(func() error {
 		select {
 		case <-engine.Connected():
 			return b.Run(gctx)
