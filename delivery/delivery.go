@@ -42,6 +42,7 @@ var ErrUnauthorized = errors.New("telegram rejected the bot token (401 Unauthori
 
 // Config wires an Engine.
 type Config struct {
+	// Client may be only dialled (Dial): Run connects it.
 	Client *Client
 	// Store keeps the outbox, the digests and the update offset.
 	Store  store
