@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -187,6 +188,13 @@ func (r *recorder) Handle(ctx context.Context, u Update) {
 	r.changed <- struct{}{}
 }
 
+// texts returns what a chat's updates said, in the order handled.
+func (r *recorder) texts(chat int64) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.handled[chat])
+}
+
 func (r *recorder) handledIDs() []int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -255,7 +263,7 @@ func TestUpdatesOfAChatInOrder(t *testing.T) {
 	rec.waitHandled(t, each*len(users))
 	stop()()
 	for _, u := range users {
-		got := rec.handled[u.ID]
+		got := rec.texts(u.ID)
 		want := make([]string, each)
 		for n := range want {
 			want[n] = string(rune('a' + n))
@@ -293,8 +301,16 @@ func TestSlowUpdateHoldsOnlyItsChatAndTheMark(t *testing.T) {
 		others = append(others, tg.SendMessage(faketelegram.PrivateChat(b), b, text))
 	}
 	rec.waitHandled(t, 1+len(others)) // b's updates go past the slow one
-	if got := rec.handled[b.ID]; !slices.Equal(got, []string{"b1", "b2", "b3"}) {
+	if got := rec.texts(b.ID); !slices.Equal(got, []string{"b1", "b2", "b3"}) {
 		t.Fatalf("the other chat handled %q while one update was slow, want b1 b2 b3", got)
+	}
+	// The loop records an update as finished once its handler has returned.
+	deadline := time.Now().Add(10 * time.Second)
+	for ids, _ := offsets.HandledUpdates(context.Background()); !slices.Equal(ids, others); ids, _ = offsets.HandledUpdates(context.Background()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("saved as handled above the mark: %v, want %v", ids, others)
+		}
+		runtime.Gosched()
 	}
 	if got := offsets.get(); got != slow {
 		t.Errorf("saved offset while update %d runs = %d, want %d (the low-water mark)", slow, got, slow)
@@ -334,7 +350,7 @@ func TestSlowUpdateHoldsOnlyItsChatAndTheMark(t *testing.T) {
 			t.Errorf("update %d never handled", id)
 		}
 	}
-	if got := rec2.handled[a.ID]; !slices.Equal(got, []string{"hold", "after"}) {
+	if got := rec2.texts(a.ID); !slices.Equal(got, []string{"hold", "after"}) {
 		t.Errorf("the slow chat after the restart handled %q, want hold, after: in order", got)
 	}
 }
