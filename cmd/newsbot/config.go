@@ -121,7 +121,7 @@ var (
 	setLogFormat     = setting{env: envLogFormat, flag: "log-format", def: "text", usage: "log `format`: text or json"}
 	setLogLevel      = setting{env: envLogLevel, flag: "log-level", def: "info", usage: "log `level`: debug, info, warn or error"}
 	setContactURL    = setting{env: envContactURL, flag: "contact-url", def: defaultContactURL, usage: "contact `URL` in the User-Agent of every request to the portal"}
-	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of listing sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…}}, or the path of a file holding it"}
+	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…,\"text\":…}} (text: the text block of the source's article pages), or the path of a file holding it"}
 )
 
 func allSettings() []setting {
@@ -560,7 +560,8 @@ const listingSelWant = `use a JSON object of source URLs to selectors, e.g. {"ht
 // parseListingSelectors parses NEWSBOT_LISTING_SELECTORS: a JSON object (or
 // the path of a file holding one) whose keys are configured source URLs
 // (html: prefix optional) and values objects of CSS selectors (item, title,
-// link, date, teaser, image; empty ones keep the defaults). Keys are returned
+// link, date, teaser, image of a listing; text of the source's article
+// pages; empty ones keep the defaults). Keys are returned
 // as configured in NEWSBOT_FEEDS.
 func parseListingSelectors(s setting, v string, feeds []subscriptions.FeedConfig) (map[string]feed.Selectors, error) {
 	if v == "" {
