@@ -59,6 +59,10 @@ func (s *Store) LatestArticles(ctx context.Context, n int, filter ...subscriptio
 					OR NOT EXISTS (SELECT 1 FROM feeds f WHERE f.section = a.section AND f.language = c.lang))
 		ORDER BY published_at DESC, id DESC LIMIT ?`
 		args = []any{id, id, id, n}
+	} else if len(filter) > 0 && filter[0].Language != "" {
+		query = `SELECT ` + articleColumns + ` FROM articles WHERE language IN ('', ?)
+		ORDER BY published_at DESC, id DESC LIMIT ?`
+		args = []any{filter[0].Language, n}
 	}
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
