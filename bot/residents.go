@@ -122,7 +122,8 @@ func (b *residents) cmdLatest(ctx context.Context, req request, args string) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "latest.empty"))
 		return
 	}
-	b.reply(ctx, req.chat, delivery.Message{Text: render.Latest(articles, render.Options{Lang: req.lang, Loc: b.loc})})
+	html, _ := render.Latest(articles, render.Options{Lang: req.lang, Loc: b.loc})
+	b.reply(ctx, req.chat, delivery.Message{Text: html})
 }
 
 // pressSubscribe handles the subscribe and unsubscribe buttons: it changes

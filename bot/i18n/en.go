@@ -239,4 +239,18 @@ var en = map[string]string{
 	"channels.add":          "Connect another one: /channel @channel_name",
 	"channels.confirm":      "Disconnect the channel “%s”? The news will stop going there.",
 	"channels.disconnected": "Channel disconnected",
+
+	// Reading in Telegram (📖 Read here) and inline mode.
+	"button.read":       "📖 Read here",
+	"read.loading":      "⏳ Opening the article…",
+	"read.page":         "Page %d of %d",
+	"read.next":         "Next ▶",
+	"read.back":         "◀ Back",
+	"read.photo":        "🖼 Photo %d",
+	"read.continues":    "The rest of the article is on the portal",
+	"read.gone":         "This article has been removed from the portal.",
+	"read.failed":       "The article cannot be shown here. Read it on the portal:",
+	"read.busy":         "Many articles are being opened right now. Try again in a minute, or read it on the portal:",
+	"read.missing":      "This article is no longer in the bot's archive.",
+	"read.private_only": "Articles open in the private chat with the bot.",
 }

@@ -146,26 +146,32 @@ func paragraph(b *Builder) {
 	}
 }
 
-// Latest renders the list shown by /latest: a header, then one line per
-// article with its short date and its title linked to the portal. Articles
-// that do not fit in MaxText are left out from the end. With no articles it
-// renders the "latest.empty" text.
-func Latest(articles []subscriptions.Article, o Options) string {
+// Latest renders the list shown by /latest: a header, then one numbered
+// line per article with its short date and its title linked to the portal
+// (the numbers are those of its "📖 Read here" buttons). Articles that do
+// not fit in MaxText are left out from the end; shown is how many are in.
+// With no articles it renders the "latest.empty" text.
+func Latest(articles []subscriptions.Article, o Options) (html string, shown int) {
 	lang := o.lang()
 	if len(articles) == 0 {
-		return Plain(i18n.T(lang, "latest.empty"))
+		return Plain(i18n.T(lang, "latest.empty")), 0
 	}
-	return headlines(i18n.T(lang, "latest.header"), articles, o)
+	return headlines(i18n.T(lang, "latest.header"), articles, o, true)
 }
 
-// headlines renders a bold header, then one line per article with its short
-// date and its title linked to the portal; articles that do not fit in
-// MaxText are left out from the end.
-func headlines(header string, articles []subscriptions.Article, o Options) string {
+// headlines renders a bold header, then one line per article (numbered from
+// 1 if asked) with its short date and its title linked to the portal;
+// articles that do not fit in MaxText are left out from the end. It
+// returns the HTML and how many articles are in.
+func headlines(header string, articles []subscriptions.Article, o Options, numbered bool) (string, int) {
 	b := &Builder{}
 	b.Bold(header)
-	for _, a := range articles {
+	shown := 0
+	for i, a := range articles {
 		item := &Builder{}
+		if numbered {
+			item.Text(fmt.Sprintf("%d. ", i+1))
+		}
 		if !a.Published.IsZero() {
 			item.Text(i18n.ShortDate(a.Published.In(o.loc())) + " — ")
 		}
@@ -179,8 +185,9 @@ func headlines(header string, articles []subscriptions.Article, o Options) strin
 		}
 		paragraph(b)
 		b.Append(item)
+		shown++
 	}
-	return b.String()
+	return b.String(), shown
 }
 
 // Digest renders the daily digest of articles for day (shown as a date in

@@ -17,5 +17,6 @@ func Search(query string, articles []subscriptions.Article, o Options) string {
 	if len(articles) == 0 {
 		return Plain(i18n.T(lang, "search.none", q))
 	}
-	return headlines(i18n.T(lang, "search.header", q), articles, o)
+	html, _ := headlines(i18n.T(lang, "search.header", q), articles, o, false)
+	return html
 }
