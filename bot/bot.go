@@ -47,6 +47,7 @@ type storage interface {
 	postStore
 	alertStore
 	composeStore
+	readerStore
 }
 
 // Config wires a Bot.
@@ -65,8 +66,14 @@ type Config struct {
 	Now        func() time.Time
 	// Version is the program's version, shown by /stats.
 	Version string
-	// Pages reads article pages for /post; a feed.Fetcher of Version when nil.
+	// Pages reads article pages for /post, Texts their text for reading in
+	// Telegram; a feed.Fetcher of Version when nil.
 	Pages PageReader
+	Texts TextReader
+	// TextSelectors are the CSS selectors of the text block of the article
+	// pages of sources, by configured source URL (the "text" field of
+	// NEWSBOT_LISTING_SELECTORS); the default (feed.DefaultTextSelector) for others.
+	TextSelectors map[string]string
 }
 
 // Bot is the conversation: it routes each update to the feature that
@@ -85,6 +92,7 @@ type Bot struct {
 	composer *composer
 	notices  *notices
 	alerts   *alerts
+	reader   *reader
 }
 
 // New builds a Bot from cfg.
@@ -103,8 +111,14 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.Pages == nil {
-		cfg.Pages = feed.NewFetcher(feed.FetcherOptions{Version: cfg.Version})
+	if cfg.Pages == nil || cfg.Texts == nil {
+		f := feed.NewFetcher(feed.FetcherOptions{Version: cfg.Version})
+		if cfg.Pages == nil {
+			cfg.Pages = f
+		}
+		if cfg.Texts == nil {
+			cfg.Texts = f
+		}
 	}
 	shared := &base{
 		tg: cfg.Telegram, chats: cfg.Store, log: cfg.Logger, admins: map[int64]bool{}, defaultLang: cfg.DefaultLang,
@@ -113,22 +127,24 @@ func New(cfg Config) (*Bot, error) {
 	for _, id := range cfg.Admins {
 		shared.admins[id] = true
 	}
+	reader := newReader(shared, cfg.Store, cfg.Texts, cfg.TextSelectors, cfg.Telegram.Username)
 	b := &Bot{
-		base: shared, engine: cfg.Telegram, store: cfg.Store,
+		base: shared, engine: cfg.Telegram, store: cfg.Store, reader: reader,
 		commands: map[string]*command{}, callbacks: map[string]callbackHandler{},
 		commandsSeen: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newsbot_commands_total", Help: "Commands received, by command.",
 		}, []string{"command"}),
-		composer: newComposer(shared, cfg.Store),
+		composer: newComposer(shared, cfg.Store, reader),
 		notices:  newNotices(shared, cfg.Store, cfg.Telegram),
 		alerts:   &alerts{base: shared, store: cfg.Store},
 	}
 	if cfg.Registerer != nil {
-		cfg.Registerer.MustRegister(b.commandsSeen)
+		cfg.Registerer.MustRegister(b.commandsSeen, reader.outcomes)
 	}
 	channels := &channels{base: shared, store: cfg.Store, engine: cfg.Telegram}
 	settings := &settings{base: shared, store: cfg.Store, channels: channels}
-	(&residents{base: shared, store: cfg.Store}).register(b)
+	(&residents{base: shared, store: cfg.Store, reader: reader}).register(b)
+	reader.register(b)
 	settings.register(b)
 	(&keywords{base: shared, store: cfg.Store, channels: channels}).register(b)
 	(&search{base: shared, store: cfg.Store, limits: newSearchLimiter(cfg.Now)}).register(b)
@@ -139,12 +155,13 @@ func New(cfg Config) (*Bot, error) {
 	return b, nil
 }
 
-// Run registers the command menu and keeps the progress of notices up to
-// date until ctx is done. The engine runs the rest (see delivery.Engine.Run).
+// Run registers the command menu, keeps the progress of notices up to date
+// and reads the article pages residents open until ctx is done. The engine runs the rest (see delivery.Engine.Run).
 func (b *Bot) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { b.registerMenu(gctx); return nil })
 	g.Go(func() error { return b.notices.run(gctx) })
+	g.Go(func() error { return b.reader.run(gctx) })
 	return g.Wait()
 }
 

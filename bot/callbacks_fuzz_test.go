@@ -18,7 +18,7 @@ func FuzzCallbackData(f *testing.F) {
 	for _, s := range []string{
 		"sub", "unsub", "set:5001:main", "set:5001:lang:be", "set:5001:sec:news", "set:5001:dig:8", "set:5001:dig:99",
 		"set:5001:quiet:1320-480", "set:-100:lang:en", "ntc:send:1", "ntc:aud:1:l:xx", "chn:del:-1001", ":", "set::::",
-		"set:5001:lang:\x00", "sub:extra:data", "\xff\xfe",
+		"set:5001:lang:\x00", "sub:extra:data", "\xff\xfe", "rd:1", "rd:1:2", "rd:999999:1",
 	} {
 		f.Add(s)
 	}
@@ -57,6 +57,7 @@ func FuzzCallbackCodecs(f *testing.F) {
 		"sub", "unsub", "sub:", "set:5001:m", "set:5001:sec:+news", "set:-1001234567890:quiet:1320-480", "set:5001:dlv:08",
 		"set:+5001:m", "set:0:m", "set:5001:lang:be", "set:5001:x:", "ntc:aud:1:all", "ntc:aud:1:l:be", "ntc:aud:1:s:news",
 		"ntc:send:1", "ntc:stop:01", "ntc:send:1:x", "ntc:aud:-1:all", "ch:l", "ch:d:-1001", "ch:dy:-1001", "ch:l:1", "\xff",
+		"rd:1", "rd:12:3", "rd:12:0", "rd:12:01", "rd:-1", "rd:1:1000", "rd:1:2:3",
 	} {
 		f.Add(s)
 	}
@@ -73,6 +74,7 @@ func FuzzCallbackCodecs(f *testing.F) {
 		accepted(decodeSettings(data))
 		accepted(decodeNotice(data))
 		accepted(decodeChannels(data))
+		accepted(decodeRead(data))
 	})
 }
 
@@ -100,6 +102,8 @@ func TestCallbackCodecsRoundTrip(t *testing.T) {
 			func(s string) (callbackData, bool) { return decodeNotice(s) }},
 		{channelsData{op: channelsList}, func(s string) (callbackData, bool) { return decodeChannels(s) }},
 		{channelsData{op: channelsConfirm, id: channel}, func(s string) (callbackData, bool) { return decodeChannels(s) }},
+		{readData{article: 1 << 53}, func(s string) (callbackData, bool) { return decodeRead(s) }},
+		{readData{article: 41234, page: maxReadPage}, func(s string) (callbackData, bool) { return decodeRead(s) }},
 	}
 	for _, tt := range tests {
 		data, err := encodeCallback(tt.d)

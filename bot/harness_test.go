@@ -83,6 +83,8 @@ type harnessOptions struct {
 	version string
 	// noStart builds the bot without running it.
 	noStart bool
+	// texts reads article pages for reading in Telegram; a fetcher when nil.
+	texts TextReader
 }
 
 func newHarness(t testing.TB, o harnessOptions) *harness {
@@ -126,7 +128,7 @@ func (h *harness) build(o harnessOptions) {
 		h.t.Fatal(err)
 	}
 	h.bot, err = New(Config{Telegram: h.engine, Store: h.store, Logger: logger, Admins: o.admins, DefaultLang: o.lang,
-		Location: h.minsk, Now: h.clock.Now, Version: o.version})
+		Location: h.minsk, Now: h.clock.Now, Version: o.version, Texts: o.texts})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -214,8 +216,13 @@ func (h *harness) subscribe(ids ...int64) {
 // and wakes the outbox, as the poller does.
 func (h *harness) publish(section, lang string, articles ...subscriptions.Article) subscriptions.IngestResult {
 	h.t.Helper()
+	return h.publishIn("https://osipovichi.gov.by/"+section+"/"+lang+"/rss/", section, lang, articles...)
+}
+
+// publishIn is publish in the feed at url.
+func (h *harness) publishIn(url, section, lang string, articles ...subscriptions.Article) subscriptions.IngestResult {
+	h.t.Helper()
 	ctx := context.Background()
-	url := "https://osipovichi.gov.by/" + section + "/" + lang + "/rss/"
 	feeds, err := h.store.EnsureFeeds(ctx, []subscriptions.FeedConfig{{Section: section, Language: lang, URL: url}})
 	if err != nil {
 		h.t.Fatal(err)

@@ -27,7 +27,8 @@ type residentStore interface {
 // /unsubscribe, /latest and /help, with the subscribe button.
 type residents struct {
 	*base
-	store residentStore
+	store  residentStore
+	reader *reader // the "📖 Read here" buttons of /latest and their /start links
 }
 
 func (b *residents) register(r *Bot) {
@@ -47,6 +48,9 @@ func (b *residents) register(r *Bot) {
 func (b *residents) cmdStart(ctx context.Context, req request, args string) {
 	if args == "subscribe" {
 		b.cmdSubscribe(ctx, req, true)
+		return
+	}
+	if b.reader.startLink(ctx, req, args) {
 		return
 	}
 	textKey := "start.welcome"
@@ -122,8 +126,8 @@ func (b *residents) cmdLatest(ctx context.Context, req request, args string) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "latest.empty"))
 		return
 	}
-	html, _ := render.Latest(articles, render.Options{Lang: req.lang, Loc: b.loc})
-	b.reply(ctx, req.chat, delivery.Message{Text: html})
+	html, shown := render.Latest(articles, render.Options{Lang: req.lang, Loc: b.loc})
+	b.reply(ctx, req.chat, delivery.Message{Text: html, Keyboard: b.reader.listKeyboard(req.chat.Type, articles[:shown])})
 }
 
 // pressSubscribe handles the subscribe and unsubscribe buttons: it changes

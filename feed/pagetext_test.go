@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/osipovichi/newsbot/internal/fakeportal"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
@@ -192,4 +193,55 @@ func FuzzParsePageText(f *testing.F) {
 			t.Errorf("%d runes, more than %d", n, MaxTextRunes)
 		}
 	})
+}
+
+// TestParsePageTextPortalPages reads the article pages of the fake portal
+// as the reader in Telegram does.
+func TestParsePageTextPortalPages(t *testing.T) {
+	tests := []struct {
+		name                            string
+		photos, headings, items, quotes int
+		first, firstPhoto               string
+	}{
+		{fakeportal.ArticleRU, 4, 4, 4, 1, "Программа ремонта дорог местного значения на 2023 год утверждена",
+			"/files/00570/obj/110/41400/img/doroga_1_big.jpg"},
+		{fakeportal.ArticleBE, 2, 2, 4, 1, "У цэнтральнай раённай бібліятэцы імя Івана Шамякіна", "/files/00570/obj/110/41410/img/vystava_1.jpg"},
+		{fakeportal.ArticleEN, 2, 1, 4, 1, "More than 150 young specialists", "/files/00570/obj/110/41420/img/forum_1.jpg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParsePageText(fakeportal.ArticlePage(tt.name), "https://osipovichi.gov.by/ru/news-ru/view/1/", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			count := map[subscriptions.BlockKind]int{}
+			var text strings.Builder
+			firstText := ""
+			for _, b := range got.Blocks {
+				count[b.Kind]++
+				text.WriteString(b.Text + "\n")
+				if firstText == "" && b.Kind == subscriptions.BlockParagraph {
+					firstText = b.Text
+				}
+			}
+			if count[subscriptions.BlockImage] != tt.photos || count[subscriptions.BlockHeading] != tt.headings ||
+				count[subscriptions.BlockItem] != tt.items || count[subscriptions.BlockQuote] != tt.quotes {
+				t.Errorf("blocks %v, want %d photos, %d headings, %d items, %d quotes", count, tt.photos, tt.headings, tt.items, tt.quotes)
+			}
+			if !strings.HasPrefix(firstText, tt.first) {
+				t.Errorf("first paragraph %q, want it to start with %q", firstText, tt.first)
+			}
+			if got.Blocks[0].URL != "https://osipovichi.gov.by"+tt.firstPhoto {
+				t.Errorf("first block %+v, want the photo %s", got.Blocks[0], tt.firstPhoto)
+			}
+			for _, junk := range []string{"Поделиться", "Падзяліцца", "Комментари", "dataLayer", "Главная", "Галоўная"} {
+				if strings.Contains(text.String(), junk) {
+					t.Errorf("the text has %q from around the text block", junk)
+				}
+			}
+		})
+	}
+	if _, err := ParsePageText(fakeportal.ArticlePage(fakeportal.ArticleNoText), "https://osipovichi.gov.by/x/", ""); !errors.Is(err, ErrNoText) {
+		t.Errorf("a gallery page: got %v, want ErrNoText", err)
+	}
 }

@@ -39,13 +39,16 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	if client == nil {
 		return nil // stopped while waiting for Telegram
 	}
-	logger.Info("connected to Telegram", "bot_username", client.Username())
+	logger.Info("connected to Telegram", "bot_username", client.Username(), "inline_mode", client.InlineMode())
+	if !client.InlineMode() {
+		logger.Info("inline mode is off: turn it on in @BotFather (/setinline) to let residents share news with @" + client.Username() + " in any chat")
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	registerStoreMetrics(reg, store, logger)
 
-	// One fetcher reads the portal for the poller and for /post.
+	// One fetcher reads the portal for the poller, /post and reading in Telegram.
 	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL})
 	engine, err := delivery.New(delivery.Config{
 		Client: client, Store: store, Logger: logger.With("component", "delivery"), Location: cfg.Timezone,
@@ -57,7 +60,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	b, err := bot.New(bot.Config{
 		Telegram: engine, Store: store, Logger: logger.With("component", "bot"),
 		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone, Registerer: reg, Version: version,
-		Pages: fetcher,
+		Pages: fetcher, Texts: fetcher, TextSelectors: textSelectors(cfg.ListingSelectors),
 	})
 	if err != nil {
 		return err
@@ -92,6 +95,17 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	}
 	logger.Info("newsbot stopped")
 	return nil
+}
+
+// textSelectors are the "text" selectors of NEWSBOT_LISTING_SELECTORS, by source.
+func textSelectors(sel map[string]feed.Selectors) map[string]string {
+	out := map[string]string{}
+	for src, s := range sel {
+		if s.Text != "" {
+			out[src] = s.Text
+		}
+	}
+	return out
 }
 
 // connect checks the token with getMe, retrying while Telegram cannot be
