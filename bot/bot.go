@@ -5,7 +5,8 @@
 // engine's updates and composes the messages of the engine's deliveries.
 //
 // Each feature is a type of its own in its own file (residents, settings,
-// keywords, search, channels, notices, admin, posts, alerts) holding only
+// keywords, search, channels, notices, admin, posts, alerts, reader for
+// reading articles in Telegram, inline for inline mode) holding only
 // the store methods it declares beside it; what they share is base. Bot
 // itself routes updates to them. Receivers are named b throughout: each is
 // a part of the bot.
@@ -31,6 +32,7 @@ type telegram interface {
 	channelLookup
 	outboxWatch
 	rateReport
+	inlineAnswerer
 }
 
 // storage is every feature's store interface in one, for Config: each
@@ -48,6 +50,7 @@ type storage interface {
 	alertStore
 	composeStore
 	readerStore
+	inlineStore
 }
 
 // Config wires a Bot.
@@ -93,6 +96,7 @@ type Bot struct {
 	notices  *notices
 	alerts   *alerts
 	reader   *reader
+	inline   *inline
 }
 
 // New builds a Bot from cfg.
@@ -137,6 +141,7 @@ func New(cfg Config) (*Bot, error) {
 		composer: newComposer(shared, cfg.Store, reader),
 		notices:  newNotices(shared, cfg.Store, cfg.Telegram),
 		alerts:   &alerts{base: shared, store: cfg.Store},
+		inline:   &inline{base: shared, store: cfg.Store, engine: cfg.Telegram, reader: reader},
 	}
 	if cfg.Registerer != nil {
 		cfg.Registerer.MustRegister(b.commandsSeen, reader.outcomes)

@@ -366,10 +366,14 @@ func (b *reader) show(ctx context.Context, job readJob, html, picture string, kb
 	_ = b.tg.Reply(ctx, delivery.Message{ChatID: job.chatID, Text: html, Preview: picture, Keyboard: kb})
 }
 
+// anyChat is the chat type of a message that may be posted in any chat (inline mode).
+const anyChat subscriptions.ChatType = ""
+
 // button is the "📖 Read here" button of an article in a chat of a type:
-// in a private chat it opens the reading view there; elsewhere it is a link
-// to the private chat with the bot, so that a group or a channel is not
-// filled with pages. ok is false when there is no way to it (no username).
+// in a private chat it opens the reading view there; elsewhere (or anyChat)
+// it is a link to the private chat with the bot, so that a group or a
+// channel is not filled with pages. ok is false when there is no way to it
+// (no username).
 func (b *reader) button(label string, chatType subscriptions.ChatType, articleID int64) (delivery.Button, bool) {
 	if chatType == subscriptions.ChatPrivate {
 		data, err := encodeCallback(readData{article: articleID})
