@@ -8,7 +8,10 @@
 //
 // Type a line to send it as a message from the test user (/start, /latest …);
 // ":press N" presses button N of the bot's last message with buttons;
-// ":user ID LANG" switches to another user (e.g. ":user 2002 be"); ":quit" ends.
+// ":inline [TEXT]" types "@bot TEXT" (inline mode; ":inline" alone lists the
+// latest news), ":more" scrolls its results, ":choose N" posts result N in
+// the chat; ":user ID LANG" switches to another user (e.g. ":user 2002 be");
+// ":quit" ends.
 package main
 
 import (
@@ -39,7 +42,7 @@ func main() {
 }
 
 func run(addr, lang string, userID int64) error {
-	tg := faketelegram.New(faketelegram.Options{})
+	tg := faketelegram.New(faketelegram.Options{InlineMode: true})
 	defer tg.Close()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -49,12 +52,13 @@ func run(addr, lang string, userID int64) error {
 	go srv.Serve(ln) //nolint:errcheck // ends with the process
 	fmt.Printf("Fake Bot API on http://%s. Run the bot with:\n\n  TELEGRAM_BOT_TOKEN=%s TELEGRAM_API_ENDPOINT='http://%s/bot%%s/%%s' go run ./cmd/newsbot\n\n",
 		addr, tg.Token(), addr)
-	fmt.Println("Type a message (/start, /latest, /settings …), :press N, :user ID LANG or :quit.")
+	fmt.Println("Type a message (/start, /latest, /settings …), :press N, :inline TEXT, :more, :choose N, :user ID LANG or :quit.")
 
 	var mu sync.Mutex
 	user := faketelegram.User{ID: userID, FirstName: "Tester", LanguageCode: lang}
 	var lastButtons []faketelegram.Button
 	var lastMessageID int
+	var inline inlineState
 	shown := map[int64]int{}
 	edits := map[int64]int{}
 	answers := 0
@@ -100,6 +104,25 @@ func run(addr, lang string, userID int64) error {
 				break
 			}
 			tg.PressButton(faketelegram.PrivateChat(user), user, lastMessageID, lastButtons[n-1].CallbackData)
+		case f[0] == ":inline":
+			inline = inlineState{query: strings.TrimSpace(strings.TrimPrefix(line, ":inline"))}
+			go inline.ask(tg, user, "")
+		case line == ":more":
+			if inline.next == "" {
+				fmt.Println("no more results")
+				break
+			}
+			go inline.ask(tg, user, inline.next)
+		case f[0] == ":choose" && len(f) == 2:
+			n, err := strconv.Atoi(f[1])
+			if err != nil || n < 1 || n > len(inline.results) {
+				fmt.Printf("no result %s (there are %d)\n", f[1], len(inline.results))
+				break
+			}
+			r := inline.results[n-1]
+			if posted, ok := tg.ChooseInlineResult(faketelegram.PrivateChat(user), r.queryID, r.id); ok {
+				lastButtons, lastMessageID = show(posted, lastButtons, lastMessageID)
+			}
 		case f[0] == ":user" && len(f) == 3:
 			id, err := strconv.ParseInt(f[1], 10, 64)
 			if err != nil {
@@ -136,3 +159,36 @@ func show(m faketelegram.Sent, buttons []faketelegram.Button, msgID int) ([]fake
 	}
 	return buttons, m.MessageID
 }
+
+// inlineState is the last inline query of the sandbox and its results so far.
+type inlineState struct {
+	mu      sync.Mutex
+	query   string
+	next    string // offset of the next page, or ""
+	results []inlineResult
+}
+
+type inlineResult struct{ queryID, id string }
+
+// ask sends the query at offset and prints the bot's answer.
+func (s *inlineState) ask(tg *faketelegram.Server, u faketelegram.User, offset string) {
+	_, id := tg.InlineQuery(u, s.query, offset)
+	a := tg.WaitInlineAnswer(failer{}, id, 10*time.Second)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Printf("\n--- bot (inline answer: cache %d s, personal %t)\n", a.CacheTime, a.Personal)
+	for _, r := range a.Results {
+		s.results = append(s.results, inlineResult{queryID: id, id: r.ID})
+		fmt.Printf("[%d] %s\n    %s\n", len(s.results), r.Title, r.Description)
+	}
+	if s.next = a.NextOffset; s.next != "" {
+		fmt.Println(":more for more results")
+	}
+}
+
+// failer reports a wait that timed out instead of failing a test.
+type failer struct{}
+
+func (failer) Helper() {}
+
+func (failer) Fatalf(format string, args ...any) { fmt.Printf(format+"\n", args...) }
