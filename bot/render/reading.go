@@ -193,14 +193,7 @@ func split(s string, max int) (head, rest string) {
 	if max <= 0 {
 		return "", s
 	}
-	end, n := 0, 0
-	for i, r := range s {
-		if n+width(r) > max {
-			end = i
-			break
-		}
-		n += width(r)
-	}
+	end := fitting(s, max)
 	if i := strings.LastIndexFunc(s[:end], unicode.IsSpace); i > 0 && length(s[:i]) >= max/2 {
 		end = i
 	} else if next, _ := utf8.DecodeRuneInString(s[end:]); !unicode.IsSpace(next) {
