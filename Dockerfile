@@ -1,5 +1,11 @@
-# Build: docker build --build-arg VERSION=$(git describe --tags --always) -t newsbot .
-# Run:   docker run -d -v newsbot-data:/data -e TELEGRAM_BOT_TOKEN_FILE=/run/secrets/bot_token newsbot
+# Build: docker build --build-arg VERSION=$(git describe --tags --always) --build-arg REVISION=$(git rev-parse HEAD) -t newsbot .
+# Run:   docker run -d --name newsbot --restart unless-stopped --stop-timeout 30 \
+#          -v newsbot-data:/data -e TELEGRAM_BOT_TOKEN=123456789:AAE-your-token \
+#          -e NEWSBOT_ADMINS=11111111 -p 127.0.0.1:8080:8080 newsbot
+# The bot runs as uid 65532: a bind mount on /data must be writable by it
+# (chown 65532:65532 on the host, or docker run --user). It may take a little
+# over 10 s to stop, Docker's default grace: hence --stop-timeout 30.
+# README.md, "Docker", explains each of these.
 
 FROM golang:1.26 AS build
 WORKDIR /src
@@ -9,8 +15,11 @@ COPY go.mod go.sum ./
 RUN go mod download
 
 COPY . .
+# The build context has no .git (.dockerignore): the commit comes as REVISION.
 ARG VERSION=dev
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/newsbot ./cmd/newsbot
+ARG REVISION=
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION} -X main.revision=${REVISION} \
+        -X main.buildTime=$(date -u +%Y-%m-%dT%H:%M:%SZ)" -o /out/newsbot ./cmd/newsbot
 
 # The runtime image has no shell to create the data directory: make it here,
 # owned by distroless's nonroot user (65532), and copy it over.

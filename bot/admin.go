@@ -14,6 +14,10 @@ type adminStore interface {
 	Feeds(ctx context.Context) ([]subscriptions.Feed, error)
 	AudienceSections(ctx context.Context) ([]string, error)
 	AuditLog(ctx context.Context, n int) ([]subscriptions.AuditEntry, error)
+	DayFigures(ctx context.Context, from, to time.Time) (subscriptions.DayFigures, error)
+	SaveDaySnapshot(ctx context.Context, day string, from, to, now time.Time) (bool, error)
+	DaySnapshots(ctx context.Context, first, last string) ([]subscriptions.DayFigures, error)
+	StartLinkCounts(ctx context.Context, since time.Time) ([]subscriptions.StartLinkCount, error)
 }
 
 // rateReport is what /stats asks the engine.
@@ -25,13 +29,16 @@ type rateReport interface {
 const auditShown = 20
 
 // adminTools are the staff's own commands: /admin (their help), /stats and
-// /audit. The other admin tools are notices (/broadcast) and posts (/post).
+// /audit, and the daily snapshots behind the chart of /stats. The other
+// admin tools are notices (/broadcast) and posts (/post).
 type adminTools struct {
 	*base
 	store   adminStore
 	engine  rateReport
 	version string
 	started time.Time
+	// audienceName says who a notice's audience is (see notices).
+	audienceName func(lang string, a subscriptions.Audience) string
 }
 
 func (b *adminTools) register(r *Bot) {

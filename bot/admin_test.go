@@ -15,8 +15,12 @@ import (
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
-// testProgressEvery is the pace of progress messages in tests.
-const testProgressEvery = 50 * time.Millisecond
+// The pace of progress messages and schedules, and the wait for the rest
+// of an album, in tests.
+const (
+	testProgressEvery = 50 * time.Millisecond
+	testAlbumSettle   = 150 * time.Millisecond
+)
 
 var (
 	admin2  = faketelegram.User{ID: 9002, FirstName: "Second", LanguageCode: "be"}
@@ -33,7 +37,7 @@ func newAdminHarness(t *testing.T, o harnessOptions) *harness {
 		o.admins = []int64{admin.ID, admin2.ID, adminEN.ID}
 	}
 	h := newHarness(t, o)
-	h.bot.notices.interval = testProgressEvery
+	h.bot.notices.interval, h.bot.notices.settle = testProgressEvery, testAlbumSettle
 	if start {
 		h.start()
 	}
@@ -46,7 +50,7 @@ func (h *harness) restart(rate float64) {
 	h.t.Helper()
 	h.stop()
 	h.build(harnessOptions{admins: []int64{admin.ID, admin2.ID, adminEN.ID}, lang: "ru", rate: rate})
-	h.bot.notices.interval = testProgressEvery
+	h.bot.notices.interval, h.bot.notices.settle = testProgressEvery, testAlbumSettle
 	h.start()
 }
 
@@ -219,18 +223,18 @@ func TestBroadcastAudience(t *testing.T) {
 	if !strings.Contains(control.Plain, "Recipients: 12") {
 		t.Fatalf("control = %q, want 12 recipients (in English for an English-speaking admin)", control.Plain)
 	}
-	ans := h.press(chat, adminEN, control.MessageID, fmt.Sprintf("ntc:aud:%d:l:be", id))
+	ans := h.press(chat, adminEN, control.MessageID, fmt.Sprintf("ntc:lng:%d:be", id))
 	if ans.Text != "Audience: subscribers reading Belarusian" {
 		t.Fatalf("audience press answered %q", ans.Text)
 	}
 	h.tg.WaitFor(t, 10*time.Second, func() bool {
 		return strings.Contains(h.tg.MessageText(chat.ID, control.MessageID), "Recipients: 4")
 	}, "the control to show 4 recipients")
-	if kb := h.tg.MessageMarkup(chat.ID, control.MessageID); kb == nil || !strings.Contains(fmt.Sprint(kb.Rows), "✓ Беларуская") {
+	if kb := h.tg.MessageMarkup(chat.ID, control.MessageID); kb == nil || !strings.Contains(fmt.Sprint(kb.Rows), "✓ 🌐 Беларуская") {
 		t.Fatalf("keyboard = %+v, want Беларуская ticked", kb)
 	}
 	// A forged audience is refused.
-	if ans := h.press(chat, adminEN, control.MessageID, fmt.Sprintf("ntc:aud:%d:s:nonexistent", id)); ans.Text != i18n.T("en", "button.outdated") {
+	if ans := h.press(chat, adminEN, control.MessageID, fmt.Sprintf("ntc:sec:%d:nonexistent", id)); ans.Text != i18n.T("en", "button.outdated") {
 		t.Fatalf("unknown section answered %q", ans.Text)
 	}
 	h.press(chat, adminEN, control.MessageID, fmt.Sprintf("ntc:send:%d", id))
@@ -251,17 +255,21 @@ func TestNoticesGoAheadOfArticles(t *testing.T) {
 	ctx := context.Background()
 	ids := chatIDs(1, 30)
 	h.subscribe(ids...)
-	// Articles wait for everyone, then a notice is confirmed, then the bot starts.
+	// Articles wait for everyone, then a notice is confirmed, then an urgent one, then the bot starts.
 	h.publish("news", "ru", newsArticle(1), newsArticle(2))
-	h.tg.SendMessage(faketelegram.PrivateChat(admin), admin, "Штормовое предупреждение")
-	n, err := h.store.CreateNotice(ctx, admin.ID, admin.ID, 1, h.clock.Now())
-	if err != nil {
-		t.Fatal(err)
+	f := subscriptions.FanOut{DefaultLang: "ru", Location: h.minsk}
+	for i, text := range []string{"Приём граждан переносится", "Штормовое предупреждение"} {
+		h.tg.SendMessage(faketelegram.PrivateChat(admin), admin, text)
+		n, err := h.store.CreateNotice(ctx, admin.ID, subscriptions.NoticeVersion{Language: "ru", ChatID: admin.ID, MessageIDs: []int{i + 1}}, h.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.store.SetNoticeUrgent(ctx, n.ID, i == 1)
+		if _, _, err := h.store.ConfirmNotice(ctx, n.ID, admin.ID, f, h.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if _, _, err := h.store.ConfirmNotice(ctx, n.ID, admin.ID, "ru", admin.ID, 0, h.clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	// Chat 2 is in its quiet hours: the notice reaches it without a sound.
+	// Chat 2 is in its quiet hours: the ordinary notice reaches it without a sound, the urgent one with.
 	if err := h.store.SetQuietHours(ctx, 2, 11*60, 13*60, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -269,22 +277,26 @@ func TestNoticesGoAheadOfArticles(t *testing.T) {
 	h.waitDelivered()
 	for _, id := range ids {
 		msgs := h.tg.Messages(id)
-		if len(msgs) != 3 || msgs[0].Method != "copyMessage" {
-			t.Fatalf("chat %d got %d messages, first %s; want the notice first, then 2 articles", id, len(msgs), msgs[0].Method)
+		if len(msgs) != 4 || msgs[0].SourceMessageID != 2 || msgs[1].SourceMessageID != 1 || msgs[2].Method != "sendMessage" {
+			t.Fatalf("chat %d got %+v; want the urgent notice, the notice, then 2 articles", id, msgs)
 		}
-		if silent := msgs[0].DisableNotification; silent != (id == 2) {
+		if msgs[0].DisableNotification {
+			t.Errorf("chat %d: the urgent notice came silently", id)
+		}
+		if silent := msgs[1].DisableNotification; silent != (id == 2) {
 			t.Errorf("chat %d: notice silent = %t, want %t", id, silent, id == 2)
 		}
 	}
-	// Without a progress message the report comes as a new message.
+	// Without a progress message the reports come as new messages.
 	h.tg.WaitFor(t, 10*time.Second, func() bool {
+		reports := 0
 		for _, m := range h.tg.Messages(admin.ID) {
 			if strings.Contains(m.Plain, "Доставлено: 30") {
-				return true
+				reports++
 			}
 		}
-		return false
-	}, "the report")
+		return reports == 2
+	}, "the two reports")
 }
 
 func TestBroadcastStopInTheMiddle(t *testing.T) {
@@ -315,7 +327,7 @@ func TestBroadcastStopInTheMiddle(t *testing.T) {
 			t.Errorf("chat %d got %d copies", id, n)
 		}
 	}
-	p, err := h.store.NoticeProgress(context.Background(), id)
+	p, err := h.store.NoticeProgress(context.Background(), id, h.clock.Now())
 	if err != nil || p.Sent != sent || p.Stopped != 500-sent || p.Pending != 0 {
 		t.Fatalf("progress = %+v, %v; want %d sent (as Telegram saw), %d stopped", p, err, sent, 500-sent)
 	}
@@ -415,13 +427,13 @@ func TestBroadcastRefusedToResidents(t *testing.T) {
 		}
 	}
 	// The resident's next message is not taken as a notice.
-	if got := h.say(resident, "Отключите воду всем"); got.Plain != i18n.T("ru", "plain_text") {
-		t.Errorf("resident's text answered %q, want the plain-text hint", got.Plain)
+	if got := h.say(resident, "Отключите воду всем"); !strings.Contains(got.Plain, i18n.T("ru", "question.help")) {
+		t.Errorf("resident's text answered %q, want the answer to a question", got.Plain)
 	}
 	// A draft by an admin; the resident forges every button of it.
 	id, control := h.draft(admin, textNotice(h, admin, "Черновик"))
 	rchat := faketelegram.PrivateChat(resident)
-	for _, data := range []string{"send", "stop", "cancel", "aud:%d:all"} {
+	for _, data := range []string{"send", "stop", "cancel", "sec:%d:*", "urgy", "ver:%d:be", "sch"} {
 		if !strings.Contains(data, "%d") {
 			data += ":%d"
 		}
@@ -458,96 +470,8 @@ func TestBroadcastRefusedToResidents(t *testing.T) {
 	if got := h.say(admin, "/cancel"); got.Plain != i18n.T("ru", "broadcast.cancelled") {
 		t.Errorf("/cancel answered %q", got.Plain)
 	}
-	if got := h.say(admin, "просто текст"); got.Plain != i18n.T("ru", "plain_text") {
-		t.Errorf("text after /cancel answered %q, want the plain-text hint", got.Plain)
-	}
-}
-
-func TestStatsCommand(t *testing.T) {
-	h := newAdminHarness(t, harnessOptions{noStart: true, version: "1.4.2"})
-	ctx := context.Background()
-	now := h.clock.Now()
-	h.subscribe(1, 2, 3, 4)
-	h.store.ChangeLanguage(ctx, 1, "ru", now)
-	h.store.ChangeLanguage(ctx, 2, "be", now)
-	h.store.ChangeLanguage(ctx, 3, "en", now)
-	h.store.SetDigestHour(ctx, 3, 8, now)
-	h.store.SetChatStatus(ctx, 4, subscriptions.StatusBlocked, "blocked", now)
-	h.store.TouchChat(ctx, subscriptions.ChatInfo{ID: -100500, Type: subscriptions.ChatGroup, Title: "Дом 5"}, now)
-	h.store.SetSubscribed(ctx, -100500, true, now)
-	// An old subscriber who left a month ago is neither new nor lost this week.
-	h.store.TouchChat(ctx, subscriptions.ChatInfo{ID: 5, Type: subscriptions.ChatPrivate, Language: "ru"}, now.AddDate(0, -2, 0))
-	h.store.SetSubscribed(ctx, 5, true, now.AddDate(0, -2, 0))
-	h.store.SetSubscribed(ctx, 5, false, now.AddDate(0, -1, 0))
-	// Four deliveries in the last day: 2 sent, 1 failed, 1 skipped; one two days ago.
-	for _, at := range []time.Time{now.AddDate(0, 0, -2), now} {
-		n, _ := h.store.CreateNotice(ctx, admin.ID, admin.ID, 1, at)
-		h.store.ConfirmNotice(ctx, n.ID, admin.ID, "ru", admin.ID, 0, at)
-		due, _ := h.store.DueDeliveries(ctx, now, 10)
-		states := []subscriptions.DeliveryState{subscriptions.DeliverySent, subscriptions.DeliverySent,
-			subscriptions.DeliveryFailed, subscriptions.DeliverySkipped}
-		for i, d := range due {
-			h.store.RecordOutcomes(ctx, []subscriptions.Outcome{{ID: d.ID, State: states[i%4], CountAttempt: true}}, at)
-		}
-		h.store.SetNoticeReported(ctx, n.ID, at)
-	}
-	feeds, _ := h.store.EnsureFeeds(ctx, []subscriptions.FeedConfig{
-		{Section: "news", Language: "ru", URL: "https://osipovichi.gov.by/news/ru/rss/"},
-		{Section: "economy", URL: "https://osipovichi.gov.by/economy/rss/"},
-	})
-	h.store.IngestFeed(ctx, feeds[0].ID, subscriptions.FetchResult{At: now.Add(-time.Hour)}, []subscriptions.Article{newsArticle(1)})
-	h.store.RecordFeedFailure(ctx, feeds[0].ID, "HTTP 503", now)
-	h.store.IngestFeed(ctx, feeds[1].ID, subscriptions.FetchResult{At: now}, nil)
-	// Chat 1 follows economy only; the others never chose, so they get every section.
-	if err := h.store.SetSection(ctx, 1, "news", false, now); err != nil {
-		t.Fatal(err)
-	}
-	h.start()
-
-	got := h.say(adminEN, "/stats")
-	want := []string{
-		"📊 Statistics, 2 March 2023, 12:00",
-		"Subscribers: 4 active; 1 blocked the bot; 0 removed it from their group or channel",
-		"By language: Русский 1, Беларуская 1, English 1, not chosen 1",
-		"By section: News 3, Economy 4",
-		"Instant: 3, daily digest: 1",
-		"Private chats: 3, groups: 1, channels: 0",
-		"Last 7 days: 5 new, 1 lost",
-		"Deliveries in the last 24 h: 2 sent, 1 failed, 1 skipped",
-		"Telegram rate-limit waits (429) since the start: 0",
-		"Waiting in the queue: 0",
-		"• News (ru) — https://osipovichi.gov.by/news/ru/rss/: ⚠️ failing; last success 2 March 2023, 11:00; last error: HTTP 503; 1 items",
-		"• Economy — https://osipovichi.gov.by/economy/rss/: working; last success 2 March 2023, 12:00; 0 items",
-		"Running for 0 s, version 1.4.2",
-	}
-	for _, w := range want {
-		if !strings.Contains(got.Plain, w) {
-			t.Errorf("/stats lacks %q:\n%s", w, got.Plain)
-		}
-	}
-}
-
-func TestAuditCommand(t *testing.T) {
-	h := newAdminHarness(t, harnessOptions{rate: 500})
-	h.subscribe(1, 2)
-	chat := faketelegram.PrivateChat(admin)
-	id, control := h.draft(admin, textNotice(h, admin, "Объявление"))
-	h.press(chat, admin, control.MessageID, fmt.Sprintf("ntc:send:%d", id))
-	h.waitReport(chat.ID, control.MessageID, "Доставлено: 2")
-	h.bot.FeedDown(context.Background(), subscriptions.Feed{ID: 7, URL: "https://osipovichi.gov.by/rss/", Section: "news", LastError: "HTTP 502"})
-
-	got := h.say(admin, "/audit")
-	lines := strings.Split(got.Plain, "\n")
-	want := []string{
-		"🗂 Журнал действий, последние записи (4):",
-		"",
-		"02.03.2023 12:00 · бот · лента №7 не работает · url=https://osipovichi.gov.by/rss/ error=HTTP 502",
-		"02.03.2023 12:00 · бот · закончил рассылку объявления №1 · delivered=2 blocked=0 failed=0",
-		"02.03.2023 12:00 · Staff (9001) · запустил(а) рассылку объявления №1 · audience=all recipients=2",
-		"02.03.2023 12:00 · Staff (9001) · подготовил(а) объявление №1",
-	}
-	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
-		t.Errorf("/audit:\ngot  %q\nwant %q", lines, want)
+	if got := h.say(admin, "просто текст"); !strings.Contains(got.Plain, i18n.T("ru", "question.help")) {
+		t.Errorf("text after /cancel answered %q, want the answer to a question", got.Plain)
 	}
 }
 
@@ -563,6 +487,10 @@ func portal(t *testing.T) *httptest.Server {
 <meta property="og:image" content="/images/bridge.jpg">
 </head><body><h1>Ремонт</h1></body></html>`)
 	})
+	mux.HandleFunc("/ru/news-ru/view/79/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<html lang="ru"><head><meta property="og:title" content="Приём граждан переносится"></head></html>`)
+	})
 	mux.HandleFunc("/ru/news-ru/view/78/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, `<html><head></head><body>Нет заголовка</body></html>`)
@@ -570,6 +498,17 @@ func portal(t *testing.T) *httptest.Server {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// postDraft runs /post link and returns the preview of the article and
+// the controls under it.
+func (h *harness) postDraft(u faketelegram.User, link string) (preview, control faketelegram.Sent) {
+	h.t.Helper()
+	chat := faketelegram.PrivateChat(u)
+	before := len(h.tg.Messages(chat.ID))
+	h.tg.SendMessage(chat, u, "/post "+link)
+	msgs := h.tg.WaitMessages(h.t, chat.ID, before+2, 10*time.Second)
+	return msgs[before], msgs[before+1]
 }
 
 func TestPostCommand(t *testing.T) {
@@ -583,32 +522,60 @@ func TestPostCommand(t *testing.T) {
 	known := newsArticle(1)
 	h.publish("news", "ru", known)
 	h.waitDelivered()
-	h.subscribe(3)
-
-	// A stored article goes to the one chat that has not had it.
-	got := h.say(admin, "/post "+known.Link)
-	if want := i18n.T("ru", "post.sending", known.Title, 1); got.Plain != want {
-		t.Fatalf("/post known answered %q, want %q", got.Plain, want)
+	h.subscribe(3, 4)
+	if err := h.store.SetDigestHour(ctx, 4, 19, h.clock.Now()); err != nil {
+		t.Fatal(err)
 	}
-	h.waitDelivered()
-	for id, want := range map[int64]int{1: 1, 2: 1, 3: 1} {
+	chat := faketelegram.PrivateChat(admin)
+
+	// A stored article: a preview, then how many will get it; nothing goes before Send.
+	preview, control := h.postDraft(admin, known.Link)
+	if !strings.Contains(preview.Plain, known.Title) || preview.Method != "sendMessage" {
+		t.Fatalf("preview = %s %q, want the article as residents get it", preview.Method, preview.Plain)
+	}
+	if want := i18n.T("ru", "post.count.digest", 2, 1); !strings.Contains(control.Plain, want) || !strings.Contains(control.Plain, i18n.T("ru", "post.known")) {
+		t.Fatalf("control = %q, want %q and that the article is known", control.Plain, want)
+	}
+	if n := len(h.tg.Messages(3)); n != 0 {
+		t.Fatalf("chat 3 got %d messages before Send, want 0", n)
+	}
+	send := buttonData(t, control, cbNotice+":send:")
+	if ans := h.press(chat, admin, control.MessageID, send); ans.Text != i18n.T("ru", "notice.answer.sending", 2) {
+		t.Fatalf("Send answered %q", ans.Text)
+	}
+	report := h.waitReport(chat.ID, control.MessageID, "Доставлено: 1")
+	for _, want := range []string{i18n.T("ru", "post.report.done", known.Title), i18n.T("ru", "post.digest", 1)} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report = %q, want it to contain %q", report, want)
+		}
+	}
+	for id, want := range map[int64]int{1: 1, 2: 1, 3: 1, 4: 0} {
 		if n := len(h.tg.Messages(id)); n != want {
 			t.Errorf("chat %d got %d messages, want %d", id, n, want)
 		}
 	}
-
-	// An article the feeds have not brought is read from its page and sent to everyone.
-	link := srv.URL + "/ru/news-ru/view/77/"
-	got = h.say(admin, "/post "+link+"#top")
-	if want := i18n.T("ru", "post.sending", "Ремонт моста через Свислочь завершён", 3); got.Plain != want {
-		t.Fatalf("/post unknown answered %q, want %q", got.Plain, want)
+	if ans := h.press(chat, admin, control.MessageID, send); ans.Text != i18n.T("ru", "notice.answer.finished") {
+		t.Errorf("second Send answered %q", ans.Text)
 	}
-	h.waitDelivered()
+
+	// An article the feeds have not brought is read from its page; it is stored only when sent.
+	link := srv.URL + "/ru/news-ru/view/77/"
+	preview, control = h.postDraft(admin, link+"#top")
+	if preview.Method != "sendPhoto" || !strings.Contains(preview.Plain, "Ремонт моста через Свислочь завершён") {
+		t.Fatalf("preview = %s %q, want the article with its photo", preview.Method, preview.Plain)
+	}
+	if want := i18n.T("ru", "post.count.digest", 4, 1); !strings.Contains(control.Plain, want) {
+		t.Fatalf("control = %q, want %q", control.Plain, want)
+	}
+	if _, err := h.store.ArticleByLink(ctx, link); err == nil {
+		t.Fatalf("the article was stored by the preview")
+	}
+	h.press(chat, admin, control.MessageID, buttonData(t, control, cbNotice+":send:"))
+	h.waitReport(chat.ID, control.MessageID, "Доставлено: 3")
 	for _, id := range []int64{1, 2, 3} {
 		msgs := h.tg.Messages(id)
 		last := msgs[len(msgs)-1]
-		if last.Method != "sendPhoto" || last.Photo != srv.URL+"/images/bridge.jpg" ||
-			!strings.Contains(last.Plain, "Ремонт моста через Свислочь завершён") || !strings.Contains(last.Plain, "Движение по мосту открыто") {
+		if last.Method != "sendPhoto" || last.Photo != srv.URL+"/images/bridge.jpg" || !strings.Contains(last.Plain, "Движение по мосту открыто") {
 			t.Errorf("chat %d got %s %q (photo %q), want the posted article with its image", id, last.Method, last.Plain, last.Photo)
 		}
 	}
@@ -616,25 +583,58 @@ func TestPostCommand(t *testing.T) {
 	if err != nil || a.Section != "news" || a.Language != "ru" {
 		t.Errorf("stored article = %+v, %v; want it in news, ru", a, err)
 	}
+	// Everyone has it now: no draft, and nothing in the audit trail.
 	if got := h.say(admin, "/post "+link); got.Plain != i18n.T("ru", "post.everyone", "Ремонт моста через Свислочь завершён") {
-		t.Errorf("second /post answered %q", got.Plain)
+		t.Errorf("third /post answered %q", got.Plain)
+	}
+	log, _ := h.store.AuditLog(ctx, 4)
+	want := []string{subscriptions.AuditPostFinished, subscriptions.AuditPost, subscriptions.AuditPostFinished, subscriptions.AuditPost}
+	for i, e := range log {
+		if e.Action != want[i] {
+			t.Errorf("audit[%d] = %+v, want %s", i, e, want[i])
+		}
+	}
+	if len(log) != 4 || log[0].Details != "delivered=3 blocked=0 failed=0 digest=1" || log[0].Ref != a.ID ||
+		!strings.HasSuffix(log[1].Details, "recipients=4 digest=1") || log[1].UserID != admin.ID {
+		t.Errorf("audit = %+v, want what each post did", log)
 	}
 
-	// Clear answers for what cannot be posted.
+	// A cancelled draft sends nothing and stores nothing.
+	h.subscribe(5)
+	cancelled := srv.URL + "/ru/news-ru/view/79/"
+	_, control = h.postDraft(admin, cancelled)
+	if ans := h.press(chat, admin, control.MessageID, buttonData(t, control, cbNotice+":cancel:")); ans.Text != i18n.T("ru", "broadcast.cancelled") {
+		t.Errorf("Cancel answered %q", ans.Text)
+	}
+	if _, err := h.store.ArticleByLink(ctx, cancelled); err == nil {
+		t.Errorf("a cancelled post stored its article")
+	}
+	if n := len(h.tg.Messages(5)); n != 0 {
+		t.Errorf("chat 5 got %d messages from a cancelled post", n)
+	}
+
+	// Clear answers for what cannot be posted: pages off the portal's
+	// hosts (another site, a sibling under gov.by, another port of the
+	// portal's host) are not even fetched.
+	notPortal := i18n.T("ru", "post.not_portal", strings.TrimPrefix(srv.URL, "http://")+", osipovichi.gov.by")
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("/post fetched %s from another port", r.URL)
+	}))
+	defer other.Close()
 	for arg, want := range map[string]string{
-		"":                                i18n.T("ru", "post.usage"),
-		"ftp://osipovichi.gov.by/x":       i18n.T("ru", "post.bad_url"),
-		"osipovichi.gov.by/news":          i18n.T("ru", "post.bad_url"),
-		"https://example.com/news/1":      i18n.T("ru", "post.not_portal", "127.0.0.1, osipovichi.gov.by"),
-		srv.URL + "/ru/news-ru/view/404/": i18n.T("ru", "post.fetch_failed", "HTTP 404"),
-		srv.URL + "/ru/news-ru/view/78/":  i18n.T("ru", "post.no_title"),
+		"":                                 i18n.T("ru", "post.usage"),
+		"ftp://osipovichi.gov.by/x":        i18n.T("ru", "post.bad_url"),
+		"osipovichi.gov.by/news":           i18n.T("ru", "post.bad_url"),
+		"https://example.com/news/1":       notPortal,
+		"https://gov.by/news/1":            notPortal,
+		"https://minsk.gov.by/news/1":      notPortal,
+		"https://osipovichi.gov.by:8443/":  notPortal,
+		other.URL + "/ru/news-ru/view/77/": notPortal,
+		srv.URL + "/ru/news-ru/view/404/":  i18n.T("ru", "post.fetch_failed", "HTTP 404"),
+		srv.URL + "/ru/news-ru/view/78/":   i18n.T("ru", "post.no_title"),
 	} {
 		if got := h.say(admin, strings.TrimSpace("/post "+arg)); got.Plain != want {
 			t.Errorf("/post %s answered %q, want %q", arg, got.Plain, want)
 		}
-	}
-	log, _ := h.store.AuditLog(ctx, 2)
-	if len(log) != 2 || log[0].Action != subscriptions.AuditPost || log[1].Action != subscriptions.AuditPost {
-		t.Errorf("audit = %+v, want the two posts", log)
 	}
 }

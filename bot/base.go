@@ -34,6 +34,7 @@ type base struct {
 	admins      map[int64]bool
 	defaultLang string
 	loc         *time.Location
+	sections    i18n.Sections
 	now         func() time.Time
 	groupAdmins *adminCache
 }
@@ -79,6 +80,11 @@ func (b *base) edit(ctx context.Context, chatID int64, messageID int, html strin
 		return false
 	}
 	return true
+}
+
+// renderOptions are the options of messages rendered for the person behind req.
+func (b *base) renderOptions(req request) render.Options {
+	return render.Options{Lang: req.lang, Loc: b.loc, Sections: b.sections}
 }
 
 // langOf is the language of the person in private chat chatID, for texts

@@ -5,8 +5,8 @@
 // engine's updates and composes the messages of the engine's deliveries.
 //
 // Each feature is a type of its own in its own file (residents, settings,
-// keywords, search, channels, notices, admin, posts, alerts, reader for
-// reading articles in Telegram, inline for inline mode) holding only
+// keywords, search, channels, notices, admin, posts, alerts, contacts, reader
+// for reading articles in Telegram, inline for inline mode) holding only
 // the store methods it declares beside it; what they share is base. Bot
 // itself routes updates to them. Receivers are named b throughout: each is
 // a part of the bot.
@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 )
@@ -43,6 +44,7 @@ type storage interface {
 	settingsStore
 	keywordStore
 	searchStore
+	questionStore
 	channelStore
 	noticeStore
 	adminStore
@@ -64,7 +66,9 @@ type Config struct {
 	// DefaultLang is the language for people whose Telegram language is not ru, be or en.
 	DefaultLang string
 	// Location is the time zone of dates shown and of quiet hours; required.
-	Location   *time.Location
+	Location *time.Location
+	// Sections names the portal's sections in each language.
+	Sections   i18n.Sections
 	Registerer prometheus.Registerer
 	Now        func() time.Time
 	// Version is the program's version, shown by /stats.
@@ -77,6 +81,9 @@ type Config struct {
 	// pages of sources, by configured source URL (the "text" field of
 	// NEWSBOT_LISTING_SELECTORS); the default (feed.DefaultTextSelector) for others.
 	TextSelectors map[string]string
+	// Contacts are the committee's contacts that /contacts shows
+	// (NEWSBOT_CONTACTS, see render.Contacts); "" when not set.
+	Contacts string
 }
 
 // Bot is the conversation: it routes each update to the feature that
@@ -90,6 +97,8 @@ type Bot struct {
 	menu         []string // command names for setMyCommands, in order
 	callbacks    map[string]callbackHandler
 	messageHooks []messageHook
+	// plain answers the other messages of private chats (see questions).
+	plain        func(ctx context.Context, req request, m *delivery.Incoming)
 	commandsSeen *prometheus.CounterVec
 
 	composer *composer
@@ -97,6 +106,7 @@ type Bot struct {
 	alerts   *alerts
 	reader   *reader
 	inline   *inline
+	admin    *adminTools
 }
 
 // New builds a Bot from cfg.
@@ -126,12 +136,13 @@ func New(cfg Config) (*Bot, error) {
 	}
 	shared := &base{
 		tg: cfg.Telegram, chats: cfg.Store, log: cfg.Logger, admins: map[int64]bool{}, defaultLang: cfg.DefaultLang,
-		loc: cfg.Location, now: cfg.Now, groupAdmins: newAdminCache(cfg.Now),
+		loc: cfg.Location, sections: cfg.Sections, now: cfg.Now, groupAdmins: newAdminCache(cfg.Now),
 	}
 	for _, id := range cfg.Admins {
 		shared.admins[id] = true
 	}
 	reader := newReader(shared, cfg.Store, cfg.Texts, cfg.TextSelectors, cfg.Telegram.Username)
+	search := &search{base: shared, store: cfg.Store, limits: newSearchLimiter(cfg.Now)}
 	b := &Bot{
 		base: shared, engine: cfg.Telegram, store: cfg.Store, reader: reader,
 		commands: map[string]*command{}, callbacks: map[string]callbackHandler{},
@@ -141,32 +152,41 @@ func New(cfg Config) (*Bot, error) {
 		composer: newComposer(shared, cfg.Store, reader),
 		notices:  newNotices(shared, cfg.Store, cfg.Telegram),
 		alerts:   &alerts{base: shared, store: cfg.Store},
-		inline:   &inline{base: shared, store: cfg.Store, engine: cfg.Telegram, reader: reader},
+		inline:   &inline{base: shared, store: cfg.Store, search: search, engine: cfg.Telegram, reader: reader},
 	}
 	if cfg.Registerer != nil {
 		cfg.Registerer.MustRegister(b.commandsSeen, reader.outcomes)
 	}
 	channels := &channels{base: shared, store: cfg.Store, engine: cfg.Telegram}
-	settings := &settings{base: shared, store: cfg.Store, channels: channels}
+	settings := &settings{base: shared, store: cfg.Store, channels: channels, engine: cfg.Telegram}
 	(&residents{base: shared, store: cfg.Store, reader: reader}).register(b)
 	reader.register(b)
 	settings.register(b)
 	(&keywords{base: shared, store: cfg.Store, channels: channels}).register(b)
-	(&search{base: shared, store: cfg.Store, limits: newSearchLimiter(cfg.Now)}).register(b)
+	search.register(b)
+	contacts := &contacts{base: shared, text: cfg.Contacts}
+	newQuestions(shared, cfg.Store, search, contacts).register(b)
 	channels.register(b)
-	(&adminTools{base: shared, store: cfg.Store, engine: cfg.Telegram, version: cfg.Version, started: cfg.Now()}).register(b)
+	b.admin = &adminTools{base: shared, store: cfg.Store, engine: cfg.Telegram, version: cfg.Version, started: cfg.Now(),
+		audienceName: b.notices.audienceName}
+	b.admin.register(b)
 	b.notices.register(b)
-	(&posts{base: shared, store: cfg.Store, engine: cfg.Telegram, pages: cfg.Pages}).register(b)
+	(&posts{base: shared, store: cfg.Store, notices: b.notices, pages: cfg.Pages}).register(b)
+	contacts.register(b)
 	return b, nil
 }
 
-// Run registers the command menu, keeps the progress of notices up to date
-// and reads the article pages residents open until ctx is done. The engine runs the rest (see delivery.Engine.Run).
+// Run registers the command menu, starts scheduled notices, keeps the
+// progress of notices up to date, gathers the albums sent as notices,
+// keeps the daily figures of /stats and reads the article pages residents
+// open until ctx is done. The engine runs the rest (see delivery.Engine.Run).
 func (b *Bot) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { b.registerMenu(gctx); return nil })
 	g.Go(func() error { return b.notices.run(gctx) })
 	g.Go(func() error { return b.reader.run(gctx) })
+	g.Go(func() error { return b.notices.collectAlbums(gctx) })
+	g.Go(func() error { b.admin.keepSnapshots(gctx); return nil })
 	return g.Wait()
 }
 

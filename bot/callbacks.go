@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -18,8 +19,9 @@ import (
 //
 //	sub, unsub                           subscribeData
 //	set:CHAT:SCREEN  set:CHAT:OP:ARG     settingsData
-//	ntc:ACTION:ID[:AUDIENCE]             noticeData
+//	ntc:ACTION:ID[:ARG]                  noticeData
 //	ch:l  ch:d:ID  ch:dy:ID              channelsData
+//	kwo:ID                               offerData
 //	rd:ARTICLE  rd:ARTICLE:PAGE          readData
 
 // maxCallbackData is Telegram's limit on a button's data, in bytes.
@@ -135,8 +137,12 @@ const (
 	screenSections = "sec"   // arg +SECTION or -SECTION
 	screenLang     = "lang"  // arg a language
 	screenDelivery = "dlv"   // arg -1 (instant) or a digest hour
+	screenWeekly   = "wk"    // arg DAY (0 Sunday to 6: a screen of hours) or DAY-HOUR
 	screenQuiet    = "quiet" // arg off or START-END, a preset
 	screenKeywords = "kw"    // arg clear
+	screenDisplay  = "disp"  // arg a subscriptions.Display
+	opHeadlines    = "hl"    // arg minutes, one of subscriptions.HeadlinesIntervals
+	opHashtags     = "ht"    // arg 0 or 1
 	opPreviews     = "pv"    // arg 0 or 1
 	opSubscribe    = "sub"   // arg 0 or 1
 	opClose        = "x"
@@ -175,11 +181,18 @@ func validSetting(op, arg string) bool {
 		return arg == "" || subscriptions.ValidLanguage(arg)
 	case screenDelivery:
 		return arg == "" || arg == "-1" || digestHourArg(arg)
+	case screenWeekly:
+		day, hour, ok := strings.Cut(arg, "-")
+		return arg == "" || weekdayArg(day) && (!ok || digestHourArg(hour))
+	case screenDisplay:
+		return arg == "" || slices.Contains(subscriptions.Displays(), subscriptions.Display(arg))
+	case opHeadlines:
+		return slices.ContainsFunc(subscriptions.HeadlinesIntervals(), func(m int) bool { return strconv.Itoa(m) == arg })
 	case screenQuiet:
 		return arg == "" || arg == "off" || quietPresetArg(arg)
 	case screenKeywords:
 		return arg == "" || arg == "clear"
-	case opPreviews, opSubscribe:
+	case opPreviews, opSubscribe, opHashtags:
 		return arg == "0" || arg == "1"
 	case opClose:
 		return arg == ""
@@ -196,6 +209,9 @@ func digestHourArg(arg string) bool {
 	return false
 }
 
+// weekdayArg reports whether arg is a day of the week as the menu writes it, 0 (Sunday) to 6.
+func weekdayArg(arg string) bool { return len(arg) == 1 && '0' <= arg[0] && arg[0] <= '6' }
+
 // quietArg is the arg of a quiet hours preset.
 func quietArg(q [2]int) string { return fmt.Sprintf("%d-%d", q[0], q[1]) }
 
@@ -208,35 +224,46 @@ func quietPresetArg(arg string) bool {
 	return false
 }
 
-// noticeData is a button of a notice: its audience (aud), send, cancel or stop.
+// noticeData is a button of a notice: its action, the notice, and the
+// argument some actions take (a section, a language, or all).
 type noticeData struct {
-	action   string
-	id       int64
-	audience subscriptions.Audience // for aud
+	action string
+	id     int64
+	arg    string
 }
 
 const cbNotice = "ntc"
 
-// Notice actions.
+// Notice actions; those marked take an argument.
 const (
-	noticeAudience = "aud"
-	noticeSend     = "send"
-	noticeCancel   = "cancel"
-	noticeStop     = "stop"
+	noticeSection    = "sec"   // arg: a section, or noticeAll
+	noticeLanguage   = "lng"   // arg: a language, or noticeAll
+	noticeVersion    = "ver"   // arg: the language of a version to add or replace
+	noticeMainAsk    = "main"  // choose the language of the first version
+	noticeMain       = "mainl" // arg: that language
+	noticeUrgentAsk  = "urg"   // say what urgent does and ask to confirm
+	noticeUrgentOn   = "urgy"
+	noticeUrgentOff  = "urgn"
+	noticeBack       = "back" // back to the controls
+	noticeWhen       = "when" // ask for the time to send it
+	noticeAtOnce     = "now"  // drop the time
+	noticeSchedule   = "sch"
+	noticeUnschedule = "unsch" // a scheduled notice back to a draft
+	noticeOpen       = "open"  // show a scheduled notice again (from /scheduled)
+	noticeSend       = "send"
+	noticeCancel     = "cancel"
+	noticeStop       = "stop"
+
+	// noticeAll is the argument of every section or every language.
+	noticeAll = "*"
 )
 
 func (d noticeData) encode() string {
 	s := cbNotice + ":" + d.action + ":" + strconv.FormatInt(d.id, 10)
-	if d.action != noticeAudience {
-		return s
+	if d.arg != "" {
+		s += ":" + d.arg
 	}
-	switch d.audience.Kind {
-	case subscriptions.AudienceLanguage:
-		return s + ":l:" + d.audience.Value
-	case subscriptions.AudienceSection:
-		return s + ":s:" + d.audience.Value
-	}
-	return s + ":all"
+	return s
 }
 
 func decodeNotice(data string) (noticeData, bool) {
@@ -249,25 +276,21 @@ func decodeNotice(data string) (noticeData, bool) {
 	if !ok || id < 0 {
 		return noticeData{}, false
 	}
-	d := noticeData{action: parts[0], id: id}
+	d := noticeData{action: parts[0], id: id, arg: arg}
 	switch d.action {
-	case noticeSend, noticeCancel, noticeStop:
-	case noticeAudience:
-		kind, value, _ := strings.Cut(arg, ":")
-		switch {
-		case kind == "all":
-			d.audience = subscriptions.Audience{Kind: subscriptions.AudienceAll}
-		case kind == "l" && subscriptions.ValidLanguage(value):
-			d.audience = subscriptions.Audience{Kind: subscriptions.AudienceLanguage, Value: value}
-		case kind == "s" && value != "":
-			d.audience = subscriptions.Audience{Kind: subscriptions.AudienceSection, Value: value}
-		default:
-			return noticeData{}, false
-		}
+	case noticeSection:
+		ok = arg != ""
+	case noticeLanguage:
+		ok = arg == noticeAll || subscriptions.ValidLanguage(arg)
+	case noticeVersion, noticeMain:
+		ok = subscriptions.ValidLanguage(arg)
+	case noticeMainAsk, noticeUrgentAsk, noticeUrgentOn, noticeUrgentOff, noticeBack, noticeWhen, noticeAtOnce,
+		noticeSchedule, noticeUnschedule, noticeOpen, noticeSend, noticeCancel, noticeStop:
+		ok = arg == ""
 	default:
-		return noticeData{}, false
+		ok = false
 	}
-	return d, d.encode() == data
+	return d, ok && d.encode() == data
 }
 
 // channelsData is a button of /channels: the list, or disconnecting a channel.
@@ -302,6 +325,24 @@ func decodeChannels(data string) (channelsData, bool) {
 	}
 	id, ok := parseID(parts[1])
 	return channelsData{op: parts[0], id: id}, ok
+}
+
+// offerData is the button under the answer to a plain question that adds
+// the keyword it suggests; the keyword stays in the store (its id here:
+// a keyword can take 80 bytes, the data 64).
+type offerData struct{ id int64 }
+
+const cbOffer = "kwo"
+
+func (d offerData) encode() string { return cbOffer + ":" + strconv.FormatInt(d.id, 10) }
+
+func decodeOffer(data string) (offerData, bool) {
+	parts, ok := fields(data, cbOffer, 1)
+	if !ok {
+		return offerData{}, false
+	}
+	id, ok := parseID(parts[0])
+	return offerData{id: id}, ok && id > 0
 }
 
 // readData is a button of the reading view: "📖 Read here" under an

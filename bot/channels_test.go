@@ -39,7 +39,7 @@ func TestGroupAdminChecks(t *testing.T) {
 	// Commands addressed to another bot are not ours.
 	before := len(h.tg.Messages(group.ID))
 	h.tg.SendMessage(group, boss, "/settings@some_other_bot")
-	if got := h.sayIn(group, boss, "/subscribe@"+faketelegram.DefaultBotUsername).Plain; got != i18n.T("be", "subscribe.done") {
+	if got := h.sayIn(group, boss, "/subscribe@"+faketelegram.DefaultBotUsername).Plain; !strings.HasPrefix(got, i18n.T("be", "subscribe.done")) {
 		t.Fatalf("/subscribe@bot by the admin: %q", got)
 	}
 	if n := len(h.tg.Messages(group.ID)); n != before+1 {
@@ -263,50 +263,4 @@ func TestChannelRef(t *testing.T) {
 			t.Errorf("channelRef(%q) = %q, %t; want %q, %t", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
-}
-
-func TestParseQuiet(t *testing.T) {
-	tests := []struct {
-		in         string
-		start, end int
-		off, ok    bool
-	}{
-		{"21:30-07:00", 21*60 + 30, 7 * 60, false, true},
-		{"22-8", 22 * 60, 8 * 60, false, true},
-		{"23.00 — 06.30", 23 * 60, 6*60 + 30, false, true},
-		{"22 до 7", 22 * 60, 7 * 60, false, true},
-		{"13:00-24:00", 13 * 60, 0, false, true},
-		{"off", 0, 0, true, true},
-		{"выкл", 0, 0, true, true},
-		{"8-8", 0, 0, false, false},
-		{"25-7", 0, 0, false, false},
-		{"22:61-7", 0, 0, false, false},
-		{"soon", 0, 0, false, false},
-	}
-	for _, tt := range tests {
-		s, e, off, ok := parseQuiet(tt.in)
-		if ok != tt.ok || ok && (s != tt.start || e != tt.end || off != tt.off) {
-			t.Errorf("parseQuiet(%q) = %d, %d, %t, %t; want %d, %d, %t, %t", tt.in, s, e, off, ok, tt.start, tt.end, tt.off, tt.ok)
-		}
-	}
-}
-
-// FuzzCommandInput feeds the parsers of what residents type.
-func FuzzCommandInput(f *testing.F) {
-	for _, s := range []string{"21:30-07:00", "@osip_news", "https://t.me/x", "дорога, -реклама; школа", "", "22 до 7"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if start, end, off, ok := parseQuiet(s); ok && !off && (start == end || start < 0 || end < 0 || start >= 24*60 || end >= 24*60) {
-			t.Fatalf("parseQuiet(%q) accepted %d-%d", s, start, end)
-		}
-		if ref, ok := channelRef(s); ok && len(ref) > 33 {
-			t.Fatalf("channelRef(%q) = %q", s, ref)
-		}
-		for _, k := range splitKeywords(s) {
-			if strings.TrimSpace(k) == "" {
-				t.Fatalf("splitKeywords(%q) gave an empty keyword", s)
-			}
-		}
-	})
 }

@@ -15,12 +15,14 @@ import (
 // composeStore is what rendering deliveries needs from the store.
 type composeStore interface {
 	Article(ctx context.Context, id int64) (subscriptions.Article, error)
-	DigestArticles(ctx context.Context, deliveryID int64) ([]subscriptions.Article, error)
+	Digest(ctx context.Context, deliveryID int64) (subscriptions.Digest, error)
+	Overflow(ctx context.Context, id int64) (subscriptions.Overflow, error)
 	Notice(ctx context.Context, id int64) (subscriptions.Notice, error)
 }
 
 // composer renders the deliveries of the engine's outbox: an article, a
-// day's digest or a notice, in the chat's language, silent in its quiet hours.
+// digest (a day's, a week's, a batch of headlines) or a notice, in the
+// chat's language and display, silent in its quiet hours.
 type composer struct {
 	*base
 	store    composeStore
@@ -41,7 +43,15 @@ func (b *Bot) Compose(ctx context.Context, d subscriptions.DueDelivery, withPhot
 func (b *composer) compose(ctx context.Context, d subscriptions.DueDelivery, withPhoto bool) ([]delivery.Message, error) {
 	lang := i18n.Pick(b.defaultLang, d.Chat.Language)
 	silent := d.Chat.InQuietHours(b.now().In(b.loc))
-	opts := render.Options{Lang: lang, Loc: b.loc, WithPhoto: withPhoto}
+	opts := render.Options{Lang: lang, Loc: b.loc, WithPhoto: withPhoto, Sections: b.sections,
+		Display: d.Chat.Display, Hashtags: d.Chat.Hashtags}
+	if id, ok := d.Overflow(); ok {
+		ov, err := b.store.Overflow(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return []delivery.Message{{Text: render.Overflow(ov, opts).Text, Silent: silent}}, nil
+	}
 	switch d.Kind {
 	case subscriptions.KindArticle:
 		a, err := b.articles.get(ctx, b.store, d.Ref)
@@ -52,15 +62,12 @@ func (b *composer) compose(ctx context.Context, d subscriptions.DueDelivery, wit
 		return []delivery.Message{{Text: r.Text, Photo: r.Photo, Previews: d.Chat.LinkPreviews, Silent: silent,
 			Keyboard: b.reader.articleKeyboard(lang, d.Chat.Type, a.ID)}}, nil
 	case subscriptions.KindDigest:
-		articles, err := b.store.DigestArticles(ctx, d.ID)
+		dg, err := b.store.Digest(ctx, d.ID)
 		if err != nil {
 			return nil, err
 		}
-		if len(articles) == 0 {
-			return nil, nil // its articles are gone: nothing to send
-		}
-		var msgs []delivery.Message
-		for _, part := range render.Digest(articles, opts, b.now().In(b.loc)) {
+		var msgs []delivery.Message // none when its articles are gone: nothing to send
+		for _, part := range render.Digest(dg, opts) {
 			msgs = append(msgs, delivery.Message{Text: part, Silent: silent})
 		}
 		return msgs, nil
@@ -72,8 +79,12 @@ func (b *composer) compose(ctx context.Context, d subscriptions.DueDelivery, wit
 		if err != nil {
 			return nil, err
 		}
-		m := noticeCopy(n)
-		m.Silent = silent
+		v, ok := n.Version(lang)
+		if !ok {
+			return nil, fmt.Errorf("notice %d has no message", d.Ref)
+		}
+		m := versionCopy(v)
+		m.Silent = silent && !n.Urgent // an urgent notice rings even in quiet hours
 		return []delivery.Message{m}, nil
 	default:
 		return nil, fmt.Errorf("delivery kind %q is not supported by this version", d.Kind)

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -83,6 +84,12 @@ type harnessOptions struct {
 	version string
 	// noStart builds the bot without running it.
 	noStart bool
+	// sections are the operator's names of sections (NEWSBOT_SECTION_NAMES).
+	sections map[string]map[string]string
+	// zone is the time zone of the bot (NEWSBOT_TIMEZONE); Europe/Minsk when nil.
+	zone *time.Location
+	// contacts are the committee's contacts (NEWSBOT_CONTACTS).
+	contacts string
 	// texts reads article pages for reading in Telegram; a fetcher when nil.
 	texts TextReader
 }
@@ -122,13 +129,18 @@ func (h *harness) build(o harnessOptions) {
 		h.t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h.engine, err = delivery.New(delivery.Config{Client: client, Store: h.store, Logger: logger, Location: h.minsk,
+	zone := h.minsk
+	if o.zone != nil {
+		zone = o.zone
+	}
+	h.engine, err = delivery.New(delivery.Config{Client: client, Store: h.store, Logger: logger, Location: zone,
 		Rate: o.rate, PollTimeout: time.Second, Now: h.clock.Now})
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	h.bot, err = New(Config{Telegram: h.engine, Store: h.store, Logger: logger, Admins: o.admins, DefaultLang: o.lang,
-		Location: h.minsk, Now: h.clock.Now, Version: o.version, Texts: o.texts})
+		Location: zone, Sections: i18n.NewSections(o.sections), Now: h.clock.Now, Version: o.version, Contacts: o.contacts,
+		Texts: o.texts})
 	if err != nil {
 		h.t.Fatal(err)
 	}

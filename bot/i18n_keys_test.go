@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/osipovichi/newsbot/bot/i18n"
+	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
@@ -21,15 +22,26 @@ import (
 // fails the test, so that nothing goes unchecked.
 func TestTextKeysExist(t *testing.T) {
 	h := newHarness(t, harnessOptions{noStart: true})
-	var months []string
+	var months, weekdays []string
 	for m := 1; m <= 12; m++ {
 		months = append(months, strconv.Itoa(m))
 	}
+	problems := []string{"unknown"}
+	for _, p := range feed.Problems {
+		problems = append(problems, string(p))
+	}
+	for d := range 7 {
+		weekdays = append(weekdays, strconv.Itoa(d))
+	}
 	families := map[string][]string{
-		"command.":              h.bot.menu,
-		"notice.button.lang.":   subscriptions.Languages(),
-		"notice.audience.lang.": subscriptions.Languages(),
-		"month.":                months,
+		"command.":                      h.bot.menu,
+		"notice.button.lang.":           subscriptions.Languages(),
+		"notice.audience.lang.":         subscriptions.Languages(),
+		"notice.audience.section_lang.": subscriptions.Languages(),
+		"month.":                        months,
+		"feed.problem.":                 problems,
+		"weekday.short.":                weekdays,
+		"weekday.every.":                weekdays,
 	}
 	checked := 0
 	check := func(pos token.Position, key string) {

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/osipovichi/newsbot/bot/render"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/analyser"
 )
 
 // Inline mode: what each answer holds and how long Telegram may keep it.
@@ -27,10 +27,10 @@ const (
 	inlineSearchCache = 2 * time.Minute
 )
 
-// inlineStore is what inline mode needs from the store.
+// inlineStore is what inline mode needs from the store (it searches
+// through search).
 type inlineStore interface {
 	LatestArticles(ctx context.Context, n int, filter ...subscriptions.ArticleFilter) ([]subscriptions.Article, error)
-	SearchArticles(ctx context.Context, text string, limit int) ([]subscriptions.Article, error)
 }
 
 // inlineAnswerer answers inline queries: the delivery engine.
@@ -46,6 +46,7 @@ type inlineAnswerer interface {
 type inline struct {
 	*base
 	store  inlineStore
+	search *search
 	engine inlineAnswerer
 	reader *reader
 }
@@ -83,14 +84,12 @@ func (b *inline) answer(ctx context.Context, q *delivery.InlineQuery) {
 }
 
 // find reads the articles of a query: the latest in the person's language
-// for an empty one, else what /search finds (the same store search: one
-// place to follow its signature). A query without words lists the latest.
+// for an empty one, else what /search finds (the same analyser and search,
+// partial matches included). A query without words lists the latest.
 func (b *inline) find(ctx context.Context, query, lang string, n int) ([]subscriptions.Article, error) {
-	if query != "" {
-		articles, err := b.store.SearchArticles(ctx, query, n)
-		if !errors.Is(err, subscriptions.ErrEmptyQuery) {
-			return articles, err
-		}
+	if q, err := analyser.ParseQuery(query); err == nil {
+		articles, _, err := b.search.articles(ctx, q, n)
+		return articles, err
 	}
 	return b.store.LatestArticles(ctx, n, subscriptions.ArticleFilter{Language: lang})
 }

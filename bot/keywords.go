@@ -10,13 +10,14 @@ import (
 
 	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/analyser"
 )
 
 // keywordStore is what /keywords needs from the store.
 type keywordStore interface {
-	Keywords(ctx context.Context, chatID int64) ([]subscriptions.Keyword, error)
-	AddKeywords(ctx context.Context, chatID int64, kws []subscriptions.Keyword, now time.Time) (subscriptions.KeywordChange, error)
-	RemoveKeywords(ctx context.Context, chatID int64, words []string) ([]subscriptions.Keyword, []string, error)
+	Keywords(ctx context.Context, chatID int64) ([]analyser.Keyword, error)
+	AddKeywords(ctx context.Context, chatID int64, kws []analyser.Keyword, now time.Time) (subscriptions.KeywordChange, error)
+	RemoveKeywords(ctx context.Context, chatID int64, kws []analyser.Keyword) (removed, missing []analyser.Keyword, err error)
 	ClearKeywords(ctx context.Context, chatID int64) (int, error)
 }
 
@@ -40,8 +41,10 @@ var (
 	keywordsList   = []string{"list", "show", "список", "спіс"}
 )
 
-// cmdKeywords handles /keywords [@channel] [add|remove|clear|list] [words].
-// Without a sub-command, words are added (the most likely wish).
+// cmdKeywords handles /keywords [@channel] [add|remove|clear|list] [list].
+// Without a sub-command, the list is added (the most likely wish). A list
+// is read by analyser.ParseKeywords: commas, semicolons and new lines
+// separate keywords, the words between them are one keyword (a phrase).
 func (b *keywords) cmdKeywords(ctx context.Context, req request, args string) {
 	target := req.chat
 	// A channel connected from this private chat: /keywords @name add ...
@@ -94,77 +97,82 @@ func (b *keywords) cmdKeywords(ctx context.Context, req request, args string) {
 	}
 }
 
-// splitKeywords splits a list of keywords: by commas (and semicolons, new
-// lines) when there are any, so that "детский сад, школа" keeps its phrase;
-// otherwise by spaces.
-func splitKeywords(s string) []string {
-	var parts []string
-	if strings.ContainsAny(s, ",;\n") {
-		parts = strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' })
-	} else {
-		parts = strings.Fields(s)
-	}
-	out := parts[:0]
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+// maxKeywordsRead bounds the keywords read from one message: more could
+// never be added, and each costs some stemming.
+const maxKeywordsRead = 2 * subscriptions.MaxKeywords
 
 func (b *keywords) addKeywords(ctx context.Context, req request, target subscriptions.Chat, list string) {
-	items := splitKeywords(list)
-	if len(items) == 0 {
+	parsed := analyser.ParseKeywords(list, maxKeywordsRead)
+	if len(parsed.Keywords)+len(parsed.Errors) == 0 {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "keywords.how", keywordsRef(target, req)))
 		return
 	}
-	items = items[:min(len(items), 2*subscriptions.MaxKeywords)] // more could never be added
-	var kws []subscriptions.Keyword
-	var report []string
-	var tooLong, empty []string
-	for _, it := range items {
-		k, err := subscriptions.NormalizeKeyword(it)
-		switch {
-		case errors.Is(err, subscriptions.ErrKeywordTooLong):
-			tooLong = append(tooLong, it)
-		case err != nil:
-			empty = append(empty, it)
-		default:
-			kws = append(kws, k)
-		}
-	}
-	ch, err := b.store.AddKeywords(ctx, target.ID, kws, b.now())
+	ch, err := b.store.AddKeywords(ctx, target.ID, parsed.Keywords, b.now())
 	if err != nil {
 		b.log.Error("add keywords", "chat_id", target.ID, "error", err)
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "error.internal"))
 		return
 	}
+	var report []string
 	if len(ch.Added)+len(ch.Switched) > 0 {
 		report = append(report, i18n.T(req.lang, "keywords.added", joinKeywords(append(ch.Added, ch.Switched...))))
 	}
 	if len(ch.Already) > 0 {
 		report = append(report, i18n.T(req.lang, "keywords.already", joinKeywords(ch.Already)))
 	}
-	if len(tooLong) > 0 {
-		report = append(report, i18n.T(req.lang, "keywords.too_long", subscriptions.MaxKeywordLen, strings.Join(tooLong, ", ")))
-	}
-	if len(empty) > 0 {
-		report = append(report, i18n.T(req.lang, "keywords.empty", strings.Join(empty, ", ")))
-	}
+	report = append(report, refusals(req.lang, parsed.Errors)...)
 	if len(ch.OverLimit) > 0 {
 		report = append(report, i18n.T(req.lang, "keywords.limit", subscriptions.MaxKeywords, joinKeywords(ch.OverLimit)))
+	}
+	if parsed.More > 0 {
+		report = append(report, i18n.T(req.lang, "keywords.not_read", parsed.More, maxKeywordsRead))
 	}
 	b.replyKeywords(ctx, req, target, report)
 }
 
+// refusals says, one line per reason, which keywords were refused.
+func refusals(lang string, errs []*analyser.KeywordError) []string {
+	byKey := map[string][]string{}
+	var keys []string
+	for _, e := range errs {
+		key := "keywords.empty"
+		switch {
+		case errors.Is(e, analyser.ErrKeywordTooLong):
+			key = "keywords.too_long"
+		case errors.Is(e, analyser.ErrKeywordCommon):
+			key = "keywords.common"
+		case errors.Is(e, analyser.ErrKeywordInvalid):
+			key = "keywords.invalid"
+		}
+		if byKey[key] == nil {
+			keys = append(keys, key)
+		}
+		byKey[key] = append(byKey[key], e.Input)
+	}
+	var out []string
+	for _, key := range keys {
+		list := strings.Join(byKey[key], ", ")
+		switch key {
+		case "keywords.too_long":
+			out = append(out, i18n.T(lang, "keywords.too_long", analyser.MaxKeywordLen, list))
+		case "keywords.common":
+			out = append(out, i18n.T(lang, "keywords.common", list))
+		case "keywords.invalid":
+			out = append(out, i18n.T(lang, "keywords.invalid", list))
+		default:
+			out = append(out, i18n.T(lang, "keywords.empty", list))
+		}
+	}
+	return out
+}
+
 func (b *keywords) removeKeywords(ctx context.Context, req request, target subscriptions.Chat, list string) {
-	items := splitKeywords(list)
-	if len(items) == 0 {
+	parsed := analyser.ParseKeywords(list, maxKeywordsRead)
+	if len(parsed.Keywords)+len(parsed.Errors) == 0 {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "keywords.how", keywordsRef(target, req)))
 		return
 	}
-	removed, missing, err := b.store.RemoveKeywords(ctx, target.ID, items)
+	removed, missing, err := b.store.RemoveKeywords(ctx, target.ID, parsed.Keywords)
 	if err != nil {
 		b.log.Error("remove keywords", "chat_id", target.ID, "error", err)
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "error.internal"))
@@ -174,8 +182,15 @@ func (b *keywords) removeKeywords(ctx context.Context, req request, target subsc
 	if len(removed) > 0 {
 		report = append(report, i18n.T(req.lang, "keywords.removed", joinKeywords(removed)))
 	}
-	if len(missing) > 0 {
-		report = append(report, i18n.T(req.lang, "keywords.missing", strings.Join(missing, ", ")))
+	notThere := make([]string, 0, len(missing)+len(parsed.Errors))
+	for _, k := range missing {
+		notThere = append(notThere, k.String())
+	}
+	for _, e := range parsed.Errors {
+		notThere = append(notThere, e.Input)
+	}
+	if len(notThere) > 0 {
+		report = append(report, i18n.T(req.lang, "keywords.missing", strings.Join(notThere, ", ")))
 	}
 	b.replyKeywords(ctx, req, target, report)
 }
@@ -191,7 +206,7 @@ func (b *keywords) replyKeywords(ctx context.Context, req request, target subscr
 	b.replyText(ctx, req.chat, strings.Join(append(report, "", keywordSummary(req.lang, kws)), "\n"))
 }
 
-func joinKeywords(kws []subscriptions.Keyword) string {
+func joinKeywords(kws []analyser.Keyword) string {
 	s := make([]string, len(kws))
 	for i, k := range kws {
 		s[i] = k.String()
@@ -200,26 +215,40 @@ func joinKeywords(kws []subscriptions.Keyword) string {
 }
 
 // keywordSummary says in one or two lines what a chat's keywords do.
-func keywordSummary(lang string, kws []subscriptions.Keyword) string {
-	var inc, exc []string
-	for _, k := range kws {
-		if k.Exclude {
-			exc = append(exc, k.Word)
-		} else {
-			inc = append(inc, k.Word)
-		}
-	}
-	var lines []string
+func keywordSummary(lang string, kws []analyser.Keyword) string {
+	return strings.Join(keywordPhrases(kws,
+		func(list string) string { return i18n.T(lang, "keywords.only", list) },
+		func(list string) string { return i18n.T(lang, "keywords.except", list) },
+		i18n.T(lang, "keywords.none")), "\n")
+}
+
+// keywordPhrases says what a chat's keywords do: only(the include list),
+// except(the exclusions), each when there is one, or none.
+func keywordPhrases(kws []analyser.Keyword, only, except func(list string) string, none string) []string {
+	inc, exc := splitKeywords(kws)
+	var out []string
 	if len(inc) > 0 {
-		lines = append(lines, i18n.T(lang, "keywords.only", strings.Join(inc, ", ")))
+		out = append(out, only(strings.Join(inc, ", ")))
 	}
 	if len(exc) > 0 {
-		lines = append(lines, i18n.T(lang, "keywords.except", strings.Join(exc, ", ")))
+		out = append(out, except(strings.Join(exc, ", ")))
 	}
-	if len(lines) == 0 {
-		return i18n.T(lang, "keywords.none")
+	if len(out) == 0 {
+		out = append(out, none)
 	}
-	return strings.Join(lines, "\n")
+	return out
+}
+
+// splitKeywords returns the texts of the include list and of the exclusions.
+func splitKeywords(kws []analyser.Keyword) (include, exclude []string) {
+	for _, k := range kws {
+		if k.Exclude {
+			exclude = append(exclude, k.Text)
+		} else {
+			include = append(include, k.Text)
+		}
+	}
+	return include, exclude
 }
 
 // keywordsRef is what goes between /keywords and its sub-command for a

@@ -11,6 +11,7 @@ import (
 	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/analyser"
 )
 
 func keywordStrings(t *testing.T, h *harness, chatID int64) []string {
@@ -45,11 +46,14 @@ func TestKeywordsCommand(t *testing.T) {
 				{"/keywords add дорога", []string{i18n.T(lang, "keywords.already", "дорога")}, []string{"дорога", "школа", "-реклама"}},
 				{"/keywords детский сад, ёлка", []string{i18n.T(lang, "keywords.added", "детский сад, ёлка")},
 					[]string{"дорога", "школа", "детский сад", "ёлка", "-реклама"}},
-				{"/keywords remove ДОРОГА мост", []string{i18n.T(lang, "keywords.removed", "дорога"), i18n.T(lang, "keywords.missing", "мост")},
+				{"/keywords remove ДОРОГА, мост", []string{i18n.T(lang, "keywords.removed", "дорога"), i18n.T(lang, "keywords.missing", "мост")},
 					[]string{"школа", "детский сад", "ёлка", "-реклама"}},
-				{"/keywords add " + strings.Repeat("ы", 41) + ", ???", []string{
-					i18n.T(lang, "keywords.too_long", subscriptions.MaxKeywordLen, strings.Repeat("ы", 41)),
-					i18n.T(lang, "keywords.empty", "???")}, []string{"школа", "детский сад", "ёлка", "-реклама"}},
+				{"/keywords remove детский", []string{i18n.T(lang, "keywords.missing", "детский")}, // a phrase goes whole
+					[]string{"школа", "детский сад", "ёлка", "-реклама"}},
+				{"/keywords add " + strings.Repeat("ы", 41) + ", ???, и, в", []string{
+					i18n.T(lang, "keywords.too_long", analyser.MaxKeywordLen, strings.Repeat("ы", 30)+"…"),
+					i18n.T(lang, "keywords.empty", "???"), i18n.T(lang, "keywords.common", "и, в")},
+					[]string{"школа", "детский сад", "ёлка", "-реклама"}},
 				{"/keywords clear", []string{i18n.T(lang, "keywords.cleared")}, nil},
 				{"/keywords clear", []string{i18n.T(lang, "keywords.none")}, nil},
 				{"/keywords add", []string{"/keywords add"}, nil},
@@ -176,10 +180,21 @@ func TestSearch(t *testing.T) {
 			t.Errorf("/search %s: results without dates or with a preview: %q", tt.q, m.Plain)
 		}
 	}
-	// Newest first.
+	// About as relevant: newest first. The words found are in bold, in the
+	// title or in a line of the summary.
 	m := h.say(u, "/search дорога")
 	if i, j := strings.Index(m.Plain, "Дорожные"), strings.Index(m.Plain, "Ремонт"); i < 0 || j < 0 || i > j {
 		t.Errorf("results not newest first: %q", m.Plain)
+	}
+	for _, want := range []string{"<b>Дорожные</b> работы в Липене</a>", "Ремонт <b>дороги</b> на улице Ленина</a>"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("/search дорога: %q lacks %q", m.Text, want)
+		}
+	}
+	h.clock.Advance(10 * time.Second)
+	m = h.say(u, `/search "для детей"`)
+	if want := "Ёлка на площади</a>\nПраздник <b>для детей</b> &lt;b&gt;и&lt;/b&gt; взрослых"; !strings.Contains(m.Text, want) {
+		t.Errorf("/search \"для детей\": %q lacks %q", m.Text, want)
 	}
 
 	if got := h.say(u, "/search").Plain; got != i18n.T("ru", "search.hint") {

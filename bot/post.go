@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/osipovichi/newsbot/bot/i18n"
+	"github.com/osipovichi/newsbot/bot/render"
+	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
@@ -27,25 +29,32 @@ type PageReader interface {
 type postStore interface {
 	ArticleByLink(ctx context.Context, links ...string) (subscriptions.Article, error)
 	Feeds(ctx context.Context) ([]subscriptions.Feed, error)
-	PostArticle(ctx context.Context, a subscriptions.Article, by int64, now time.Time) (subscriptions.PostResult, error)
+	PreviewPost(ctx context.Context, a subscriptions.Article, now time.Time) (subscriptions.PostResult, error)
+	CreatePost(ctx context.Context, adminID int64, a subscriptions.Article, now time.Time) (subscriptions.Notice, error)
 }
 
-// posts is /post: an admin pushes an article of the portal to subscribers at once.
+// posts is /post: an admin sends an article of the portal to the
+// subscribers who have not had it, after a preview and Send, as a notice
+// (the notices' controls, progress and report).
 type posts struct {
 	*base
-	store  postStore
-	engine waker
-	pages  PageReader
+	store   postStore
+	notices *notices
+	pages   PageReader
 }
 
 func (b *posts) register(r *Bot) {
 	r.addCommands(command{name: "post", admin: true, run: b.cmdPost})
 }
 
-// cmdPost pushes a portal article to subscribers at once: a stored one to
-// those who have not had it, else the page is read (PageReader) for its
-// title, description, image and date, stored, and sent.
+// cmdPost prepares a portal article for the subscribers who have not had
+// it: a stored one, else the page is read (PageReader) for its title,
+// description, image and date (stored when it is sent).
 func (b *posts) cmdPost(ctx context.Context, req request, args string) {
+	if req.group() {
+		b.replyText(ctx, req.chat, i18n.T(req.lang, "admin.private_only"))
+		return
+	}
 	if args == "" {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "post.usage"))
 		return
@@ -104,26 +113,36 @@ func (b *posts) cmdPost(ctx context.Context, req request, args string) {
 	b.postArticle(ctx, req, a)
 }
 
-// postArticle stores (if new) and enqueues an article, and says what happens.
+// postArticle shows a preview of the article, as residents will get it,
+// and the controls of a post: how many will get it, and Send. An article
+// everyone has had already gets no draft.
 func (b *posts) postArticle(ctx context.Context, req request, a subscriptions.Article) {
-	res, err := b.store.PostArticle(ctx, a, req.user.ID, b.now())
+	res, err := b.store.PreviewPost(ctx, a, b.now())
 	if err != nil {
-		b.log.Error("post an article", "url", a.Link, "error", err)
+		b.log.Error("preview a post", "url", a.Link, "error", err)
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "error.internal"))
 		return
 	}
-	b.log.Info("article posted", "article_id", res.Article.ID, "user_id", req.user.ID, "known", res.Known,
-		"now", res.Enqueued, "digest", res.Digest)
-	b.engine.Wake()
-	title := res.Article.Title
-	switch {
-	case res.Enqueued == 0 && res.Digest == 0:
-		b.replyText(ctx, req.chat, i18n.T(req.lang, "post.everyone", title))
-	case res.Digest == 0:
-		b.replyText(ctx, req.chat, i18n.T(req.lang, "post.sending", title, res.Enqueued))
-	default:
-		b.replyText(ctx, req.chat, i18n.T(req.lang, "post.sending_digest", title, res.Enqueued, res.Digest))
+	if res.Enqueued+res.Digest == 0 {
+		b.replyText(ctx, req.chat, i18n.T(req.lang, "post.everyone", res.Article.Title))
+		return
 	}
+	n, err := b.store.CreatePost(ctx, req.user.ID, a, b.now())
+	if err != nil {
+		b.log.Error("draft a post", "url", a.Link, "error", err)
+		b.replyText(ctx, req.chat, i18n.T(req.lang, "error.internal"))
+		return
+	}
+	b.log.Info("post drafted", "notice_id", n.ID, "user_id", req.user.ID, "known", res.Known)
+	opts := render.Options{Lang: req.lang, Loc: b.loc}
+	for _, withPhoto := range []bool{true, false} {
+		opts.WithPhoto = withPhoto
+		r := render.Article(res.Article, opts)
+		if b.reply(ctx, req.chat, delivery.Message{Text: r.Text, Photo: r.Photo, Previews: true}) == nil || r.Photo == "" {
+			break // sent, or failed without a photo to blame
+		}
+	}
+	b.notices.showControls(ctx, req.chat, req.lang, n)
 }
 
 // postURL parses the argument of /post: an absolute http(s) URL, without its fragment.
@@ -145,8 +164,10 @@ func postURL(s string) (*url.URL, bool) {
 }
 
 // portalFeed finds the configured feed a portal page belongs to: one on the
-// same site with the longest path in common. It returns nil (and the sites
-// of the portal) when the page is on no site of the configured feeds.
+// same host (feed.SameHost: the same name, "www." aside, and port) with the
+// longest path in common. It returns nil (and the hosts of the portal)
+// when the page is on no host of the configured feeds: another site, a
+// sibling under a shared suffix such as gov.by, another port.
 func (b *posts) portalFeed(ctx context.Context, u *url.URL) (*subscriptions.Feed, []string, error) {
 	feeds, err := b.store.Feeds(ctx)
 	if err != nil {
@@ -165,10 +186,10 @@ func (b *posts) portalFeed(ctx context.Context, u *url.URL) (*subscriptions.Feed
 			if raw == "" || err != nil || fu.Hostname() == "" {
 				continue
 			}
-			if !slices.Contains(hosts, fu.Hostname()) {
-				hosts = append(hosts, fu.Hostname())
+			if !slices.Contains(hosts, fu.Host) {
+				hosts = append(hosts, fu.Host)
 			}
-			if !feed.SameSite(u.Hostname(), fu.Hostname()) {
+			if !feed.SameHost(u, fu) {
 				continue
 			}
 			if score := commonPrefix(u.Path, fu.Path); score > bestScore {

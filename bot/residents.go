@@ -2,7 +2,7 @@ package bot
 
 import (
 	"context"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/osipovichi/newsbot/bot/i18n"
@@ -20,7 +20,9 @@ const (
 type residentStore interface {
 	SetSubscribed(ctx context.Context, id int64, on bool, now time.Time) (bool, error)
 	InitPreferences(ctx context.Context, chatID int64, lang string, now time.Time) error
+	Preferences(ctx context.Context, chatID int64) (subscriptions.Preferences, error)
 	LatestArticles(ctx context.Context, n int, filter ...subscriptions.ArticleFilter) ([]subscriptions.Article, error)
+	RecordStartLink(ctx context.Context, payload string, chatID int64, subscribed bool, now time.Time) error
 }
 
 // residents are the basic commands of every chat: /start, /subscribe,
@@ -46,8 +48,9 @@ func (b *residents) register(r *Bot) {
 }
 
 func (b *residents) cmdStart(ctx context.Context, req request, args string) {
-	if args == "subscribe" {
+	if subscriptions.SubscribeLink(args) { // a poster's QR code, the portal's banner: subscribe in one tap
 		b.cmdSubscribe(ctx, req, true)
+		b.countStartLink(ctx, req, args)
 		return
 	}
 	if b.reader.startLink(ctx, req, args) {
@@ -61,6 +64,19 @@ func (b *residents) cmdStart(ctx context.Context, req request, args string) {
 		Keyboard: subscribeButton(req.lang, req.chat.Subscribed)})
 }
 
+// countStartLink records, for /stats, that the chat came through the
+// subscribe deep link payload, and whether that subscribed it.
+func (b *residents) countStartLink(ctx context.Context, req request, payload string) {
+	p, err := b.store.Preferences(ctx, req.chat.ID)
+	if err != nil {
+		b.log.Error("read preferences", "chat_id", req.chat.ID, "error", err)
+		return
+	}
+	if err := b.store.RecordStartLink(ctx, payload, req.chat.ID, p.Subscribed && !req.chat.Subscribed, b.now()); err != nil {
+		b.log.Error("count a subscribe link", "chat_id", req.chat.ID, "payload", payload, "error", err)
+	}
+}
+
 // subscribeButton offers to subscribe, or to unsubscribe when subscribed.
 func subscribeButton(lang string, subscribed bool) delivery.Keyboard {
 	var kb keyboard
@@ -72,8 +88,9 @@ func subscribeButton(lang string, subscribed bool) delivery.Keyboard {
 	return kb.rows
 }
 
-// setSubscribed changes the subscription and returns the text that says the resulting state.
-func (b *residents) setSubscribed(ctx context.Context, req request, on bool) (string, bool) {
+// setSubscribed changes the subscription and returns the text that says
+// the resulting state; ok is false when it failed.
+func (b *residents) setSubscribed(ctx context.Context, req request, on bool) (text string, ok bool) {
 	changed, err := b.store.SetSubscribed(ctx, req.chat.ID, on, b.now())
 	if err != nil {
 		b.log.Error("change subscription", "chat_id", req.chat.ID, "error", err)
@@ -97,24 +114,47 @@ func (b *residents) setSubscribed(ctx context.Context, req request, on bool) (st
 	}
 }
 
+// subscribedView is the message that confirms a subscription: text, what
+// the chat gets now, and buttons to the settings a new subscriber most
+// likely wants to change.
+func (b *residents) subscribedView(ctx context.Context, req request, text string) (string, delivery.Keyboard) {
+	lines := []string{text}
+	if p, err := b.store.Preferences(ctx, req.chat.ID); err == nil {
+		lines = append(lines, "")
+		lines = append(lines, summaryLines(req.lang, b.defaultLang, b.sections, p, summaryLanguage, summarySections, summaryDelivery)...)
+	} else {
+		b.log.Error("read preferences", "chat_id", req.chat.ID, "error", err)
+	}
+	lines = append(lines, "", i18n.T(req.lang, "subscribe.next"))
+	to := func(screen string) settingsData { return settingsData{chat: req.chat.ID, op: screen} }
+	var kb keyboard
+	kb.row(key{i18n.T(req.lang, "button.language"), to(screenLang)}, key{i18n.T(req.lang, "button.sections"), to(screenSections)})
+	kb.row(key{i18n.T(req.lang, "button.delivery"), to(screenDelivery)}, key{i18n.T(req.lang, "button.keywords"), to(screenKeywords)})
+	return render.Plain(strings.Join(lines, "\n")), kb.rows
+}
+
 func (b *residents) cmdSubscribe(ctx context.Context, req request, on bool) {
 	if req.group() && !b.isGroupAdmin(ctx, req) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "group.admins_only"))
 		return
 	}
-	text, _ := b.setSubscribed(ctx, req, on)
-	b.replyText(ctx, req.chat, text)
+	text, ok := b.setSubscribed(ctx, req, on)
+	if !on || !ok {
+		b.replyText(ctx, req.chat, text)
+		return
+	}
+	html, kb := b.subscribedView(ctx, req, text)
+	b.reply(ctx, req.chat, delivery.Message{Text: html, Keyboard: kb})
 }
 
 func (b *residents) cmdLatest(ctx context.Context, req request, args string) {
-	n := defaultLatest
+	n, capped := defaultLatest, false
 	if args != "" {
-		v, err := strconv.Atoi(args)
-		if err != nil || v < 1 || v > maxLatest {
+		var ok bool
+		if n, capped, ok = parseLatest(args, maxLatest); !ok {
 			b.replyText(ctx, req.chat, i18n.T(req.lang, "latest.bad_n", maxLatest))
 			return
 		}
-		n = v
 	}
 	articles, err := b.store.LatestArticles(ctx, n, subscriptions.ArticleFilter{Chat: req.chat.ID})
 	if err != nil {
@@ -126,12 +166,17 @@ func (b *residents) cmdLatest(ctx context.Context, req request, args string) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "latest.empty"))
 		return
 	}
-	html, shown := render.Latest(articles, render.Options{Lang: req.lang, Loc: b.loc})
+	note := ""
+	if capped {
+		note = i18n.T(req.lang, "latest.capped", maxLatest)
+	}
+	html, shown := render.Latest(articles, note, b.renderOptions(req))
 	b.reply(ctx, req.chat, delivery.Message{Text: html, Keyboard: b.reader.listKeyboard(req.chat.Type, articles[:shown])})
 }
 
-// pressSubscribe handles the subscribe and unsubscribe buttons: it changes
-// the subscription and turns the button into its opposite.
+// pressSubscribe handles the subscribe and unsubscribe buttons: the
+// message becomes the confirmation of a subscription, with the next steps,
+// or says that the chat unsubscribed, with a button to come back.
 func (b *residents) pressSubscribe(ctx context.Context, req request, p *delivery.Press) string {
 	d, ok := decodeSubscribe(p.Data)
 	if !ok {
@@ -141,8 +186,14 @@ func (b *residents) pressSubscribe(ctx context.Context, req request, p *delivery
 		return i18n.T(req.lang, "group.admins_only")
 	}
 	text, ok := b.setSubscribed(ctx, req, d.on)
-	if ok {
-		b.edit(ctx, req.chat.ID, p.MessageID, "", subscribeButton(req.lang, d.on))
+	if !ok {
+		return text
 	}
-	return text
+	if d.on {
+		html, kb := b.subscribedView(ctx, req, text)
+		b.edit(ctx, req.chat.ID, p.MessageID, html, kb)
+		return i18n.T(req.lang, "settings.subscribed")
+	}
+	b.edit(ctx, req.chat.ID, p.MessageID, render.Plain(text), subscribeButton(req.lang, false))
+	return i18n.T(req.lang, "settings.unsubscribed")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +24,10 @@ type settingsStore interface {
 	SetLinkPreviews(ctx context.Context, chatID int64, on bool, now time.Time) error
 	SetQuietHours(ctx context.Context, id int64, start, end int, now time.Time) error
 	SetDigestHour(ctx context.Context, id int64, hour int, now time.Time) error
+	SetWeeklyDigest(ctx context.Context, id int64, day time.Weekday, hour int, now time.Time) error
+	SetDisplay(ctx context.Context, id int64, d subscriptions.Display, now time.Time) error
+	SetHeadlinesEvery(ctx context.Context, id int64, minutes int, now time.Time) error
+	SetHashtags(ctx context.Context, chatID int64, on bool, now time.Time) error
 	ClearKeywords(ctx context.Context, chatID int64) (int, error)
 }
 
@@ -32,6 +35,8 @@ type settingsStore interface {
 var (
 	digestHours  = []int{7, 8, 9, 12, 18, 20}
 	quietPresets = [][2]int{{22 * 60, 8 * 60}, {23 * 60, 7 * 60}}
+	// weekdays in the order of the menu: the week starts on Monday.
+	weekdays = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
 )
 
 // settings is /settings with its menu, and the /lang and /quiet shortcuts.
@@ -41,6 +46,7 @@ type settings struct {
 	*base
 	store    settingsStore
 	channels *channels
+	engine   waker // sends at once what a change of schedule set free
 }
 
 func (b *settings) register(r *Bot) {
@@ -144,6 +150,11 @@ func (b *settings) applySetting(ctx context.Context, req request, p *subscriptio
 		b.log.Error("change settings", "chat_id", p.ID, "setting", what, "error", err)
 		return i18n.T(req.lang, "error.internal"), screenMain
 	}
+	// A new schedule may have made a catch-up or a batch of headlines due.
+	rescheduled := func(screen string) (string, string) {
+		b.engine.Wake()
+		return saved, screen
+	}
 	switch {
 	case op == "":
 		return "", ""
@@ -172,13 +183,40 @@ func (b *settings) applySetting(ctx context.Context, req request, p *subscriptio
 		return saved, screenMain
 	case op == screenDelivery:
 		h, _ := strconv.Atoi(arg)
-		if h == p.DigestHour {
+		if h == p.DigestHour && !p.Weekly() {
 			return saved, screenMain
 		}
 		if err := b.store.SetDigestHour(ctx, p.ID, h, now); err != nil {
 			return fail(err, "digest")
 		}
-		return saved, screenMain
+		return rescheduled(screenMain)
+	case op == screenWeekly:
+		day, hourArg, ok := strings.Cut(arg, "-")
+		if !ok {
+			return "", screenWeekly + ":" + day // the hours of that day
+		}
+		d, _ := strconv.Atoi(day)
+		h, _ := strconv.Atoi(hourArg)
+		if err := b.store.SetWeeklyDigest(ctx, p.ID, time.Weekday(d), h, now); err != nil {
+			return fail(err, "weekly digest")
+		}
+		return rescheduled(screenMain)
+	case op == screenDisplay:
+		if err := b.store.SetDisplay(ctx, p.ID, subscriptions.Display(arg), now); err != nil {
+			return fail(err, "display")
+		}
+		return rescheduled(screenDisplay)
+	case op == opHeadlines:
+		m, _ := strconv.Atoi(arg)
+		if err := b.store.SetHeadlinesEvery(ctx, p.ID, m, now); err != nil {
+			return fail(err, "headlines interval")
+		}
+		return rescheduled(screenDisplay)
+	case op == opHashtags:
+		if err := b.store.SetHashtags(ctx, p.ID, arg == "1", now); err != nil {
+			return fail(err, "hashtags")
+		}
+		return saved, screenDisplay
 	case op == screenQuiet:
 		start, end := 0, 0
 		for _, q := range quietPresets {
@@ -230,6 +268,8 @@ func (b *settings) settingsView(req request, p subscriptions.Preferences, screen
 	}
 	h := &render.Builder{}
 	var kb keyboard
+	screen, screenArg, _ := strings.Cut(screen, ":")
+	zone := i18n.Zone(lang, b.loc, b.now())
 	switch screen {
 	case screenSections:
 		h.Bold(i18n.T(lang, "settings.sections"))
@@ -245,7 +285,7 @@ func (b *settings) settingsView(req request, p subscriptions.Preferences, screen
 			if on {
 				arg = "-" + sec
 			}
-			name := i18n.Section(lang, sec)
+			name := b.sections.Name(lang, sec)
 			if !on {
 				name = "▫️ " + name
 			}
@@ -265,26 +305,82 @@ func (b *settings) settingsView(req request, p subscriptions.Preferences, screen
 	case screenDelivery:
 		h.Bold(i18n.T(lang, "settings.delivery"))
 		h.Line()
-		h.Text(i18n.T(lang, "settings.delivery_hint"))
+		h.Text(i18n.T(lang, "settings.delivery_hint", zone))
 		kb.row(key{mark(p.DigestHour < 0, i18n.T(lang, "button.instant")), to(screenDelivery, "-1")})
-		for i := 0; i < len(digestHours); i += 3 {
+		hourRows(&kb, func(hour int) key {
+			return key{mark(p.Daily() && p.DigestHour == hour, hourText(hour)), to(screenDelivery, strconv.Itoa(hour))}
+		})
+		kb.row(key{mark(p.Weekly(), i18n.T(lang, "button.weekly")), to(screenWeekly, "")})
+		kb.row(back)
+	case screenWeekly:
+		h.Bold(i18n.T(lang, "settings.delivery"))
+		h.Line()
+		if screenArg == "" {
+			h.Text(i18n.T(lang, "settings.weekly_hint"))
 			var row []key
-			for _, hour := range digestHours[i:min(i+3, len(digestHours))] {
-				row = append(row, key{mark(p.DigestHour == hour, fmt.Sprintf("%02d:00", hour)), to(screenDelivery, strconv.Itoa(hour))})
+			for i, d := range weekdays {
+				row = append(row, key{mark(p.Weekly() && p.DigestWeekday == d, weekdayShort(lang, d)),
+					to(screenWeekly, strconv.Itoa(int(d)))})
+				if len(row) == 4 || i == len(weekdays)-1 {
+					kb.row(row...)
+					row = nil
+				}
+			}
+			kb.row(key{i18n.T(lang, "button.back"), to(screenDelivery, "")})
+			break
+		}
+		day, _ := strconv.Atoi(screenArg)
+		h.Text(i18n.T(lang, "settings.weekly_hour_hint", weekdayEvery(lang, time.Weekday(day)), zone))
+		hourRows(&kb, func(hour int) key {
+			on := p.Weekly() && int(p.DigestWeekday) == day && p.DigestHour == hour
+			return key{mark(on, hourText(hour)), to(screenWeekly, screenArg+"-"+strconv.Itoa(hour))}
+		})
+		kb.row(key{i18n.T(lang, "button.back"), to(screenWeekly, "")})
+	case screenDisplay:
+		h.Bold(i18n.T(lang, "settings.display"))
+		h.Line()
+		h.Text(i18n.T(lang, "settings.display_hint"))
+		var row []key
+		for _, d := range subscriptions.Displays() {
+			row = append(row, key{mark(p.Display == d, displayButton(lang, d)), to(screenDisplay, string(d))})
+		}
+		kb.row(row...)
+		if p.Display == subscriptions.DisplayHeadlines && p.DigestHour < 0 { // a digest has its own time
+			h.Line()
+			h.Line()
+			h.Text(i18n.T(lang, "settings.headlines_every", interval(lang, p.HeadlinesEvery)))
+			row = nil
+			for _, m := range subscriptions.HeadlinesIntervals() {
+				row = append(row, key{mark(p.HeadlinesEvery == m, interval(lang, m)), to(opHeadlines, strconv.Itoa(m))})
 			}
 			kb.row(row...)
+		}
+		if p.Hashtags {
+			kb.row(key{i18n.T(lang, "button.hashtags_off"), to(opHashtags, "0")})
+		} else {
+			kb.row(key{i18n.T(lang, "button.hashtags_on"), to(opHashtags, "1")})
 		}
 		kb.row(back)
 	case screenQuiet:
 		h.Bold(i18n.T(lang, "settings.quiet"))
 		h.Line()
-		h.Text(i18n.T(lang, "settings.quiet_hint"))
+		h.Text(i18n.T(lang, "settings.quiet_hint", zone))
+		if p.QuietHoursOn() {
+			h.Line()
+			h.Line()
+			h.Text(i18n.T(lang, "settings.quiet_now", clockRange(p.QuietStart, p.QuietEnd)))
+		}
 		row := []key{{mark(!p.QuietHoursOn(), i18n.T(lang, "button.quiet_off")), to(screenQuiet, "off")}}
+		custom := p.QuietHoursOn()
 		for _, q := range quietPresets {
 			on := p.QuietStart == q[0] && p.QuietEnd == q[1]
+			custom = custom && !on
 			row = append(row, key{mark(on, clockRange(q[0], q[1])), to(screenQuiet, quietArg(q))})
 		}
 		kb.row(row...)
+		if custom { // set with /quiet: shown, and pressing it keeps it
+			kb.row(key{mark(true, clockRange(p.QuietStart, p.QuietEnd)), to(screenQuiet, "")})
+		}
 		kb.row(back)
 	case screenKeywords:
 		h.Bold(i18n.T(lang, "settings.keywords"))
@@ -310,7 +406,8 @@ func (b *settings) settingsView(req request, p subscriptions.Preferences, screen
 		kb.row(sub)
 		kb.row(key{i18n.T(lang, "button.sections"), to(screenSections, "")}, key{i18n.T(lang, "button.language"), to(screenLang, "")})
 		kb.row(key{i18n.T(lang, "button.delivery"), to(screenDelivery, "")}, key{i18n.T(lang, "button.quiet"), to(screenQuiet, "")})
-		kb.row(previews, key{i18n.T(lang, "button.keywords"), to(screenKeywords, "")})
+		kb.row(key{i18n.T(lang, "button.display"), to(screenDisplay, "")}, key{i18n.T(lang, "button.keywords"), to(screenKeywords, "")})
+		kb.row(previews)
 		last := []key{{i18n.T(lang, "button.done"), to(opClose, "")}}
 		if p.Type == subscriptions.ChatChannel {
 			last = append([]key{{i18n.T(lang, "button.channels"), channelsData{op: channelsList}}}, last...)
@@ -334,47 +431,145 @@ func (b *settings) mainView(h *render.Builder, req request, p subscriptions.Pref
 	default:
 		h.Bold(i18n.T(lang, "settings.title_group", p.Title))
 	}
-	line := func(label, value string) {
-		h.Line()
-		h.Text(label + ": ")
-		h.Text(value)
-	}
 	h.Line()
-	if p.Subscribed {
-		line(i18n.T(lang, "settings.subscription"), i18n.T(lang, "settings.sub_on"))
-	} else {
-		line(i18n.T(lang, "settings.subscription"), i18n.T(lang, "settings.sub_off"))
+	for _, l := range summaryLines(lang, b.defaultLang, b.sections, p, summarySubscription, summaryLanguage, summarySections,
+		summaryDelivery, summaryDisplay, summaryQuiet, summaryPreviews, summaryKeywords) {
+		h.Line()
+		h.Text(l)
 	}
-	newsLang := p.Language
-	if newsLang == "" {
-		newsLang = i18n.Pick(b.defaultLang)
-	}
-	line(i18n.T(lang, "settings.language"), i18n.T(newsLang, "lang.name"))
-	var names []string
-	for _, sec := range p.Sections {
-		names = append(names, i18n.Section(lang, sec))
-	}
-	if len(names) == 0 {
-		names = append(names, i18n.T(lang, "settings.sections_none"))
-	}
-	line(i18n.T(lang, "settings.sections"), strings.Join(names, ", "))
-	if p.DigestHour >= 0 {
-		line(i18n.T(lang, "settings.delivery"), i18n.T(lang, "settings.delivery_digest", fmt.Sprintf("%02d:00", p.DigestHour)))
-	} else {
-		line(i18n.T(lang, "settings.delivery"), i18n.T(lang, "settings.delivery_instant"))
-	}
-	if p.QuietHoursOn() {
-		line(i18n.T(lang, "settings.quiet"), clockRange(p.QuietStart, p.QuietEnd))
-	} else {
-		line(i18n.T(lang, "settings.quiet"), i18n.T(lang, "settings.quiet_off"))
-	}
-	if p.LinkPreviews {
-		line(i18n.T(lang, "settings.previews"), i18n.T(lang, "settings.previews_on"))
-	} else {
-		line(i18n.T(lang, "settings.previews"), i18n.T(lang, "settings.previews_off"))
-	}
-	line(i18n.T(lang, "settings.keywords"), keywordSummary(lang, p.Keywords))
 }
+
+// summaryItem is a line of the summary of a chat's settings.
+type summaryItem int
+
+const (
+	summarySubscription summaryItem = iota
+	summaryLanguage
+	summarySections
+	summaryDelivery
+	summaryDisplay // and hashtags
+	summaryQuiet
+	summaryPreviews
+	summaryKeywords
+)
+
+// summaryLines says in lang what the chat p gets, one "label: value" line
+// per item: the settings menu and the confirmation of a subscription.
+func summaryLines(lang, defaultLang string, names i18n.Sections, p subscriptions.Preferences, items ...summaryItem) []string {
+	var out []string
+	line := func(labelKey, value string) { out = append(out, i18n.T(lang, labelKey)+": "+value) }
+	for _, it := range items {
+		switch it {
+		case summarySubscription:
+			if p.Subscribed {
+				line("settings.subscription", i18n.T(lang, "settings.sub_on"))
+			} else {
+				line("settings.subscription", i18n.T(lang, "settings.sub_off"))
+			}
+		case summaryLanguage:
+			line("settings.language", i18n.T(i18n.Pick(defaultLang, p.Language), "lang.name"))
+		case summarySections:
+			var secs []string
+			for _, sec := range p.Sections {
+				secs = append(secs, names.Name(lang, sec))
+			}
+			if len(secs) == 0 {
+				secs = append(secs, i18n.T(lang, "settings.sections_none"))
+			}
+			line("settings.sections", strings.Join(secs, ", "))
+		case summaryDelivery:
+			switch {
+			case p.Weekly():
+				line("settings.delivery", i18n.T(lang, "settings.delivery_weekly",
+					weekdayEvery(lang, p.DigestWeekday), hourText(p.DigestHour)))
+			case p.Daily():
+				line("settings.delivery", i18n.T(lang, "settings.delivery_digest", hourText(p.DigestHour)))
+			default:
+				line("settings.delivery", i18n.T(lang, "settings.delivery_instant"))
+			}
+		case summaryDisplay:
+			switch p.Display {
+			case subscriptions.DisplayCompact:
+				line("settings.display", i18n.T(lang, "settings.display_compact"))
+			case subscriptions.DisplayHeadlines:
+				if p.DigestHour >= 0 { // the digest has its own time
+					line("settings.display", i18n.T(lang, "settings.display_list"))
+				} else {
+					line("settings.display", i18n.T(lang, "settings.display_headlines", interval(lang, p.HeadlinesEvery)))
+				}
+			default:
+				line("settings.display", i18n.T(lang, "settings.display_full"))
+			}
+			if p.Hashtags {
+				line("settings.hashtags", i18n.T(lang, "settings.hashtags_on"))
+			} else {
+				line("settings.hashtags", i18n.T(lang, "settings.hashtags_off"))
+			}
+		case summaryQuiet:
+			if p.QuietHoursOn() {
+				line("settings.quiet", clockRange(p.QuietStart, p.QuietEnd))
+			} else {
+				line("settings.quiet", i18n.T(lang, "settings.quiet_off"))
+			}
+		case summaryPreviews:
+			if p.LinkPreviews {
+				line("settings.previews", i18n.T(lang, "settings.previews_on"))
+			} else {
+				line("settings.previews", i18n.T(lang, "settings.previews_off"))
+			}
+		case summaryKeywords:
+			line("settings.keywords", strings.Join(keywordPhrases(p.Keywords,
+				func(list string) string { return i18n.T(lang, "settings.keywords_only", list) },
+				func(list string) string { return i18n.T(lang, "settings.keywords_except", list) },
+				i18n.T(lang, "settings.keywords_none")), "; "))
+		}
+	}
+	return out
+}
+
+// displayButton is the text of the button that chooses display d.
+func displayButton(lang string, d subscriptions.Display) string {
+	key := "button.display_full"
+	switch d {
+	case subscriptions.DisplayCompact:
+		key = "button.display_compact"
+	case subscriptions.DisplayHeadlines:
+		key = "button.display_headlines"
+	}
+	return i18n.T(lang, key)
+}
+
+// hourRows adds the digest hours to kb, three a row, each key made by k.
+func hourRows(kb *keyboard, k func(hour int) key) {
+	for i := 0; i < len(digestHours); i += 3 {
+		var row []key
+		for _, hour := range digestHours[i:min(i+3, len(digestHours))] {
+			row = append(row, k(hour))
+		}
+		kb.row(row...)
+	}
+}
+
+// weekdayShort names a day on a button: "Пн".
+func weekdayShort(lang string, d time.Weekday) string {
+	return i18n.T(lang, "weekday.short."+strconv.Itoa(int(d)))
+}
+
+// weekdayEvery says "every such day" in a sentence: "по понедельникам".
+func weekdayEvery(lang string, d time.Weekday) string {
+	return i18n.T(lang, "weekday.every."+strconv.Itoa(int(d)))
+}
+
+// interval says a number of minutes in lang: "15 мин", "1 ч".
+func interval(lang string, minutes int) string {
+	if minutes%60 == 0 {
+		return i18n.T(lang, "span.hours", minutes/60)
+	}
+	return i18n.T(lang, "span.minutes", minutes)
+}
+
+// hourText formats an hour as "08:00".
+func hourText(hour int) string { return fmt.Sprintf("%02d:00", hour) }
 
 // clockRange formats minutes after midnight as "22:00–08:00".
 func clockRange(start, end int) string {
@@ -389,7 +584,7 @@ func (b *settings) cmdLang(ctx context.Context, req request, args string) {
 		b.sendMenu(ctx, req, req.chat.ID, screenLang)
 		return
 	}
-	lang, ok := languageNames[strings.ToLower(strings.TrimSpace(args))]
+	lang, ok := parseLanguage(args)
 	if !ok {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "lang.unknown"))
 		return
@@ -400,46 +595,6 @@ func (b *settings) cmdLang(ctx context.Context, req request, args string) {
 		return
 	}
 	b.replyText(ctx, req.chat, i18n.T(lang, "lang.done"))
-}
-
-// languageNames are the ways to name a language after /lang.
-var languageNames = map[string]string{
-	"ru": subscriptions.LangRU, "rus": subscriptions.LangRU, "русский": subscriptions.LangRU, "русская": subscriptions.LangRU,
-	"руская": subscriptions.LangRU, "russian": subscriptions.LangRU,
-	"be": subscriptions.LangBE, "by": subscriptions.LangBE, "bel": subscriptions.LangBE, "беларуская": subscriptions.LangBE,
-	"белорусский": subscriptions.LangBE, "беларуский": subscriptions.LangBE, "belarusian": subscriptions.LangBE,
-	"en": subscriptions.LangEN, "eng": subscriptions.LangEN, "english": subscriptions.LangEN, "английский": subscriptions.LangEN,
-	"англійская": subscriptions.LangEN,
-}
-
-// quietRE reads "21:30-07:00", "22-8", "22.00 – 06.30".
-var quietRE = regexp.MustCompile(`^(\d{1,2})(?:[:.](\d{2}))?\s*(?:-|–|—|до|to)\s*(\d{1,2})(?:[:.](\d{2}))?$`)
-
-// parseQuiet reads quiet hours; off reports "/quiet off" (and its translations).
-func parseQuiet(s string) (start, end int, off, ok bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	switch s {
-	case "off", "no", "none", "0", "выкл", "выключить", "нет", "адкл", "адключыць", "не":
-		return 0, 0, true, true
-	}
-	m := quietRE.FindStringSubmatch(s)
-	if m == nil {
-		return 0, 0, false, false
-	}
-	clock := func(h, mm string) (int, bool) {
-		hour, _ := strconv.Atoi(h)
-		min := 0
-		if mm != "" {
-			min, _ = strconv.Atoi(mm)
-		}
-		if hour == 24 && min == 0 {
-			hour = 0
-		}
-		return hour*60 + min, hour < 24 && min < 60
-	}
-	start, ok1 := clock(m[1], m[2])
-	end, ok2 := clock(m[3], m[4])
-	return start, end, false, ok1 && ok2 && start != end
 }
 
 func (b *settings) cmdQuiet(ctx context.Context, req request, args string) {
@@ -464,5 +619,5 @@ func (b *settings) cmdQuiet(ctx context.Context, req request, args string) {
 		b.replyText(ctx, req.chat, i18n.T(req.lang, "quiet.off"))
 		return
 	}
-	b.replyText(ctx, req.chat, i18n.T(req.lang, "quiet.set", clockRange(start, end)))
+	b.replyText(ctx, req.chat, i18n.T(req.lang, "quiet.set", clockRange(start, end), i18n.Zone(req.lang, b.loc, b.now())))
 }

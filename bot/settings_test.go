@@ -118,7 +118,8 @@ func TestSettingsMenuEveryPath(t *testing.T) {
 			text, kb := h.menu(chat.ID, m.MessageID)
 			localized(t, text, kb)
 			for _, want := range []string{i18n.T(lang, "settings.title"), i18n.T(lang, "settings.sub_on"), i18n.T(lang, "lang.name"),
-				i18n.Section(lang, "news"), i18n.T(lang, "settings.delivery_instant"), i18n.T(lang, "keywords.none")} {
+				(i18n.Sections{}).Name(lang, "news"), i18n.T(lang, "settings.delivery_instant"),
+				i18n.T(lang, "settings.keywords") + ": " + i18n.T(lang, "settings.keywords_none")} {
 				if !strings.Contains(text, want) {
 					t.Errorf("main screen lacks %q:\n%s", want, text)
 				}
@@ -132,7 +133,7 @@ func TestSettingsMenuEveryPath(t *testing.T) {
 				t.Fatalf("sections screen: %q (answer %q)", text, a.Text)
 			}
 			for _, sec := range wantSections[1:] {
-				a = h.press(chat, u, m.MessageID, button(t, kb, i18n.Section(lang, sec)))
+				a = h.press(chat, u, m.MessageID, button(t, kb, (i18n.Sections{}).Name(lang, sec)))
 				_, kb = h.menu(chat.ID, m.MessageID)
 				if a.Text != i18n.T(lang, "settings.saved") {
 					t.Errorf("turning %s off: answer %q, want %q", sec, a.Text, i18n.T(lang, "settings.saved"))
@@ -141,12 +142,12 @@ func TestSettingsMenuEveryPath(t *testing.T) {
 			if got := h.prefs(u.ID).Sections; !slices.Equal(got, []string{"news"}) {
 				t.Fatalf("sections after turning the others off = %v, want [news]", got)
 			}
-			a = h.press(chat, u, m.MessageID, button(t, kb, i18n.Section(lang, "news")))
+			a = h.press(chat, u, m.MessageID, button(t, kb, (i18n.Sections{}).Name(lang, "news")))
 			if a.Text != i18n.T(lang, "settings.last_section") {
 				t.Errorf("turning off the last section: answer %q, want %q", a.Text, i18n.T(lang, "settings.last_section"))
 			}
 			_, kb = h.menu(chat.ID, m.MessageID)
-			h.press(chat, u, m.MessageID, button(t, kb, i18n.Section(lang, "announcements")))
+			h.press(chat, u, m.MessageID, button(t, kb, (i18n.Sections{}).Name(lang, "announcements")))
 			if got := h.prefs(u.ID).Sections; !slices.Equal(got, []string{"news", "announcements"}) {
 				t.Fatalf("sections after turning announcements on = %v", got)
 			}
@@ -277,7 +278,7 @@ func TestSettingsOldOrForgedPresses(t *testing.T) {
 	_, kb := h.menu(chat.ID, m.MessageID)
 	h.press(chat, u, m.MessageID, button(t, kb, i18n.T("ru", "button.sections")))
 	_, kb = h.menu(chat.ID, m.MessageID)
-	off := button(t, kb, i18n.Section("ru", "economy"))
+	off := button(t, kb, (i18n.Sections{}).Name("ru", "economy"))
 	h.press(chat, u, m.MessageID, off)
 	h.press(chat, u, m.MessageID, off)
 	if got := h.prefs(u.ID).Sections; !slices.Equal(got, []string{"news"}) {
@@ -301,12 +302,12 @@ func TestDigestAndQuietHoursThroughCommands(t *testing.T) {
 	h.press(faketelegram.PrivateChat(digestUser), digestUser, m.MessageID, button(t, kb, "08:00"))
 
 	for _, tt := range []struct{ in, want string }{
-		{"/quiet", i18n.T("ru", "settings.quiet_hint")},
+		{"/quiet", i18n.T("ru", "settings.quiet_hint", "по минскому времени")},
 		{"/quiet когда-нибудь", i18n.T("ru", "quiet.bad")},
 		{"/quiet 25:00-07:00", i18n.T("ru", "quiet.bad")},
 		{"/quiet 07:00-07:00", i18n.T("ru", "quiet.bad")},
 		{"/quiet off", i18n.T("ru", "quiet.off")},
-		{"/quiet 21.30 – 7", i18n.T("ru", "quiet.set", "21:30–07:00")},
+		{"/quiet 21.30 – 7", i18n.T("ru", "quiet.set", "21:30–07:00", "по минскому времени")},
 	} {
 		if got := h.say(quietUser, tt.in).Plain; !strings.Contains(got, tt.want) {
 			t.Errorf("%s: got %q, want %q", tt.in, got, tt.want)
@@ -391,7 +392,7 @@ func TestLatestHonoursSectionsAndLanguage(t *testing.T) {
 	}{
 		{ruUser, []string{"Русская новость"}, []string{"Экономика района", "Беларуская навіна"}},
 		{beUser, []string{"Беларуская навіна"}, []string{"Русская новость"}},
-		{nobody, []string{"Русская новость", "Экономика района", "Беларуская навіна"}, nil}, // chose nothing: everything
+		{nobody, []string{"Русская новость", "Экономика района"}, []string{"Беларуская навіна"}}, // chose no section: every section, in their language
 	}
 	for _, tt := range tests {
 		got := h.say(tt.u, "/latest").Plain

@@ -88,8 +88,8 @@ func (b *Bot) onMessage(ctx context.Context, m *delivery.Incoming) {
 				return
 			}
 		}
-		if !req.group() && m.Text != "" {
-			b.replyText(ctx, req.chat, i18n.T(req.lang, "plain_text"))
+		if !req.group() {
+			b.plain(ctx, req, m)
 		}
 		return
 	}

@@ -28,16 +28,24 @@ const (
 	verdictNotModified          // an edit that changes nothing: done already
 )
 
+// missingRetryAfter is the wait after a 429 that says nothing (or 0) of
+// how long to wait: never a retry at once, which Telegram punishes.
+const missingRetryAfter = 3 * time.Second
+
 // classification is the one place where Telegram's error codes and
 // descriptions are read.
 type classification struct {
 	verdict    verdict
 	retryAfter time.Duration
-	global     bool // for verdictRetryAfter: the bot's own limit rather than the chat's (set by the sender)
-	migrateTo  int64
-	status     subscriptions.ChatStatus // for verdictChatGone
-	reason     string                   // short, for the outbox row and metrics
-	cause      error                    // the error classified, redacted
+	// guessed: a 429 without a usable retry_after (none, or 0); retryAfter
+	// is then missingRetryAfter, and repeated ones back off like an outage.
+	guessed   bool
+	global    bool // for verdictRetryAfter: the bot's own limit rather than the chat's (set by the sender)
+	migrateTo int64
+	status    subscriptions.ChatStatus // for verdictChatGone
+	reason    string                   // short, for the outbox row and metrics
+	cause     error                    // the error classified, redacted
+	took      time.Duration            // the request, from its start to the answer (set by the sender)
 }
 
 // err is the error behind a classification, or nil when the request went
@@ -74,7 +82,10 @@ func classify(err error) classification {
 	switch {
 	case tgErr.Code == 429 || tgErr.RetryAfter > 0:
 		c.verdict = verdictRetryAfter
-		c.retryAfter = time.Duration(max(tgErr.RetryAfter, 1)) * time.Second
+		c.retryAfter = time.Duration(tgErr.RetryAfter) * time.Second
+		if tgErr.RetryAfter <= 0 {
+			c.retryAfter, c.guessed = missingRetryAfter, true
+		}
 	case tgErr.MigrateToChatID != 0:
 		c.verdict, c.migrateTo = verdictMigrated, tgErr.MigrateToChatID
 	case tgErr.Code == 401:

@@ -69,3 +69,22 @@ func TestEveryVerdictHasAnOutcomeName(t *testing.T) {
 		}
 	}
 }
+
+// A 429 that does not say how long to wait is never retried at once.
+func TestClassifyRetryAfter(t *testing.T) {
+	for _, tt := range []struct {
+		err     error
+		want    time.Duration
+		guessed bool
+	}{
+		{&tgbotapi.Error{Code: 429, Message: "Too Many Requests"}, missingRetryAfter, true},
+		{&tgbotapi.Error{Code: 429, Message: "Too Many Requests: retry after 0", ResponseParameters: tgbotapi.ResponseParameters{RetryAfter: 0}}, missingRetryAfter, true},
+		{&tgbotapi.Error{Code: 429, Message: "Too Many Requests: retry after 3600", ResponseParameters: tgbotapi.ResponseParameters{RetryAfter: 3600}}, time.Hour, false},
+	} {
+		c := classify(tt.err)
+		if c.verdict != verdictRetryAfter || c.retryAfter != tt.want || c.guessed != tt.guessed {
+			t.Errorf("classify(%v) = verdict %v, retry after %v, guessed %t; want a 429 verdict, %v, %t",
+				tt.err, c.verdict, c.retryAfter, c.guessed, tt.want, tt.guessed)
+		}
+	}
+}

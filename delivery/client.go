@@ -80,6 +80,20 @@ func (c *Client) call(ctx context.Context, method string, params tgbotapi.Params
 	return resp.Result, nil
 }
 
+// upload makes a Bot API request that sends a file as the parameter field
+// (a multipart request).
+func (c *Client) upload(ctx context.Context, method string, params tgbotapi.Params, field string, f Upload) (json.RawMessage, error) {
+	file := tgbotapi.RequestFile{Name: field, Data: tgbotapi.FileBytes{Name: f.Name, Bytes: f.Data}}
+	resp, err := c.with(ctx).UploadFiles(method, params, []tgbotapi.RequestFile{file})
+	if err != nil {
+		if tgErr, ok := errors.AsType[*tgbotapi.Error](err); ok && tgErr.Code == 0 && resp != nil {
+			tgErr.Code = resp.ErrorCode // v5.5.1 leaves the code out of the errors of uploads
+		}
+		return nil, c.redact(err)
+	}
+	return resp.Result, nil
+}
+
 // redact takes the token out of err's text. A *tgbotapi.Error carries only
 // Telegram's description: it stays a *tgbotapi.Error (errors.As still finds
 // it, and classify reads its code), with the token cut from the description

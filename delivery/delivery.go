@@ -54,9 +54,15 @@ type Config struct {
 	// PollTimeout is the long-poll timeout of getUpdates (DefaultPollTimeout when 0).
 	PollTimeout time.Duration
 	Registerer  prometheus.Registerer
-	// Now is the clock of schedules (retries, digests); the pacer always
-	// runs on the real clock.
+	// Now is the clock of schedules (retries, digests, pauses, retention);
+	// the pacer always runs on the real clock.
 	Now func() time.Time
+	// Horizon is how long a delivery may keep failing with errors that may
+	// go away by themselves before it is given up (DefaultHorizon when 0).
+	Horizon time.Duration
+	// Retention is how long settled deliveries and digest items are kept;
+	// 0 keeps them for ever.
+	Retention time.Duration
 }
 
 // store is every store interface of the engine's parts in one, for
@@ -65,19 +71,21 @@ type store interface {
 	outboxStore
 	digestStore
 	offsetStore
+	retentionStore
 }
 
 // Engine is the running delivery engine.
 type Engine struct {
-	client  *Client
-	log     *slog.Logger
-	now     func() time.Time
-	chats   chatStateStore
-	metrics *metrics
-	sender  *sender
-	outbox  *outbox
-	digests *digests
-	updates *updateLoop
+	client    *Client
+	log       *slog.Logger
+	now       func() time.Time
+	chats     chatStateStore
+	metrics   *metrics
+	sender    *sender
+	outbox    *outbox
+	digests   *digests
+	updates   *updateLoop
+	retention *retention // nil: everything is kept
 }
 
 // New builds an Engine from cfg.
@@ -99,18 +107,25 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = DefaultPollTimeout
 	}
+	if cfg.Horizon <= 0 {
+		cfg.Horizon = DefaultHorizon
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	m := newMetrics(cfg.Registerer)
 	s := &sender{client: cfg.Client, pacer: newPacer(cfg.Rate), metrics: m, log: cfg.Logger, paidBroadcast: cfg.PaidBroadcast}
-	o := newOutbox(cfg.Store, s, cfg.Logger, cfg.Now, cfg.Rate)
-	return &Engine{
+	o := newOutbox(cfg.Store, s, cfg.Logger, cfg.Now, cfg.Rate, cfg.Horizon)
+	e := &Engine{
 		client: cfg.Client, log: cfg.Logger, now: cfg.Now, chats: cfg.Store, metrics: m, sender: s, outbox: o,
-		digests: &digests{store: cfg.Store, outbox: o, log: cfg.Logger, now: cfg.Now, loc: cfg.Location},
+		digests: newDigests(cfg.Store, o, cfg.Logger, cfg.Now, cfg.Location),
 		updates: &updateLoop{sender: s, store: cfg.Store, log: cfg.Logger, metrics: m,
 			timeout: cfg.PollTimeout, now: cfg.Now},
-	}, nil
+	}
+	if cfg.Retention > 0 {
+		e.retention = &retention{store: cfg.Store, keep: cfg.Retention, log: cfg.Logger, metrics: m, now: cfg.Now}
+	}
+	return e, nil
 }
 
 // Run takes updates to h and sends the outbox's deliveries, rendered by c,
@@ -126,14 +141,32 @@ func (e *Engine) Run(ctx context.Context, h Handler, c Composer) error {
 	g.Go(func() error { return e.updates.run(gctx, h) })
 	g.Go(func() error { return e.outbox.run(gctx, c) })
 	g.Go(func() error { return e.digests.run(gctx) })
+	if e.retention != nil {
+		g.Go(func() error { return e.retention.run(gctx) })
+	}
 	return g.Wait()
 }
 
-// Wake tells the outbox that deliveries were enqueued.
-func (e *Engine) Wake() { e.outbox.notify() }
+// Wake tells the outbox that deliveries were enqueued, and the digests
+// that articles were put aside (a batch of headlines may be due).
+func (e *Engine) Wake() {
+	e.outbox.notify()
+	e.digests.notify()
+}
 
-// CreateDigests creates the daily digests whose hour has come and wakes the
-// outbox for them; Run does it every minute.
+// HoldOutbox stops the outbox from starting sends, for a reason found
+// outside it (the database file was deleted or made read-only), until
+// ResumeOutbox. Sends in flight finish and are recorded.
+func (e *Engine) HoldOutbox(reason string) { e.outbox.gate.hold(PauseDatabase, reason) }
+
+// ResumeOutbox ends a HoldOutbox.
+func (e *Engine) ResumeOutbox() { e.outbox.gate.clear(PauseDatabase) }
+
+// OutboxStatus says whether the outbox sends, and if not, why and since when.
+func (e *Engine) OutboxStatus() OutboxStatus { return e.outbox.gate.status() }
+
+// CreateDigests creates the digests that are due and wakes the outbox for
+// them; Run does it every minute and after Wake.
 func (e *Engine) CreateDigests(ctx context.Context) { e.digests.create(ctx) }
 
 // InFlight reports whether one of the deliveries is being sent or its
@@ -145,9 +178,16 @@ func (e *Engine) InFlight(ids []int64) bool { return e.outbox.inFlight(ids) }
 // twice. What Telegram says about the chat (blocked, upgraded to a
 // supergroup) is recorded. The error says why the message did not go.
 func (e *Engine) Reply(ctx context.Context, m Message) error {
-	c := e.sender.reply(ctx, m)
+	_, err := e.ReplyID(ctx, m)
+	return err
+}
+
+// ReplyID is Reply for a message the bot edits later (the progress of a
+// notice): it returns the id of the message sent.
+func (e *Engine) ReplyID(ctx context.Context, m Message) (int, error) {
+	id, c := e.sender.reply(ctx, m)
 	recordChatChange(ctx, e.chats, e.log, m.ChatID, c, e.now())
-	return c.err()
+	return id, c.err()
 }
 
 // Edit changes one of the bot's messages. An edit that changes nothing is

@@ -101,3 +101,31 @@ func TestReplyRecordsWhatTelegramSaysOfTheChat(t *testing.T) {
 		t.Errorf("reply to an unknown chat = %v, want a permanent error", err)
 	}
 }
+
+// A photo the bot drew goes up with the request, and what Telegram says of
+// the chat is read from the answer to an upload as from any other.
+func TestReplyUploadsAPhoto(t *testing.T) {
+	e, tg, store := newTestEngine(t)
+	ctx := context.Background()
+	u := faketelegram.User{ID: 8, FirstName: "Olga"}
+	tg.AddChat(faketelegram.PrivateChat(u))
+	png := []byte("\x89PNG\r\n\x1a\nnot really")
+	if err := e.Reply(ctx, Message{ChatID: u.ID, Text: "<b>chart</b>", Upload: &Upload{Name: "stats.png", Data: png}}); err != nil {
+		t.Fatal(err)
+	}
+	got := tg.Messages(u.ID)
+	if len(got) != 1 || got[0].Method != "sendPhoto" || got[0].Photo != "upload:stats.png" || string(got[0].Upload) != string(png) || got[0].Plain != "chart" {
+		t.Fatalf("sent %+v, want the photo uploaded with its caption", got)
+	}
+
+	if _, err := store.TouchChat(ctx, subscriptions.ChatInfo{ID: u.ID, Type: subscriptions.ChatPrivate}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	tg.FailChat(u.ID, faketelegram.Blocked(), 1)
+	if err := e.Reply(ctx, Message{ChatID: u.ID, Upload: &Upload{Name: "stats.png", Data: png}}); err == nil || IsTemporary(err) {
+		t.Fatalf("upload to a chat that blocked the bot = %v, want a permanent error", err)
+	}
+	if c, err := store.Chat(ctx, u.ID); err != nil || c.Status != subscriptions.StatusBlocked {
+		t.Errorf("chat after the upload = %+v, %v; want it blocked", c, err)
+	}
+}

@@ -5,13 +5,21 @@ import (
 	dto "github.com/prometheus/client_model/go"
 )
 
-// metrics of the engine: updates handled, messages sent, 429s, outbox commits.
+// metrics of the engine: updates handled, messages sent, 429s, the
+// outbox's commits, pauses and faults, retention.
 type metrics struct {
-	updates     prometheus.Counter
-	messages    *prometheus.CounterVec
-	rateLimited *prometheus.CounterVec
-	panics      prometheus.Counter
-	commits     prometheus.Counter
+	updates        prometheus.Counter
+	messages       *prometheus.CounterVec
+	rateLimited    *prometheus.CounterVec
+	panics         prometheus.Counter
+	commits        prometheus.Counter
+	paused         *prometheus.GaugeVec
+	pauses         *prometheus.CounterVec
+	inFlight       prometheus.Gauge
+	unrecorded     prometheus.Gauge
+	recordFailures prometheus.Counter
+	givenUp        prometheus.Counter
+	pruned         prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -31,9 +39,35 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		commits: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "newsbot_outbox_commits_total", Help: "Transactions that recorded delivery outcomes (each holds a batch).",
 		}),
+		paused: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "newsbot_outbox_paused", Help: "1 while the outbox is paused, by cause (store, database, telegram, rate_limit).",
+		}, []string{"cause"}),
+		pauses: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsbot_outbox_pauses_total", Help: "Pauses of the outbox, by cause.",
+		}, []string{"cause"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "newsbot_outbox_in_flight", Help: "Deliveries being sent or whose outcome is not recorded yet.",
+		}),
+		unrecorded: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "newsbot_outbox_unrecorded", Help: "Outcomes of sends not recorded yet: they pile up while the store refuses writes.",
+		}),
+		recordFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newsbot_outbox_record_failures_total", Help: "Failed attempts to record delivery outcomes (each is retried).",
+		}),
+		givenUp: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newsbot_outbox_given_up_total", Help: "Deliveries given up after failing for longer than the delivery horizon.",
+		}),
+		pruned: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newsbot_retention_deleted_total", Help: "Settled deliveries and digest items deleted by retention.",
+		}),
+	}
+	for _, cause := range pauseCauses {
+		m.paused.WithLabelValues(cause)
+		m.pauses.WithLabelValues(cause)
 	}
 	if reg != nil {
-		reg.MustRegister(m.updates, m.messages, m.rateLimited, m.panics, m.commits)
+		reg.MustRegister(m.updates, m.messages, m.rateLimited, m.panics, m.commits,
+			m.paused, m.pauses, m.inFlight, m.unrecorded, m.recordFailures, m.givenUp, m.pruned)
 	}
 	return m
 }

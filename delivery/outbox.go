@@ -5,20 +5,27 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
 const (
-	// maxAttempts bounds retries of transient errors before a delivery fails.
-	maxAttempts = 8
+	// DefaultHorizon is how long a delivery may keep failing with errors
+	// that may go away by themselves (Telegram down) before it is given up.
+	DefaultHorizon = 24 * time.Hour
 	// maxBackoff caps the wait between retries of one delivery.
 	maxBackoff = 10 * time.Minute
 	// shutdownGrace bounds how long in-flight sends may finish after a stop.
 	shutdownGrace = 10 * time.Second
 	// idlePoll is how often an idle outbox looks for work nobody woke it for.
 	idlePoll = 30 * time.Second
+	// heldPoll is the shortest wait for a chat that must wait its turn.
+	heldPoll = 200 * time.Millisecond
+	// The waits between tries to record outcomes the store refused.
+	minRecordRetry = time.Second
+	maxRecordRetry = 30 * time.Second
 )
 
 // outboxStore is what the outbox needs from the store.
@@ -48,16 +55,42 @@ type Composer interface {
 // outbox sends the durable deliveries of the store: as many at once as the
 // pace needs (the pacer sets the pace, not the number of workers), each
 // outcome written in batches right after Telegram answers.
+//
+// Few deliveries are in flight (being sent, or sent and their outcome not
+// yet recorded): what the pace needs over one round trip (inFlightLimit),
+// never more than `workers`. A crash repeats at most those, however slow
+// the disk or busy the machine: a delivery leaves the in-flight set only
+// once its outcome is in the database, and no send starts while the set is
+// full.
+//
+// The gate pauses the whole outbox rather than spending each delivery's
+// attempts: while outcomes cannot be recorded (they are kept and retried,
+// their deliveries stay in flight), while the program holds it (the
+// database file is gone), and while Telegram is down or rate limits the
+// bot. A delivery is given up only after failing for longer than the
+// horizon, or on an answer that will not change (403, chat not found, bad
+// request).
 type outbox struct {
 	store    outboxStore
 	composer Composer
 	sender   *sender
 	log      *slog.Logger
 	now      func() time.Time
+	timer    func(time.Duration) (<-chan time.Time, func() bool) // the timers of waits and their Stop, for tests
+	metrics  *metrics
+	gate     *gate
+	service  serviceTimes
 	workers  int
+	horizon  time.Duration
 
-	wake chan struct{} // new work was enqueued
+	wake chan struct{} // new work was enqueued, or a pause ended
 	done chan struct{} // an outcome was recorded
+
+	unrecorded atomic.Int64 // outcomes the committer holds and has not recorded yet
+	// waiting counts the outbox's goroutines that wait on a timer (the
+	// dispatcher idle, the committer between tries to record): tests on a
+	// fake clock move it on once everything waits.
+	waiting atomic.Int32
 
 	mu            sync.Mutex
 	inflight      map[int64]bool // delivery ids being sent or not yet recorded
@@ -67,15 +100,17 @@ type outbox struct {
 	finished map[int64]bool
 }
 
-func newOutbox(store outboxStore, s *sender, log *slog.Logger, now func() time.Time, rate float64) *outbox {
+func newOutbox(store outboxStore, s *sender, log *slog.Logger, now func() time.Time, rate float64, horizon time.Duration) *outbox {
 	// Enough workers to keep the pace with ~300 ms round trips, and few enough
 	// that a reply never waits long behind them.
 	workers := max(4, int(rate*0.3)+2)
-	return &outbox{
-		store: store, sender: s, log: log, now: now, workers: workers,
+	o := &outbox{
+		store: store, sender: s, log: log, now: now, timer: newTimer, metrics: s.metrics, workers: workers, horizon: horizon,
 		wake: make(chan struct{}, 1), done: make(chan struct{}, 1),
 		inflight: map[int64]bool{}, inflightChats: map[int64]int{}, finished: map[int64]bool{},
 	}
+	o.gate = newGate(now, log, s.metrics, o.notify)
+	return o
 }
 
 // notify wakes the outbox: new deliveries were enqueued.
@@ -92,10 +127,15 @@ type result struct {
 	out    subscriptions.Outcome
 	chatID int64
 	record bool
+	// ready is when the attempt ended; served how long it took before,
+	// without the waits for the pace (0 when Telegram did not answer).
+	ready  time.Time
+	served time.Duration
 }
 
 // run sends due deliveries, rendered by composer, until ctx is done, then
-// lets in-flight sends finish for at most shutdownGrace.
+// lets in-flight sends finish, and their outcomes be recorded, for at most
+// shutdownGrace.
 func (o *outbox) run(ctx context.Context, composer Composer) error {
 	o.composer = composer
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -105,7 +145,8 @@ func (o *outbox) run(ctx context.Context, composer Composer) error {
 	})
 	defer stop()
 
-	results := make(chan result, o.workers*2)
+	// Never full: no more than o.workers deliveries are in flight.
+	results := make(chan result, o.workers)
 	var committer sync.WaitGroup
 	committer.Add(1)
 	go func() {
@@ -113,30 +154,32 @@ func (o *outbox) run(ctx context.Context, composer Composer) error {
 		o.commit(workCtx, results)
 	}()
 	var workers sync.WaitGroup
-	sem := make(chan struct{}, o.workers)
-	err := o.dispatch(ctx, func(d subscriptions.DueDelivery) bool {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			return false
-		}
+	o.dispatch(ctx, func(d subscriptions.DueDelivery, epoch uint64) {
 		workers.Add(1)
 		go func() {
-			defer func() { <-sem; workers.Done() }()
-			results <- o.deliver(workCtx, d)
+			defer workers.Done()
+			results <- o.deliver(workCtx, d, epoch)
 		}()
-		return true
 	})
 	workers.Wait()
 	close(results)
 	committer.Wait()
-	return err
+	return nil
 }
 
-// dispatch hands due deliveries to start, skipping those already in flight
-// and chats that must wait, and sleeps when there is nothing to do.
-func (o *outbox) dispatch(ctx context.Context, start func(subscriptions.DueDelivery) bool) error {
+// dispatch hands due deliveries to start while the gate lets it and there
+// is room in flight, skipping those already in flight and chats that must
+// wait, and sleeps when there is nothing to do. It reads the due rows in
+// batches and starts them one by one as room frees up, reading again once
+// a batch is done, new work comes, or the gate closes. Each send carries
+// the gate's epoch in which it was allowed.
+func (o *outbox) dispatch(ctx context.Context, start func(d subscriptions.DueDelivery, epoch uint64)) {
+read:
 	for ctx.Err() == nil {
+		if ok, _, _, wait := o.room(); !ok {
+			o.idle(ctx, wait)
+			continue
+		}
 		now := o.now()
 		o.mu.Lock()
 		limit := o.workers*2 + len(o.inflight)
@@ -144,46 +187,99 @@ func (o *outbox) dispatch(ctx context.Context, start func(subscriptions.DueDeliv
 		o.mu.Unlock()
 		due, err := o.store.DueDeliveries(ctx, now, limit)
 		if err != nil {
-			if ctx.Err() != nil {
-				break
-			}
-			o.log.Error("read the outbox", "error", err)
-			if sleep(ctx, time.Second) != nil {
-				break
+			if ctx.Err() == nil {
+				o.log.Error("read the outbox", "error", err)
+				o.idle(ctx, time.Second)
 			}
 			continue
 		}
-		started, held := 0, 0
+		started, held := 0, idlePoll
 		for _, d := range due {
+			epoch, ok := o.await(ctx)
+			if !ok {
+				o.countInFlight()
+				continue read
+			}
 			if !o.claim(d) {
-				held++
+				held = min(held, max(o.sender.pacer.delay(d.ChatID), heldPoll))
 				continue
 			}
-			if !start(d) {
-				o.release(d.ID, d.ChatID)
-				return nil
-			}
+			start(d, epoch)
 			started++
+			o.countInFlight()
 		}
 		if started > 0 {
 			continue
 		}
-		wait := idlePoll
-		if held > 0 {
-			wait = 200 * time.Millisecond
-		} else if next, err := o.store.NextDeliveryAt(ctx); err == nil && !next.IsZero() {
+		wait := held
+		if next, err := o.store.NextDeliveryAt(ctx); err == nil && !next.IsZero() {
 			wait = min(wait, max(next.Sub(now), 50*time.Millisecond))
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-		case <-o.wake:
-		case <-o.done:
-		case <-t.C:
-		}
-		t.Stop()
+		o.idle(ctx, wait)
 	}
-	return nil
+}
+
+// room says whether one more send may start now, and in which epoch of
+// the gate. When not, full says that the in-flight set is full (a recorded
+// outcome wakes the dispatcher) rather than the gate closed for wait.
+func (o *outbox) room() (ok bool, epoch uint64, full bool, wait time.Duration) {
+	allowed, probe, epoch, wait := o.gate.allow()
+	if !allowed {
+		return false, epoch, false, wait
+	}
+	limit := o.inFlightLimit()
+	if probe {
+		limit = 1
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.inflight) < limit {
+		return true, epoch, false, 0
+	}
+	return false, epoch, true, idlePoll
+}
+
+// await waits for room for one more send and returns the gate's epoch. It
+// returns false when the gate is closed, new work came (the due rows must
+// be read again) or ctx is done.
+func (o *outbox) await(ctx context.Context) (uint64, bool) {
+	for {
+		ok, epoch, full, _ := o.room()
+		if ok || !full {
+			return epoch, ok
+		}
+		o.waiting.Add(1)
+		select {
+		case <-o.done:
+			o.waiting.Add(-1)
+		case <-o.wake:
+			o.waiting.Add(-1)
+			return 0, false
+		case <-ctx.Done():
+			o.waiting.Add(-1)
+			return 0, false
+		}
+	}
+}
+
+// idle waits for d, new work, a recorded outcome, or the end of ctx.
+func (o *outbox) idle(ctx context.Context, d time.Duration) {
+	timer, stop := o.timer(d)
+	defer stop()
+	o.waiting.Add(1)
+	defer o.waiting.Add(-1)
+	select {
+	case <-ctx.Done():
+	case <-o.wake:
+	case <-o.done:
+	case <-timer:
+	}
+}
+
+// newTimer is a timer's channel and its Stop.
+func newTimer(d time.Duration) (<-chan time.Time, func() bool) {
+	t := time.NewTimer(d)
+	return t.C, t.Stop
 }
 
 // claim marks a delivery in flight unless it or its chat already is, or the
@@ -224,41 +320,92 @@ func (o *outbox) release(id, chatID int64) {
 	o.mu.Unlock()
 }
 
+// countInFlight updates the in-flight metrics.
+func (o *outbox) countInFlight() {
+	o.mu.Lock()
+	n := len(o.inflight)
+	o.mu.Unlock()
+	o.metrics.inFlight.Set(float64(n))
+	o.metrics.unrecorded.Set(float64(o.unrecorded.Load()))
+}
+
 // commit writes outcomes in batches: whatever has arrived since the last
 // write goes in one transaction (one write per message at a low pace, far
-// fewer at a high one).
+// fewer at a high one). When the store refuses a write, the outcomes are
+// kept, their deliveries stay in flight (not pending: they must not be sent
+// again), the outbox pauses, and the write is tried again with backoff,
+// together with the outcomes that arrive meanwhile, until it goes through
+// or the outbox stops.
 func (o *outbox) commit(ctx context.Context, results <-chan result) {
-	batch := make([]result, 0, 256)
-	for r := range results {
-		batch = append(batch[:0], r)
-	drain:
-		for len(batch) < cap(batch) {
+	var waiting []result
+	var retry time.Duration // the wait before the next try; 0 after a success
+	// take keeps what arrived on results, which is nil once closed.
+	take := func(r result, ok bool) {
+		if !ok {
+			results = nil
+			return
+		}
+		waiting = append(waiting, r)
+		o.unrecorded.Add(1)
+	}
+	for results != nil || len(waiting) > 0 {
+		if len(waiting) == 0 {
+			r, ok := <-results
+			if !ok {
+				return
+			}
+			take(r, ok)
+		}
+		if retry > 0 {
+			timer, _ := o.timer(retry) // it fires, or ctx ends the committer
+			o.waiting.Add(1)
+		wait:
+			for {
+				select {
+				case r, ok := <-results:
+					take(r, ok)
+				case <-timer:
+					break wait
+				case <-ctx.Done():
+					o.waiting.Add(-1)
+					o.abandon(waiting)
+					return
+				}
+			}
+			o.waiting.Add(-1)
+		}
+		// Whatever else has arrived goes in the same transaction.
+		for drained := false; !drained && results != nil; {
 			select {
 			case r, ok := <-results:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, r)
+				take(r, ok)
 			default:
-				break drain
+				drained = true
 			}
 		}
-		outs := make([]subscriptions.Outcome, 0, len(batch))
-		for _, r := range batch {
-			if r.record {
-				outs = append(outs, r.out)
+		if err := o.record(ctx, waiting); err != nil {
+			if ctx.Err() != nil {
+				o.abandon(waiting)
+				return
 			}
+			retry = min(max(2*retry, minRecordRetry), maxRecordRetry)
+			o.metrics.recordFailures.Inc()
+			o.gate.hold(PauseStore, "cannot record delivery outcomes: "+err.Error())
+			o.log.Warn("cannot record delivery outcomes; keeping them to try again", "count", len(waiting),
+				"retry_in", retry, "error", err)
+			continue
 		}
-		if len(outs) > 0 {
-			o.sender.metrics.commits.Inc()
-		}
-		if err := o.store.RecordOutcomes(ctx, outs, o.now()); err != nil {
-			// The rows stay pending and will be sent again: a duplicate, never a loss.
-			o.log.Error("record delivery outcomes", "error", err, "count", len(outs))
-		}
-		for _, r := range batch {
+		retry = 0
+		o.gate.clear(PauseStore)
+		for _, r := range waiting {
+			if r.served > 0 {
+				o.service.observe(r.served + time.Since(r.ready))
+			}
 			o.release(r.out.ID, r.chatID)
 		}
+		o.unrecorded.Add(-int64(len(waiting)))
+		waiting = waiting[:0]
+		o.countInFlight()
 		select {
 		case o.done <- struct{}{}:
 		default:
@@ -266,8 +413,39 @@ func (o *outbox) commit(ctx context.Context, results <-chan result) {
 	}
 }
 
-// deliver makes one attempt at a delivery and says what became of it.
-func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery) result {
+// record writes the outcomes of a batch that are to be recorded.
+func (o *outbox) record(ctx context.Context, batch []result) error {
+	outs := make([]subscriptions.Outcome, 0, len(batch))
+	for _, r := range batch {
+		if r.record {
+			outs = append(outs, r.out)
+		}
+	}
+	if len(outs) == 0 {
+		return nil
+	}
+	o.metrics.commits.Inc()
+	return o.store.RecordOutcomes(ctx, outs, o.now())
+}
+
+// abandon gives up outcomes that could not be recorded before the stop.
+func (o *outbox) abandon(batch []result) {
+	ids := make([]int64, 0, len(batch))
+	for _, r := range batch {
+		if r.record {
+			ids = append(ids, r.out.ID)
+		}
+	}
+	if len(ids) > 0 {
+		o.log.Error("stopped with delivery outcomes not recorded: these deliveries may be sent again after a restart",
+			"count", len(ids), "delivery_ids", ids)
+	}
+}
+
+// deliver makes one attempt at a delivery, allowed in the gate's epoch,
+// and says what became of it.
+func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery, epoch uint64) result {
+	begin := time.Now()
 	res := result{chatID: d.ChatID, record: true, out: subscriptions.Outcome{ID: d.ID, CountAttempt: true}}
 	msgs, err := o.compose(ctx, d, true)
 	if err != nil {
@@ -280,16 +458,29 @@ func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery) resul
 		return res
 	}
 	var msgID int
+	var paced time.Duration // waiting for the pace, not serving
+	send := func(m Message) classification {
+		start := time.Now()
+		var c classification
+		msgID, c = o.sender.send(ctx, m, false)
+		paced += time.Since(start) - c.took
+		return c
+	}
 	c := classification{verdict: verdictOK}
 	// A digest may take several messages; a retry sends them all again.
 	for i := 0; i < len(msgs) && c.verdict == verdictOK; i++ {
-		msgID, c = o.sender.send(ctx, msgs[i], false)
+		c = send(msgs[i])
 		if c.verdict == verdictRejected && msgs[i].Photo != "" {
 			// Telegram could not fetch the image: send the same text without it.
 			if text, err := o.compose(ctx, d, false); err == nil && len(text) == 1 {
-				msgID, c = o.sender.send(ctx, text[0], false)
+				c = send(text[0])
 			}
 		}
+	}
+	o.observe(c, epoch)
+	res.ready = time.Now()
+	if c.verdict != verdictTransient && c.verdict != verdictCanceled {
+		res.served = res.ready.Sub(begin) - paced
 	}
 	now := o.now()
 	switch c.verdict {
@@ -311,11 +502,17 @@ func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery) resul
 			"kind", d.Kind, "ref", d.Ref, "error", c.reason)
 		res.out.State, res.out.Error = subscriptions.DeliveryFailed, c.reason
 	case verdictTransient:
-		if d.Attempts+1 >= maxAttempts {
-			res.out.State, res.out.Error = subscriptions.DeliveryFailed, "gave up: "+c.reason
-			o.log.Warn("delivery failed after retries", "delivery_id", d.ID, "chat_id", d.ChatID, "error", c.reason)
+		since := d.FailingSince
+		if since.IsZero() {
+			since = now
+		}
+		if failing := now.Sub(since); failing >= o.horizon {
+			res.out.State, res.out.Error = subscriptions.DeliveryFailed, "gave up after failing for "+failing.Round(time.Second).String()+": "+c.reason
+			o.metrics.givenUp.Inc()
+			o.log.Warn("delivery given up", "delivery_id", d.ID, "chat_id", d.ChatID, "failing_since", since,
+				"attempts", d.Attempts+1, "error", c.reason)
 		} else {
-			res.out.State, res.out.Error = subscriptions.DeliveryPending, c.reason
+			res.out.State, res.out.Error, res.out.Failing = subscriptions.DeliveryPending, c.reason, true
 			res.out.NextAttemptAt = now.Add(backoff(d.Attempts))
 		}
 	default: // rejected, unauthorized, conflict: permanent for this message
@@ -323,6 +520,24 @@ func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery) resul
 		o.log.Warn("delivery rejected", "delivery_id", d.ID, "chat_id", d.ChatID, "error", c.reason)
 	}
 	return res
+}
+
+// observe tells the gate what an answer says of Telegram: down (a transient
+// failure), limiting the whole bot (a global 429), or up (any real answer).
+func (o *outbox) observe(c classification, epoch uint64) {
+	switch {
+	case c.verdict == verdictTransient:
+		o.gate.failed(PauseTelegram, epoch, c.reason, 0)
+	case c.verdict == verdictRetryAfter && c.global:
+		wait := c.retryAfter
+		if c.guessed {
+			wait = 0 // Telegram did not say: back off as in an outage
+		}
+		o.gate.failed(PauseRateLimit, epoch, c.reason, wait)
+	case c.verdict == verdictRetryAfter, c.verdict == verdictCanceled:
+	default:
+		o.gate.answered(epoch)
+	}
 }
 
 // recordChatChange writes down what an answer said about its chat: gone

@@ -34,8 +34,16 @@ func (s *sender) send(ctx context.Context, m Message, interactive bool) (message
 	if s.paidBroadcast && !interactive {
 		params["allow_paid_broadcast"] = "true"
 	}
-	raw, err := s.client.call(ctx, method, params)
+	start := time.Now()
+	var raw json.RawMessage
+	var err error
+	if m.Upload != nil {
+		raw, err = s.client.upload(ctx, method, params, "photo", *m.Upload)
+	} else {
+		raw, err = s.client.call(ctx, method, params)
+	}
 	c = classify(err)
+	c.took = time.Since(start)
 	s.metrics.messages.WithLabelValues(outcomeNames[c.verdict]).Inc()
 	switch c.verdict {
 	case verdictOK:
@@ -65,26 +73,26 @@ const maxReplyWait = 10 * time.Second
 // short global 429 and retries a transient error twice before giving up. A
 // 429 for the chat itself (it asks faster than Telegram lets the bot
 // answer) drops that reply, so that one flooding chat cannot hold up the
-// update loop for everyone.
-func (s *sender) reply(ctx context.Context, m Message) classification {
+// update loop for everyone. It returns the id of the message sent.
+func (s *sender) reply(ctx context.Context, m Message) (int, classification) {
 	backoff := 500 * time.Millisecond
 	for attempt := 0; ; attempt++ {
-		_, c := s.send(ctx, m, true)
+		id, c := s.send(ctx, m, true)
 		switch {
 		case c.verdict == verdictRetryAfter && c.global && c.retryAfter <= maxReplyWait:
 			if sleep(ctx, c.retryAfter) != nil {
-				return classify(ctx.Err())
+				return 0, classify(ctx.Err())
 			}
 		case c.verdict == verdictTransient && attempt < 2:
 			if sleep(ctx, backoff) != nil {
-				return classify(ctx.Err())
+				return 0, classify(ctx.Err())
 			}
 			backoff *= 2
 		default:
 			if c.verdict != verdictOK && c.verdict != verdictCanceled {
 				s.log.Warn("reply not delivered", "chat_id", m.ChatID, "method", m.method(), "error", c.reason)
 			}
-			return c
+			return id, c
 		}
 	}
 }
@@ -104,9 +112,11 @@ func (s *sender) call(ctx context.Context, method string, params tgbotapi.Params
 // method is the Bot API method that sends m.
 func (m Message) method() string {
 	switch {
+	case m.Copy != nil && len(m.Copy.MessageIDs) > 1:
+		return "copyMessages"
 	case m.Copy != nil:
 		return "copyMessage"
-	case m.Photo != "":
+	case m.Photo != "" || m.Upload != nil:
 		return "sendPhoto"
 	}
 	return "sendMessage"
@@ -119,9 +129,16 @@ func (m Message) request() (method string, p tgbotapi.Params) {
 	switch method {
 	case "copyMessage":
 		p["from_chat_id"] = strconv.FormatInt(m.Copy.ChatID, 10)
-		p["message_id"] = strconv.Itoa(m.Copy.MessageID)
+		p["message_id"] = strconv.Itoa(m.Copy.MessageIDs[0])
+	case "copyMessages":
+		p["from_chat_id"] = strconv.FormatInt(m.Copy.ChatID, 10)
+		ids, _ := json.Marshal(m.Copy.MessageIDs) // []int always encodes
+		p["message_ids"] = string(ids)
 	case "sendPhoto":
-		p["photo"], p["caption"], p["parse_mode"] = m.Photo, m.Text, "HTML"
+		p["caption"], p["parse_mode"] = m.Text, "HTML"
+		if m.Upload == nil {
+			p["photo"] = m.Photo
+		}
 	default:
 		p["text"], p["parse_mode"] = m.Text, "HTML"
 		if lp := linkPreview(m.Preview, m.Previews); lp != "" {

@@ -55,8 +55,11 @@ type Incoming struct {
 	Args string
 	// MigrateTo is the new id of a group that became a supergroup, or 0.
 	MigrateTo int64
-	// InAlbum says the message is one of an album (several media sent together).
-	InAlbum bool
+	// Content is what the message holds, as Telegram names it (see content).
+	Content string
+	// MediaGroup is the album the message is one of (several media sent
+	// together), or empty.
+	MediaGroup string
 	// ForwardedFrom is the channel a forwarded post comes from, or nil.
 	ForwardedFrom *Chat
 }
@@ -141,8 +144,12 @@ type Message struct {
 	Text string
 	// Photo is the URL of an image: the message is that photo.
 	Photo string
-	// Copy makes the message a copy of another one (a notice), formatting
-	// and media kept; Text and Photo are then unused.
+	// Upload is an image the bot made (a chart), sent with the request:
+	// the message is that photo, Photo is unused.
+	Upload *Upload
+	// Copy makes the message a copy of another one, or of the items of an
+	// album (a notice), formatting and media kept; Text, Photo, Upload,
+	// Previews and Keyboard are then unused.
 	Copy *Source
 	// Previews shows a preview of the first link (text messages).
 	Previews bool
@@ -154,10 +161,17 @@ type Message struct {
 	Keyboard Keyboard
 }
 
-// Source is a message to copy.
+// Upload is a file sent with the request that uses it.
+type Upload struct {
+	Name string // e.g. "stats.png": Telegram reads the type from it
+	Data []byte
+}
+
+// Source is a message to copy, or the items of an album: copied together
+// (copyMessages), they stay an album.
 type Source struct {
-	ChatID    int64
-	MessageID int
+	ChatID     int64
+	MessageIDs []int // in order
 }
 
 // Edit replaces the text and keyboard of one of the bot's messages; with
@@ -240,7 +254,7 @@ func fromLibrary(u tgbotapi.Update) (Update, bool) {
 
 func incoming(m *tgbotapi.Message) *Incoming {
 	in := &Incoming{ID: m.MessageID, Chat: chat(*m.Chat), Text: m.Text, MigrateTo: m.MigrateToChatID,
-		InAlbum: m.MediaGroupID != ""}
+		Content: content(m), MediaGroup: m.MediaGroupID}
 	if m.From != nil {
 		u := user(*m.From)
 		in.From = &u
@@ -257,6 +271,66 @@ func incoming(m *tgbotapi.Message) *Incoming {
 		in.ForwardedFrom = &c
 	}
 	return in
+}
+
+// The kinds of content of a message, as Telegram names its fields.
+const (
+	ContentText      = "text"
+	ContentPhoto     = "photo"
+	ContentVideo     = "video"
+	ContentAnimation = "animation"
+	ContentDocument  = "document"
+	ContentAudio     = "audio"
+	ContentVoice     = "voice"
+	ContentVideoNote = "video_note"
+	ContentSticker   = "sticker"
+	ContentLocation  = "location"
+	ContentVenue     = "venue"
+	ContentContact   = "contact"
+	ContentPoll      = "poll"
+	ContentDice      = "dice"
+	ContentGame      = "game"
+	ContentInvoice   = "invoice"
+)
+
+// content says what a message holds; empty for a service message (a
+// member joined, a pin) or a kind this library does not know (a story).
+func content(m *tgbotapi.Message) string {
+	switch {
+	case m.Text != "":
+		return ContentText
+	case m.Animation != nil: // an animation comes with a document too
+		return ContentAnimation
+	case len(m.Photo) > 0:
+		return ContentPhoto
+	case m.Video != nil:
+		return ContentVideo
+	case m.Document != nil:
+		return ContentDocument
+	case m.Audio != nil:
+		return ContentAudio
+	case m.Voice != nil:
+		return ContentVoice
+	case m.VideoNote != nil:
+		return ContentVideoNote
+	case m.Sticker != nil:
+		return ContentSticker
+	case m.Venue != nil: // a venue comes with its location
+		return ContentVenue
+	case m.Location != nil:
+		return ContentLocation
+	case m.Contact != nil:
+		return ContentContact
+	case m.Poll != nil:
+		return ContentPoll
+	case m.Dice != nil:
+		return ContentDice
+	case m.Game != nil:
+		return ContentGame
+	case m.Invoice != nil:
+		return ContentInvoice
+	}
+	return ""
 }
 
 func chat(c tgbotapi.Chat) Chat {

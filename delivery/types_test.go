@@ -26,15 +26,20 @@ func TestFromLibrary(t *testing.T) {
 		ok   bool
 	}{
 		{"command to this bot", tgbotapi.Update{UpdateID: 1, Message: command("/Latest@news_bot 10", 16)},
-			Update{ID: 1, Message: &Incoming{ID: 3, Chat: groupChat, From: annaUser, Text: "/Latest@news_bot 10",
+			Update{ID: 1, Message: &Incoming{ID: 3, Chat: groupChat, From: annaUser, Text: "/Latest@news_bot 10", Content: ContentText,
 				Command: "latest", CommandBot: "news_bot", Args: "10"}}, true},
 		{"command without arguments", tgbotapi.Update{UpdateID: 2, Message: command("/help", 5)},
-			Update{ID: 2, Message: &Incoming{ID: 3, Chat: groupChat, From: annaUser, Text: "/help", Command: "help"}}, true},
-		{"forwarded post in a private chat", tgbotapi.Update{UpdateID: 3, Message: &tgbotapi.Message{MessageID: 4,
+			Update{ID: 2, Message: &Incoming{ID: 3, Chat: groupChat, From: annaUser, Text: "/help", Content: ContentText, Command: "help"}}, true},
+		{"forwarded photo of an album in a private chat", tgbotapi.Update{UpdateID: 3, Message: &tgbotapi.Message{MessageID: 4,
 			Chat: &tgbotapi.Chat{ID: 7, Type: "private", FirstName: "Anna", LastName: "K"}, From: anna, MediaGroupID: "album",
+			Photo:           []tgbotapi.PhotoSize{{FileID: "AgAC"}},
 			ForwardFromChat: &tgbotapi.Chat{ID: -1001, Type: "channel", Title: "News", UserName: "news"}}},
 			Update{ID: 3, Message: &Incoming{ID: 4, Chat: Chat{ID: 7, Type: subscriptions.ChatPrivate, Title: "Anna K"},
-				From: annaUser, InAlbum: true, ForwardedFrom: &Chat{ID: -1001, Type: subscriptions.ChatChannel, Title: "News", Username: "news"}}}, true},
+				From: annaUser, Content: ContentPhoto, MediaGroup: "album",
+				ForwardedFrom: &Chat{ID: -1001, Type: subscriptions.ChatChannel, Title: "News", Username: "news"}}}, true},
+		{"sticker", tgbotapi.Update{UpdateID: 8, Message: &tgbotapi.Message{MessageID: 5, Chat: &tgbotapi.Chat{ID: 7, Type: "private"}, From: anna,
+			Sticker: &tgbotapi.Sticker{FileID: "CAACAgIAAxk", Emoji: "👍"}}},
+			Update{ID: 8, Message: &Incoming{ID: 5, Chat: Chat{ID: 7, Type: subscriptions.ChatPrivate}, From: annaUser, Content: ContentSticker}}, true},
 		{"group upgraded", tgbotapi.Update{UpdateID: 4, Message: &tgbotapi.Message{Chat: group, MigrateToChatID: -100777}},
 			Update{ID: 4, Message: &Incoming{Chat: groupChat, MigrateTo: -100777}}, true},
 		{"button press", tgbotapi.Update{UpdateID: 5, CallbackQuery: &tgbotapi.CallbackQuery{ID: "q", From: anna, Data: "sub",
@@ -100,8 +105,10 @@ func TestRequests(t *testing.T) {
 			"sendMessage", tgbotapi.Params{"chat_id": "5", "text": "<b>x</b>", "parse_mode": "HTML", "disable_notification": "true"}},
 		{"photo", Message{ChatID: 5, Text: "<b>x</b>", Photo: "https://x/a.jpg", Previews: true}.request,
 			"sendPhoto", tgbotapi.Params{"chat_id": "5", "photo": "https://x/a.jpg", "caption": "<b>x</b>", "parse_mode": "HTML"}},
-		{"copy", Message{ChatID: 5, Text: "ignored", Copy: &Source{ChatID: 9, MessageID: 12}}.request,
+		{"copy", Message{ChatID: 5, Text: "ignored", Copy: &Source{ChatID: 9, MessageIDs: []int{12}}}.request,
 			"copyMessage", tgbotapi.Params{"chat_id": "5", "from_chat_id": "9", "message_id": "12"}},
+		{"copy of an album, silent", Message{ChatID: 5, Copy: &Source{ChatID: 9, MessageIDs: []int{12, 13, 14}}, Silent: true}.request,
+			"copyMessages", tgbotapi.Params{"chat_id": "5", "from_chat_id": "9", "message_ids": "[12,13,14]", "disable_notification": "true"}},
 		{"edit", Edit{ChatID: 5, MessageID: 3, Text: "<b>x</b>"}.request,
 			"editMessageText", tgbotapi.Params{"chat_id": "5", "message_id": "3", "text": "<b>x</b>", "parse_mode": "HTML",
 				"link_preview_options": noPreviews}},
@@ -122,6 +129,35 @@ func TestRequests(t *testing.T) {
 		}
 		if !reflect.DeepEqual(params, tt.want) {
 			t.Errorf("%s: params\ngot  %v\nwant %v", tt.name, params, tt.want)
+		}
+	}
+}
+
+func TestContent(t *testing.T) {
+	for _, tt := range []struct {
+		m    tgbotapi.Message
+		want string
+	}{
+		{tgbotapi.Message{Text: "x"}, ContentText},
+		{tgbotapi.Message{Photo: []tgbotapi.PhotoSize{{FileID: "p"}}, Caption: "x"}, ContentPhoto},
+		{tgbotapi.Message{Video: &tgbotapi.Video{}}, ContentVideo},
+		{tgbotapi.Message{Animation: &tgbotapi.Animation{}, Document: &tgbotapi.Document{}}, ContentAnimation},
+		{tgbotapi.Message{Document: &tgbotapi.Document{}}, ContentDocument},
+		{tgbotapi.Message{Audio: &tgbotapi.Audio{}}, ContentAudio},
+		{tgbotapi.Message{Voice: &tgbotapi.Voice{}}, ContentVoice},
+		{tgbotapi.Message{VideoNote: &tgbotapi.VideoNote{}}, ContentVideoNote},
+		{tgbotapi.Message{Sticker: &tgbotapi.Sticker{}}, ContentSticker},
+		{tgbotapi.Message{Venue: &tgbotapi.Venue{}, Location: &tgbotapi.Location{}}, ContentVenue},
+		{tgbotapi.Message{Location: &tgbotapi.Location{}}, ContentLocation},
+		{tgbotapi.Message{Contact: &tgbotapi.Contact{}}, ContentContact},
+		{tgbotapi.Message{Poll: &tgbotapi.Poll{}}, ContentPoll},
+		{tgbotapi.Message{Dice: &tgbotapi.Dice{}}, ContentDice},
+		{tgbotapi.Message{Game: &tgbotapi.Game{}}, ContentGame},
+		{tgbotapi.Message{Invoice: &tgbotapi.Invoice{}}, ContentInvoice},
+		{tgbotapi.Message{PinnedMessage: &tgbotapi.Message{}}, ""},
+	} {
+		if got := content(&tt.m); got != tt.want {
+			t.Errorf("content of %+v = %q, want %q", tt.m, got, tt.want)
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -24,18 +26,42 @@ type attempt struct {
 	Listing *Listing
 	// Detected is set when the listing was read from a page without a feed link.
 	Detected bool
+	// Versions are the feeds of a page source in two or more languages, one
+	// per language (see source.versions): Resp and Parsed then hold the page.
+	Versions []FeedLink
 }
 
+// source is what fetchFeed reads.
+type source struct {
+	configured string
+	resolved   string // the feed discovered on the configured page before, if any
+	lang       string // the configured language: discovery prefers a feed in it
+	// versions: the source is a page without a configured language, whose
+	// feeds in several languages become versions of it.
+	versions bool
+	// fresh: read the configured page although a feed was discovered on it
+	// before, to see what it offers now.
+	fresh bool
+}
+
+// maxLanguageProbes bounds the feeds fetched during one discovery to read
+// their <language> when their link does not tell it.
+const maxLanguageProbes = 6
+
 // fetchFeed fetches a configured feed. With a resolved URL (a feed found
-// earlier by discovery) it fetches that, and re-runs discovery on the
-// configured URL if it is gone (404, 410) or has turned into an HTML page.
-// When the configured URL serves HTML it discovers the feed link and fetches
-// it; when the page has no feed link but looks like a news listing (and lr
-// is not nil), it reads the page as one. Validators are sent only for the URL
-// they belong to: the resolved one if set, else the configured one.
-func fetchFeed(ctx context.Context, f *Fetcher, configured, resolved string, v Validators, lr *listingReader) (attempt, error) {
+// earlier by discovery) and not src.fresh, it fetches that, and re-runs
+// discovery on the configured URL if it is gone (404, 410) or has turned
+// into an HTML page. When the configured URL serves HTML it discovers the
+// feed links: for a versions source that offers feeds in two or more
+// languages, the attempt holds them as Versions; otherwise the feed link
+// (in src.lang if one is) is fetched. When the page has no feed link but
+// looks like a news listing (and lr is not nil), it reads the page as one.
+// Validators are sent only for the URL they belong to: the resolved one if
+// set, else the configured one.
+func fetchFeed(ctx context.Context, f *Fetcher, src source, v Validators, lr *listingReader) (attempt, error) {
 	var a attempt
-	if resolved != "" {
+	configured, resolved := src.configured, src.resolved
+	if resolved != "" && !src.fresh {
 		resp, err := f.Fetch(ctx, resolved, v)
 		switch {
 		case err == nil:
@@ -61,6 +87,8 @@ func fetchFeed(ctx context.Context, f *Fetcher, configured, resolved string, v V
 			a.Status = statusOf(err)
 			return a, err
 		}
+	}
+	if resolved != "" {
 		v = Validators{} // those belonged to the resolved URL
 	}
 
@@ -85,13 +113,26 @@ func fetchFeed(ctx context.Context, f *Fetcher, configured, resolved string, v V
 	}
 
 	a.Page, a.Resolved = resp, resolved
-	link, err := Discover(p.Body, parseURL(resp.URL))
+	links, err := DiscoverAll(p.Body, parseURL(resp.URL))
 	if err != nil {
 		if l := lr.detect(p, configured, resp.URL); l != nil && errors.Is(err, ErrNoFeedLink) {
 			a.Resp, a.Parsed, a.Listing, a.Detected, a.Resolved = resp, p, l, true, ""
 			return a, nil
 		}
 		return a, err
+	}
+	if src.versions {
+		if vs := f.languageVersions(ctx, links); len(vs) >= 2 {
+			a.Resp, a.Parsed, a.Versions, a.Resolved = resp, p, vs, ""
+			return a, nil
+		}
+	}
+	link := links[0].URL
+	for _, l := range links {
+		if src.lang != "" && l.Language == src.lang {
+			link = l.URL
+			break
+		}
 	}
 	a.Discovered = link
 	feedResp, err := f.Fetch(ctx, link, Validators{})
@@ -112,6 +153,55 @@ func fetchFeed(ctx context.Context, f *Fetcher, configured, resolved string, v V
 	}
 	a.Resp, a.Parsed, a.Resolved = feedResp, fp, link
 	return a, nil
+}
+
+// languageVersions picks a feed per language among the links of a page,
+// the first of each in document order. A link that does not tell its
+// language is fetched (at most maxLanguageProbes of them) for the feed's
+// own <language>; one whose language stays unknown is left out.
+func (f *Fetcher) languageVersions(ctx context.Context, links []FeedLink) []FeedLink {
+	var out []FeedLink
+	seen := map[string]bool{}
+	probes := 0
+	for _, l := range links {
+		if l.Language == "" && probes < maxLanguageProbes {
+			probes++
+			if resp, err := f.Fetch(ctx, l.URL, Validators{}); err == nil && !resp.NotModified {
+				if p, err := Parse(resp.Body, resp.ContentType, resp.URL); err == nil && p.Feed != nil {
+					if lang := langFromTag(p.Feed.Language); lang != "" {
+						l.Language, l.Hint = lang, "<language>"
+					}
+				}
+			}
+		}
+		if l.Language != "" && !seen[l.Language] {
+			seen[l.Language] = true
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// siteURL is the portal's page of what the attempt read, for "on the
+// portal" links: the page of a listing or of a discovered feed, else the
+// feed's own <link> when it is on the feed's host, else the host's home page.
+func (a attempt) siteURL(configured string) string {
+	switch {
+	case a.Listing != nil:
+		return a.Resp.URL
+	case a.Resolved != "":
+		return configured
+	}
+	fetched := parseURL(a.Resp.URL)
+	if fetched == nil {
+		return configured
+	}
+	if a.Parsed != nil && a.Parsed.Feed != nil {
+		if l := resolveURL(fetched, strings.TrimSpace(a.Parsed.Feed.Link)); l != nil && SameHost(l, fetched) {
+			return l.String()
+		}
+	}
+	return (&url.URL{Scheme: fetched.Scheme, Host: fetched.Host, Path: "/"}).String()
 }
 
 func isGone(err error) bool {

@@ -19,23 +19,39 @@ func (e *noFeedLinkError) Error() string {
 
 func (e *noFeedLinkError) Is(target error) bool { return target == ErrNoFeedLink }
 
-// Discover finds the first <link rel="alternate"> of type application/rss+xml
-// or application/atom+xml in an HTML page and returns its href resolved
-// against base (or the page's <base href>). The body should be UTF-8 (see
-// Decode); hrefs are ASCII in practice either way. Only http and https links
-// are returned. The error matches ErrNoFeedLink and names the page.
-func Discover(body []byte, base *url.URL) (string, error) {
+// FeedLink is a feed a page advertises with <link rel="alternate">.
+type FeedLink struct {
+	URL string // absolute http(s)
+	// Language is ru, be or en when the link tells (its hreflang or lang
+	// attribute, or the /ru/ /be/ /en/ of its path), else "".
+	Language string
+	// Hint says where Language comes from: "hreflang", "lang", "path", or "".
+	Hint string
+}
+
+// DiscoverAll finds every <link rel="alternate"> of type
+// application/rss+xml or application/atom+xml of an HTML page, in
+// document order, with its href resolved against base (or the page's
+// <base href>) and its language when the link tells it. The body should be
+// UTF-8 (see Decode); hrefs are ASCII in practice either way. Only http and
+// https links are returned. Without any, the error matches ErrNoFeedLink and
+// names the page.
+func DiscoverAll(body []byte, base *url.URL) ([]FeedLink, error) {
 	page := "the page"
 	if base != nil {
 		page = base.String()
 	}
 	z := html.NewTokenizer(bytes.NewReader(body))
 	z.SetMaxBuf(4 << 20)
+	var links []FeedLink
 	for {
 		tt := z.Next()
 		switch tt {
-		case html.ErrorToken: // io.EOF or a token too large: either way, no link
-			return "", &noFeedLinkError{page: page}
+		case html.ErrorToken: // io.EOF or a token too large: either way, the links so far
+			if len(links) == 0 {
+				return nil, &noFeedLinkError{page: page}
+			}
+			return links, nil
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			if !hasAttr {
@@ -56,11 +72,40 @@ func Discover(body []byte, base *url.URL) (string, error) {
 					continue
 				}
 				if u, ok := resolve(base, attrs["href"]); ok {
-					return u, nil
+					links = append(links, linkLanguage(FeedLink{URL: u}, attrs))
 				}
 			}
 		}
 	}
+}
+
+// linkLanguage reads the language of a feed link from its attributes, then its path.
+func linkLanguage(l FeedLink, attrs map[string]string) FeedLink {
+	for _, hint := range []string{"hreflang", "lang"} {
+		if lang := langFromTag(attrs[hint]); lang != "" {
+			l.Language, l.Hint = lang, hint
+			return l
+		}
+	}
+	if lang := langFromPath(l.URL); lang != "" {
+		l.Language, l.Hint = lang, "path"
+	}
+	return l
+}
+
+// Discover returns the first feed link of an HTML page (see DiscoverAll),
+// the first in lang when one says so and lang is not "".
+func Discover(body []byte, base *url.URL, lang string) (string, error) {
+	links, err := DiscoverAll(body, base)
+	if err != nil {
+		return "", err
+	}
+	for _, l := range links {
+		if lang != "" && l.Language == lang {
+			return l.URL, nil
+		}
+	}
+	return links[0].URL, nil
 }
 
 func attr(z *html.Tokenizer, name string) string {

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"os"
@@ -14,7 +15,7 @@ func TestDiscover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := Discover(home, base)
+	got, err := Discover(home, base, "")
 	if err != nil || got != "https://osipovichi.gov.by/ru/rss-ru/" {
 		t.Errorf("home.html: got %q, %v; want https://osipovichi.gov.by/ru/rss-ru/", got, err)
 	}
@@ -36,7 +37,7 @@ func TestDiscover(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b, _ := url.Parse(tt.base)
-			got, err := Discover([]byte(tt.page), b)
+			got, err := Discover([]byte(tt.page), b, "")
 			if err != nil || got != tt.want {
 				t.Errorf("got %q, %v; want %q", got, err, tt.want)
 			}
@@ -50,7 +51,7 @@ func TestDiscoverNone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Discover(page, base)
+	_, err = Discover(page, base, "")
 	if !errors.Is(err, ErrNoFeedLink) {
 		t.Fatalf("got %v, want ErrNoFeedLink", err)
 	}
@@ -117,5 +118,60 @@ func TestParseArticlesHTML(t *testing.T) {
 	nofeed, _ := os.ReadFile("testdata/page-nofeed.html")
 	if _, _, err := ParseArticles(nofeed, "text/html", "https://osipovichi.gov.by/ru/contacts-ru/", subscriptionsFeed(), testNow); !errors.Is(err, ErrNoFeedLink) {
 		t.Errorf("got %v, want ErrNoFeedLink", err)
+	}
+}
+
+func TestDiscoverAllLanguages(t *testing.T) {
+	base, _ := url.Parse("https://osipovichi.gov.by/")
+	page := `<head>
+<link rel="alternate" type="application/rss+xml" hreflang="be-BY" href="/feeds/1.xml">
+<link rel="alternate" type="application/rss+xml" lang="en" href="/feeds/2.xml">
+<link rel="alternate" type="application/rss+xml" href="/ru/rss-ru/">
+<link rel="alternate" type="application/atom+xml" href="/feeds/3.xml">
+<link rel="alternate" hreflang="en" href="/en/">
+</head>`
+	links, err := DiscoverAll([]byte(page), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []FeedLink{
+		{URL: "https://osipovichi.gov.by/feeds/1.xml", Language: "be", Hint: "hreflang"},
+		{URL: "https://osipovichi.gov.by/feeds/2.xml", Language: "en", Hint: "lang"},
+		{URL: "https://osipovichi.gov.by/ru/rss-ru/", Language: "ru", Hint: "path"},
+		{URL: "https://osipovichi.gov.by/feeds/3.xml"},
+	}
+	if len(links) != len(want) {
+		t.Fatalf("got %+v, want %+v", links, want)
+	}
+	for i := range want {
+		if links[i] != want[i] {
+			t.Errorf("link %d: got %+v, want %+v", i, links[i], want[i])
+		}
+	}
+	for lang, want := range map[string]string{"": "https://osipovichi.gov.by/feeds/1.xml", "ru": "https://osipovichi.gov.by/ru/rss-ru/",
+		"en": "https://osipovichi.gov.by/feeds/2.xml"} {
+		if got, err := Discover([]byte(page), base, lang); err != nil || got != want {
+			t.Errorf("Discover in %q: got %q, %v; want %q", lang, got, err, want)
+		}
+	}
+}
+
+// TestLanguageVersions: a link that does not tell its language is read for
+// the feed's own <language>; the first feed of each language is its
+// version; a page in one language has no versions.
+func TestLanguageVersions(t *testing.T) {
+	p := testPortal(t)
+	p.Set("/feeds/by/", []byte(`<rss version="2.0"><channel><title>Навіны</title><language>be-BY</language></channel></rss>`), "application/rss+xml")
+	p.Set("/feeds/unknown/", []byte(`<rss version="2.0"><channel><title>?</title></channel></rss>`), "application/rss+xml")
+	links := []FeedLink{
+		{URL: p.URL("/ru/rss-ru/"), Language: "ru", Hint: "path"},
+		{URL: p.URL("/feeds/unknown/")},
+		{URL: p.URL("/feeds/by/")},
+		{URL: p.URL("/ru/atom-ru/"), Language: "ru", Hint: "path"},
+	}
+	got := testFetcher().languageVersions(context.Background(), links)
+	want := []FeedLink{links[0], {URL: p.URL("/feeds/by/"), Language: "be", Hint: "<language>"}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("got %+v, want %+v", got, want)
 	}
 }

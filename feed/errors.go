@@ -26,7 +26,9 @@ type Error struct {
 	// Plain says what happened in words an operator understands.
 	Plain string
 	// Op is what failed: "GET" or "parse".
-	Op  string
+	Op string
+	// URL is the address fetched or parsed; empty when it is not to be
+	// shown (an address the scope refused may name a local host).
 	URL string
 	// Via is the configured page on which the feed URL was discovered, if any.
 	Via string
@@ -43,11 +45,13 @@ func (e *Error) Error() string {
 	b.WriteString(e.Plain)
 	b.WriteString(" (")
 	b.WriteString(e.Op)
-	b.WriteByte(' ')
-	b.WriteString(e.URL)
-	if e.Via != "" {
-		b.WriteString(", the feed of ")
-		b.WriteString(e.Via)
+	switch {
+	case e.URL != "" && e.Via != "":
+		b.WriteString(" " + e.URL + ", the feed of " + e.Via)
+	case e.URL != "":
+		b.WriteString(" " + e.URL)
+	case e.Via != "":
+		b.WriteString(" the feed of " + e.Via)
 	}
 	if e.Detail != "" {
 		b.WriteString(": ")
@@ -92,11 +96,16 @@ func (f *Fetcher) transportError(ctx context.Context, rawURL string, err error) 
 		invalid x509.CertificateInvalidError
 	)
 	switch {
-	case ctx.Err() != nil:
+	case errors.Is(ctx.Err(), context.Canceled):
 		e.Plain, e.Kind, e.Detail = "the fetch was cancelled", ctx.Err(), ""
 		e.Err = ctx.Err()
 	case errors.Is(err, ErrTooManyRedirects):
 		e.Plain, e.Kind, e.Detail = fmt.Sprintf("the portal redirected more than %d times", f.maxRedir), ErrTooManyRedirects, ""
+	case errors.Is(err, ErrOutsideScope):
+		e.Plain, e.Kind, e.Detail = "the portal redirected to an address outside its hosts; the redirect was not followed", ErrOutsideScope, ""
+	case errors.Is(err, ErrLocalAddress):
+		// The address is not shown: it names a host of the local network.
+		e.Plain, e.Kind, e.Detail, e.URL = "the address leads into a local or private network, which only a configured source may; it was not fetched", ErrLocalAddress, "", ""
 	case errors.As(err, &dnsErr):
 		switch {
 		case dnsErr.IsNotFound:
@@ -165,7 +174,7 @@ func (e *HTTPError) Error() string {
 		msg += " " + strings.ToLower(t)
 	}
 	if e.RetryAfter > 0 {
-		msg += fmt.Sprintf(" and asked to retry after %s", e.RetryAfter)
+		msg += retryAfterWords + e.RetryAfter.String()
 	}
 	return msg
 }

@@ -68,6 +68,12 @@ type FetcherOptions struct {
 
 	// Now is used to interpret a Retry-After given as an HTTP date; time.Now when nil.
 	Now func() time.Time
+
+	// Scope, when set, bounds every request and redirect hop to its hosts
+	// and refuses local addresses after DNS (see Scope); requests then go
+	// directly, never through a proxy, so that the check sees the real
+	// destination. Nil: anywhere, through the proxy of the environment.
+	Scope *Scope
 }
 
 // Validators are the cache validators of the previous successful fetch.
@@ -93,6 +99,7 @@ type Response struct {
 // redirect limit. It is safe for concurrent use.
 type Fetcher struct {
 	client    *http.Client
+	scope     *Scope
 	userAgent string
 	maxBody   int64
 	maxRedir  int
@@ -101,22 +108,12 @@ type Fetcher struct {
 
 // NewFetcher returns a Fetcher with its own http.Client.
 func NewFetcher(opts FetcherOptions) *Fetcher {
-	def := func(d, v time.Duration) time.Duration {
-		if d <= 0 {
-			return v
-		}
-		return d
-	}
-	opts.DialTimeout = def(opts.DialTimeout, DefaultDialTimeout)
-	opts.TLSHandshakeTimeout = def(opts.TLSHandshakeTimeout, DefaultTLSHandshakeTimeout)
-	opts.ResponseHeaderTimeout = def(opts.ResponseHeaderTimeout, DefaultResponseHeaderTimeout)
-	opts.Timeout = def(opts.Timeout, DefaultRequestTimeout)
-	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if opts.MaxRedirects <= 0 {
-		opts.MaxRedirects = DefaultMaxRedirects
-	}
+	opts.DialTimeout = positiveOr(opts.DialTimeout, DefaultDialTimeout)
+	opts.TLSHandshakeTimeout = positiveOr(opts.TLSHandshakeTimeout, DefaultTLSHandshakeTimeout)
+	opts.ResponseHeaderTimeout = positiveOr(opts.ResponseHeaderTimeout, DefaultResponseHeaderTimeout)
+	opts.Timeout = positiveOr(opts.Timeout, DefaultRequestTimeout)
+	opts.MaxBodyBytes = positiveOr(opts.MaxBodyBytes, DefaultMaxBodyBytes)
+	opts.MaxRedirects = positiveOr(opts.MaxRedirects, DefaultMaxRedirects)
 	if opts.Version == "" {
 		opts.Version = "dev"
 	}
@@ -130,8 +127,7 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 
 	dialer := &net.Dialer{Timeout: opts.DialTimeout, KeepAlive: 30 * time.Second}
 	transport := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           dialer.DialContext,
+		DialContext:           opts.Scope.dialer(dialer),
 		TLSHandshakeTimeout:   opts.TLSHandshakeTimeout,
 		ResponseHeaderTimeout: opts.ResponseHeaderTimeout,
 		ExpectContinueTimeout: time.Second,
@@ -140,7 +136,10 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 		MaxIdleConnsPerHost:   2,
 		ForceAttemptHTTP2:     true,
 	}
-	maxRedir := opts.MaxRedirects
+	if opts.Scope == nil {
+		transport.Proxy = http.ProxyFromEnvironment
+	}
+	maxRedir, scope := opts.MaxRedirects, opts.Scope
 	client := &http.Client{
 		Transport: transport,
 		Timeout:   opts.Timeout,
@@ -148,16 +147,28 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 			if len(via) > maxRedir {
 				return ErrTooManyRedirects
 			}
+			if !scope.Allows(req.URL) {
+				return ErrOutsideScope
+			}
 			return nil
 		},
 	}
 	return &Fetcher{
 		client:    client,
+		scope:     opts.Scope,
 		userAgent: ua,
 		maxBody:   opts.MaxBodyBytes,
 		maxRedir:  maxRedir,
 		now:       opts.Now,
 	}
+}
+
+// positiveOr is v, or def when v is not positive: the defaults of options.
+func positiveOr[T int | int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // Fetch downloads rawURL. Non-empty validators are sent as If-None-Match and
@@ -172,6 +183,11 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Resp
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, &Error{Plain: fmt.Sprintf("the address is not a web address (scheme %q)", u.Scheme), Op: "GET", URL: rawURL}
+	}
+	if !f.scope.Allows(u) {
+		// The address is not shown: it may name a host of the local network.
+		return nil, &Error{Plain: "the address is not on the portal's hosts, so it was not fetched", Op: "GET",
+			Kind: ErrOutsideScope, Err: ErrOutsideScope}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {

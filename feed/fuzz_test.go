@@ -47,7 +47,7 @@ func FuzzNormalise(f *testing.F) {
 			return
 		}
 		if p.HTML {
-			Discover(p.Body, parseURL(feed.URL))
+			DiscoverAll(p.Body, parseURL(feed.URL))
 			return
 		}
 		for _, a := range Normalise(p, feed, testNow) {

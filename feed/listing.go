@@ -438,6 +438,8 @@ const (
 	ReadAsFeed            = "feed"
 	ReadAsListing         = "listing"
 	ReadAsDetectedListing = "listing (detected)"
+	// ReadAsVersions: a page whose feeds in several languages are polled as its versions.
+	ReadAsVersions = "language versions"
 )
 
 // listingReader reads listing pages: the zone of their dates and the
@@ -465,6 +467,8 @@ func (r *listingReader) selectorsFor(configured string) Selectors {
 // readAs says how an attempt read its source.
 func (a attempt) readAs() string {
 	switch {
+	case len(a.Versions) > 0:
+		return ReadAsVersions
 	case a.Listing != nil && a.Detected:
 		return ReadAsDetectedListing
 	case a.Listing != nil:

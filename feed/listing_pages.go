@@ -3,6 +3,7 @@ package feed
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/osipovichi/newsbot/subscriptions"
 )
@@ -33,12 +34,19 @@ type listingState struct {
 	pages map[string]Page
 }
 
-// fetch fetches a source the way its kind says.
-func (p *Poller) fetch(ctx context.Context, f subscriptions.Feed, v Validators) (attempt, error) {
+// fetch fetches a source the way its kind says. The page of a page source
+// is read again, although its feed is known, at its first poll in this
+// process and every rediscoverEvery, for language versions.
+func (p *Poller) fetch(ctx context.Context, st *feedState, f subscriptions.Feed, v Validators, now time.Time) (attempt, error) {
 	if f.Kind == subscriptions.SourceListing {
 		return fetchListing(ctx, p.fetcher, f.URL, v, p.listings.selectorsFor(f.URL))
 	}
-	return fetchFeed(ctx, p.fetcher, f.URL, f.ResolvedURL, v, p.listings)
+	p.mu.Lock()
+	discovered := st.discoveredAt
+	p.mu.Unlock()
+	src := source{configured: f.URL, resolved: f.ResolvedURL, lang: f.Language, versions: pageSource(f)}
+	src.fresh = src.versions && (discovered.IsZero() || now.Sub(discovered) >= rediscoverEvery)
+	return fetchFeed(ctx, p.fetcher, src, v, p.listings)
 }
 
 // noteReadAs logs how a source is read when that changes (and at its first

@@ -212,11 +212,3 @@ func firstNonBlank(vs ...string) string {
 	}
 	return ""
 }
-
-// SameSite reports whether two host names are the same site: equal, or one
-// a subdomain of the other, "www." aside.
-func SameSite(a, b string) bool {
-	a = strings.TrimPrefix(strings.ToLower(strings.TrimSuffix(a, ".")), "www.")
-	b = strings.TrimPrefix(strings.ToLower(strings.TrimSuffix(b, ".")), "www.")
-	return a == b || strings.HasSuffix(a, "."+b) || strings.HasSuffix(b, "."+a)
-}

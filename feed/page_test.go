@@ -126,20 +126,3 @@ func TestReadPage(t *testing.T) {
 		t.Errorf("a missing page: got %v, want an HTTPError 404", err)
 	}
 }
-
-func TestSameSite(t *testing.T) {
-	for _, tt := range []struct {
-		a, b string
-		want bool
-	}{
-		{"osipovichi.gov.by", "osipovichi.gov.by", true},
-		{"www.osipovichi.gov.by", "osipovichi.gov.by.", true},
-		{"news.osipovichi.gov.by", "OSIPOVICHI.gov.by", true},
-		{"osipovichi.gov.by", "evil.example", false},
-		{"notosipovichi.gov.by", "osipovichi.gov.by", false},
-	} {
-		if got := SameSite(tt.a, tt.b); got != tt.want {
-			t.Errorf("SameSite(%q, %q) = %t, want %t", tt.a, tt.b, got, tt.want)
-		}
-	}
-}

@@ -158,7 +158,7 @@ func ParseArticles(body []byte, contentType, fetchURL string, f subscriptions.Fe
 		return nil, nil, err
 	}
 	if p.HTML {
-		link, err := Discover(p.Body, parseURL(fetchURL))
+		link, err := Discover(p.Body, parseURL(fetchURL), f.Language)
 		if err != nil {
 			return p, nil, err
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -27,12 +26,26 @@ type Store interface {
 	SetFeedAlerted(ctx context.Context, feedID int64, at time.Time) error
 	// IngestFeed records a successful fetch and its articles in one transaction.
 	IngestFeed(ctx context.Context, feedID int64, res subscriptions.FetchResult, articles []subscriptions.Article) (subscriptions.IngestResult, error)
+	// EnsureVersions upserts the language versions found on the page of a
+	// configured source, by URL, and returns them (not a URL that is a
+	// configured source itself); Versions returns those known.
+	EnsureVersions(ctx context.Context, parent int64, versions []subscriptions.FeedConfig) ([]subscriptions.Feed, error)
+	Versions(ctx context.Context, parent int64) ([]subscriptions.Feed, error)
 }
 
-// Alerter tells the admins about a feed that is down, and when it is back.
+// Alerter tells the admins about a feed that has gone silent and when it
+// is back, and about a feed that keeps arriving cut off.
 type Alerter interface {
+	// FeedDown: no successful poll since f.LastSuccessAt (the poller's
+	// start when the feed never had one), for f.LastError.
 	FeedDown(ctx context.Context, f subscriptions.Feed)
 	FeedRecovered(ctx context.Context, f subscriptions.Feed)
+	// FeedTruncated: every poll since `since` got a document cut off; only
+	// its complete items were read.
+	FeedTruncated(ctx context.Context, f subscriptions.Feed, since time.Time)
+	// FeedFlood: one poll brought more new articles than MaxNew: announced
+	// were sent one by one, more are announced by one overflow notice.
+	FeedFlood(ctx context.Context, f subscriptions.Feed, announced, more int)
 }
 
 // Poll outcomes, as in the metrics and FeedHealth.LastOutcome.
@@ -42,11 +55,25 @@ const (
 	OutcomeError       = "error"
 )
 
-// Poller defaults. DefaultInterval is also the default of NEWSBOT_POLL_INTERVAL.
+// Poller defaults. DefaultInterval and DefaultAlertAfter are also the
+// defaults of NEWSBOT_POLL_INTERVAL and NEWSBOT_FEED_ALERT_AFTER.
 const (
-	DefaultInterval   = 5 * time.Minute
-	DefaultMaxBackoff = time.Hour
-	DefaultAlertAfter = time.Hour
+	DefaultInterval    = 5 * time.Minute
+	DefaultMaxBackoff  = time.Hour
+	DefaultAlertAfter  = time.Hour
+	DefaultConcurrency = 4
+	// DefaultMaxNew is how many new articles of one feed one poll announces
+	// one by one (NEWSBOT_MAX_NEW_PER_POLL).
+	DefaultMaxNew = 10
+	// DefaultPollTimeout bounds one poll: discovery, the feed, the article
+	// pages of a listing; each request has the fetcher's own timeouts too.
+	DefaultPollTimeout = 2 * time.Minute
+	// rediscoverEvery is how often the page of a source without a language
+	// is read again although its feed is known: new language versions.
+	rediscoverEvery = 24 * time.Hour
+	// truncatedPolls is how many polls in a row must get a cut-off
+	// document (for longer than the alert threshold) before admins hear of it.
+	truncatedPolls = 3
 )
 
 // PollerOptions configures a Poller. Store and Feeds are required.
@@ -57,11 +84,22 @@ type PollerOptions struct {
 	Fetcher *Fetcher
 	// Interval between polls of one feed (±10% jitter); DefaultInterval when zero.
 	Interval time.Duration
-	// MaxBackoff caps the delay after failures; DefaultMaxBackoff when zero.
+	// MaxBackoff caps the delay after failures, and a server's Retry-After;
+	// DefaultMaxBackoff when zero.
 	MaxBackoff time.Duration
-	// AlertAfter is how long a feed fails before Alerter.FeedDown; DefaultAlertAfter when zero.
+	// AlertAfter is how long a feed may go without a successful poll (or
+	// keep arriving cut off) before the admins are told; never less than
+	// two intervals; DefaultAlertAfter when zero.
 	AlertAfter time.Duration
-	Logger     *slog.Logger
+	// Concurrency is how many feeds Run polls at once; DefaultConcurrency when zero.
+	Concurrency int
+	// PollTimeout bounds each poll; DefaultPollTimeout when zero.
+	PollTimeout time.Duration
+	// MaxNew is how many new articles of a feed one poll announces one by
+	// one; the others are stored and announced by one "and N more on the
+	// portal" notice (see subscriptions.FetchResult). DefaultMaxNew when zero.
+	MaxNew int
+	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// OnNew is called after an ingest that found new articles or enqueued
@@ -84,12 +122,17 @@ type PollerOptions struct {
 // FeedHealth is the poller's view of one feed, for /healthz and metrics.
 // Polls answered 304 are only kept here, not in the store.
 type FeedHealth struct {
-	FeedID              int64
-	URL                 string // as configured
-	Section             string
-	Language            string
-	DiscoveredURL       string // feed found by autodiscovery, if any
-	ReadAs              string // ReadAsFeed, ReadAsListing or ReadAsDetectedListing; "" before the first poll of a feed
+	FeedID        int64
+	URL           string // as configured
+	Section       string
+	Language      string
+	DiscoveredURL string // feed found by autodiscovery, if any
+	// VersionOf is, for a language version, the configured page it was found on.
+	VersionOf string
+	// Versions are the languages of the versions of a page source, with the
+	// evidence for each ("be (hreflang)"), as last discovered.
+	Versions            []string
+	ReadAs              string // ReadAsFeed, ReadAsListing, ReadAsDetectedListing or ReadAsVersions; "" before the first poll of a feed
 	LastAttemptAt       time.Time
 	LastSuccessAt       time.Time // a 304 counts as a success
 	LastOutcome         string    // OutcomeOK, OutcomeNotModified, OutcomeError or "" before the first poll
@@ -99,35 +142,54 @@ type FeedHealth struct {
 	FailingSince        time.Time
 	ItemCount           int
 	Encoding            string // character set of the last parsed body
-	NextPollAt          time.Time
+	// Repairs says what the last parsed document needed to be read
+	// (Recovery.String: truncated, characters removed); "" when nothing.
+	Repairs string
+	// TruncatedSince is when the current run of cut-off documents began
+	// (zero when the last document was whole).
+	TruncatedSince time.Time
+	NextPollAt     time.Time
 }
 
 type feedState struct {
-	feed    subscriptions.Feed // as last known to the store
-	health  FeedHealth
-	listing listingState // used by poll only (under pollMu)
+	feed   subscriptions.Feed // as last known to the store
+	health FeedHealth
+	// polling is set while a poll of the feed is in flight, since pollingSince.
+	polling      bool
+	pollingSince time.Time
+	// truncated counts the polls in a row that got a cut-off document;
+	// truncationAlerted is set once admins were told of this run.
+	truncated         int
+	truncationAlerted bool
+	// discoveredAt is when this process last read the page of a page
+	// source (see rediscoverEvery).
+	discoveredAt time.Time
+	listing      listingState // used by the feed's poll only (one at a time)
 }
 
 // Poller polls the configured feeds and hands their articles to the store.
 type Poller struct {
-	store      Store
-	cfgs       []subscriptions.FeedConfig
-	fetcher    *Fetcher
-	interval   time.Duration
-	maxBackoff time.Duration
-	alertAfter time.Duration
-	log        *slog.Logger
-	now        func() time.Time
-	onNew      func(context.Context, subscriptions.IngestResult)
-	alerter    Alerter
-	metrics    *metrics
-	listings   *listingReader
-	pages      int // article pages per poll, see PollerOptions.ArticlePages
+	store       Store
+	cfgs        []subscriptions.FeedConfig
+	fetcher     *Fetcher
+	interval    time.Duration
+	maxBackoff  time.Duration
+	alertAfter  time.Duration
+	concurrency int
+	pollTimeout time.Duration
+	maxNew      int
+	log         *slog.Logger
+	now         func() time.Time
+	onNew       func(context.Context, subscriptions.IngestResult)
+	alerter     Alerter
+	metrics     *metrics
+	listings    *listingReader
+	pages       int // article pages per poll, see PollerOptions.ArticlePages
 
-	loadMu sync.Mutex // one load from the store at a time
-	pollMu sync.Mutex // one poll round at a time (Run, PollOnce)
-	mu     sync.Mutex // guards feeds
-	feeds  []*feedState
+	loadMu  sync.Mutex // one load from the store at a time
+	mu      sync.Mutex // guards feeds, their states and started
+	feeds   []*feedState
+	started time.Time // when the feeds were loaded: the silence of a feed never polled counts from there
 }
 
 // NewPoller returns a Poller; it fails only when options are missing or the
@@ -139,15 +201,12 @@ func NewPoller(opts PollerOptions) (*Poller, error) {
 	if opts.Fetcher == nil {
 		opts.Fetcher = NewFetcher(FetcherOptions{})
 	}
-	if opts.Interval <= 0 {
-		opts.Interval = DefaultInterval
-	}
-	if opts.MaxBackoff <= 0 {
-		opts.MaxBackoff = DefaultMaxBackoff
-	}
-	if opts.AlertAfter <= 0 {
-		opts.AlertAfter = DefaultAlertAfter
-	}
+	opts.Interval = positiveOr(opts.Interval, DefaultInterval)
+	opts.MaxBackoff = positiveOr(opts.MaxBackoff, DefaultMaxBackoff)
+	opts.AlertAfter = max(positiveOr(opts.AlertAfter, DefaultAlertAfter), 2*opts.Interval)
+	opts.Concurrency = positiveOr(opts.Concurrency, DefaultConcurrency)
+	opts.PollTimeout = positiveOr(opts.PollTimeout, DefaultPollTimeout)
+	opts.MaxNew = positiveOr(opts.MaxNew, DefaultMaxNew)
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -159,19 +218,22 @@ func NewPoller(opts PollerOptions) (*Poller, error) {
 		return nil, fmt.Errorf("new poller: %w", err)
 	}
 	return &Poller{
-		store:      opts.Store,
-		cfgs:       append([]subscriptions.FeedConfig(nil), opts.Feeds...),
-		fetcher:    opts.Fetcher,
-		interval:   opts.Interval,
-		maxBackoff: opts.MaxBackoff,
-		alertAfter: opts.AlertAfter,
-		log:        opts.Logger,
-		now:        opts.Now,
-		onNew:      opts.OnNew,
-		alerter:    opts.Alerter,
-		metrics:    m,
-		listings:   &listingReader{loc: opts.Location, selectors: opts.Selectors, now: opts.Now},
-		pages:      articlePages(opts.ArticlePages),
+		store:       opts.Store,
+		cfgs:        append([]subscriptions.FeedConfig(nil), opts.Feeds...),
+		fetcher:     opts.Fetcher,
+		interval:    opts.Interval,
+		maxBackoff:  opts.MaxBackoff,
+		alertAfter:  opts.AlertAfter,
+		concurrency: opts.Concurrency,
+		pollTimeout: opts.PollTimeout,
+		maxNew:      opts.MaxNew,
+		log:         opts.Logger,
+		now:         opts.Now,
+		onNew:       opts.OnNew,
+		alerter:     opts.Alerter,
+		metrics:     m,
+		listings:    &listingReader{loc: opts.Location, selectors: opts.Selectors, now: opts.Now},
+		pages:       articlePages(opts.ArticlePages),
 	}, nil
 }
 
@@ -202,52 +264,85 @@ func (p *Poller) load(ctx context.Context) error {
 		return fmt.Errorf("load feeds: %w", err)
 	}
 	now := p.now()
-	stagger := time.Duration(0)
-	if len(rows) > 1 {
-		stagger = min(p.interval/time.Duration(len(rows)), 5*time.Second)
-	}
-	states := make([]*feedState, len(rows))
 	kinds := make(map[string]subscriptions.SourceKind, len(p.cfgs))
 	for _, c := range p.cfgs {
 		kinds[c.URL] = c.Kind
 	}
-	for i, f := range rows {
+	var all []subscriptions.Feed
+	for _, f := range rows {
 		f.Kind = kinds[f.URL] // the store does not keep it
-		states[i] = &feedState{feed: f, health: FeedHealth{
-			FeedID:              f.ID,
-			URL:                 f.URL,
-			Section:             f.Section,
-			Language:            f.Language,
-			DiscoveredURL:       f.ResolvedURL,
-			LastAttemptAt:       f.LastAttemptAt,
-			LastSuccessAt:       f.LastSuccessAt,
-			LastError:           f.LastError,
-			ConsecutiveFailures: f.ConsecutiveFailures,
-			FailingSince:        f.FailingSince,
-			ItemCount:           f.ItemCount,
-			NextPollAt:          now.Add(time.Duration(i) * stagger),
-		}}
-		p.metrics.items.WithLabelValues(f.URL).Set(float64(f.ItemCount))
-		p.metrics.failures.WithLabelValues(f.URL).Set(float64(f.ConsecutiveFailures))
+		all = append(all, f)
+		if !pageSource(f) {
+			continue
+		}
+		versions, err := p.store.Versions(ctx, f.ID)
+		if err != nil {
+			return fmt.Errorf("load feeds: %w", err)
+		}
+		all = append(all, versions...)
+	}
+	stagger := time.Duration(0)
+	if len(all) > 1 {
+		stagger = min(p.interval/time.Duration(len(all)), 5*time.Second)
+	}
+	states := make([]*feedState, len(all))
+	parents := map[int64]string{}
+	for i, f := range all {
+		if f.ParentID == 0 {
+			parents[f.ID] = f.URL
+		}
+		states[i] = p.newState(f, parents[f.ParentID], now.Add(time.Duration(i)*stagger))
 	}
 	p.mu.Lock()
-	p.feeds = states
+	p.feeds, p.started = states, now
 	p.mu.Unlock()
 	return nil
 }
 
-// PollOnce loads the feeds if needed and polls each of them once, in order,
-// whatever their schedule. Failures are recorded in the store and in Health
-// as usual, and also returned, joined.
+// pageSource reports whether a source may be a page whose feeds in
+// several languages become its versions: a configured feed source without
+// a language.
+func pageSource(f subscriptions.Feed) bool {
+	return f.ParentID == 0 && f.Kind == subscriptions.SourceFeed && f.Language == "" && !f.IsPosted()
+}
+
+// newState is the state of a feed as the store knows it, first polled at next.
+func (p *Poller) newState(f subscriptions.Feed, versionOf string, next time.Time) *feedState {
+	p.metrics.items.WithLabelValues(f.URL).Set(float64(f.ItemCount))
+	p.metrics.failures.WithLabelValues(f.URL).Set(float64(f.ConsecutiveFailures))
+	return &feedState{feed: f, health: FeedHealth{
+		FeedID:              f.ID,
+		URL:                 f.URL,
+		Section:             f.Section,
+		Language:            f.Language,
+		DiscoveredURL:       f.ResolvedURL,
+		VersionOf:           versionOf,
+		LastAttemptAt:       f.LastAttemptAt,
+		LastSuccessAt:       f.LastSuccessAt,
+		LastError:           f.LastError,
+		ConsecutiveFailures: f.ConsecutiveFailures,
+		FailingSince:        f.FailingSince,
+		ItemCount:           f.ItemCount,
+		NextPollAt:          next,
+	}}
+}
+
+// PollOnce loads the feeds if needed and polls each of them once, one
+// after another in configuration order, whatever their schedule (a feed
+// that Run is polling at that moment is left out). Failures are recorded
+// in the store and in Health as usual, and also returned, joined.
 func (p *Poller) PollOnce(ctx context.Context) error {
 	if err := p.load(ctx); err != nil {
 		return err
 	}
-	p.pollMu.Lock()
-	defer p.pollMu.Unlock()
 	var errs []error
 	for _, st := range p.states() {
-		if err := p.poll(ctx, st); err != nil {
+		if !p.claim(st, time.Time{}) {
+			continue
+		}
+		err := p.poll(ctx, st)
+		p.release(st)
+		if err != nil {
 			errs = append(errs, err)
 		}
 		if ctx.Err() != nil {
@@ -258,56 +353,100 @@ func (p *Poller) PollOnce(ctx context.Context) error {
 }
 
 // Run polls every feed when it is due, until ctx is cancelled; it then
-// returns nil. Failures are logged and recorded, never returned. If the
-// store cannot load the feeds, Run retries with backoff.
+// waits for the polls in flight and returns nil. Feeds are polled
+// concurrently, at most Concurrency at a time, each poll within its own
+// PollTimeout, so that one slow feed never holds up another's schedule;
+// a timer checks for silent feeds (see watch) whatever the polls do.
+// Failures are logged and recorded, never returned. If the store cannot
+// load the feeds, Run retries with backoff.
 func (p *Poller) Run(ctx context.Context) error {
+	if !p.loadRetrying(ctx) {
+		return nil
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	slots := make(chan struct{}, p.concurrency)
+	finished := make(chan struct{}, 1)
 	timer := time.NewTimer(0)
 	defer timer.Stop()
-	delay := time.Second
 	for {
-		err := p.load(ctx)
-		if err == nil {
-			break
-		}
-		if ctx.Err() != nil {
-			return nil
-		}
-		p.log.Error("cannot load feeds; retrying", slog.Any("error", err), slog.Duration("retry_in", delay))
-		timer.Reset(delay)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-timer.C:
-		}
-		delay = min(delay*2, time.Minute)
-	}
-
-	for {
-		p.pollMu.Lock()
+		now := p.now()
 		for _, st := range p.states() {
-			if ctx.Err() != nil {
-				break
+			if !p.claim(st, now) {
+				continue
 			}
-			p.mu.Lock()
-			due := !p.now().Before(st.health.NextPollAt)
-			p.mu.Unlock()
-			if due {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer p.release(st)
+				select {
+				case slots <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
 				if err := p.poll(ctx, st); err != nil && ctx.Err() == nil {
 					p.log.Warn("feed poll failed", slog.String("feed_url", st.health.URL), slog.Any("error", err),
 						slog.Int("consecutive_failures", p.failures(st)), slog.Time("next_poll_at", p.nextPoll(st)))
 				}
-			}
+				<-slots
+				select {
+				case finished <- struct{}{}:
+				default:
+				}
+			}()
 		}
-		p.pollMu.Unlock()
+		p.watch(ctx, now)
 
-		wait := p.untilNext()
-		timer.Reset(wait)
+		timer.Reset(p.untilNext())
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-timer.C:
+		case <-finished:
 		}
 	}
+}
+
+// loadRetrying loads the feeds, retrying with backoff while the store
+// fails; false when ctx ends first.
+func (p *Poller) loadRetrying(ctx context.Context) bool {
+	delay := time.Second
+	for {
+		err := p.load(ctx)
+		if err == nil {
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		p.log.Error("cannot load feeds; retrying", slog.Any("error", err), slog.Duration("retry_in", delay))
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return false
+		case <-t.C:
+		}
+		delay = min(delay*2, time.Minute)
+	}
+}
+
+// claim marks a feed as being polled when it is due at now (the zero time:
+// whenever) and not being polled already; it reports whether it did.
+func (p *Poller) claim(st *feedState, now time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if st.polling || !now.IsZero() && now.Before(st.health.NextPollAt) {
+		return false
+	}
+	st.polling, st.pollingSince = true, p.now()
+	return true
+}
+
+func (p *Poller) release(st *feedState) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	st.polling = false
 }
 
 func (p *Poller) states() []*feedState {
@@ -328,177 +467,17 @@ func (p *Poller) nextPoll(st *feedState) time.Time {
 	return st.health.NextPollAt
 }
 
-// untilNext is the time until the next feed is due (at least a millisecond, at most the interval).
+// untilNext is the time until the next feed not being polled is due, or
+// the next check for silent feeds: at least a millisecond, at most the interval.
 func (p *Poller) untilNext() time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
-	wait := p.interval
+	wait := min(p.interval, p.watchEvery())
 	for _, st := range p.feeds {
-		wait = min(wait, st.health.NextPollAt.Sub(now))
+		if !st.polling {
+			wait = min(wait, st.health.NextPollAt.Sub(now))
+		}
 	}
 	return max(wait, time.Millisecond)
-}
-
-// poll fetches one feed and records the outcome. It returns the poll's error
-// (already recorded), or nil.
-func (p *Poller) poll(ctx context.Context, st *feedState) error {
-	now := p.now()
-	p.mu.Lock()
-	feed := st.feed
-	p.mu.Unlock()
-
-	// A failing feed is fetched without validators, so that its recovery goes
-	// through IngestFeed and resets the health kept in the store.
-	var v Validators
-	if feed.ConsecutiveFailures == 0 {
-		v = Validators{ETag: feed.ETag, LastModified: feed.LastModified}
-	}
-	a, err := p.fetch(ctx, feed, v)
-	if ctx.Err() != nil {
-		return ctx.Err() // shutting down: not the feed's fault
-	}
-	if a.Discovered != "" && a.Discovered != feed.ResolvedURL {
-		p.log.Info("feed discovered", slog.String("feed_url", feed.URL), slog.String("discovered_url", a.Discovered),
-			slog.String("previous_url", feed.ResolvedURL))
-	}
-	if err != nil {
-		p.fail(ctx, st, now, a.Status, err)
-		return err
-	}
-	if a.Resp.NotModified {
-		p.mu.Lock()
-		st.health.LastAttemptAt, st.health.LastSuccessAt = now, now
-		st.health.LastOutcome, st.health.LastStatus, st.health.LastError = OutcomeNotModified, a.Resp.Status, ""
-		st.health.NextPollAt = now.Add(p.jitter(p.interval))
-		p.mu.Unlock()
-		p.metrics.polls.WithLabelValues(feed.URL, OutcomeNotModified).Inc()
-		p.log.Debug("feed not modified", slog.String("feed_url", feed.URL))
-		return nil
-	}
-
-	norm := feed
-	norm.ResolvedURL = a.Resolved
-	articles := a.articles(norm, p.listings.location(), now)
-	p.noteReadAs(st, a)
-	p.enrich(ctx, st, a, feed, articles)
-	fr := subscriptions.FetchResult{ResolvedURL: a.Resolved, ETag: a.Resp.ETag, LastModified: a.Resp.LastModified, At: now}
-	res, err := p.store.IngestFeed(ctx, feed.ID, fr, articles)
-	if err != nil {
-		err = fmt.Errorf("store %d articles of %s: %w", len(articles), feed.URL, err)
-		p.fail(ctx, st, now, a.Status, err)
-		return err
-	}
-
-	p.mu.Lock()
-	wasAlerted := !st.feed.AlertedAt.IsZero()
-	st.feed.ResolvedURL, st.feed.ETag, st.feed.LastModified = a.Resolved, a.Resp.ETag, a.Resp.LastModified
-	st.feed.Initialized = true
-	st.feed.LastAttemptAt, st.feed.LastSuccessAt, st.feed.LastError = now, now, ""
-	st.feed.ConsecutiveFailures, st.feed.FailingSince = 0, time.Time{}
-	st.feed.ItemCount = len(articles)
-	h := &st.health
-	h.DiscoveredURL = a.Resolved
-	h.LastAttemptAt, h.LastSuccessAt = now, now
-	h.LastOutcome, h.LastStatus, h.LastError = OutcomeOK, a.Resp.Status, ""
-	h.ConsecutiveFailures, h.FailingSince = 0, time.Time{}
-	h.ItemCount = len(articles)
-	h.Encoding = a.Parsed.Encoding()
-	h.ReadAs = a.readAs()
-	h.NextPollAt = now.Add(p.jitter(p.interval))
-	recovered := st.feed
-	if wasAlerted {
-		st.feed.AlertedAt = time.Time{}
-	}
-	p.mu.Unlock()
-
-	st.listing.remember(a, articles)
-	p.metrics.polls.WithLabelValues(feed.URL, OutcomeOK).Inc()
-	p.metrics.items.WithLabelValues(feed.URL).Set(float64(len(articles)))
-	p.metrics.failures.WithLabelValues(feed.URL).Set(0)
-	p.log.Info("feed polled", slog.String("feed_url", feed.URL), slog.String("fetch_url", a.Resp.URL),
-		slog.Int("items", len(articles)), slog.Int("new", len(res.New)), slog.Int("updated", res.Updated),
-		slog.Int("enqueued", res.Enqueued), slog.Bool("first", res.First), slog.String("encoding", h.Encoding))
-
-	if wasAlerted {
-		if p.alerter != nil {
-			p.alerter.FeedRecovered(ctx, recovered)
-		}
-		if err := p.store.SetFeedAlerted(ctx, feed.ID, time.Time{}); err != nil {
-			p.log.Error("cannot clear feed alert", slog.String("feed_url", feed.URL), slog.Any("error", err))
-		}
-	}
-	if p.onNew != nil && !res.First && (len(res.New) > 0 || res.Enqueued > 0) {
-		p.onNew(ctx, res)
-	}
-	return nil
-}
-
-// fail records a failed poll: in the store, in memory, in the metrics; it
-// schedules the next attempt with backoff and alerts once after AlertAfter.
-func (p *Poller) fail(ctx context.Context, st *feedState, now time.Time, status int, err error) {
-	p.mu.Lock()
-	feedID, feedURL := st.feed.ID, st.feed.URL
-	p.mu.Unlock()
-
-	row, serr := p.store.RecordFeedFailure(ctx, feedID, err.Error(), now)
-	if serr != nil {
-		p.log.Error("cannot record feed failure", slog.String("feed_url", feedURL), slog.Any("error", serr))
-	}
-
-	p.mu.Lock()
-	if serr == nil {
-		resolved := st.feed.ResolvedURL
-		st.feed = row
-		st.feed.ResolvedURL = resolved // as polled; the store keeps the last ingested one
-	} else {
-		st.feed.ConsecutiveFailures++
-		if st.feed.FailingSince.IsZero() {
-			st.feed.FailingSince = now
-		}
-		st.feed.LastAttemptAt, st.feed.LastError = now, err.Error()
-	}
-	h := &st.health
-	h.LastAttemptAt = now
-	h.LastOutcome, h.LastStatus, h.LastError = OutcomeError, status, err.Error()
-	h.ConsecutiveFailures = st.feed.ConsecutiveFailures
-	h.FailingSince = st.feed.FailingSince
-	delay := p.backoff(h.ConsecutiveFailures)
-	if ra := retryAfter(err); ra > delay {
-		delay = min(ra, 24*time.Hour)
-	}
-	h.NextPollAt = now.Add(delay)
-	failures := h.ConsecutiveFailures
-	alert := p.alerter != nil && st.feed.AlertedAt.IsZero() && !st.feed.FailingSince.IsZero() &&
-		now.Sub(st.feed.FailingSince) >= p.alertAfter
-	if alert {
-		st.feed.AlertedAt = now
-	}
-	down := st.feed
-	p.mu.Unlock()
-
-	p.metrics.polls.WithLabelValues(feedURL, OutcomeError).Inc()
-	p.metrics.failures.WithLabelValues(feedURL).Set(float64(failures))
-	if alert {
-		p.log.Warn("feed down, alerting admins", slog.String("feed_url", feedURL), slog.Time("failing_since", down.FailingSince))
-		p.alerter.FeedDown(ctx, down)
-		if err := p.store.SetFeedAlerted(ctx, feedID, now); err != nil {
-			p.log.Error("cannot record feed alert", slog.String("feed_url", feedURL), slog.Any("error", err))
-		}
-	}
-}
-
-// backoff is the delay after n consecutive failures: min(interval, 1 min)
-// doubled for each failure after the first, ±10%, capped at MaxBackoff.
-func (p *Poller) backoff(n int) time.Duration {
-	d := min(p.interval, time.Minute)
-	for i := 1; i < n && d < p.maxBackoff; i++ {
-		d *= 2
-	}
-	return min(p.jitter(d), p.maxBackoff)
-}
-
-// jitter spreads d by ±10%.
-func (p *Poller) jitter(d time.Duration) time.Duration {
-	return d + time.Duration((rand.Float64()*0.2-0.1)*float64(d))
 }

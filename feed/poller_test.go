@@ -229,6 +229,7 @@ func TestPollerFaults(t *testing.T) {
 			fakeportal.Fault500:          "the portal answered 500 internal server error (GET ",
 			fakeportal.Fault404:          "the portal answered 404 not found (GET ",
 			fakeportal.Fault503:          "the portal answered 503 service unavailable and asked to retry after 2m0s (GET ",
+			fakeportal.Fault503Day:       "the portal answered 503 service unavailable and asked to retry after 24h0m0s (GET ",
 			fakeportal.Fault429:          "the portal answered 429 too many requests and asked to retry after 1m30s (GET ",
 			fakeportal.FaultSlowBody:     "the portal did not answer in time (GET ",
 			fakeportal.FaultHang:         "the portal did not answer in time (GET ",
@@ -238,7 +239,9 @@ func TestPollerFaults(t *testing.T) {
 			fakeportal.FaultRedirectLoop: "the portal redirected more than 5 times (GET ",
 			fakeportal.FaultEmpty:        "the portal sent an empty answer instead of a feed (parse ",
 		}
-		retryAfter := map[fakeportal.Fault]time.Duration{fakeportal.Fault503: 2 * time.Minute, fakeportal.Fault429: 90 * time.Second}
+		// A Retry-After is honoured up to MaxBackoff (1 h): a day is an hour.
+		retryAfter := map[fakeportal.Fault]time.Duration{fakeportal.Fault503: 2 * time.Minute, fakeportal.Fault429: 90 * time.Second,
+			fakeportal.Fault503Day: time.Hour}
 		const path = "/ru/rss-ru/"
 		for _, fault := range fakeportal.Faults {
 			t.Run(string(fault), func(t *testing.T) {
@@ -281,8 +284,8 @@ func TestPollerFaults(t *testing.T) {
 					}
 					delay := h.NextPollAt.Sub(now)
 					if ra := retryAfter[fault]; ra > 0 {
-						if delay < ra {
-							t.Errorf("poll %d: next poll in %s, want at least the Retry-After %s", i, delay, ra)
+						if delay < ra || delay > time.Hour {
+							t.Errorf("poll %d: next poll in %s, want at least the Retry-After %s and at most an hour", i, delay, ra)
 						}
 					} else if delay <= prevDelay {
 						t.Errorf("poll %d: next poll in %s, want more than %s (backoff)", i, delay, prevDelay)
@@ -357,9 +360,12 @@ func TestPollerAlerts(t *testing.T) {
 	}
 }
 
+// TestPollerDiscovery: a page source in one language reads that
+// language's feed from the page (see TestPollerLanguageVersions for a
+// source without a language).
 func TestPollerDiscovery(t *testing.T) {
 	contract(t, func(t *testing.T, k storeKind) {
-		e := newPollerEnvOn(t, k.open(t), "/")
+		e, _ := newEnv(t, k.open(t), nil, subscriptions.FeedConfig{Section: "news", Language: "ru", URL: "/"})
 		ctx := context.Background()
 		if err := e.poller.PollOnce(ctx); err != nil {
 			t.Fatal(err)

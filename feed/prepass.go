@@ -14,7 +14,7 @@ const (
 	// MaxDepth is how deeply elements may nest.
 	MaxDepth = 256
 	// MaxNodes is how many elements and attributes a feed may have.
-	MaxNodes = 50_000
+	MaxNodes = 100_000
 )
 
 // Sentinel errors of the pre-pass, to be matched with errors.Is.

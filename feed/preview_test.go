@@ -23,16 +23,26 @@ func TestPreview(t *testing.T) {
 		{Section: "down", URL: p.URL("/down/")},
 	}
 	res := Preview(context.Background(), testFetcher(), cfgs, testNow)
-	if len(res) != len(cfgs) {
-		t.Fatalf("got %d results, want %d", len(res), len(cfgs))
+	if len(res) != len(cfgs)+3 {
+		t.Fatalf("got %d results, want %d: the home page's three language versions after it", len(res), len(cfgs)+3)
 	}
 
+	// The home page without a language: its feeds in ru, be and en are its versions.
 	home := res[0]
-	if home.Err != nil || home.DiscoveredURL != p.URL("/ru/rss-ru/") || home.FinalURL != p.URL("/ru/rss-ru/") ||
-		home.Status != 200 || home.Items != 5 || len(home.Articles) != 5 || home.ETag == "" || home.LastModified == "" ||
-		home.Encoding != "utf-8 (xml prolog)" || home.ConfiguredURL != p.URL("/") || home.Articles[0].Language != "ru" {
+	if home.Err != nil || home.ReadAs != ReadAsVersions || len(home.Versions) != 3 || home.ConfiguredURL != p.URL("/") || len(home.Articles) != 0 {
 		t.Errorf("home: got %+v", home)
 	}
+	for i, lang := range []string{"ru", "be", "en"} {
+		v := res[1+i]
+		if v.VersionOf != p.URL("/") || v.Config.Language != lang || v.Config.Section != "news" || v.Err != nil || v.Items == 0 ||
+			v.Articles[0].Language != lang || v.FinalURL != p.URL("/"+lang+"/rss-"+lang+"/") {
+			t.Errorf("version %s: got %+v", lang, v)
+		}
+		if hv := home.Versions[i]; hv.Language != lang || hv.Hint != "path" || hv.URL != v.FinalURL {
+			t.Errorf("home version %d: got %+v", i, hv)
+		}
+	}
+	res = append(res[:1], res[4:]...)
 	cp := res[1]
 	if cp.Err != nil || cp.Encoding != "windows-1251 (content-type header)" || cp.Items != 2 ||
 		cp.Articles[0].Title != "Ёлочный базар откроется в центре Осиповичей" || cp.DiscoveredURL != "" || cp.Language != "ru" {

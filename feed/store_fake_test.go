@@ -51,8 +51,40 @@ func (s *fakeStore) EnsureFeeds(ctx context.Context, cfgs []subscriptions.FeedCo
 			f = &subscriptions.Feed{ID: int64(len(s.feeds) + 1), URL: c.URL}
 			s.feeds = append(s.feeds, f)
 		}
-		f.Section, f.Language = c.Section, c.Language
+		f.Section, f.Language, f.ParentID = c.Section, c.Language, 0
 		out = append(out, *f)
+	}
+	return out, nil
+}
+
+func (s *fakeStore) EnsureVersions(ctx context.Context, parent int64, versions []subscriptions.FeedConfig) ([]subscriptions.Feed, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []subscriptions.Feed
+	for _, v := range versions {
+		i := slices.IndexFunc(s.feeds, func(f *subscriptions.Feed) bool { return f.URL == v.URL })
+		if i >= 0 && s.feeds[i].ParentID == 0 {
+			continue // a configured source
+		}
+		if i < 0 {
+			s.feeds = append(s.feeds, &subscriptions.Feed{ID: int64(len(s.feeds) + 1), URL: v.URL})
+			i = len(s.feeds) - 1
+		}
+		f := s.feeds[i]
+		f.Section, f.Language, f.ParentID = v.Section, v.Language, parent
+		out = append(out, *f)
+	}
+	return out, nil
+}
+
+func (s *fakeStore) Versions(ctx context.Context, parent int64) ([]subscriptions.Feed, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []subscriptions.Feed
+	for _, f := range s.feeds {
+		if f.ParentID == parent {
+			out = append(out, *f)
+		}
 	}
 	return out, nil
 }
@@ -156,6 +188,8 @@ type alerts struct {
 	mu        sync.Mutex
 	down      []subscriptions.Feed
 	recovered []subscriptions.Feed
+	truncated []time.Time // since, of each FeedTruncated
+	floods    [][2]int    // announced and more, of each FeedFlood
 }
 
 func (a *alerts) FeedDown(ctx context.Context, f subscriptions.Feed) {
@@ -168,6 +202,18 @@ func (a *alerts) FeedRecovered(ctx context.Context, f subscriptions.Feed) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.recovered = append(a.recovered, f)
+}
+
+func (a *alerts) FeedTruncated(ctx context.Context, f subscriptions.Feed, since time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.truncated = append(a.truncated, since)
+}
+
+func (a *alerts) FeedFlood(ctx context.Context, f subscriptions.Feed, announced, more int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.floods = append(a.floods, [2]int{announced, more})
 }
 
 func (a *alerts) counts() (int, int) {

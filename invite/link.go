@@ -6,9 +6,9 @@
 // apart in /stats.
 //
 // The package holds no user-facing text: the title and the lines in ru, be
-// and en come from the caller (bot/i18n). It will be wired as follows:
-// `newsbot invite` writes the poster files; the HTTP server, when enabled,
-// serves the QR code and the snippet.
+// and en come from the caller (bot/i18n). `newsbot invite` writes the
+// poster files; the HTTP server, when NEWSBOT_INVITE_PAYLOAD is set, serves
+// the QR code and the snippet (cmd/newsbot/invite.go).
 package invite
 
 import (

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/osipovichi/newsbot/internal/testkit"
 )
 
 func link(t testing.TB, bot, payload string) Link {
@@ -24,15 +23,11 @@ func link(t testing.TB, bot, payload string) Link {
 // shares no code with the encoder.
 func scan(t testing.TB, img image.Image) string {
 	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	text, err := testkit.ScanQR(img)
 	if err != nil {
 		t.Fatalf("no QR code read: %v", err)
 	}
-	return res.GetText()
+	return text
 }
 
 func decodePNG(t testing.TB, b []byte) image.Image {

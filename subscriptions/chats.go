@@ -4,6 +4,8 @@ import (
 	"errors"
 	"slices"
 	"time"
+
+	"github.com/osipovichi/newsbot/subscriptions/analyser"
 )
 
 // ChatType is Telegram's chat type.
@@ -38,11 +40,51 @@ type Chat struct {
 	// QuietStart and QuietEnd are minutes after local midnight; equal values mean quiet hours are off.
 	QuietStart int
 	QuietEnd   int
-	// DigestHour is the local hour (0-23) of the daily digest, or -1 for instant delivery.
+	// DigestHour is the local hour (0-23) of the daily or weekly digest, or -1 for instant delivery.
 	DigestHour int
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// DigestWeekday is the day of the weekly digest, or -1 for a daily one.
+	DigestWeekday time.Weekday
+	// Display is how the chat's news look.
+	Display Display
+	// HeadlinesEvery is the least time between two batches of headlines, in
+	// minutes (one of HeadlinesIntervals).
+	HeadlinesEvery int
+	// Hashtags asks for the hashtags of an article's categories under it.
+	Hashtags  bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
+
+// Display is how a chat's news look.
+type Display string
+
+const (
+	DisplayFull    Display = "full"    // title, date, photo, summary, section, link
+	DisplayCompact Display = "compact" // title, date and link
+	// DisplayHeadlines gathers new articles into one numbered list of
+	// titles, sent at most every HeadlinesEvery minutes.
+	DisplayHeadlines Display = "headlines"
+)
+
+// Displays are the displays a chat can choose, in menu order.
+func Displays() []Display { return []Display{DisplayFull, DisplayCompact, DisplayHeadlines} }
+
+// HeadlinesIntervals are the choices of minutes between two batches of
+// headlines, in menu order; DefaultHeadlinesEvery is one of them.
+func HeadlinesIntervals() []int { return []int{15, 30, 60, 180} }
+
+// DefaultHeadlinesEvery is the interval of headlines a chat starts with.
+const DefaultHeadlinesEvery = 60
+
+// Daily reports whether the chat gets a daily digest.
+func (c Chat) Daily() bool { return c.DigestHour >= 0 && c.DigestWeekday < 0 }
+
+// Weekly reports whether the chat gets a weekly digest.
+func (c Chat) Weekly() bool { return c.DigestHour >= 0 && c.DigestWeekday >= 0 }
+
+// PutsAside reports whether new articles wait for the chat in a digest or a
+// batch of headlines, rather than going out one by one.
+func (c Chat) PutsAside() bool { return c.DigestHour >= 0 || c.Display == DisplayHeadlines }
 
 // QuietHoursOn reports whether the chat has quiet hours set.
 func (c Chat) QuietHoursOn() bool { return c.QuietStart != c.QuietEnd }
@@ -81,7 +123,7 @@ type Preferences struct {
 	Available []string
 	// Sections are the sections the chat receives, among Available.
 	Sections []string
-	Keywords []Keyword
+	Keywords []analyser.Keyword
 }
 
 // HasSection reports whether the chat receives a section.

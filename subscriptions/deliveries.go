@@ -34,6 +34,24 @@ type Delivery struct {
 	LastError     string
 	MessageID     int
 	CreatedAt     time.Time
+	// FailingSince is when the delivery first failed with an error that may
+	// go away by itself (zero: it has not); see Outcome.Failing.
+	FailingSince time.Time
+}
+
+// An Overflow notice travels as an article delivery whose Ref is the
+// negative of the overflow's ID: the schema fixes the delivery kinds, and
+// article IDs are positive.
+
+// OverflowRef is the Ref of the delivery of an Overflow notice.
+func OverflowRef(overflowID int64) int64 { return -overflowID }
+
+// Overflow returns the ID of the Overflow notice a delivery carries, if it carries one.
+func (d Delivery) Overflow() (int64, bool) {
+	if d.Kind == KindArticle && d.Ref < 0 {
+		return -d.Ref, true
+	}
+	return 0, false
 }
 
 // DueDelivery is a pending delivery with the chat it goes to.
@@ -52,4 +70,7 @@ type Outcome struct {
 	NextAttemptAt time.Time
 	// CountAttempt is false for answers that are not the delivery's fault (a 429 wait).
 	CountAttempt bool
+	// Failing marks a pending outcome as a failure that may go away by
+	// itself (Telegram down): the first one sets the delivery's FailingSince.
+	Failing bool
 }

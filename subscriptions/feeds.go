@@ -47,6 +47,9 @@ type Feed struct {
 	FailingSince time.Time
 	// AlertedAt is when admins were told that the feed is failing (zero when no alert is open).
 	AlertedAt time.Time
+	// ParentID is, for a language version, the configured source on whose
+	// page it was found (its URL is the version's feed); 0 for a configured source.
+	ParentID int64
 }
 
 // PostedFeedPrefix starts the URL of the feed rows that hold the articles
@@ -65,12 +68,21 @@ type FetchResult struct {
 	ETag         string
 	LastModified string
 	At           time.Time
+	// MaxNew is how many new articles may be announced one by one; the
+	// others are stored and announced by one Overflow notice. 0: no limit.
+	MaxNew int
+	// SiteURL is the portal's page of the feed, the link of an Overflow notice.
+	SiteURL string
 }
 
 // IngestResult says what the store did with a successful poll.
 type IngestResult struct {
 	First    bool      // the feed's first successful poll: everything recorded as seen, nothing announced
 	New      []Article // articles never seen before for this feed, with IDs
-	Updated  int       // known articles whose title or summary changed
-	Enqueued int       // deliveries created for the new articles
+	Updated  int       // known articles whose title or summary changed (also under a new GUID)
+	Enqueued int       // deliveries created for the new articles, and for the overflow notice
+	// Overflow counts the new articles stored but not announced one by one
+	// (over FetchResult.MaxNew); OverflowID is their notice, 0 when none.
+	Overflow   int
+	OverflowID int64
 }

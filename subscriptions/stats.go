@@ -20,3 +20,17 @@ type Stats struct {
 	// Deliveries waiting in the outbox.
 	Pending int
 }
+
+// DayFigures are one local day's figures, kept for the chart of /stats.
+type DayFigures struct {
+	// Day is the local calendar date, "2006-01-02".
+	Day string
+	// Active counts the subscribed chats the bot could write to at the end
+	// of the day (or now, for today).
+	Active int
+	// New and Lost count the chats that subscribed during the day and the
+	// subscribers lost (unsubscribed, blocked the bot or removed it).
+	New, Lost int
+	// Delivered counts the messages delivered during the day.
+	Delivered int
+}

@@ -2,8 +2,8 @@
 // and their preferences (sections, language, quiet hours, digests,
 // keywords), the configured sources and their health, articles, the
 // deliveries of the outbox and what became of them, admin notices, the
-// audit trail and the figures of /stats. It also holds the text analyser
-// that keyword filters and search share (folding, stemming, matching).
+// audit trail and the figures of /stats. Its package analyser is the one
+// text analyser of keywords, search and the search index.
 //
 // It is plain Go without a database driver, so that the renderer, the
 // feed reader and the features can use these types without linking

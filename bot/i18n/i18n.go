@@ -83,11 +83,56 @@ func DateTime(lang string, t time.Time) string {
 // ShortDate formats t compactly for lists: "02.03.2023".
 func ShortDate(t time.Time) string { return t.Format("02.01.2006") }
 
-// Section returns the display name of a configured section in lang: the
-// catalogue's "section.NAME" when there is one, else the name as configured.
-func Section(lang, name string) string {
-	if s, ok := Lookup(lang, "section."+name); ok {
-		return s
+// Zone names the time zone of loc for a sentence in lang, as it is at t:
+// "по минскому времени", "па мінскім часе", "Minsk time", or by its offset
+// from UTC ("по времени UTC+3") for a zone without a name in the catalogues.
+func Zone(lang string, loc *time.Location, t time.Time) string {
+	switch loc.String() {
+	case "Europe/Minsk":
+		return T(lang, "zone.minsk")
+	case "Europe/Moscow":
+		return T(lang, "zone.moscow")
 	}
-	return name
+	_, off := t.In(loc).Zone()
+	sign := "+"
+	if off < 0 {
+		sign, off = "−", -off
+	}
+	offset := ""
+	switch h, m := off/3600, off%3600/60; {
+	case m != 0:
+		offset = fmt.Sprintf("%s%d:%02d", sign, h, m)
+	case h != 0:
+		offset = fmt.Sprintf("%s%d", sign, h)
+	}
+	return T(lang, "zone.offset", offset)
+}
+
+// thousands separate the groups of digits of a number, by language.
+var thousands = map[string]string{
+	subscriptions.LangRU: "\u00a0",
+	subscriptions.LangBE: "\u00a0",
+	subscriptions.LangEN: ",",
+}
+
+// Number writes n with its thousands grouped as lang writes them: "1 204"
+// (with a no-break space) in Russian and Belarusian, "1,204" in English.
+func Number(lang string, n int) string {
+	digits := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, digits = "-", digits[1:]
+	}
+	sep, ok := thousands[lang]
+	if !ok {
+		sep = thousands[Default]
+	}
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(d)
+	}
+	return sign + b.String()
 }

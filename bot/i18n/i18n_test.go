@@ -105,3 +105,86 @@ func TestTFallsBackToKey(t *testing.T) {
 		t.Errorf("T with args = %q, want it to contain 20", got)
 	}
 }
+
+func TestSections(t *testing.T) {
+	s := NewSections(map[string]map[string]string{
+		"district": {"ru": "Жизнь района"},
+		"kids":     {"be": "Дзецям", "en": "Children", "de": "Kinder"},
+		"empty":    {"ru": ""},
+	})
+	tests := []struct {
+		lang, slug, want string
+	}{
+		{"ru", "district", "Жизнь района"},        // the operator's
+		{"be", "district", "Навіны раёна"},        // built in, before another language's
+		{"ru", "kids", "Дзецям"},                  // another language's, in the order of Languages
+		{"en", "kids", "Children"},                // the operator's
+		{"en", "news", "News"},                    // built in
+		{"be", "unknown", "Іншыя навіны"},         // never the slug
+		{"ru", "empty", T("ru", "section.other")}, // an empty name is no name
+	}
+	for _, tt := range tests {
+		if got := s.Name(tt.lang, tt.slug); got != tt.want {
+			t.Errorf("Name(%q, %q) = %q, want %q", tt.lang, tt.slug, got, tt.want)
+		}
+	}
+	for slug, want := range map[string]bool{"district": true, "kids": true, "news": true, "unknown": false, "empty": false} {
+		if got := s.Named(slug); got != want {
+			t.Errorf("Named(%q) = %t, want %t", slug, got, want)
+		}
+	}
+	var zero Sections
+	for _, slug := range BuiltinSections() {
+		for _, lang := range subscriptions.Languages() {
+			if _, ok := Lookup(lang, "section."+slug); !ok || !zero.Named(slug) {
+				t.Errorf("built-in section %q has no name in %s", slug, lang)
+			}
+		}
+	}
+}
+
+func TestZone(t *testing.T) {
+	load := func(name string) *time.Location {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	winter, summer := time.Date(2023, 1, 15, 12, 0, 0, 0, time.UTC), time.Date(2023, 7, 15, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		lang, zone string
+		at         time.Time
+		want       string
+	}{
+		{"ru", "Europe/Minsk", winter, "по минскому времени"},
+		{"be", "Europe/Minsk", winter, "па мінскім часе"},
+		{"en", "Europe/Minsk", winter, "Minsk time"},
+		{"be", "Europe/Moscow", winter, "па маскоўскім часе"},
+		{"ru", "Europe/Warsaw", winter, "по времени UTC+1"},
+		{"ru", "Europe/Warsaw", summer, "по времени UTC+2"},
+		{"be", "Asia/Kolkata", summer, "па часе UTC+5:30"},
+		{"en", "America/New_York", winter, "UTC−5 time"},
+		{"en", "UTC", summer, "UTC time"},
+	}
+	for _, tt := range tests {
+		if got := Zone(tt.lang, load(tt.zone), tt.at); got != tt.want {
+			t.Errorf("Zone(%s, %s, %s) = %q, want %q", tt.lang, tt.zone, tt.at.Format("Jan"), got, tt.want)
+		}
+	}
+}
+
+func TestNumber(t *testing.T) {
+	for _, tt := range []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"ru", 0, "0"}, {"ru", 999, "999"}, {"ru", 1204, "1\u00a0204"}, {"be", 1234567, "1\u00a0234\u00a0567"},
+		{"en", 1204, "1,204"}, {"en", -12345, "-12,345"}, {"xx", 100000, "100\u00a0000"},
+	} {
+		if got := Number(tt.lang, tt.n); got != tt.want {
+			t.Errorf("Number(%s, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}

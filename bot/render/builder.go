@@ -68,20 +68,26 @@ func (b *Builder) link(text, href string, bold bool) {
 	if text == "" {
 		return
 	}
-	u, ok := linkURL(href)
 	if bold {
 		b.b.WriteString("<b>")
 	}
+	b.linked(href, func() { b.text(text) })
+	if bold {
+		b.b.WriteString("</b>")
+	}
+}
+
+// linked adds what inner adds, linked to href when href is an absolute
+// http or https URL (see linkURL).
+func (b *Builder) linked(href string, inner func()) {
+	u, ok := linkURL(href)
 	if ok {
 		b.b.WriteString(`<a href="`)
 		b.b.WriteString(escaper.Replace(u))
 		b.b.WriteString(`">`)
 	}
-	b.text(text)
+	inner()
 	if ok {
 		b.b.WriteString("</a>")
-	}
-	if bold {
-		b.b.WriteString("</b>")
 	}
 }

@@ -39,7 +39,7 @@ func FuzzArticle(f *testing.F) {
 		if m.Plain() != plain {
 			t.Fatalf("Plain() = %q, want %q", m.Plain(), plain)
 		}
-		latest, _ := Latest([]subscriptions.Article{a, a}, Options{Lang: lang, Loc: loc})
+		latest, _ := Latest([]subscriptions.Article{a, a}, section, Options{Lang: lang, Loc: loc})
 		valid(t, latest, MaxText)
 		for _, p := range Reading(a, subscriptions.ArticleText{Blocks: []subscriptions.TextBlock{
 			{Kind: subscriptions.BlockParagraph, Text: a.Summary}, {Kind: subscriptions.BlockImage, URL: a.ImageURL},
@@ -51,8 +51,17 @@ func FuzzArticle(f *testing.F) {
 		if in.Title == "" || length(in.Title) > maxInlineTitle || length(in.Description) > maxInlineDescription {
 			t.Fatalf("inline title %q, description %q", in.Title, in.Description)
 		}
-		for _, p := range Digest([]subscriptions.Article{a}, Options{Lang: lang, Loc: loc}, a.Published) {
-			valid(t, p, MaxText)
+		for _, display := range subscriptions.Displays() {
+			o := Options{Lang: lang, Loc: loc, WithPhoto: withPhoto, Display: display, Hashtags: true}
+			a.Categories = []string{title, section}
+			if m := Article(a, o); m.Photo != "" && display != subscriptions.DisplayFull {
+				t.Fatalf("%s: a photo", display)
+			} else {
+				valid(t, m.Text, MaxText)
+			}
+			for _, p := range Digest(subscriptions.Digest{Form: subscriptions.DigestHeadlines, Slot: a.Published, Articles: []subscriptions.Article{a, a}}, o) {
+				valid(t, p, MaxText)
+			}
 		}
 	})
 }

@@ -167,7 +167,7 @@ func textItem(kind subscriptions.BlockKind, s string, room int) (*Builder, strin
 	if kind == subscriptions.BlockItem {
 		s = "• " + s
 	}
-	head, rest := split(s, room)
+	head, rest := splitAtWord(s, room)
 	if head == "" {
 		return nil, s
 	}
@@ -183,10 +183,10 @@ func textItem(kind subscriptions.BlockKind, s string, room int) (*Builder, strin
 	return b, rest
 }
 
-// split cuts clean text s to at most max UTF-16 units: all of it when it
+// splitAtWord cuts clean text s to at most max UTF-16 units: all of it when it
 // fits, else up to the last white space (if that keeps at least half of
 // max), else at a character cluster. The rest is returned trimmed.
-func split(s string, max int) (head, rest string) {
+func splitAtWord(s string, max int) (head, rest string) {
 	if length(s) <= max {
 		return s, ""
 	}

@@ -121,7 +121,7 @@ func TestGoldenLatest(t *testing.T) {
 	items := newsItems()[:10]
 	for _, lang := range langs {
 		t.Run(lang, func(t *testing.T) {
-			got, shown := Latest(items, Options{Lang: lang, Loc: minsk()})
+			got, shown := Latest(items, "", Options{Lang: lang, Loc: minsk()})
 			plain := valid(t, got, MaxText)
 			if shown != len(items) {
 				t.Errorf("shown %d, want %d", shown, len(items))
@@ -143,7 +143,7 @@ func TestGoldenDigest(t *testing.T) {
 	day := time.Date(2023, time.March, 2, 0, 0, 0, 0, minsk())
 	for _, lang := range langs {
 		t.Run(lang, func(t *testing.T) {
-			parts := Digest(items, Options{Lang: lang, Loc: minsk()}, day)
+			parts := Digest(subscriptions.Digest{Form: subscriptions.DigestDaily, Slot: day, Articles: items}, Options{Lang: lang, Loc: minsk()})
 			if len(parts) != 2 {
 				t.Fatalf("got %d parts, want 2", len(parts))
 			}
@@ -397,7 +397,7 @@ func TestLatestDropsFromTheEnd(t *testing.T) {
 		a.Title = strings.Repeat(a.Title+" ", 2)
 		items = append(items, a)
 	}
-	got, reported := Latest(items, Options{Lang: "ru", Loc: minsk()})
+	got, reported := Latest(items, "", Options{Lang: "ru", Loc: minsk()})
 	valid(t, got, MaxText)
 	shown := 0
 	for i, a := range items {
@@ -423,7 +423,7 @@ func TestLatestDropsFromTheEnd(t *testing.T) {
 }
 
 func TestLatestEmpty(t *testing.T) {
-	got, shown := Latest(nil, Options{Lang: "be"})
+	got, shown := Latest(nil, "", Options{Lang: "be"})
 	if shown != 0 {
 		t.Errorf("shown %d of none", shown)
 	}
@@ -441,21 +441,33 @@ func TestDigestManyParts(t *testing.T) {
 		a.Summary = longParagraphs("ru", 5)
 		items = append(items, a)
 	}
-	parts := Digest(items, Options{Lang: "ru", Loc: minsk()}, time.Now())
-	if len(parts) < 3 {
-		t.Fatalf("got %d parts, want several", len(parts))
-	}
-	for i, p := range parts {
-		plain := valid(t, p, MaxText)
-		if want := fmt.Sprintf("(%d/%d)", i+1, len(parts)); !strings.Contains(strings.SplitN(plain, "\n", 2)[0], want) {
-			t.Errorf("part %d header %q, want it numbered %s", i, strings.SplitN(plain, "\n", 2)[0], want)
+	for _, display := range subscriptions.Displays() {
+		parts := Digest(subscriptions.Digest{Form: subscriptions.DigestWeekly, Slot: time.Now(), Articles: items},
+			Options{Lang: "ru", Loc: minsk(), Display: display})
+		if len(parts) < 3 {
+			t.Fatalf("%s: got %d parts, want several", display, len(parts))
+		}
+		for i, p := range parts {
+			plain := valid(t, p, MaxText)
+			if want := fmt.Sprintf("(%d/%d)", i+1, len(parts)); !strings.Contains(strings.SplitN(plain, "\n", 2)[0], want) {
+				t.Errorf("%s: part %d header %q, want it numbered %s", display, i, strings.SplitN(plain, "\n", 2)[0], want)
+			}
+		}
+		checkOnce(t, items, parts)
+		if display == subscriptions.DisplayFull {
+			continue
+		}
+		// The list is numbered across the parts.
+		last := parts[len(parts)-1]
+		if !strings.Contains(valid(t, last, MaxText), "\n100. ") || !strings.Contains(valid(t, parts[1], MaxText), "\n\n") {
+			t.Errorf("%s: the last part does not end the numbered list at 100, or a part lacks its blank line under the header: %q", display, last)
 		}
 	}
-	checkOnce(t, items, parts)
-	if Digest(nil, Options{}, time.Now()) != nil {
+	if Digest(subscriptions.Digest{}, Options{}) != nil {
 		t.Errorf("Digest(nil) != nil")
 	}
-	one := Digest(items[:1], Options{Lang: "en", Loc: minsk()}, time.Date(2023, 3, 2, 5, 0, 0, 0, time.UTC))
+	one := Digest(subscriptions.Digest{Form: subscriptions.DigestDaily, Slot: time.Date(2023, 3, 2, 5, 0, 0, 0, time.UTC), Articles: items[:1]},
+		Options{Lang: "en", Loc: minsk()})
 	if len(one) != 1 || !strings.HasPrefix(valid(t, one[0], MaxText), "News of the day · 2 March 2023\n") {
 		t.Errorf("one-part digest: %q", one)
 	}
@@ -481,5 +493,90 @@ func TestMeasuresVisibleText(t *testing.T) {
 	m := Article(a, Options{Lang: "ru", WithPhoto: true})
 	if len(m.Text) <= MaxCaption || tghtml.Len(valid(t, m.Text, MaxCaption)) > MaxCaption {
 		t.Fatalf("markup %d bytes, want more than the caption limit with visible text within it", len(m.Text))
+	}
+}
+
+func TestLatestNote(t *testing.T) {
+	got, shown := Latest(newsItems()[:3], "Больше 20 новостей за раз я не показываю.", Options{Lang: "ru", Loc: minsk()})
+	valid(t, got, MaxText)
+	if shown != 3 {
+		t.Errorf("shown %d, want 3", shown)
+	}
+	if want := "<b>Последние новости</b>\n<i>Больше 20 новостей за раз я не показываю.</i>\n\n"; !strings.HasPrefix(got, want) {
+		t.Errorf("got %q, want it to start with %q", got, want)
+	}
+}
+
+// categoriesFor are the portal's categories of an article in lang.
+func categoriesFor(lang string) []string {
+	switch lang {
+	case "en":
+		return []string{"Education", "Union State", "2023 — Year of Peace"}
+	case "be":
+		return []string{"Адукацыя", "Культура і мастацтва", "Аб'явы"}
+	}
+	return []string{"Образование", "Экономика", "Экономика"}
+}
+
+// TestGoldenDisplay renders what the displays and hashtags change: an
+// article compact and full with hashtags, a weekly digest as a list and a
+// batch of headlines.
+func TestGoldenDisplay(t *testing.T) {
+	loc := minsk()
+	for _, lang := range langs {
+		t.Run(lang, func(t *testing.T) {
+			a := articleFor(lang)
+			a.Categories = categoriesFor(lang)
+			var w strings.Builder
+			for _, tc := range []struct {
+				name string
+				o    Options
+			}{
+				{"compact", Options{Lang: lang, Loc: loc, WithPhoto: true, Display: subscriptions.DisplayCompact, Hashtags: true}},
+				{"full", Options{Lang: lang, Loc: loc, WithPhoto: true, Hashtags: true}},
+				{"headlines", Options{Lang: lang, Loc: loc, WithPhoto: true, Display: subscriptions.DisplayHeadlines}},
+			} {
+				m := Article(a, tc.o)
+				limit := MaxText
+				if m.Photo != "" {
+					limit = MaxCaption
+				}
+				if (m.Photo != "") != (tc.name == "full") {
+					t.Errorf("%s: photo %q, want one only in full", tc.name, m.Photo)
+				}
+				plain := valid(t, m.Text, limit)
+				for _, tag := range a.Hashtags() {
+					if strings.Contains(plain, tag) != tc.o.Hashtags {
+						t.Errorf("%s: hashtag %s shown = %t, want %t", tc.name, tag, !tc.o.Hashtags, tc.o.Hashtags)
+					}
+				}
+				if tc.name != "full" && strings.Contains(plain, strings.SplitN(a.Summary, " ", 3)[1]) {
+					t.Errorf("%s: the summary is shown: %q", tc.name, plain)
+				}
+				fmt.Fprintf(&w, "== article %s ==\n", tc.name)
+				describe(&w, m.Text, m.Photo, limit, plain)
+			}
+			items := newsItems()[:6]
+			slot := time.Date(2023, time.March, 6, 8, 0, 0, 0, loc)
+			for _, tc := range []struct {
+				name string
+				d    subscriptions.Digest
+				o    Options
+			}{
+				{"weekly compact", subscriptions.Digest{Form: subscriptions.DigestWeekly, Slot: slot, Articles: items},
+					Options{Lang: lang, Loc: loc, Display: subscriptions.DisplayCompact}},
+				{"headlines", subscriptions.Digest{Form: subscriptions.DigestHeadlines, Slot: slot.Add(6*time.Hour + 30*time.Minute), Articles: items[:3]},
+					Options{Lang: lang, Loc: loc, Display: subscriptions.DisplayHeadlines}},
+			} {
+				parts := Digest(tc.d, tc.o)
+				if len(parts) != 1 {
+					t.Fatalf("%s: %d parts, want 1", tc.name, len(parts))
+				}
+				checkOnce(t, tc.d.Articles, parts)
+				fmt.Fprintf(&w, "== %s ==\n", tc.name)
+				describe(&w, parts[0], "", MaxText, valid(t, parts[0], MaxText))
+			}
+			golden(t, "display_"+lang, w.String())
+		})
 	}
 }

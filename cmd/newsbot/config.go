@@ -16,7 +16,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/osipovichi/newsbot/bot/i18n"
+	"github.com/osipovichi/newsbot/bot/render"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -26,23 +30,40 @@ import (
 // environment and the flags. Token is a secret: never log or print it; log
 // the Config itself, whose String and LogValue leave the token out.
 type Config struct {
-	Token         string                     // TELEGRAM_BOT_TOKEN; empty unless set (required to run)
-	APIEndpoint   string                     // TELEGRAM_API_ENDPOINT: fmt pattern with two %s, token then method
-	DB            string                     // NEWSBOT_DB: SQLite file path
-	Feeds         []subscriptions.FeedConfig // NEWSBOT_FEEDS: at least one, URLs unique
-	PollInterval  time.Duration              // NEWSBOT_POLL_INTERVAL: at least 10s
-	Admins        []int64                    // NEWSBOT_ADMINS: Telegram user IDs, may be empty
-	HTTPAddr      string                     // NEWSBOT_HTTP_ADDR: host:port of /healthz and /metrics; empty: disabled
-	Lang          string                     // NEWSBOT_LANG: ru, be or en
-	Timezone      *time.Location             // NEWSBOT_TIMEZONE
-	Rate          float64                    // NEWSBOT_RATE: messages per second overall
-	PaidBroadcast bool                       // NEWSBOT_PAID_BROADCAST
-	LogFormat     string                     // NEWSBOT_LOG_FORMAT: text or json
-	LogLevel      slog.Level                 // NEWSBOT_LOG_LEVEL
-	ContactURL    string                     // NEWSBOT_CONTACT_URL: for the User-Agent of requests to the portal
+	Token          string                     // TELEGRAM_BOT_TOKEN; empty unless set (required to run)
+	APIEndpoint    string                     // TELEGRAM_API_ENDPOINT: fmt pattern with two %s, token then method
+	DB             string                     // NEWSBOT_DB: SQLite file path
+	Feeds          []subscriptions.FeedConfig // NEWSBOT_FEEDS: at least one, URLs unique
+	PollInterval   time.Duration              // NEWSBOT_POLL_INTERVAL: at least 10s
+	FeedAlertAfter time.Duration              // NEWSBOT_FEED_ALERT_AFTER: at least 10s
+	MaxNewPerPoll  int                        // NEWSBOT_MAX_NEW_PER_POLL: 1 to maxMaxNew
+	Admins         []int64                    // NEWSBOT_ADMINS: Telegram user IDs, may be empty
+	HTTPAddr       string                     // NEWSBOT_HTTP_ADDR: host:port of /healthz and /metrics; empty: disabled
+	Lang           string                     // NEWSBOT_LANG: ru, be or en
+	Timezone       *time.Location             // NEWSBOT_TIMEZONE
+	Rate           float64                    // NEWSBOT_RATE: messages per second overall
+	PaidBroadcast  bool                       // NEWSBOT_PAID_BROADCAST
+	LogFormat      string                     // NEWSBOT_LOG_FORMAT: text or json
+	LogLevel       slog.Level                 // NEWSBOT_LOG_LEVEL
+	ContactURL     string                     // NEWSBOT_CONTACT_URL: for the User-Agent of requests to the portal
+	Horizon        time.Duration              // NEWSBOT_DELIVERY_HORIZON: how long a failing delivery is retried
+	Retention      time.Duration              // NEWSBOT_RETENTION: how long settled deliveries are kept; 0: for ever
 	// ListingSelectors (NEWSBOT_LISTING_SELECTORS) override the CSS selectors of
 	// listing sources, by configured URL; nil when unset.
 	ListingSelectors map[string]feed.Selectors
+	// SectionNames (NEWSBOT_SECTION_NAMES) name sections for residents: by
+	// section, then by language; nil when unset (the built-in names).
+	SectionNames map[string]map[string]string
+	// AllowedHosts (NEWSBOT_ALLOWED_HOSTS) are hosts besides those of Feeds
+	// that fetches may reach (see feed.Scope); checked by parseConfig.
+	AllowedHosts []string
+	// Contacts (NEWSBOT_CONTACTS) are the committee's contacts that /contacts
+	// shows, as the operator wrote them (see render.Contacts); "" when unset.
+	Contacts string
+	// InvitePayload (NEWSBOT_INVITE_PAYLOAD) is the subscribe deep link's
+	// payload of the QR code and snippet the HTTP server serves for the
+	// portal under /invite/; empty: off.
+	InvitePayload string
 }
 
 // Names of the environment variables.
@@ -53,6 +74,8 @@ const (
 	envDB            = "NEWSBOT_DB"
 	envFeeds         = "NEWSBOT_FEEDS"
 	envPollInterval  = "NEWSBOT_POLL_INTERVAL"
+	envFeedAlert     = "NEWSBOT_FEED_ALERT_AFTER"
+	envMaxNew        = "NEWSBOT_MAX_NEW_PER_POLL"
 	envAdmins        = "NEWSBOT_ADMINS"
 	envHTTPAddr      = "NEWSBOT_HTTP_ADDR"
 	envLang          = "NEWSBOT_LANG"
@@ -63,6 +86,12 @@ const (
 	envLogLevel      = "NEWSBOT_LOG_LEVEL"
 	envContactURL    = "NEWSBOT_CONTACT_URL"
 	envListingSel    = "NEWSBOT_LISTING_SELECTORS"
+	envSectionNames  = "NEWSBOT_SECTION_NAMES"
+	envAllowedHosts  = "NEWSBOT_ALLOWED_HOSTS"
+	envHorizon       = "NEWSBOT_DELIVERY_HORIZON"
+	envRetention     = "NEWSBOT_RETENTION"
+	envContacts      = "NEWSBOT_CONTACTS"
+	envInvitePayload = "NEWSBOT_INVITE_PAYLOAD"
 )
 
 // Defaults and limits.
@@ -77,12 +106,21 @@ const (
 	defaultContactURL   = "https://osipovichi.gov.by/"
 	defaultSection      = "news"
 
+	defaultRetention = 90 * day
+
+	day              = 24 * time.Hour
 	minPollInterval  = 10 * time.Second
+	minHorizon       = time.Minute
+	maxHorizon       = 30 * day
+	minRetention     = day
 	minRate          = 1.0
 	maxRate          = 30.0   // Telegram's broadcast limit
 	maxPaidRate      = 1000.0 // with paid broadcasts
 	maxTokenFileSize = 4096
+	maxMaxNew        = 100
 	maxSelectorsFile = 64 << 10
+	maxContactsFile  = 16 << 10
+	maxSectionName   = 64 // characters: what a message shows of a section's name
 
 	// httpAddrOff disables the HTTP server; an empty -http-addr does too.
 	httpAddrOff = "off"
@@ -112,23 +150,48 @@ var (
 	setDB            = setting{env: envDB, flag: "db", def: defaultDB, usage: "SQLite database `path`"}
 	setFeeds         = setting{env: envFeeds, flag: "feeds", def: defaultFeeds, usage: "comma-separated `list` of [section[/lang]=][html:]URL (html: for a news listing page without a feed), e.g. news/ru=https://osipovichi.gov.by/ru/rss-ru/"}
 	setPollInterval  = setting{env: envPollInterval, flag: "poll-interval", def: durationText(defaultPollInterval), usage: "poll the feeds every `duration`, at least " + durationText(minPollInterval)}
+	setFeedAlert     = setting{env: envFeedAlert, flag: "feed-alert-after", def: durationText(feed.DefaultAlertAfter), usage: "tell the admins when a feed has had no successful poll (or has arrived cut off) for `duration`, and at least two poll intervals"}
+	setMaxNew        = setting{env: envMaxNew, flag: "max-new-per-poll", def: strconv.Itoa(feed.DefaultMaxNew), usage: "announce at most `N` new articles of a feed per poll one by one (1 to 100); the others in one \"and N more on the portal\" message"}
 	setAdmins        = setting{env: envAdmins, flag: "admins", usage: "comma-separated Telegram user `IDs` of the administrators"}
 	setHTTPAddr      = setting{env: envHTTPAddr, flag: "http-addr", def: defaultHTTPAddr, usage: "`host:port` to serve /healthz and /metrics on; off (or an empty flag) disables"}
 	setLang          = setting{env: envLang, flag: "lang", def: defaultLang, usage: "default interface `language`: ru, be or en"}
-	setTimezone      = setting{env: envTimezone, flag: "timezone", def: defaultTimezone, usage: "IANA time `zone` for quiet hours and digests"}
+	setTimezone      = setting{env: envTimezone, flag: "timezone", def: defaultTimezone, usage: "IANA time `zone` for quiet hours, digests and scheduled notices"}
 	setRate          = setting{env: envRate, flag: "rate", def: strconv.Itoa(delivery.DefaultRate), usage: "send at most `N` messages per second overall, 1 to 30 (1000 with paid broadcast)"}
 	setPaidBroadcast = setting{env: envPaidBroadcast, flag: "paid-broadcast", def: "false", usage: "use Telegram's paid broadcasts (allow_paid_broadcast) to send faster than 30/s", isBool: true}
 	setLogFormat     = setting{env: envLogFormat, flag: "log-format", def: "text", usage: "log `format`: text or json"}
 	setLogLevel      = setting{env: envLogLevel, flag: "log-level", def: "info", usage: "log `level`: debug, info, warn or error"}
 	setContactURL    = setting{env: envContactURL, flag: "contact-url", def: defaultContactURL, usage: "contact `URL` in the User-Agent of every request to the portal"}
+	setHorizon       = setting{env: envHorizon, flag: "delivery-horizon", def: durationText(delivery.DefaultHorizon), usage: "give a delivery up once it has been failing for `duration` (Telegram down, timeouts), " + durationText(minHorizon) + " to " + durationText(maxHorizon)}
+	setRetention     = setting{env: envRetention, flag: "retention", def: durationText(defaultRetention), usage: "delete deliveries settled more than `duration` ago (e.g. 90d, 720h), at least " + durationText(minRetention) + "; 0 keeps everything"}
 	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…,\"text\":…}} (text: the text block of the source's article pages), or the path of a file holding it"}
+	setSectionNames  = setting{env: envSectionNames, flag: "section-names", usage: "names of sections for residents: `list` of section=Русский|Беларуская|English separated by ;, e.g. district=Районные новости|Навіны раёна|District news"}
+	setAllowedHosts  = setting{env: envAllowedHosts, flag: "allowed-hosts", usage: "comma-separated `hosts` that feeds, listings and /post may reach besides those of " + envFeeds + ": host, host:port or *.domain; they must resolve to public addresses"}
+	setContacts      = setting{env: envContacts, flag: "contacts", usage: "the committee's contacts that /contacts shows: `text` with links written [text](https://…) and \\n for a new line, or the path of a UTF-8 file holding it (starting with / or ./)"}
+	setInvitePayload = setting{env: envInvitePayload, flag: "invite-payload", usage: "serve the subscribe QR code (/invite/qr.png) and the portal's HTML snippet (/invite/snippet.html) for the deep link with this `payload`, e.g. subscribe-portal; empty: off"}
 )
 
 func allSettings() []setting {
 	return []setting{
-		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setAdmins, setHTTPAddr,
-		setLang, setTimezone, setRate, setPaidBroadcast, setLogFormat, setLogLevel, setContactURL, setListingSel,
+		setToken, setTokenFile, setAPIEndpoint, setDB, setFeeds, setPollInterval, setFeedAlert, setMaxNew, setAdmins, setHTTPAddr,
+		setLang, setTimezone, setRate, setPaidBroadcast, setHorizon, setRetention, setLogFormat, setLogLevel, setContactURL,
+		setListingSel, setSectionNames, setAllowedHosts, setContacts, setInvitePayload,
 	}
+}
+
+// commandSettings are the settings each command reads, as its -h lists
+// them; a command not listed (run) reads them all.
+var commandSettings = map[string][]setting{
+	"backup":  {setDB, setLogFormat, setLogLevel},
+	"preview": {setFeeds, setLang, setTimezone, setContactURL, setListingSel, setSectionNames, setAllowedHosts},
+	"invite":  {setToken, setTokenFile, setAPIEndpoint, setLang},
+}
+
+// settingsOf returns the settings that cmd reads.
+func settingsOf(cmd string) []setting {
+	if s, ok := commandSettings[cmd]; ok {
+		return s
+	}
+	return allSettings()
 }
 
 // rawFlag is a flag that keeps its text: parseConfig validates it together
@@ -149,7 +212,8 @@ func (f *rawFlag) IsBoolFlag() bool   { return f.isBool }
 
 // values looks settings up: a flag given on the command line wins over the
 // environment variable, which wins over the default. An empty variable
-// counts as unset. Values are trimmed of surrounding white space.
+// counts as unset. Values are trimmed of surrounding white space. A setting
+// the command does not read (no flag registered) has its default.
 type values struct {
 	flags  map[string]*rawFlag
 	set    map[string]bool
@@ -157,6 +221,9 @@ type values struct {
 }
 
 func (v values) get(s setting) string {
+	if v.flags[s.flag] == nil {
+		return s.def
+	}
 	if v.set[s.flag] {
 		return strings.TrimSpace(v.flags[s.flag].value)
 	}
@@ -174,8 +241,14 @@ func (v values) get(s setting) string {
 // Config.requireToken), only checked when given, and never echoed.
 // Arguments after the flags are left in fs.Args().
 func parseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, error) {
+	return parseSettings(fs, args, getenv, allSettings())
+}
+
+// parseSettings is parseConfig for a command that reads only settings: the
+// others keep their defaults, and its -h lists only these.
+func parseSettings(fs *flag.FlagSet, args []string, getenv func(string) string, settings []setting) (Config, error) {
 	v := values{flags: map[string]*rawFlag{}, set: map[string]bool{}, getenv: getenv}
-	for _, s := range allSettings() {
+	for _, s := range settings {
 		f := &rawFlag{value: s.def, isBool: s.isBool}
 		v.flags[s.flag] = f
 		fs.Var(f, s.flag, s.usage+" ($"+s.env+")")
@@ -189,7 +262,7 @@ func parseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 	if err != nil {
 		// Safety net: no message may carry the token, even one that echoes
 		// another setting into which the token was pasted by mistake.
-		secrets := []string{v.flags[setToken.flag].value, getenv(envToken)}
+		secrets := []string{v.get(setToken), getenv(envToken)}
 		var ee *exitError
 		if errors.As(err, &ee) {
 			ee.msg = delivery.NewRedactor(longEnough(secrets)...).Replace(ee.msg)
@@ -228,6 +301,12 @@ func (v values) config() (Config, error) {
 	if cfg.PollInterval, err = parsePollInterval(setPollInterval, v.get(setPollInterval)); err != nil {
 		return Config{}, err
 	}
+	if cfg.FeedAlertAfter, err = parsePollInterval(setFeedAlert, v.get(setFeedAlert)); err != nil {
+		return Config{}, err
+	}
+	if cfg.MaxNewPerPoll, err = parseMaxNew(setMaxNew, v.get(setMaxNew)); err != nil {
+		return Config{}, err
+	}
 	if cfg.Admins, err = parseAdmins(setAdmins, v.get(setAdmins)); err != nil {
 		return Config{}, err
 	}
@@ -247,6 +326,12 @@ func (v values) config() (Config, error) {
 	if cfg.Rate, err = parseRate(setRate, v.get(setRate), cfg.PaidBroadcast); err != nil {
 		return Config{}, err
 	}
+	if cfg.Horizon, err = parseHorizon(setHorizon, v.get(setHorizon)); err != nil {
+		return Config{}, err
+	}
+	if cfg.Retention, err = parseRetention(setRetention, v.get(setRetention)); err != nil {
+		return Config{}, err
+	}
 	switch cfg.LogFormat = strings.ToLower(v.get(setLogFormat)); cfg.LogFormat {
 	case "text", "json":
 	default:
@@ -261,7 +346,48 @@ func (v values) config() (Config, error) {
 	if cfg.ListingSelectors, err = parseListingSelectors(setListingSel, v.get(setListingSel), cfg.Feeds); err != nil {
 		return Config{}, err
 	}
+	if cfg.SectionNames, err = parseSectionNames(setSectionNames, v.get(setSectionNames), cfg.Feeds); err != nil {
+		return Config{}, err
+	}
+	if cfg.AllowedHosts, err = parseAllowedHosts(setAllowedHosts, v.get(setAllowedHosts)); err != nil {
+		return Config{}, err
+	}
+	if cfg.Contacts, err = parseContacts(setContacts, v.get(setContacts)); err != nil {
+		return Config{}, err
+	}
+	if cfg.InvitePayload, err = parseInvitePayload(setInvitePayload, v.get(setInvitePayload), cfg.HTTPAddr); err != nil {
+		return Config{}, err
+	}
 	return cfg, nil
+}
+
+// parseAllowedHosts parses NEWSBOT_ALLOWED_HOSTS: comma-separated host,
+// host:port or *.domain (see feed.Scope).
+func parseAllowedHosts(s setting, v string) ([]string, error) {
+	var hosts []string
+	for _, h := range strings.Split(v, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	if _, err := feed.NewScope(nil, hosts); err != nil {
+		return nil, s.errorf("%v", err)
+	}
+	return hosts, nil
+}
+
+// fetchScope is where the bot's fetches may go: the hosts of sources and
+// the allowed hosts.
+func (c Config) fetchScope(sources []subscriptions.FeedConfig) *feed.Scope {
+	urls := make([]string, len(sources))
+	for i, f := range sources {
+		urls[i] = f.URL
+	}
+	scope, err := feed.NewScope(urls, c.AllowedHosts)
+	if err != nil { // parseConfig checked both
+		panic("fetch scope of a checked configuration: " + err.Error())
+	}
+	return scope
 }
 
 // tokenRE is the shape of a bot token: the bot's ID, a colon, a secret.
@@ -364,6 +490,10 @@ func parseFeeds(s setting, v string) ([]subscriptions.FeedConfig, error) {
 			continue
 		}
 		n := i + 1
+		if sep := joinedSources(item); sep != "" {
+			return nil, s.errorf("item %d %q holds several sources separated by %s: separate sources with commas, e.g. %s", n, item, sep,
+				"news/ru=https://osipovichi.gov.by/ru/rss-ru/,news/be=https://osipovichi.gov.by/be/rss-be/")
+		}
 		fc := subscriptions.FeedConfig{Section: defaultSection, URL: item}
 		if label, rest, ok := strings.Cut(item, "="); ok && !looksLikeURL(label) {
 			section, lang, hasLang := strings.Cut(strings.TrimSpace(label), "/")
@@ -392,6 +522,31 @@ func parseFeeds(s setting, v string) ([]subscriptions.FeedConfig, error) {
 	return feeds, nil
 }
 
+// joinedSources names the separator (";", "|", white space) when item
+// holds several sources joined by it instead of commas, else "". Only
+// pieces that look like sources count: a URL may hold a ";" of its own.
+func joinedSources(item string) string {
+	for _, sep := range []struct {
+		name  string
+		split func(string) []string
+	}{
+		{`";"`, func(s string) []string { return strings.Split(s, ";") }},
+		{`"|"`, func(s string) []string { return strings.Split(s, "|") }},
+		{"spaces or new lines", strings.Fields},
+	} {
+		sources := 0
+		for _, piece := range sep.split(item) {
+			if strings.Contains(piece, "://") {
+				sources++
+			}
+		}
+		if sources > 1 {
+			return sep.name
+		}
+	}
+	return ""
+}
+
 // looksLikeURL tells a URL with "=" in its query from a labelled item.
 func looksLikeURL(label string) bool {
 	return strings.Contains(label, ":") || strings.Contains(label, ".")
@@ -408,8 +563,11 @@ func urlKey(raw string) string {
 	return u.String()
 }
 
-// durationText writes a duration as people write it: 5m, 1h30m, 10s.
+// durationText writes a duration as people write it: 5m, 1h30m, 10s, 90d.
 func durationText(d time.Duration) string {
+	if d > day && d%day == 0 {
+		return strconv.FormatInt(int64(d/day), 10) + "d"
+	}
 	t := d.String()
 	if strings.HasSuffix(t, "m0s") {
 		t = strings.TrimSuffix(t, "0s")
@@ -420,13 +578,58 @@ func durationText(d time.Duration) string {
 	return t
 }
 
+// parsePollInterval parses a duration of the poller: at least minPollInterval.
 func parsePollInterval(s setting, v string) (time.Duration, error) {
-	want := "use a duration of at least " + durationText(minPollInterval) + ", e.g. " + durationText(defaultPollInterval)
+	want := "use a duration of at least " + durationText(minPollInterval) + ", e.g. " + s.def
 	d, err := time.ParseDuration(v)
 	if err != nil {
 		return 0, s.errorf("%q is not a duration: %s", v, want)
 	}
 	if d < minPollInterval {
+		return 0, s.errorf("%q is too short: %s", v, want)
+	}
+	return d, nil
+}
+
+func parseMaxNew(s setting, v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxMaxNew {
+		return 0, s.errorf("%q is not a number from 1 to %d: use e.g. %s", v, maxMaxNew, s.def)
+	}
+	return n, nil
+}
+
+// parseLongDuration reads a Go duration (36h, 90m) or a number of days (90d).
+func parseLongDuration(v string) (time.Duration, bool) {
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.ParseUint(days, 10, 16)
+		return time.Duration(n) * day, err == nil
+	}
+	d, err := time.ParseDuration(v)
+	return d, err == nil
+}
+
+func parseHorizon(s setting, v string) (time.Duration, error) {
+	want := "use a duration from " + durationText(minHorizon) + " to " + durationText(maxHorizon) + ", e.g. " + durationText(delivery.DefaultHorizon) + " or 3d"
+	d, ok := parseLongDuration(v)
+	switch {
+	case !ok:
+		return 0, s.errorf("%q is not a duration: %s", v, want)
+	case d < minHorizon:
+		return 0, s.errorf("%q is too short: %s", v, want)
+	case d > maxHorizon:
+		return 0, s.errorf("%q is too long: %s", v, want)
+	}
+	return d, nil
+}
+
+func parseRetention(s setting, v string) (time.Duration, error) {
+	want := "use a duration of at least " + durationText(minRetention) + ", e.g. " + durationText(defaultRetention) + " or 2160h, or 0 to keep everything"
+	d, ok := parseLongDuration(v)
+	switch {
+	case !ok:
+		return 0, s.errorf("%q is not a duration: %s", v, want)
+	case d != 0 && d < minRetention:
 		return 0, s.errorf("%q is too short: %s", v, want)
 	}
 	return d, nil
@@ -614,6 +817,117 @@ func parseListingSelectors(s setting, v string, feeds []subscriptions.FeedConfig
 	return out, nil
 }
 
+const sectionNamesWant = "use section=Русский|Беларуская|English items separated by ;, e.g. district=Районные новости|Навіны раёна|District news;kids=Детям (one name for every language)"
+
+// parseSectionNames parses NEWSBOT_SECTION_NAMES: items section=names
+// separated by semicolons (names may hold commas), the names in the order
+// ru|be|en; one name without | is for every language, an empty one leaves
+// that language its built-in name (or another language's). Every section
+// named must be one of NEWSBOT_FEEDS, and every section of NEWSBOT_FEEDS
+// must have a name, built in or given here: residents never see a slug.
+func parseSectionNames(s setting, v string, feeds []subscriptions.FeedConfig) (map[string]map[string]string, error) {
+	configured := map[string]bool{}
+	var sections []string
+	for _, f := range feeds {
+		if !configured[f.Section] {
+			configured[f.Section] = true
+			sections = append(sections, f.Section)
+		}
+	}
+	var out map[string]map[string]string
+	for i, item := range strings.Split(v, ";") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		n := i + 1
+		slug, names, ok := strings.Cut(item, "=")
+		slug = strings.TrimSpace(slug)
+		switch {
+		case !ok:
+			return nil, s.errorf("item %d %q has no '=': %s", n, item, sectionNamesWant)
+		case !configured[slug]:
+			return nil, s.errorf("item %d: %q is not a section of %s (%s): %s", n, slug, envFeeds, strings.Join(sections, ", "), sectionNamesWant)
+		case out[slug] != nil:
+			return nil, s.errorf("item %d names section %q again: name each section once", n, slug)
+		}
+		parts := strings.Split(names, "|")
+		langs := subscriptions.Languages()
+		if len(parts) > len(langs) {
+			return nil, s.errorf("item %d %q has %d names: give at most %d, in the order ru|be|en", n, item, len(parts), len(langs))
+		}
+		byLang := map[string]string{}
+		for j, name := range parts {
+			name = strings.TrimSpace(name)
+			if err := checkSectionName(name); err != nil {
+				return nil, s.errorf("item %d %q: name %q %v", n, item, name, err)
+			}
+			if name == "" {
+				continue
+			}
+			if len(parts) == 1 {
+				for _, l := range langs {
+					byLang[l] = name
+				}
+				continue
+			}
+			byLang[langs[j]] = name
+		}
+		if len(byLang) == 0 {
+			return nil, s.errorf("item %d %q gives no name: %s", n, item, sectionNamesWant)
+		}
+		if out == nil {
+			out = map[string]map[string]string{}
+		}
+		out[slug] = byLang
+	}
+	named := i18n.NewSections(out)
+	for _, sec := range sections {
+		if !named.Named(sec) {
+			return nil, s.errorf("section %q of %s has no name that residents could read: add %s=Русский|Беларуская|English (built-in names: %s)",
+				sec, envFeeds, sec, strings.Join(i18n.BuiltinSections(), ", "))
+		}
+	}
+	return out, nil
+}
+
+// checkSectionName reports what is wrong with a section's name, if anything.
+func checkSectionName(name string) error {
+	switch {
+	case !utf8.ValidString(name):
+		return errors.New("is not valid UTF-8 text")
+	case utf8.RuneCountInString(name) > maxSectionName:
+		return fmt.Errorf("is longer than %d characters", maxSectionName)
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return errors.New("holds a control character")
+	}
+	return nil
+}
+
+const contactsWant = `write the text with links as [text](https://…), e.g. Горячая линия: +375 2235 5-55-55\nОбращения: [portal.gov.by](https://portal.gov.by/), or give the path of a file that holds it`
+
+// parseContacts reads NEWSBOT_CONTACTS: the text itself, in which \n
+// (backslash, n) starts a new line, or, when it starts with / or ./, the
+// path of a UTF-8 file holding it. The text is checked as /contacts will
+// render it.
+func parseContacts(s setting, v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	text := strings.ReplaceAll(v, `\n`, "\n")
+	if strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") {
+		b, err := readSmallFile(v, maxContactsFile)
+		if err != nil {
+			return "", s.errorf("%v: %s", err, contactsWant)
+		}
+		text = string(b)
+	}
+	if _, err := render.Contacts("", text); err != nil {
+		return "", s.errorf("the contacts cannot be shown: %v: %s", err, contactsWant)
+	}
+	return strings.TrimSpace(text), nil
+}
+
 // readSmallFile reads a file of at most limit bytes; errors name it.
 func readSmallFile(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
@@ -676,15 +990,25 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("db", c.DB),
 		slog.String("feeds", strings.Join(feeds, ",")),
 		slog.Duration("poll_interval", c.PollInterval),
+		slog.Duration("feed_alert_after", c.FeedAlertAfter),
+		slog.Int("max_new_per_poll", c.MaxNewPerPoll),
 		slog.String("admins", strings.Join(admins, ",")),
 		slog.String("http_addr", httpAddr),
 		slog.String("lang", c.Lang),
 		slog.String("timezone", tz),
 		slog.Float64("rate", c.Rate),
 		slog.Bool("paid_broadcast", c.PaidBroadcast),
+		slog.String("delivery_horizon", durationText(c.Horizon)),
+		slog.String("retention", durationText(c.Retention)),
 		slog.String("log_format", c.LogFormat),
 		slog.String("log_level", strings.ToLower(c.LogLevel.String())),
 		slog.String("contact_url", c.ContactURL),
+	}
+	if len(c.AllowedHosts) > 0 {
+		attrs = append(attrs, slog.String("allowed_hosts", strings.Join(c.AllowedHosts, ",")))
+	}
+	if c.Contacts != "" {
+		attrs = append(attrs, slog.Bool("contacts_set", true))
 	}
 	if len(c.ListingSelectors) > 0 {
 		urls := make([]string, 0, len(c.ListingSelectors))
@@ -694,6 +1018,26 @@ func (c Config) attrs() []slog.Attr {
 			}
 		}
 		attrs = append(attrs, slog.String("listing_selectors", strings.Join(urls, ",")))
+	}
+	if len(c.SectionNames) > 0 {
+		var items []string
+		seen := map[string]bool{}
+		for _, f := range c.Feeds {
+			byLang, ok := c.SectionNames[f.Section]
+			if !ok || seen[f.Section] {
+				continue
+			}
+			seen[f.Section] = true
+			names := make([]string, 0, 3)
+			for _, l := range subscriptions.Languages() {
+				names = append(names, byLang[l])
+			}
+			items = append(items, f.Section+"="+strings.Join(names, "|"))
+		}
+		attrs = append(attrs, slog.String("section_names", strings.Join(items, ";")))
+	}
+	if c.InvitePayload != "" {
+		attrs = append(attrs, slog.String("invite_payload", c.InvitePayload))
 	}
 	return attrs
 }

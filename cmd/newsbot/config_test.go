@@ -5,10 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -36,16 +38,20 @@ func TestParseConfigDefaults(t *testing.T) {
 		t.Fatalf("parseConfig: got error %v, want nil", err)
 	}
 	want := Config{
-		APIEndpoint:  "https://api.telegram.org/bot%s/%s",
-		DB:           "newsbot.db",
-		Feeds:        []subscriptions.FeedConfig{{Section: "news", URL: "https://osipovichi.gov.by/"}},
-		PollInterval: 5 * time.Minute,
-		HTTPAddr:     "127.0.0.1:8080",
-		Lang:         "ru",
-		Rate:         25,
-		LogFormat:    "text",
-		LogLevel:     slog.LevelInfo,
-		ContactURL:   "https://osipovichi.gov.by/",
+		APIEndpoint:    "https://api.telegram.org/bot%s/%s",
+		DB:             "newsbot.db",
+		Feeds:          []subscriptions.FeedConfig{{Section: "news", URL: "https://osipovichi.gov.by/"}},
+		PollInterval:   5 * time.Minute,
+		FeedAlertAfter: time.Hour,
+		MaxNewPerPoll:  10,
+		HTTPAddr:       "127.0.0.1:8080",
+		Lang:           "ru",
+		Rate:           25,
+		LogFormat:      "text",
+		LogLevel:       slog.LevelInfo,
+		ContactURL:     "https://osipovichi.gov.by/",
+		Horizon:        24 * time.Hour,
+		Retention:      90 * 24 * time.Hour,
 	}
 	if cfg.Timezone == nil || cfg.Timezone.String() != "Europe/Minsk" {
 		t.Errorf("Timezone: got %v, want Europe/Minsk", cfg.Timezone)
@@ -88,10 +94,10 @@ func TestParseConfigSettings(t *testing.T) {
 				{Section: "announcements", URL: "https://osipovichi.gov.by/ru/ann/"},
 				{Section: "news", URL: "https://osipovichi.gov.by/be/rss-be/?a=b"},
 			}},
-		{"feeds with = in the query", map[string]string{envFeeds: "sport_2/be=http://example.org/feed?x=1&y=2"}, nil,
+		{"feeds with = in the query", map[string]string{envFeeds: "sport_2/be=http://example.org/feed?x=1&y=2", envSectionNames: "sport_2=Спорт"}, nil,
 			func(c Config) any { return c.Feeds }, []subscriptions.FeedConfig{{Section: "sport_2", Language: "be", URL: "http://example.org/feed?x=1&y=2"}}},
-		{"feeds flag beats env", map[string]string{envFeeds: "a=https://a.example/"}, []string{"-feeds", "b=https://b.example/"},
-			func(c Config) any { return c.Feeds }, []subscriptions.FeedConfig{{Section: "b", URL: "https://b.example/"}}},
+		{"feeds flag beats env", map[string]string{envFeeds: "economy=https://a.example/"}, []string{"-feeds", "culture=https://b.example/"},
+			func(c Config) any { return c.Feeds }, []subscriptions.FeedConfig{{Section: "culture", URL: "https://b.example/"}}},
 		{"feeds html listings", map[string]string{envFeeds: "district/ru=html:https://osipovichi.gov.by/ru/news-rayon-ru/,HTML:https://osipovichi.gov.by/be/news-rayon-be/,news=https://osipovichi.gov.by/"}, nil,
 			func(c Config) any { return c.Feeds }, []subscriptions.FeedConfig{
 				{Section: "district", Language: "ru", URL: "https://osipovichi.gov.by/ru/news-rayon-ru/", Kind: subscriptions.SourceListing},
@@ -109,10 +115,48 @@ func TestParseConfigSettings(t *testing.T) {
 		{"listing selectors flag beats env", map[string]string{envFeeds: "html:https://a.example/", envListingSel: `{"https://a.example/":{"item":".a"}}`},
 			[]string{"-listing-selectors", `{"https://a.example/":{"item":".b"}}`}, func(c Config) any { return c.ListingSelectors }, map[string]feed.Selectors{"https://a.example/": {Item: ".b"}}},
 		{"listing selectors empty object", map[string]string{envListingSel: ` {} `}, nil, func(c Config) any { return c.ListingSelectors }, map[string]feed.Selectors(nil)},
+		{"allowed hosts default", nil, nil, func(c Config) any { return c.AllowedHosts }, []string(nil)},
+		{"allowed hosts env", map[string]string{envAllowedHosts: " *.osipovichi.gov.by, cdn.example.by:8443,"}, nil,
+			func(c Config) any { return c.AllowedHosts }, []string{"*.osipovichi.gov.by", "cdn.example.by:8443"}},
+
+		{"section names default", nil, nil, func(c Config) any { return c.SectionNames }, map[string]map[string]string(nil)},
+		{"section names env", map[string]string{
+			envFeeds:        "news=https://a.example/,district=html:https://b.example/,kids/ru=https://c.example/,kids/be=https://d.example/,sport=https://e.example/",
+			envSectionNames: " district = Районные новости | Навіны раёна | District news ; kids=Детям, родителям||For children;\nsport=Спорт;",
+		}, nil, func(c Config) any { return c.SectionNames }, map[string]map[string]string{
+			"district": {"ru": "Районные новости", "be": "Навіны раёна", "en": "District news"},
+			"kids":     {"ru": "Детям, родителям", "en": "For children"},
+			"sport":    {"ru": "Спорт", "be": "Спорт", "en": "Спорт"},
+		}},
+		{"section names README example", map[string]string{
+			envFeeds:        "news=https://osipovichi.gov.by/,district/ru=html:https://osipovichi.gov.by/ru/news-rayon-ru/,kids/ru=html:https://osipovichi.gov.by/ru/deti-ru/",
+			envSectionNames: "district=Жизнь района|Жыццё раёна|District life;kids=Детям и родителям|Дзецям і бацькам|For children and parents",
+		}, nil, func(c Config) any { return c.SectionNames }, map[string]map[string]string{
+			"district": {"ru": "Жизнь района", "be": "Жыццё раёна", "en": "District life"},
+			"kids":     {"ru": "Детям и родителям", "be": "Дзецям і бацькам", "en": "For children and parents"},
+		}},
+		{"section names flag beats env", map[string]string{envFeeds: "kids=https://c.example/", envSectionNames: "kids=Дети"},
+			[]string{"-section-names", "kids=|Дзеці"}, func(c Config) any { return c.SectionNames }, map[string]map[string]string{"kids": {"be": "Дзеці"}}},
 
 		{"poll interval default", nil, nil, func(c Config) any { return c.PollInterval }, 5 * time.Minute},
 		{"poll interval env", map[string]string{envPollInterval: "10s"}, nil, func(c Config) any { return c.PollInterval }, 10 * time.Second},
 		{"poll interval flag beats env", map[string]string{envPollInterval: "10s"}, []string{"-poll-interval", "1h"}, func(c Config) any { return c.PollInterval }, time.Hour},
+		{"max new default", nil, nil, func(c Config) any { return c.MaxNewPerPoll }, 10},
+		{"max new env", map[string]string{envMaxNew: "25"}, nil, func(c Config) any { return c.MaxNewPerPoll }, 25},
+		{"max new flag beats env", map[string]string{envMaxNew: "25"}, []string{"-max-new-per-poll", "3"}, func(c Config) any { return c.MaxNewPerPoll }, 3},
+		{"feed alert default", nil, nil, func(c Config) any { return c.FeedAlertAfter }, time.Hour},
+		{"feed alert env", map[string]string{envFeedAlert: "20m"}, nil, func(c Config) any { return c.FeedAlertAfter }, 20 * time.Minute},
+		{"feed alert flag beats env", map[string]string{envFeedAlert: "20m"}, []string{"-feed-alert-after", "3h"}, func(c Config) any { return c.FeedAlertAfter }, 3 * time.Hour},
+
+		{"delivery horizon default", nil, nil, func(c Config) any { return c.Horizon }, 24 * time.Hour},
+		{"delivery horizon env", map[string]string{envHorizon: "90m"}, nil, func(c Config) any { return c.Horizon }, 90 * time.Minute},
+		{"delivery horizon days", map[string]string{envHorizon: "3d"}, nil, func(c Config) any { return c.Horizon }, 72 * time.Hour},
+		{"delivery horizon flag beats env", map[string]string{envHorizon: "3d"}, []string{"-delivery-horizon", "1m"}, func(c Config) any { return c.Horizon }, time.Minute},
+
+		{"retention default", nil, nil, func(c Config) any { return c.Retention }, 90 * 24 * time.Hour},
+		{"retention env", map[string]string{envRetention: "720h"}, nil, func(c Config) any { return c.Retention }, 30 * 24 * time.Hour},
+		{"retention keeps everything", map[string]string{envRetention: "0"}, nil, func(c Config) any { return c.Retention }, time.Duration(0)},
+		{"retention flag beats env", map[string]string{envRetention: "0"}, []string{"-retention", "1d"}, func(c Config) any { return c.Retention }, 24 * time.Hour},
 
 		{"admins default", nil, nil, func(c Config) any { return c.Admins }, []int64(nil)},
 		{"admins env", map[string]string{envAdmins: "12345678, 87654321,12345678,"}, nil, func(c Config) any { return c.Admins }, []int64{12345678, 87654321}},
@@ -224,18 +268,56 @@ func TestParseConfigErrors(t *testing.T) {
 			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): "https://a.example/": date "span[class=" is not a valid CSS selector: unexpected EOF in attribute selector`},
 		{"listing selectors twice", map[string]string{envFeeds: "html:https://a.example/", envListingSel: `{"https://a.example/":{},"html:https://A.example/":{}}`}, nil,
 			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): "https://a.example/" is given twice`},
+		{"max new zero", map[string]string{envMaxNew: "0"}, nil,
+			`NEWSBOT_MAX_NEW_PER_POLL (-max-new-per-poll): "0" is not a number from 1 to 100: use e.g. 10`},
+		{"max new not a number", nil, []string{"-max-new-per-poll", "ten"},
+			`NEWSBOT_MAX_NEW_PER_POLL (-max-new-per-poll): "ten" is not a number from 1 to 100: use e.g. 10`},
+		{"feed alert too short", map[string]string{envFeedAlert: "1s"}, nil,
+			`NEWSBOT_FEED_ALERT_AFTER (-feed-alert-after): "1s" is too short: use a duration of at least 10s, e.g. 1h`},
+		{"allowed hosts wildcard over a top-level domain", map[string]string{envAllowedHosts: "*.by"}, nil,
+			`NEWSBOT_ALLOWED_HOSTS (-allowed-hosts): "*.by" is not a domain wildcard: use *.domain with at least two labels, e.g. *.osipovichi.gov.by`},
+		{"allowed hosts not a host", nil, []string{"-allowed-hosts", "https://cdn.example.by/"},
+			`NEWSBOT_ALLOWED_HOSTS (-allowed-hosts): "https://cdn.example.by/" is not a host: use host, host:port or *.domain, e.g. news.osipovichi.gov.by`},
 		{"listing selectors missing file", nil, []string{"-listing-selectors", "/nonexistent/selectors.json"},
 			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): cannot read "/nonexistent/selectors.json": no such file or directory: use a JSON object of source URLs to selectors, e.g. {"https://osipovichi.gov.by/ru/news-rayon-ru/":{"item":".news_block","title":".news_title a"}}, or the path of a file that holds one`},
 		{"feeds duplicate", map[string]string{envFeeds: "news/ru=https://osipovichi.gov.by/ru/rss-ru/,announcements=HTTPS://Osipovichi.gov.by/ru/rss-ru/"}, nil,
 			`NEWSBOT_FEEDS (-feeds): item 2 "announcements=HTTPS://Osipovichi.gov.by/ru/rss-ru/" repeats the URL of item 1: list each feed once`},
 		{"feeds none", nil, []string{"-feeds", " , "},
 			`NEWSBOT_FEEDS (-feeds): no feeds: use a comma-separated list of [section[/lang]=]URL, e.g. news/ru=https://osipovichi.gov.by/ru/rss-ru/,news/en=https://osipovichi.gov.by/en/rss-en/`},
+		{"section without a name", map[string]string{envFeeds: "news=https://a.example/,kids=https://b.example/"}, nil,
+			`NEWSBOT_SECTION_NAMES (-section-names): section "kids" of NEWSBOT_FEEDS has no name that residents could read: add kids=Русский|Беларуская|English (built-in names: news, district, official, announcements, economy, agriculture, society, education, culture, sport, health, youth, housing, social, law, tourism, emergencies)`},
+		{"section names without =", map[string]string{envFeeds: "kids=https://b.example/", envSectionNames: "kids: Дети"}, nil,
+			`NEWSBOT_SECTION_NAMES (-section-names): item 1 "kids: Дети" has no '=': use section=Русский|Беларуская|English items separated by ;, e.g. district=Районные новости|Навіны раёна|District news;kids=Детям (one name for every language)`},
+		{"section names unknown section", map[string]string{envFeeds: "news=https://a.example/,district=https://b.example/", envSectionNames: "news=Новости;distrct=Район"}, nil,
+			`NEWSBOT_SECTION_NAMES (-section-names): item 2: "distrct" is not a section of NEWSBOT_FEEDS (news, district): use section=Русский|Беларуская|English items separated by ;, e.g. district=Районные новости|Навіны раёна|District news;kids=Детям (one name for every language)`},
+		{"section names twice", map[string]string{envSectionNames: "news=Новости;news=Навіны"}, nil,
+			`NEWSBOT_SECTION_NAMES (-section-names): item 2 names section "news" again: name each section once`},
+		{"section names four names", map[string]string{envSectionNames: "news=a|b|c|d"}, nil,
+			`NEWSBOT_SECTION_NAMES (-section-names): item 1 "news=a|b|c|d" has 4 names: give at most 3, in the order ru|be|en`},
+		{"section names all empty", map[string]string{envSectionNames: "news= | "}, nil,
+			`NEWSBOT_SECTION_NAMES (-section-names): item 1 "news= |" gives no name: use section=Русский|Беларуская|English items separated by ;, e.g. district=Районные новости|Навіны раёна|District news;kids=Детям (one name for every language)`},
+		{"section name too long", map[string]string{envSectionNames: "news=" + strings.Repeat("я", 65)}, nil,
+			`NEWSBOT_SECTION_NAMES (-section-names): item 1 "news=` + strings.Repeat("я", 65) + `": name "` + strings.Repeat("я", 65) + `" is longer than 64 characters`},
+		{"section name control character", map[string]string{envSectionNames: "news=Ново\x07сти"}, nil,
+			`NEWSBOT_SECTION_NAMES (-section-names): item 1 "news=Ново\aсти": name "Ново\aсти" holds a control character`},
 		{"poll interval too short", map[string]string{envPollInterval: "3s"}, nil,
 			`NEWSBOT_POLL_INTERVAL (-poll-interval): "3s" is too short: use a duration of at least 10s, e.g. 5m`},
 		{"poll interval no unit", nil, []string{"-poll-interval", "300"},
 			`NEWSBOT_POLL_INTERVAL (-poll-interval): "300" is not a duration: use a duration of at least 10s, e.g. 5m`},
 		{"poll interval negative", map[string]string{envPollInterval: "-5m"}, nil,
 			`NEWSBOT_POLL_INTERVAL (-poll-interval): "-5m" is too short: use a duration of at least 10s, e.g. 5m`},
+		{"delivery horizon too short", map[string]string{envHorizon: "30s"}, nil,
+			`NEWSBOT_DELIVERY_HORIZON (-delivery-horizon): "30s" is too short: use a duration from 1m to 30d, e.g. 24h or 3d`},
+		{"delivery horizon too long", nil, []string{"-delivery-horizon", "31d"},
+			`NEWSBOT_DELIVERY_HORIZON (-delivery-horizon): "31d" is too long: use a duration from 1m to 30d, e.g. 24h or 3d`},
+		{"delivery horizon not a duration", map[string]string{envHorizon: "a day"}, nil,
+			`NEWSBOT_DELIVERY_HORIZON (-delivery-horizon): "a day" is not a duration: use a duration from 1m to 30d, e.g. 24h or 3d`},
+		{"retention too short", map[string]string{envRetention: "12h"}, nil,
+			`NEWSBOT_RETENTION (-retention): "12h" is too short: use a duration of at least 24h, e.g. 90d or 2160h, or 0 to keep everything`},
+		{"retention negative", map[string]string{envRetention: "-90d"}, nil,
+			`NEWSBOT_RETENTION (-retention): "-90d" is not a duration: use a duration of at least 24h, e.g. 90d or 2160h, or 0 to keep everything`},
+		{"retention days not a number", map[string]string{envRetention: "1.5d"}, nil,
+			`NEWSBOT_RETENTION (-retention): "1.5d" is not a duration: use a duration of at least 24h, e.g. 90d or 2160h, or 0 to keep everything`},
 		{"admins not a number", map[string]string{envAdmins: "1,@boss"}, nil,
 			`NEWSBOT_ADMINS (-admins): "@boss" is not a Telegram user ID: use comma-separated positive integers, e.g. 12345678,87654321`},
 		{"admins negative", map[string]string{envAdmins: "-100123"}, nil,
@@ -477,8 +559,8 @@ func TestConfigStringHidesToken(t *testing.T) {
 	}
 	want := "token_set=true api_endpoint=https://api.telegram.org/bot%s/%s db=newsbot.db " +
 		"feeds=news/ru=https://osipovichi.gov.by/ru/rss-ru/,announcements=https://osipovichi.gov.by/ru/ann/ " +
-		"poll_interval=5m0s admins=42,43 http_addr=127.0.0.1:8080 lang=ru timezone=Europe/Minsk rate=25 " +
-		"paid_broadcast=false log_format=text log_level=info contact_url=https://osipovichi.gov.by/"
+		"poll_interval=5m0s feed_alert_after=1h0m0s max_new_per_poll=10 admins=42,43 http_addr=127.0.0.1:8080 lang=ru timezone=Europe/Minsk rate=25 " +
+		"paid_broadcast=false delivery_horizon=24h retention=90d log_format=text log_level=info contact_url=https://osipovichi.gov.by/"
 	if got := cfg.String(); got != want {
 		t.Errorf("String:\ngot  %s\nwant %s", got, want)
 	}
@@ -525,16 +607,16 @@ func TestRunCommandLine(t *testing.T) {
 		stdout string // a part of stdout
 		stderr string // the whole of stderr
 	}{
-		{"version", nil, []string{"version"}, 0, "newsbot dev (go", ""},
+		{"version", nil, []string{"version"}, 0, "newsbot dev (commit ", ""},
 		{"version extra", nil, []string{"version", "x"}, 2, "", "newsbot: version: unexpected argument \"x\"\n"},
 		{"version -h", nil, []string{"version", "-h"}, 0, "Usage: newsbot version", ""},
-		{"help", nil, []string{"help"}, 0, "newsbot healthcheck [-addr host:port]", ""},
-		{"help -h", nil, []string{"help", "-h"}, 0, "Usage:\n  newsbot [run] [flags]", ""},
+		{"help", nil, []string{"help"}, 0, "  backup       write a consistent copy of the database to PATH", ""},
+		{"help -h", nil, []string{"help", "-h"}, 0, "Usage: newsbot [COMMAND] [flags] [arguments]", ""},
 		{"help run", nil, []string{"help", "run"}, 0, "-poll-interval duration", ""},
 		{"help backup", nil, []string{"help", "backup"}, 0, "Usage: newsbot backup [flags] PATH", ""},
 		{"help unknown", nil, []string{"help", "bakup"}, 2, "", "newsbot: unknown command \"bakup\": did you mean \"backup\"? run 'newsbot help' for the list of commands\n"},
-		{"-h", nil, []string{"-h"}, 0, "Usage: newsbot [run] [flags]", ""},
-		{"--help", nil, []string{"--help"}, 0, "$TELEGRAM_BOT_TOKEN_FILE", ""},
+		{"-h", nil, []string{"-h"}, 0, "Commands:\n  run          run the bot", ""},
+		{"--help", nil, []string{"--help"}, 0, "  healthcheck  exit 0 if the running bot's /healthz says ok", ""},
 		{"run -h", nil, []string{"run", "-h"}, 0, "-feeds list", ""},
 		{"backup -h", nil, []string{"backup", "-h"}, 0, "-db path", ""},
 		{"preview -h", nil, []string{"preview", "-h"}, 0, "-n N", ""},
@@ -611,5 +693,142 @@ func TestREADMEConfigurationTable(t *testing.T) {
 	}
 	if s := setPollInterval.def; s != "5m" {
 		t.Errorf("poll interval default written %q, want 5m (feed.DefaultInterval)", s)
+	}
+}
+
+func TestParseConfigContacts(t *testing.T) {
+	const inline = `Горячая линия: +375 2235 5-55-55\nОбращения: [portal.gov.by](https://portal.gov.by/)`
+	cfg, err := parseTest(t, map[string]string{envContacts: inline})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Горячая линия: +375 2235 5-55-55\nОбращения: [portal.gov.by](https://portal.gov.by/)"; cfg.Contacts != want {
+		t.Errorf("inline contacts: got %q, want %q", cfg.Contacts, want)
+	}
+	if !strings.HasSuffix(cfg.String(), " contacts_set=true") {
+		t.Errorf("String: got %s, want contacts_set=true", cfg.String())
+	}
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "contacts.txt")
+	text := "Приёмная: (02235) 5-55-55\r\nЭлектронные обращения: [обращение](https://osipovichi.gov.by/ru/appeal/)\n"
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err = parseTest(t, nil, "-contacts", path); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Contacts != strings.TrimSpace(text) {
+		t.Errorf("contacts from a file: got %q, want the file's text", cfg.Contacts)
+	}
+
+	want := ": " + contactsWant // every error ends with what to write
+	for _, tt := range []struct{ name, value, msg string }{
+		{"mailto", "[почта](mailto:info@osipovichi.gov.by)", `NEWSBOT_CONTACTS (-contacts): the contacts cannot be shown: link [почта](mailto:info@osipovichi.gov.by): use an absolute http or https address; write e-mail addresses and phone numbers as plain text, Telegram makes them tappable` + want},
+		{"unclosed", "Сайт: [сайт](https://osipovichi.gov.by", `NEWSBOT_CONTACTS (-contacts): the contacts cannot be shown: the link [сайт](… is not closed: end its address with )` + want},
+		{"no file", filepath.Join(dir, "missing.txt"), `NEWSBOT_CONTACTS (-contacts): cannot read "` + filepath.Join(dir, "missing.txt") + `": no such file or directory` + want},
+		{"too long", strings.Repeat("тел. 5-55-55 ", 300), `NEWSBOT_CONTACTS (-contacts): the contacts cannot be shown: it is 3899 characters long, more than the 3500 that fit a message` + want},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseTest(t, map[string]string{envContacts: tt.value})
+			checkExitError(t, err, 2, tt.msg)
+		})
+	}
+}
+
+// TestFeedsJoinedByOtherSeparators: sources joined by ";", "|" or white
+// space instead of commas stop the program naming the separator; a URL
+// with a ";" of its own is one source.
+func TestFeedsJoinedByOtherSeparators(t *testing.T) {
+	const fix = ": separate sources with commas, e.g. news/ru=https://osipovichi.gov.by/ru/rss-ru/,news/be=https://osipovichi.gov.by/be/rss-be/"
+	for _, tt := range []struct{ value, sep string }{
+		{"https://osipovichi.gov.by/ru/rss-ru/;https://osipovichi.gov.by/be/rss-be/", `";"`},
+		{"news/ru=https://osipovichi.gov.by/ru/rss-ru/; news/be=https://osipovichi.gov.by/be/rss-be/", `";"`},
+		{"news/ru=https://osipovichi.gov.by/ru/rss-ru/|news/be=html:https://osipovichi.gov.by/be/news/", `"|"`},
+		{"https://osipovichi.gov.by/ru/rss-ru/ https://osipovichi.gov.by/be/rss-be/", "spaces or new lines"},
+		{"news/ru=https://osipovichi.gov.by/ru/rss-ru/\nnews/be=https://osipovichi.gov.by/be/rss-be/", "spaces or new lines"},
+	} {
+		_, err := parseTest(t, map[string]string{envFeeds: tt.value})
+		checkExitError(t, err, 2, fmt.Sprintf("NEWSBOT_FEEDS (-feeds): item 1 %q holds several sources separated by %s%s", tt.value, tt.sep, fix))
+	}
+	cfg, err := parseTest(t, map[string]string{envFeeds: "news=https://osipovichi.gov.by/rss;jsessionid=1,economy=https://osipovichi.gov.by/eco|rss"})
+	if err != nil || len(cfg.Feeds) != 2 || cfg.Feeds[0].URL != "https://osipovichi.gov.by/rss;jsessionid=1" {
+		t.Errorf("URLs with their own ; and |: got %+v, %v; want two sources", cfg.Feeds, err)
+	}
+}
+
+// TestCommandHelpListsItsSettings: each command's -h lists the settings it
+// reads and no other; a setting it does not read is not validated either.
+func TestCommandHelpListsItsSettings(t *testing.T) {
+	for cmd, want := range map[string][]string{
+		"run":     {"-token", "-feeds", "-db", "-contacts", "-rate", "-http-addr"},
+		"backup":  {"-db", "-log-format", "-log-level"},
+		"preview": {"-feeds", "-lang", "-timezone", "-contact-url", "-listing-selectors", "-section-names", "-allowed-hosts", "-n"},
+	} {
+		var stdout bytes.Buffer
+		if err := run(t.Context(), []string{"newsbot", cmd, "-h"}, mapEnv(nil), &stdout, io.Discard); err != nil {
+			t.Fatalf("%s -h: %v", cmd, err)
+		}
+		listed := map[string]bool{}
+		for _, line := range strings.Split(stdout.String(), "\n") {
+			if f, ok := strings.CutPrefix(line, "  -"); ok {
+				listed["-"+strings.Fields(f)[0]] = true
+			}
+		}
+		for _, f := range want {
+			if !listed[f] {
+				t.Errorf("%s -h does not list %s:\n%s", cmd, f, stdout.String())
+			}
+		}
+		if cmd != "run" && len(listed) != len(want) {
+			t.Errorf("%s -h lists %d flags, want only the %d it reads:\n%s", cmd, len(listed), len(want), stdout.String())
+		}
+	}
+	// backup does not read NEWSBOT_FEEDS: a bad value there does not stop it.
+	var stderr bytes.Buffer
+	err := run(t.Context(), []string{"newsbot", "backup", filepath.Join(t.TempDir(), "b.db")},
+		mapEnv(map[string]string{envFeeds: "a;b", envDB: filepath.Join(t.TempDir(), "missing.db")}), io.Discard, &stderr)
+	if err == nil || strings.Contains(err.Error(), "NEWSBOT_FEEDS") {
+		t.Errorf("backup with a bad NEWSBOT_FEEDS: %v, want the missing database, not the feeds", err)
+	}
+}
+
+// TestVersion: the version set at build time, the commit from the build
+// info (or -X main.revision, which wins), its time, when it was built.
+func TestVersion(t *testing.T) {
+	info := &debug.BuildInfo{Settings: []debug.BuildSetting{
+		{Key: "vcs", Value: "git"},
+		{Key: "vcs.revision", Value: "0b3182a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7"},
+		{Key: "vcs.time", Value: "2026-12-01T02:03:20Z"},
+		{Key: "vcs.modified", Value: "true"},
+	}}
+	b := readBuild(info)
+	b.version, b.built, b.goVersion, b.platform = "1.4.2", "2026-12-01T03:00:00Z", "go1.26.8", "linux/amd64"
+	if got, want := describeBuild(b), "1.4.2 (commit 0b3182a1c2d3, modified, committed 2026-12-01T02:03:20Z, built 2026-12-01T03:00:00Z; go1.26.8 linux/amd64)"; got != want {
+		t.Errorf("describeBuild:\ngot  %s\nwant %s", got, want)
+	}
+	if got, want := describeBuild(build{version: "dev", goVersion: "go1.26.8", platform: "linux/amd64"}), "dev (commit unknown; go1.26.8 linux/amd64)"; got != want {
+		t.Errorf("describeBuild without build facts: got %s, want %s", got, want)
+	}
+	defer func(r string) { revision = r }(revision)
+	revision = "feedface00112233"
+	if b := readBuild(info); b.revision != "feedface00112233" || b.committed != "2026-12-01T02:03:20Z" {
+		t.Errorf("readBuild with -X main.revision: %+v, want that revision", b)
+	}
+	if got := versionLabel(); got != version+" (feedface0011)" {
+		t.Errorf("versionLabel = %q, want the version and the short commit", got)
+	}
+}
+
+func TestPermissionHint(t *testing.T) {
+	cause := fmt.Errorf("open database /data/newsbot.db: %w", &os.PathError{Op: "open", Path: "/data/newsbot.db", Err: os.ErrPermission})
+	err := permissionHint(cause, "/data/newsbot.db")
+	if !errors.Is(err, os.ErrPermission) || !strings.Contains(err.Error(), fmt.Sprintf("chown %d:%d /data", os.Getuid(), os.Getgid())) ||
+		!strings.Contains(err.Error(), "--user") {
+		t.Errorf("permissionHint = %v, want the cause and what to do", err)
+	}
+	other := errors.New("disk full")
+	if permissionHint(other, "/data/newsbot.db") != other {
+		t.Errorf("permissionHint changed an error that is not about permissions")
 	}
 }

@@ -177,12 +177,15 @@ func TestEndToEnd(t *testing.T) {
 	w.tg.PressButton(privateChat(beUser), beUser, welcome.MessageID, cbSubscribeData)
 	w.tg.WaitFor(t, 10*time.Second, func() bool {
 		for _, a := range w.tg.CallbackAnswers() {
-			if strings.Contains(a.Text, "падпісаны") {
+			if strings.Contains(a.Text, "Падпіска ўключана") {
 				return true
 			}
 		}
 		return false
 	}, "button press answered in Belarusian")
+	if got := w.tg.MessageText(beUser.ID, welcome.MessageID); !strings.Contains(got, "вы падпісаны") {
+		t.Errorf("the welcome after Subscribe: %q, want the confirmation", got)
+	}
 	if got := w.say(enUser, "/start subscribe"); !strings.Contains(got.Plain, "you are subscribed") {
 		t.Errorf("/start subscribe: got %q", got.Plain)
 	}
@@ -199,12 +202,16 @@ func TestEndToEnd(t *testing.T) {
 	if got := w.say(beUser, "добры дзень"); !strings.Contains(got.Plain, "/help") {
 		t.Errorf("plain text: got %q", got.Plain)
 	}
-	if got := w.say(enUser, "/latest 500"); !strings.Contains(got.Plain, "from 1 to 20") {
-		t.Errorf("/latest 500: got %q", got.Plain)
+	if got := w.say(enUser, "/latest ten"); !strings.Contains(got.Plain, "from 1 to 20") {
+		t.Errorf("/latest ten: got %q", got.Plain)
 	}
 
 	// The first poll records what is there without announcing it.
 	w.waitIngested(3)
+	if got := w.say(enUser, "/latest 500"); !strings.Contains(got.Plain, "I show at most 20 articles at a time.") ||
+		!strings.Contains(got.Plain, "Belarus, Russia approve Union State information security concept") {
+		t.Errorf("/latest 500: got %q, want the articles there are and a note that 20 is the most", got.Plain)
+	}
 	if got := w.say(enUser, "/latest"); !strings.Contains(got.Plain, "Belarus, Russia approve Union State information security concept") {
 		t.Errorf("/latest: got %q, want the security concept item", got.Plain)
 	}

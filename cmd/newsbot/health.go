@@ -9,16 +9,29 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions/store"
 )
+
+// outageUnhealthyAfter is how long the outbox may wait out a Telegram
+// outage (5xx, timeouts, no connection) with /healthz saying "degraded"
+// (200) before it says "unavailable" (503).
+const outageUnhealthyAfter = 30 * time.Minute
 
 // health answers /healthz from the running parts.
 type health struct {
 	store   *store.Store
 	updates updateLoop
+	outbox  outboxReporter
+	db      *dbWatch // nil: not watched
 	poller  *feed.Poller
 	started time.Time
+}
+
+// outboxReporter is what /healthz asks the delivery engine's outbox.
+type outboxReporter interface {
+	OutboxStatus() delivery.OutboxStatus
 }
 
 // updateLoop is what /healthz asks the delivery engine's update loop.
@@ -27,26 +40,44 @@ type updateLoop interface {
 	PollTimeout() time.Duration
 }
 
+// Values of healthReport.Status: degraded answers 200 like ok (the bot
+// works and waits for something outside it), unavailable 503.
+const (
+	statusOK          = "ok"
+	statusDegraded    = "degraded"
+	statusUnavailable = "unavailable"
+)
+
 type healthReport struct {
-	Status         string       `json:"status"` // ok or unavailable
+	Status         string       `json:"status"` // ok, degraded or unavailable
 	Version        string       `json:"version"`
 	Uptime         string       `json:"uptime"`
 	Database       string       `json:"database"`
+	Outbox         string       `json:"outbox"`
 	UpdateLoop     string       `json:"update_loop"`
 	LastUpdatePoll time.Time    `json:"last_update_poll"`
 	Feeds          []feedReport `json:"feeds"`
 }
 
 type feedReport struct {
-	Section             string     `json:"section"`
-	URL                 string     `json:"url"`
-	DiscoveredURL       string     `json:"discovered_url,omitempty"`
+	Section       string `json:"section"`
+	URL           string `json:"url"`
+	Language      string `json:"language,omitempty"`
+	DiscoveredURL string `json:"discovered_url,omitempty"`
+	// VersionOf is, for a language version, the configured page it was found on;
+	// Versions are a page's versions, each language with its evidence.
+	VersionOf           string     `json:"version_of,omitempty"`
+	Versions            []string   `json:"versions,omitempty"`
 	ReadAs              string     `json:"read_as,omitempty"` // feed, listing or "listing (detected)"
 	LastAttempt         *time.Time `json:"last_attempt,omitempty"`
 	LastSuccess         *time.Time `json:"last_success,omitempty"`
 	LastError           string     `json:"last_error,omitempty"`
 	ConsecutiveFailures int        `json:"consecutive_failures"`
 	Items               int        `json:"items"`
+	// Repairs says what the last document needed to be read (cut off, characters removed).
+	Repairs        string     `json:"repairs,omitempty"`
+	TruncatedSince *time.Time `json:"truncated_since,omitempty"`
+	NextPoll       *time.Time `json:"next_poll,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -58,27 +89,52 @@ func timePtr(t time.Time) *time.Time {
 }
 
 func (h *health) report(ctx context.Context) (healthReport, bool) {
-	r := healthReport{Status: "ok", Version: version, Database: "ok", UpdateLoop: "ok",
+	r := healthReport{Status: statusOK, Version: version, Database: "ok", Outbox: "ok", UpdateLoop: "ok",
 		Uptime: time.Since(h.started).Round(time.Second).String(), LastUpdatePoll: h.updates.LastPoll().UTC()}
-	ok := true
+	ok, degraded := true, false
 	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if err := h.store.Ping(pctx); err != nil {
 		r.Database, ok = "unreachable: "+err.Error(), false
+	} else if h.db != nil {
+		if fault, since := h.db.status(); fault != "" {
+			r.Database, ok = fault+" (since "+rfc3339(since)+")", false
+		}
+	}
+	if st := h.outbox.OutboxStatus(); st.Cause != "" {
+		r.Outbox = "paused (" + st.Cause + ") since " + rfc3339(st.Since) + ": " + st.Reason
+		if !st.Until.IsZero() {
+			r.Outbox += "; next try at " + rfc3339(st.Until)
+		}
+		switch {
+		case st.Cause == delivery.PauseTelegram && time.Since(st.Since) > outageUnhealthyAfter:
+			ok = false
+		case st.Cause == delivery.PauseTelegram || st.Cause == delivery.PauseRateLimit:
+			degraded = true
+		default: // the store or the database: nothing can be sent
+			ok = false
+		}
 	}
 	if time.Since(h.updates.LastPoll()) > 2*h.updates.PollTimeout() {
 		r.UpdateLoop, ok = "stuck since "+h.updates.LastPoll().UTC().Format(time.RFC3339), false
 	}
 	for _, f := range h.poller.Health() {
-		r.Feeds = append(r.Feeds, feedReport{Section: f.Section, URL: f.URL, DiscoveredURL: f.DiscoveredURL, ReadAs: f.ReadAs,
+		r.Feeds = append(r.Feeds, feedReport{Section: f.Section, URL: f.URL, Language: f.Language, DiscoveredURL: f.DiscoveredURL,
+			VersionOf: f.VersionOf, Versions: f.Versions, ReadAs: f.ReadAs,
 			LastAttempt: timePtr(f.LastAttemptAt), LastSuccess: timePtr(f.LastSuccessAt), LastError: f.LastError,
-			ConsecutiveFailures: f.ConsecutiveFailures, Items: f.ItemCount})
+			ConsecutiveFailures: f.ConsecutiveFailures, Items: f.ItemCount,
+			Repairs: f.Repairs, TruncatedSince: timePtr(f.TruncatedSince), NextPoll: timePtr(f.NextPollAt)})
 	}
-	if !ok {
-		r.Status = "unavailable"
+	switch {
+	case !ok:
+		r.Status = statusUnavailable
+	case degraded:
+		r.Status = statusDegraded
 	}
 	return r, ok
 }
+
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func (h *health) routes(reg *prometheus.Registry) http.Handler {
 	mux := http.NewServeMux()

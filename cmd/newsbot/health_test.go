@@ -88,7 +88,7 @@ func TestHealthUnavailable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &health{store: db, updates: engine, poller: poller, started: time.Now()}
+	h := &health{store: db, updates: engine, outbox: engine, poller: poller, started: time.Now()}
 	srv := httptest.NewServer(h.routes(prometheus.NewRegistry()))
 	defer srv.Close()
 
@@ -103,3 +103,59 @@ func TestHealthUnavailable(t *testing.T) {
 		t.Errorf("closed database: got %d %+v, want 503 with the database unreachable", code, rep)
 	}
 }
+
+// outboxState is an outboxReporter with a fixed status.
+type outboxState delivery.OutboxStatus
+
+func (s outboxState) OutboxStatus() delivery.OutboxStatus { return delivery.OutboxStatus(s) }
+
+// The outbox's pauses in /healthz: waiting out Telegram is degraded (200)
+// until outageUnhealthyAfter, a store that refuses writes is unavailable.
+func TestHealthOfTheOutbox(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	poller, err := feed.NewPoller(feed.PollerOptions{Store: db, Feeds: []subscriptions.FeedConfig{{Section: "news", URL: "https://example.invalid/"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for _, tc := range []struct {
+		name   string
+		st     delivery.OutboxStatus
+		code   int
+		status string
+	}{
+		{"sending", delivery.OutboxStatus{}, http.StatusOK, "ok"},
+		{"telegram down for a minute", delivery.OutboxStatus{Cause: delivery.PauseTelegram, Reason: "HTTP 502", Since: now.Add(-time.Minute), Until: now.Add(time.Minute)},
+			http.StatusOK, "degraded"},
+		{"telegram down for an hour", delivery.OutboxStatus{Cause: delivery.PauseTelegram, Reason: "HTTP 502", Since: now.Add(-time.Hour), Until: now.Add(time.Minute)},
+			http.StatusServiceUnavailable, "unavailable"},
+		{"rate limited for an hour", delivery.OutboxStatus{Cause: delivery.PauseRateLimit, Reason: "Too Many Requests: retry after 3600", Since: now.Add(-time.Hour), Until: now.Add(time.Minute)},
+			http.StatusOK, "degraded"},
+		{"store refuses writes", delivery.OutboxStatus{Cause: delivery.PauseStore, Reason: "cannot record delivery outcomes: disk I/O error", Since: now},
+			http.StatusServiceUnavailable, "unavailable"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := &health{store: db, updates: polled{}, outbox: outboxState(tc.st), poller: poller, started: now}
+			srv := httptest.NewServer(h.routes(prometheus.NewRegistry()))
+			defer srv.Close()
+			code, rep := getJSON(t, srv.URL+"/healthz")
+			if code != tc.code || rep.Status != tc.status {
+				t.Errorf("got %d %q, want %d %q (%+v)", code, rep.Status, tc.code, tc.status, rep)
+			}
+			if tc.st.Cause != "" && (!strings.Contains(rep.Outbox, "paused ("+tc.st.Cause+")") || !strings.Contains(rep.Outbox, tc.st.Reason)) {
+				t.Errorf("outbox = %q, want the cause %s and the reason %q", rep.Outbox, tc.st.Cause, tc.st.Reason)
+			}
+		})
+	}
+}
+
+// polled is an update loop that has just polled.
+type polled struct{}
+
+func (polled) LastPoll() time.Time        { return time.Now() }
+func (polled) PollTimeout() time.Duration { return time.Minute }

@@ -21,8 +21,9 @@ const healthcheckTimeout = 3 * time.Second
 const healthcheckUsage = `Usage: newsbot healthcheck [-addr host:port]
 
 Asks the running bot's /healthz (on NEWSBOT_HTTP_ADDR unless -addr is given;
-":8080" means 127.0.0.1:8080) and exits 0 if it answers 200 with
-{"status":"ok"}, else prints the reason and exits 1. Docker's HEALTHCHECK
+:8080" means 127.0.0.1:8080) and exits 0 if it answers 200 with
+{"status":"ok"} or {"status":"degraded"} (waiting out a Telegram outage),
+else prints the reason and exits 1. Docker's HEALTHCHECK
 runs it. It never exits 2, which Docker reserves.
 `
 
@@ -85,7 +86,8 @@ func healthcheckTarget(addr string) (string, error) {
 }
 
 // checkHealth GETs http://addr/healthz within timeout and returns nil iff
-// the answer is 200 with a JSON object whose "status" is "ok".
+// the answer is 200 with a JSON object whose "status" is "ok" or
+// "degraded" (the bot runs and waits out something outside it).
 func checkHealth(ctx context.Context, rt http.RoundTripper, addr string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -124,8 +126,8 @@ func checkHealth(ctx context.Context, rt http.RoundTripper, addr string, timeout
 		return fmt.Errorf("GET %s: %s: %s", u, resp.Status, snippet(body))
 	case jsonErr != nil:
 		return fmt.Errorf("GET %s: the answer is not JSON: %s", u, snippet(body))
-	case health.Status != "ok":
-		return fmt.Errorf("GET %s: status %q, want \"ok\": %s", u, health.Status, snippet(body))
+	case health.Status != statusOK && health.Status != statusDegraded:
+		return fmt.Errorf("GET %s: status %q, want \"ok\" or \"degraded\": %s", u, health.Status, snippet(body))
 	}
 	return nil
 }

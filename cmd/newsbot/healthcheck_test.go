@@ -37,11 +37,12 @@ func TestCheckHealth(t *testing.T) {
 	}{
 		{"ok", 200, `{"status":"ok","feeds":2}`, ""},
 		{"ok with newline", 200, "{\"status\": \"ok\"}\n", ""},
-		{"degraded", 200, `{"status":"degraded","reason":"db"}`, `status "degraded", want "ok": {"status":"degraded","reason":"db"}`},
+		{"degraded", 200, `{"status":"degraded","outbox":"paused (telegram)"}`, ""},
+		{"unknown status", 200, `{"status":"fine"}`, `status "fine", want "ok" or "degraded": {"status":"fine"}`},
 		{"unavailable", 503, `{"status":"ok"}`, `503 Service Unavailable: {"status":"ok"}`},
 		{"not json", 200, "ok", "the answer is not JSON: ok"},
 		{"empty", 200, "", "the answer is not JSON: empty body"},
-		{"no status", 200, `{}`, `status "", want "ok": {}`},
+		{"no status", 200, `{}`, `status "", want "ok" or "degraded": {}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,10 +10,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -22,8 +25,14 @@ import (
 	"github.com/osipovichi/newsbot/delivery"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// Set at build time with -ldflags "-X main.version=… -X main.revision=…
+// -X main.buildTime=…" (the Dockerfile sets all three). Without revision,
+// the commit comes from the build info Go records in a git checkout.
+var (
+	version   = "dev"
+	revision  = ""
+	buildTime = ""
+)
 
 func main() {
 	err := run(context.Background(), os.Args, os.Getenv, os.Stdout, os.Stderr)
@@ -66,25 +75,40 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// commands are the subcommands, in the order the help lists them.
-var commands = []string{"run", "backup", "preview", "healthcheck", "version", "help"}
+// commands are the subcommands, in the order the help lists them, each with
+// its line in the help.
+var commands = []struct{ name, summary string }{
+	{"run", "run the bot until SIGINT or SIGTERM (the default command)"},
+	{"backup", "write a consistent copy of the database to PATH, also while the bot runs"},
+	{"preview", "print the newest articles of the feeds as subscribers would read them"},
+	{"invite", "write a printable poster (PNG and SVG) with a QR code that subscribes in one tap"},
+	{"healthcheck", "exit 0 if the running bot's /healthz says ok or degraded (Docker's HEALTHCHECK)"},
+	{"version", "print the version, the commit and when it was built"},
+	{"help", "print this help, or a command's: newsbot help COMMAND"},
+}
 
-const mainUsage = `newsbot pushes the news of the Osipovichi District Executive Committee
+// mainUsage is the help of the program: what it is and its commands.
+func mainUsage() string {
+	var b strings.Builder
+	b.WriteString(`newsbot pushes the news of the Osipovichi District Executive Committee
 portal (osipovichi.gov.by) to Telegram.
 
-Usage:
-  newsbot [run] [flags]                 run the bot (the default command)
-  newsbot backup [flags] PATH           write a consistent copy of the database to PATH
-  newsbot preview [flags] [-n N] [URL...]
-                                        print the latest N articles of the configured
-                                        feeds (or of the given URLs) as the bot renders them
-  newsbot healthcheck [-addr host:port] exit 0 if the running bot's /healthz says ok
-  newsbot version                       print the version
-  newsbot help [command]                print this help, or a command's
+Usage: newsbot [COMMAND] [flags] [arguments]
 
+Commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-12s %s\n", c.name, c.summary)
+	}
+	b.WriteString(`
 Every setting is an environment variable with a flag of the same meaning;
-the flag wins. "newsbot COMMAND -h" lists the settings a command reads.
-`
+the flag wins. "newsbot COMMAND -h" lists the settings that command reads.
+`)
+	return b.String()
+}
+
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
 
 // run is the whole program: it reads the command line and the environment,
 // builds the logger, wires the parts and returns when they are done.
@@ -92,6 +116,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var rest []string
 	if len(args) > 1 {
 		rest = args[1:]
+	}
+	if len(rest) == 1 && isHelp(rest[0]) {
+		fmt.Fprint(stdout, mainUsage())
+		return nil
 	}
 	cmd := "run"
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
@@ -104,6 +132,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdBackup(ctx, rest, getenv, stdout, stderr)
 	case "preview":
 		return cmdPreview(ctx, rest, getenv, stdout)
+	case "invite":
+		return cmdInvite(ctx, rest, getenv, stdout)
 	case "healthcheck":
 		return cmdHealthcheck(ctx, rest, getenv, stdout)
 	case "version":
@@ -112,7 +142,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdHelp(ctx, rest, getenv, stdout, stderr)
 	default:
 		hint := "run 'newsbot help' for the list of commands"
-		if s := suggest(cmd, commands); s != "" {
+		names := make([]string, len(commands))
+		for i, c := range commands {
+			names[i] = c.name
+		}
+		if s := suggest(cmd, names); s != "" {
 			hint = fmt.Sprintf("did you mean %q? %s", s, hint)
 		}
 		return usageErrorf("unknown command %q: %s", cmd, hint)
@@ -145,7 +179,7 @@ func printUsage(w io.Writer, header string, fs *flag.FlagSet) {
 // printing its usage on -h. A nil error with ok false means that the usage
 // was printed and the command is done.
 func parseArgs(cmd, header string, fs *flag.FlagSet, args []string, getenv func(string) string, stdout io.Writer) (cfg Config, ok bool, err error) {
-	cfg, err = parseConfig(fs, args, getenv)
+	cfg, err = parseSettings(fs, args, getenv, settingsOf(cmd))
 	if errors.Is(err, flag.ErrHelp) {
 		printUsage(stdout, header, fs)
 		return Config{}, false, nil
@@ -258,7 +292,7 @@ func cmdVersion(args []string, stdout io.Writer) error {
 	fs := newFlagSet("version")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			printUsage(stdout, "Usage: newsbot version\n\nPrints the version of newsbot and of Go it was built with.\n", fs)
+			printUsage(stdout, "Usage: newsbot version\n\nPrints the version of newsbot, the commit it was built from (and whether the\nworking tree had changes), the commit's time, when it was built, and the Go\nversion and platform.\n", fs)
 			return nil
 		}
 		return usageErrorf("version: %v", err)
@@ -266,24 +300,104 @@ func cmdVersion(args []string, stdout io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageErrorf("version: unexpected argument %q", fs.Arg(0))
 	}
-	fmt.Fprintf(stdout, "newsbot %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	info, _ := debug.ReadBuildInfo()
+	fmt.Fprintf(stdout, "newsbot %s\n", describeBuild(readBuild(info)))
 	return nil
+}
+
+// build is what the binary knows of how it was built.
+type build struct {
+	version   string
+	revision  string // the commit, "" when unknown
+	modified  bool   // the working tree had changes
+	committed string // the commit's time (RFC 3339), "" when unknown
+	built     string // when the binary was built, "" when unknown
+	goVersion string
+	platform  string
+}
+
+// readBuild gathers the version set at build time and the VCS facts Go
+// records in the binary (go build in a git checkout; none with -buildvcs=false
+// or outside one); -X main.revision wins, as a Docker build has no .git.
+func readBuild(info *debug.BuildInfo) build {
+	b := build{version: version, revision: revision, built: buildTime, goVersion: runtime.Version(),
+		platform: runtime.GOOS + "/" + runtime.GOARCH}
+	if info == nil {
+		return b
+	}
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			if b.revision == "" {
+				b.revision = s.Value
+			}
+		case "vcs.time":
+			b.committed = s.Value
+		case "vcs.modified":
+			b.modified = s.Value == "true"
+		}
+	}
+	return b
+}
+
+// describeBuild writes a build as "1.4.2 (commit 0b3182a1c2d3, modified,
+// committed 2026-12-01T02:03:20Z, built 2026-12-01T03:00:00Z; go1.26 linux/amd64)".
+func describeBuild(b build) string {
+	var parts []string
+	if b.revision != "" {
+		parts = append(parts, "commit "+shortRevision(b.revision))
+		if b.modified {
+			parts = append(parts, "modified")
+		}
+	} else {
+		parts = append(parts, "commit unknown")
+	}
+	if b.committed != "" {
+		parts = append(parts, "committed "+b.committed)
+	}
+	if b.built != "" {
+		parts = append(parts, "built "+b.built)
+	}
+	return fmt.Sprintf("%s (%s; %s %s)", b.version, strings.Join(parts, ", "), b.goVersion, b.platform)
+}
+
+// shortRevision keeps the first 12 characters of a commit hash, enough to name it.
+func shortRevision(r string) string {
+	if len(r) > 12 {
+		return r[:12]
+	}
+	return r
+}
+
+// versionLabel names the running version for people (/stats, /healthz): the
+// version and, when known, its commit.
+func versionLabel() string {
+	info, _ := debug.ReadBuildInfo()
+	b := readBuild(info)
+	if b.revision == "" {
+		return b.version
+	}
+	label := b.version + " (" + shortRevision(b.revision)
+	if b.modified {
+		label += ", modified"
+	}
+	return label + ")"
 }
 
 func cmdHelp(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	switch {
-	case len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help":
-		fmt.Fprint(stdout, mainUsage)
+	case len(args) == 0 || isHelp(args[0]):
+		fmt.Fprint(stdout, mainUsage())
 		return nil
 	case len(args) > 1:
 		return usageErrorf("help: too many arguments: use 'newsbot help [command]'")
 	case args[0] == "help":
-		fmt.Fprint(stdout, mainUsage)
+		fmt.Fprint(stdout, mainUsage())
 		return nil
 	}
 	for _, c := range commands {
-		if c == args[0] {
-			return run(ctx, []string{"newsbot", c, "-h"}, getenv, stdout, stderr)
+		if c.name == args[0] {
+			return run(ctx, []string{"newsbot", c.name, "-h"}, getenv, stdout, stderr)
 		}
 	}
 	return run(ctx, []string{"newsbot", args[0]}, getenv, stdout, stderr) // the unknown-command error
@@ -319,6 +433,19 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// permissionHint adds to an error of opening the database at path what an
+// operator does about a directory the bot's user may not write in: most
+// often a bind mount on the image's /data owned by root.
+func permissionHint(err error, path string) error {
+	if !errors.Is(err, fs.ErrPermission) {
+		return err
+	}
+	uid, dir := os.Getuid(), filepath.Dir(path)
+	return fmt.Errorf("%w: the bot runs as user %d and must be able to write in %s: chown %d:%d %s "+
+		"(for a Docker bind mount, on the host directory), or run the container with --user set to its owner (see README, Docker)",
+		err, uid, dir, uid, os.Getgid(), dir)
 }
 
 // redactError hides secrets in err's text, keeping err for errors.Is and As.

@@ -25,12 +25,19 @@ func runPreview(ctx context.Context, cfg Config, urls []string, n int, stdout io
 			cfgs = append(cfgs, subscriptions.FeedConfig{Section: "news", URL: u, Kind: kind})
 		}
 	}
-	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL})
+	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL, Scope: cfg.fetchScope(cfgs)})
 	results := feed.PreviewWith(ctx, fetcher, cfgs, time.Now(), feed.PreviewOptions{Location: cfg.Timezone, Selectors: cfg.ListingSelectors})
 	failed := 0
-	for i, r := range results {
-		c := cfgs[i]
-		fmt.Fprintf(stdout, "=== %s  %s\n", c.Section, sourceString(c))
+	for _, r := range results {
+		c := r.Config
+		label := c.Section
+		if r.VersionOf != "" {
+			label += "/" + c.Language
+		}
+		fmt.Fprintf(stdout, "=== %s  %s\n", label, sourceString(c))
+		if r.VersionOf != "" {
+			fmt.Fprintf(stdout, "(the %s version of %s)\n", c.Language, r.VersionOf)
+		}
 		if r.Err != nil {
 			failed++
 			fmt.Fprintf(stdout, "ERROR: %v\n\n", r.Err)
@@ -41,7 +48,7 @@ func runPreview(ctx context.Context, cfg Config, urls []string, n int, stdout io
 			if j == n {
 				break
 			}
-			m := render.Article(a, render.Options{Lang: lang, Loc: cfg.Timezone, WithPhoto: true})
+			m := render.Article(a, render.Options{Lang: lang, Loc: cfg.Timezone, WithPhoto: true, Sections: i18n.NewSections(cfg.SectionNames)})
 			fmt.Fprintf(stdout, "--- article %d of %d\n", j+1, len(r.Articles))
 			if m.Photo != "" {
 				fmt.Fprintf(stdout, "[photo: %s]\n", m.Photo)
@@ -59,6 +66,9 @@ func runPreview(ctx context.Context, cfg Config, urls []string, n int, stdout io
 		}
 		for _, e := range r.Evidence { // what the encoding was decided from
 			diag = append(diag, [2]string{"  " + e.Source, e.Finding()})
+		}
+		for _, v := range r.Versions { // the page's feeds, one per language
+			diag = append(diag, [2]string{"  version " + v.Language, v.URL + " (language from " + v.Hint + ")"})
 		}
 		diag = append(diag, [][2]string{
 			{"repairs", r.Recovery.String()},

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/osipovichi/newsbot/bot"
+	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/feed"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -25,12 +26,21 @@ import (
 // feed poller and the HTTP endpoints. The store closes last.
 func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writer) error {
 	started := time.Now()
-	logger.Info("starting newsbot", "version", version, "config", cfg)
+	logger.Info("starting newsbot", "version", versionLabel(), "config", cfg)
 	store, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return permissionHint(err, cfg.DB)
+	}
+	defer store.Close()
+	m, err := store.MigrateKeywords(ctx)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	if m.Checked > 0 {
+		logger.Info("keywords brought to the text analyser's rules", "checked", m.Checked, "rewritten", m.Rewritten,
+			"merged", m.Merged, "dropped", m.Dropped)
+	}
+	enableIncrementalVacuum(ctx, store, logger)
 
 	client, err := connect(ctx, cfg, logger)
 	if err != nil {
@@ -49,24 +59,26 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	registerStoreMetrics(reg, store, logger)
 
 	// One fetcher reads the portal for the poller, /post and reading in Telegram.
-	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL})
+	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL, Scope: cfg.fetchScope(cfg.Feeds)})
 	engine, err := delivery.New(delivery.Config{
 		Client: client, Store: store, Logger: logger.With("component", "delivery"), Location: cfg.Timezone,
-		Rate: cfg.Rate, PaidBroadcast: cfg.PaidBroadcast, Registerer: reg,
+		Rate: cfg.Rate, PaidBroadcast: cfg.PaidBroadcast, Registerer: reg, Horizon: cfg.Horizon, Retention: cfg.Retention,
 	})
 	if err != nil {
 		return err
 	}
 	b, err := bot.New(bot.Config{
 		Telegram: engine, Store: store, Logger: logger.With("component", "bot"),
-		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone, Registerer: reg, Version: version,
-		Pages: fetcher, Texts: fetcher, TextSelectors: textSelectors(cfg.ListingSelectors),
+		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone, Sections: i18n.NewSections(cfg.SectionNames),
+		Registerer: reg, Version: versionLabel(), Pages: fetcher, Contacts: cfg.Contacts,
+		Texts: fetcher, TextSelectors: textSelectors(cfg.ListingSelectors),
 	})
 	if err != nil {
 		return err
 	}
 	poller, err := feed.NewPoller(feed.PollerOptions{
-		Store: store, Feeds: cfg.Feeds, Interval: cfg.PollInterval, Location: cfg.Timezone, Selectors: cfg.ListingSelectors,
+		Store: store, Feeds: cfg.Feeds, Interval: cfg.PollInterval, AlertAfter: cfg.FeedAlertAfter, MaxNew: cfg.MaxNewPerPoll,
+		Location: cfg.Timezone, Selectors: cfg.ListingSelectors,
 		Fetcher: fetcher,
 		Logger:  logger.With("component", "feed"),
 		OnNew:   func(context.Context, subscriptions.IngestResult) { engine.Wake() },
@@ -76,17 +88,25 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 		return err
 	}
 
+	watch := &dbWatch{store: store, outbox: engine, alerter: b, log: logger.With("component", "database"), every: dbCheckEvery}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return engine.Run(gctx, b, b) }) // b handles the updates and renders the deliveries
 	g.Go(func() error { return b.Run(gctx) })
 	g.Go(func() error { return poller.Run(gctx) })
+	g.Go(func() error { rebuildSearchIndex(gctx, store, logger); return nil })
+	g.Go(func() error { return watch.run(gctx) })
 	if cfg.HTTPAddr != "" {
-		h := &health{store: store, updates: engine, poller: poller, started: started}
-		if err := serveHTTP(gctx, g, cfg.HTTPAddr, h.routes(reg), logger); err != nil {
+		h := &health{store: store, updates: engine, outbox: engine, db: watch, poller: poller, started: started}
+		routes, err := inviteRoutes(h.routes(reg), cfg, client.Username(), logger)
+		if err != nil {
+			return err
+		}
+		if err := serveHTTP(gctx, g, cfg.HTTPAddr, routes, logger); err != nil {
 			return err
 		}
 	}
 	err = g.Wait()
+	saveOpenCopy(store, cfg.DB, logger)
 	if errors.Is(err, delivery.ErrUnauthorized) {
 		return err
 	}
@@ -106,6 +126,28 @@ func textSelectors(sel map[string]feed.Selectors) map[string]string {
 		}
 	}
 	return out
+}
+
+// searchIndexBatch is how many articles one transaction of a rebuild of
+// the search index writes: about a quarter of a second of other writers
+// waiting.
+const searchIndexBatch = 500
+
+// rebuildSearchIndex fills the search index again when the text analyser
+// changed (see store.RebuildSearchIndex), while the bot runs: a search
+// meanwhile finds the articles indexed so far. A failure is logged: the
+// bot works on, and the next start goes on with the rebuild.
+func rebuildSearchIndex(ctx context.Context, st *store.Store, logger *slog.Logger) {
+	started := time.Now()
+	n, err := st.RebuildSearchIndex(ctx, searchIndexBatch)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		logger.Info("search index rebuild interrupted: it goes on at the next start", "articles", n)
+	case err != nil:
+		logger.Error("rebuild the search index: searches miss the articles not indexed yet", "articles", n, "error", err)
+	case n > 0:
+		logger.Info("search index rebuilt", "articles", n, "duration", time.Since(started).Round(time.Millisecond))
+	}
 }
 
 // connect checks the token with getMe, retrying while Telegram cannot be
@@ -136,6 +178,39 @@ func connect(ctx context.Context, cfg Config, logger *slog.Logger) (*delivery.Cl
 	}
 }
 
+// enableIncrementalVacuum switches a database made before retention to
+// incremental vacuum, once: SQLite rewrites it (VACUUM). On failure (not
+// enough disk space for the copy) the bot runs on and retention still
+// frees pages for new rows; the next start tries again.
+func enableIncrementalVacuum(ctx context.Context, s *store.Store, logger *slog.Logger) {
+	size, _ := s.SizeBytes(ctx)
+	start := time.Now()
+	changed, err := s.EnableIncrementalVacuum(ctx)
+	switch {
+	case err != nil:
+		logger.Warn("cannot switch the database to incremental vacuum; it keeps its size after retention (free pages are reused)",
+			"error", err, "size_bytes", size)
+	case changed:
+		logger.Info("switched the database to incremental vacuum (a one-time rewrite)", "size_bytes", size,
+			"took", time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// saveOpenCopy writes the database back to its path when it was deleted
+// while the bot ran, so that the next start finds everything written since.
+func saveOpenCopy(s *store.Store, path string, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	saved, err := s.SaveOpenCopy(ctx)
+	switch {
+	case err != nil:
+		logger.Error("the database file was deleted while the bot ran, and saving the open copy back failed: what was written since is lost",
+			"db", path, "error", err)
+	case saved:
+		logger.Warn("the database file was deleted while the bot ran: saved the open copy back", "db", path)
+	}
+}
+
 // registerStoreMetrics exposes figures read from the database at scrape time.
 func registerStoreMetrics(reg prometheus.Registerer, store *store.Store, logger *slog.Logger) {
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -144,6 +219,15 @@ func registerStoreMetrics(reg prometheus.Registerer, store *store.Store, logger 
 		n, err := store.CountSubscribers(context.Background())
 		if err != nil {
 			logger.Warn("metrics: count subscribers", "error", err)
+		}
+		return float64(n)
+	}))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "newsbot_database_bytes", Help: "Size of the database (its pages, free ones included; the WAL aside).",
+	}, func() float64 {
+		n, err := store.SizeBytes(context.Background())
+		if err != nil {
+			logger.Warn("metrics: database size", "error", err)
 		}
 		return float64(n)
 	}))

@@ -33,6 +33,8 @@ const (
 	Fault503 Fault = "503"
 	// Fault429 answers 429 with a Retry-After HTTP date 90 seconds after the portal's clock.
 	Fault429 Fault = "429"
+	// Fault503Day answers 503 with "Retry-After: 86400": come back tomorrow.
+	Fault503Day Fault = "503-day"
 	// FaultSlowBody sends the headers and the first bytes at once, then one
 	// byte every 20 ms, for longer than any test timeout.
 	FaultSlowBody Fault = "slow-body"
@@ -53,7 +55,7 @@ const (
 )
 
 // Faults lists every fault but FaultNone, for table tests.
-var Faults = []Fault{Fault500, Fault404, Fault503, Fault429, FaultSlowBody, FaultHang, FaultHTML,
+var Faults = []Fault{Fault500, Fault404, Fault503, Fault503Day, Fault429, FaultSlowBody, FaultHang, FaultHTML,
 	FaultTruncated, FaultRandom, FaultHuge, FaultRedirectLoop, FaultEmpty}
 
 // HugeSize is the size of the FaultHuge body.
@@ -79,6 +81,8 @@ type resource struct {
 	etag        string
 	modified    time.Time
 	fault       Fault
+	redirect    string             // Location of a 302 answer, if set
+	generate    func(n int) []byte // the body of the n-th request (from 1), if set
 }
 
 // Portal is the fake portal. Its methods are safe for concurrent use.
@@ -133,6 +137,10 @@ func (p *Portal) SetClock(now func() time.Time) {
 	p.now = now
 }
 
+// ServeHTTP answers as the portal does, for serving it on another listener
+// too: the sandbox (cmd/tgsandbox) serves it on a fixed address.
+func (p *Portal) ServeHTTP(w http.ResponseWriter, req *http.Request) { p.handle(w, req) }
+
 // URL returns the absolute URL of path.
 func (p *Portal) URL(path string) string { return p.Server.URL + path }
 
@@ -165,6 +173,23 @@ func (p *Portal) Set(path string, body []byte, contentType string) {
 	r.contentType = contentType
 	r.etag = fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(sum[:8]), p.version)
 	r.modified = p.now().UTC().Truncate(time.Second)
+}
+
+// Redirect makes path answer "302 Found" to location (absolute, or
+// relative to the path), whatever it served before.
+func (p *Portal) Redirect(path, location string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.resources[path] = &resource{redirect: location}
+}
+
+// Generate makes path serve body(n) to its n-th request (counted from 1):
+// content that changes at every fetch, such as a CMS that invents new
+// GUIDs each time. It has no validators, so every request gets a body.
+func (p *Portal) Generate(path, contentType string, body func(n int) []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.resources[path] = &resource{contentType: contentType, generate: body, modified: p.now().UTC().Truncate(time.Second)}
 }
 
 // Remove makes path answer 404.
@@ -202,11 +227,19 @@ func (p *Portal) handle(w http.ResponseWriter, req *http.Request) {
 	if ok {
 		res = *r
 	}
+	n := len(p.requests[req.URL.Path])
 	p.mu.Unlock()
 
 	if !ok {
 		http.NotFound(w, req)
 		return
+	}
+	if res.redirect != "" && res.fault == FaultNone {
+		http.Redirect(w, req, res.redirect, http.StatusFound)
+		return
+	}
+	if res.generate != nil {
+		res.body = res.generate(n)
 	}
 	switch res.fault {
 	case FaultNone:
@@ -218,6 +251,10 @@ func (p *Portal) handle(w http.ResponseWriter, req *http.Request) {
 		return
 	case Fault503:
 		w.Header().Set("Retry-After", "120")
+		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+		return
+	case Fault503Day:
+		w.Header().Set("Retry-After", "86400")
 		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
 		return
 	case Fault429:

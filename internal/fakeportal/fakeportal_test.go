@@ -1,6 +1,7 @@
 package fakeportal
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"testing"
@@ -72,6 +73,7 @@ func TestFaults(t *testing.T) {
 		{Fault500, 500, "", ""},
 		{Fault404, 404, "", ""},
 		{Fault503, 503, "Retry-After", "120"},
+		{Fault503Day, 503, "Retry-After", "86400"},
 		{Fault429, 429, "Retry-After", ""},
 		{FaultHTML, 200, "Content-Type", "text/html; charset=utf-8"},
 		{FaultRedirectLoop, 302, "Location", "/f"},
@@ -102,5 +104,28 @@ func TestFaults(t *testing.T) {
 	p.Fault("/f", FaultNone)
 	if got := get(t, p.URL("/f"), nil).StatusCode; got != 200 {
 		t.Errorf("fault cleared: got %d, want 200", got)
+	}
+}
+
+func TestRedirectAndGenerate(t *testing.T) {
+	p := New(nil)
+	defer p.Close()
+	p.Redirect("/old/", "http://127.0.0.1:1/elsewhere/")
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(p.URL("/old/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "http://127.0.0.1:1/elsewhere/" {
+		t.Errorf("redirect: got %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	p.Generate("/gen/", "text/plain", func(n int) []byte { return []byte(fmt.Sprint("request ", n)) })
+	for n := 1; n <= 2; n++ {
+		resp := get(t, p.URL("/gen/"), nil)
+		b, _ := io.ReadAll(resp.Body)
+		if want := fmt.Sprint("request ", n); string(b) != want || resp.Header.Get("ETag") != "" {
+			t.Errorf("request %d: got %q (ETag %q), want %q without an ETag", n, b, resp.Header.Get("ETag"), want)
+		}
 	}
 }

@@ -64,18 +64,40 @@
 //
 // # Limits and failures
 //
+// copyMessages copies several messages at once, as Telegram copies an album
+// (one Sent per copy; Sent.Media says what a copied message held).
+//
 // With Options.EnforceLimits, sendMessage, sendPhoto and copyMessage are
-// subject to Telegram's flood control: 30 messages in any 1 s window in
-// total (allow_paid_broadcast=true messages are exempt), a token bucket of
-// 3 refilling at 1 per second per private chat, and 20 messages in any
-// 60 s window per group, supergroup or channel. Excess requests get 429
-// with parameters.retry_after. Options.Now injects the clock they use.
+// subject to Telegram's flood control, counted when a request arrives: 30
+// messages in any 1 s window in total (allow_paid_broadcast=true messages
+// are exempt), one a second per private chat after a burst of
+// Options.PrivateBurst (3 unless set; 1 is exactly one in any sliding
+// second), and 20 messages in any 60 s window per group, supergroup or
+// channel. Excess requests get 429 with parameters.retry_after, and the
+// retry_after is a ban: every send or edit that arrives inside it (for the
+// chat, or for any chat after a global 429; paid broadcasts are outside the
+// global ban) is refused with 429 too. Options.GlobalTooMany bans the whole
+// bot after every N messages, whatever its pace. Options.Now injects the
+// clock the limits use.
+//
+// Every 429 is recorded (TooManyAnswers, Stats.TooManyRequests), and so is
+// every request that the bot sent after a 429 had reached it and that
+// arrives inside its retry_after (Violations, Stats.Violations): the
+// measure of a limiter that does not listen. Scripted 429s are watched the
+// same way but not enforced.
+//
+// Options.Latency delays every send, copy and edit on its way to Telegram;
+// Options.RoundTrip adds a seeded random answer time, split into the way
+// there (before the request is counted) and the way back (after it). A
+// request whose client gives up on the way there (or during a
+// Failure.Delay) is not processed at all; one that gives up on the way
+// back was processed but never heard the answer (Stats.LostAnswers).
 //
 // FailChat and FailMethod script failures; Blocked, Kicked, Deactivated,
 // ChatNotFound, Migrated, TooMany, Conflict, Unauthorized, BadGatewayHTML
-// and ServerError build the usual ones. Options.Latency delays every send,
-// copy and edit; a request whose client gives up during the latency (or a
-// Failure.Delay) is not processed at all.
+// and ServerError build the usual ones. SetOutage fails every method (a 5xx
+// storm, for all requests or a share of them) or leaves them unanswered
+// until the outage ends or their client gives up.
 //
 // The Server is safe for concurrent use; all state lives in maps keyed by
 // chat, so large benchmarks stay linear.

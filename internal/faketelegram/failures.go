@@ -24,6 +24,9 @@ type Failure struct {
 	// Delay hangs this long before answering; if the client gives up
 	// meanwhile, nothing is answered.
 	Delay time.Duration
+
+	chat  int64  // the chat a FailChat script was for
+	pause *pause // the retry_after this 429 announces, if any
 }
 
 func (f Failure) ptr() *Failure { return &f }
@@ -142,20 +145,69 @@ func (s *Server) takeMethodFailure(method string) (Failure, bool) {
 func (s *Server) takeChatFailure(chatID int64) (Failure, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return take(s.failChat, chatID)
+	f, ok := take(s.failChat, chatID)
+	f.chat = chatID
+	return f, ok
 }
 
-// fail answers a scripted failure after its delay.
+// fail answers a scripted failure after its delay. A scripted 429 is
+// recorded like any other, and requests inside its retry_after (the
+// chat's for FailChat, the bot's for FailMethod) count as violations.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, f Failure) {
 	if f.Delay > 0 && !s.wait(r.Context(), f.Delay) {
 		return
 	}
-	if f.MigrateTo != 0 {
-		s.mu.Lock()
-		if s.chats[f.MigrateTo] == nil {
-			s.addChatLocked(Chat{ID: f.MigrateTo, Type: "supergroup"})
-		}
-		s.mu.Unlock()
+	s.mu.Lock()
+	if f.MigrateTo != 0 && s.chats[f.MigrateTo] == nil {
+		s.addChatLocked(Chat{ID: f.MigrateTo, Type: "supergroup"})
 	}
+	if f.Code == http.StatusTooManyRequests {
+		f.pause = s.tooManyLocked(methodName(r), f.chat, f.chat == 0, f.RetryAfter, "script", s.now()).pause
+	}
+	s.mu.Unlock()
 	s.reply(w, nil, &f)
+}
+
+// Outage is Telegram failing as a whole: a storm of 5xx, or no answer at
+// all. It applies to every method, getUpdates included.
+type Outage struct {
+	// Failure answers the requests it hits, e.g. ServerError() or
+	// BadGatewayHTML().
+	Failure Failure
+	// Share is the part of requests it hits, drawn per request with
+	// RoundTrip.Seed; 0 means all of them.
+	Share float64
+	// Hang leaves the requests it hits unanswered until their client gives
+	// up, the server closes or the outage changes (then they are served
+	// as usual); Failure is not used.
+	Hang bool
+}
+
+// SetOutage starts an outage, replaces the current one, or ends it (nil).
+func (s *Server) SetOutage(o *Outage) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o != nil {
+		c := *o
+		o = &c
+	}
+	s.outage = o
+	close(s.outageChanged)
+	s.outageChanged = make(chan struct{})
+}
+
+// outageFor says what the current outage does to one request: a failure
+// to answer, a channel to hang on until the outage changes, or neither.
+func (s *Server) outageFor() (*Failure, <-chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.outage
+	if o == nil || (o.Share > 0 && s.rnd.Float64() >= o.Share) {
+		return nil, nil
+	}
+	if o.Hang {
+		return nil, s.outageChanged
+	}
+	f := o.Failure
+	return &f, nil
 }

@@ -7,9 +7,9 @@ import (
 
 // Telegram's flood limits.
 const (
-	globalPerSecond = 30
-	privateBurst    = 3
-	groupPerMinute  = 20
+	globalPerSecond     = 30
+	defaultPrivateBurst = 3
+	groupPerMinute      = 20
 )
 
 // timeQueue is a FIFO of times.
@@ -47,24 +47,40 @@ func ceilSeconds(d time.Duration) int {
 	return n
 }
 
+// countLocked applies the flood limits to a message to cs that is about to
+// be accepted now: it returns the 429 it gets, or counts it.
+func (s *Server) countLocked(cs *chatState, sent *Sent, now time.Time) *Failure {
+	paid := sent.AllowPaidBroadcast
+	if s.opts.EnforceLimits {
+		if f := s.checkLimitsLocked(cs, sent.Method, now, paid); f != nil {
+			return f
+		}
+		s.consumeLocked(cs, now, paid)
+	}
+	if !paid {
+		s.sinceGlobal++
+	}
+	return nil
+}
+
 // checkLimitsLocked returns the 429 a counted message to cs would get now,
 // or nil. It changes nothing but expired bookkeeping.
-func (s *Server) checkLimitsLocked(cs *chatState, now time.Time, paid bool) *Failure {
+func (s *Server) checkLimitsLocked(cs *chatState, method string, now time.Time, paid bool) *Failure {
 	if cs.chat.Type == "private" {
-		cs.refill(now)
+		cs.refill(now, s.privateBurst())
 		if cs.tokens < 1 {
-			return TooMany(ceilSeconds(time.Duration((1 - cs.tokens) * float64(time.Second)))).ptr()
+			return s.tooManyLocked(method, cs.chat.ID, false, ceilSeconds(time.Duration((1-cs.tokens)*float64(time.Second))), "limit", now)
 		}
 	} else {
 		cs.window.dropUntil(now.Add(-time.Minute))
 		if cs.window.len() >= groupPerMinute {
-			return TooMany(ceilSeconds(cs.window.front().Add(time.Minute).Sub(now))).ptr()
+			return s.tooManyLocked(method, cs.chat.ID, false, ceilSeconds(cs.window.front().Add(time.Minute).Sub(now)), "limit", now)
 		}
 	}
 	if !paid {
 		s.global.dropUntil(now.Add(-time.Second))
 		if s.global.len() >= globalPerSecond {
-			return TooMany(1).ptr()
+			return s.tooManyLocked(method, cs.chat.ID, true, ceilSeconds(s.global.front().Add(time.Second).Sub(now)), "limit", now)
 		}
 	}
 	return nil
@@ -73,7 +89,7 @@ func (s *Server) checkLimitsLocked(cs *chatState, now time.Time, paid bool) *Fai
 // consumeLocked books an accepted counted message.
 func (s *Server) consumeLocked(cs *chatState, now time.Time, paid bool) {
 	if cs.chat.Type == "private" {
-		cs.refill(now)
+		cs.refill(now, s.privateBurst())
 		cs.tokens--
 	} else {
 		cs.window.push(now)
@@ -83,13 +99,21 @@ func (s *Server) consumeLocked(cs *chatState, now time.Time, paid bool) {
 	}
 }
 
-func (cs *chatState) refill(now time.Time) {
+func (s *Server) privateBurst() float64 {
+	if s.opts.PrivateBurst > 0 {
+		return float64(s.opts.PrivateBurst)
+	}
+	return defaultPrivateBurst
+}
+
+// refill tops up a private chat's bucket: one message a second, up to burst.
+func (cs *chatState) refill(now time.Time, burst float64) {
 	if !cs.tokensInit {
-		cs.tokens, cs.tokensAt, cs.tokensInit = privateBurst, now, true
+		cs.tokens, cs.tokensAt, cs.tokensInit = burst, now, true
 		return
 	}
 	if el := now.Sub(cs.tokensAt); el > 0 {
-		cs.tokens = math.Min(privateBurst, cs.tokens+el.Seconds())
+		cs.tokens = math.Min(burst, cs.tokens+el.Seconds())
 		cs.tokensAt = now
 	}
 }

@@ -358,11 +358,8 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, chatParam string, 
 			return nil, f
 		}
 		now := s.now()
-		if s.opts.EnforceLimits {
-			if f := s.checkLimitsLocked(cs, now, sent.AllowPaidBroadcast); f != nil {
-				return nil, f
-			}
-			s.consumeLocked(cs, now, sent.AllowPaidBroadcast)
+		if f := s.countLocked(cs, sent, now); f != nil {
+			return nil, f
 		}
 		cs.nextMsgID++
 		id := cs.nextMsgID
@@ -471,7 +468,7 @@ func (s *Server) sendPhoto(w http.ResponseWriter, r *http.Request, p *params) {
 		if f != nil {
 			return nil, nil, f
 		}
-		sent.Photo, sent.Caption, sent.Plain = photo, caption, plain
+		sent.Photo, sent.Caption, sent.Plain, sent.Upload = photo, caption, plain, p.uploads["photo"]
 		return &message{photo: photo, caption: caption, plain: plain, parseMode: lower(sent.ParseMode), markup: sent.ReplyMarkup, markupKey: key}, sent, nil
 	}()
 	s.send(w, r, p.Get("chat_id"), func(*chatState) (*message, *Sent, *Failure) { return m, sent, f }, false)
@@ -508,10 +505,80 @@ func (s *Server) copyMessage(w http.ResponseWriter, r *http.Request, p *params) 
 			}
 			m.caption, m.plain = p.Get("caption"), plain
 		}
-		sent.Text, sent.Caption, sent.Photo, sent.Plain = m.text, m.caption, m.photo, m.plain
+		sent.Text, sent.Caption, sent.Photo, sent.Plain, sent.Media = m.text, m.caption, m.photo, m.plain, m.media
 		sent.FromChatID, sent.SourceMessageID = from, msgID
 		return &m, sent, nil
 	}, true)
+}
+
+// copyMessages copies several messages at once, an album staying an album:
+// message_ids is a JSON list of 1 to 100 ids in strictly increasing order;
+// messages that cannot be found are skipped. It answers with the ids of the
+// copies and records one Sent per copy; the flood limits count it once.
+func (s *Server) copyMessages(w http.ResponseWriter, r *http.Request, p *params) {
+	var ids []int
+	if err := json.Unmarshal([]byte(p.Get("message_ids")), &ids); err != nil {
+		s.reply(w, nil, badRequest("can't parse message identifiers JSON object"))
+		return
+	}
+	switch {
+	case len(ids) == 0:
+		s.reply(w, nil, badRequest("message identifiers are not specified"))
+		return
+	case len(ids) > 100:
+		s.reply(w, nil, badRequest("too many messages to copy"))
+		return
+	}
+	for i := 1; i < len(ids); i++ {
+		if ids[i] <= ids[i-1] {
+			s.reply(w, nil, badRequest("message identifiers must be in a strictly increasing order"))
+			return
+		}
+	}
+	s.inChat(w, r, p.Get("chat_id"), func(cs *chatState, chatID int64) (any, *Failure) {
+		from, f := s.resolveChatLocked(p.Get("from_chat_id"))
+		if f != nil {
+			return nil, f
+		}
+		src, f := s.chatLocked(from)
+		if f != nil {
+			return nil, f
+		}
+		base, _, f := common("copyMessages", p)
+		if f != nil {
+			return nil, f
+		}
+		var found []int
+		for _, id := range ids {
+			if m := src.msgs[id]; m != nil && !m.deleted {
+				found = append(found, id)
+			}
+		}
+		if len(found) == 0 {
+			return nil, badRequest("messages to copy not found")
+		}
+		now := s.now()
+		if f := s.countLocked(cs, base, now); f != nil {
+			return nil, f
+		}
+		var result []map[string]any
+		for _, id := range found {
+			m := *src.msgs[id]
+			m.fromBot, m.date, m.markup, m.markupKey = true, now.Unix(), nil, ""
+			cs.nextMsgID++
+			cs.msgs[cs.nextMsgID] = &m
+			sent := *base
+			sent.Text, sent.Caption, sent.Photo, sent.Plain, sent.Media = m.text, m.caption, m.photo, m.plain, m.media
+			sent.FromChatID, sent.SourceMessageID = from, id
+			sent.ChatID, sent.MessageID, sent.At = chatID, cs.nextMsgID, now
+			cs.messages = append(cs.messages, sent)
+			s.all = append(s.all, sent)
+			s.stats.Messages++
+			result = append(result, map[string]any{"message_id": cs.nextMsgID})
+		}
+		s.notifyLocked()
+		return result, nil
+	})
 }
 
 // edit is the part common to the edit methods.

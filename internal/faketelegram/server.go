@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math/rand/v2"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -35,8 +36,18 @@ type Options struct {
 	// copyMessage, editMessageText and editMessageReplyMarkup. A request
 	// whose client cancels during the wait is not processed or recorded.
 	Latency time.Duration
+	// RoundTrip adds a random answer time to sends, copies and edits,
+	// after Latency.
+	RoundTrip RoundTrip
 	// EnforceLimits turns on Telegram's flood control (see the package doc).
 	EnforceLimits bool
+	// PrivateBurst is how many messages a private chat may get at once
+	// under EnforceLimits before its one a second applies: 3 if 0 (what
+	// Telegram tolerates in practice); 1 is exactly one in any sliding
+	// second.
+	PrivateBurst int
+	// GlobalTooMany bans the bot now and then, whatever its pace.
+	GlobalTooMany GlobalTooMany
 	// Now is the clock for limits and message dates; time.Now if nil.
 	Now func() time.Time
 	// InlineMode is the bot's inline mode (/setinline in @BotFather): getMe
@@ -71,7 +82,7 @@ func PrivateChat(u User) Chat {
 
 // Sent is one accepted request of the bot.
 type Sent struct {
-	Method    string // sendMessage, sendPhoto, copyMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery
+	Method    string // sendMessage, sendPhoto, copyMessage, copyMessages, editMessageText, editMessageReplyMarkup, answerCallbackQuery
 	ChatID    int64
 	MessageID int
 	// Text is the text parameter as sent (the HTML source with
@@ -86,20 +97,24 @@ type Sent struct {
 	// Photo is the photo parameter (URL or file_id), or "upload:NAME" for a
 	// multipart upload.
 	Photo               string
+	Upload              []byte // the content of a multipart upload of the photo
 	ParseMode           string
 	ReplyMarkup         *InlineKeyboard // nil unless an inline keyboard with buttons was sent
 	DisableNotification bool
 	LinkPreviewDisabled bool   // disable_web_page_preview=true or link_preview_options {"is_disabled":true}
 	LinkPreviewOptions  string // raw JSON
-	FromChatID          int64  // copyMessage
-	SourceMessageID     int    // copyMessage
-	AllowPaidBroadcast  bool
-	CallbackQueryID     string // answerCallbackQuery
-	At                  time.Time
-	Params              url.Values // every parameter as received
-	InlineMessageID     string     // edits of inline messages
-	ReplyToMessageID    int
-	ShowAlert           bool // answerCallbackQuery
+	FromChatID          int64  // copyMessage, copyMessages
+	SourceMessageID     int    // copyMessage, copyMessages (one Sent per message copied)
+	// Media is the kind of a copied message injected with SendMessageUpdate
+	// ("video", "poll", "location", …; "photo" for a photo); empty for text.
+	Media              string
+	AllowPaidBroadcast bool
+	CallbackQueryID    string // answerCallbackQuery
+	At                 time.Time
+	Params             url.Values // every parameter as received
+	InlineMessageID    string     // edits of inline messages
+	ReplyToMessageID   int
+	ShowAlert          bool // answerCallbackQuery
 }
 
 // InlineKeyboard is an inline keyboard as the bot sent it.
@@ -122,9 +137,16 @@ type Stats struct {
 	Errors map[string]int
 	// TooManyRequests is the number of 429 answers, scripted or not.
 	TooManyRequests int
-	// Cancelled counts requests abandoned by their client during Latency or
-	// a Failure.Delay.
+	// Cancelled counts requests abandoned by their client during Latency,
+	// the way there of a RoundTrip, a Failure.Delay or a hanging Outage:
+	// they were not processed.
 	Cancelled int
+	// LostAnswers counts requests processed whose client gave up while the
+	// answer travelled back (RoundTrip): Telegram acted, the bot never knew.
+	LostAnswers int
+	// Violations counts requests that arrived inside a retry_after the bot
+	// had been told about (see Violations).
+	Violations int
 	// MaxInFlight is the highest number of requests other than getUpdates
 	// being served at once.
 	MaxInFlight int
@@ -169,7 +191,15 @@ type Server struct {
 	failChat   map[int64][]*script
 	failMethod map[string][]*script
 
-	global timeQueue // accepted counted messages in the last second
+	global      timeQueue // accepted counted messages in the last second
+	sinceGlobal int       // accepted unpaid messages since the last GlobalTooMany
+	pauses      []*pause  // retry_afters answered and not yet over
+	tooMany     []TooManyAnswer
+	violations  []Violation
+	rnd         *rand.Rand // RoundTrip and Outage draws
+
+	outage        *Outage
+	outageChanged chan struct{} // closed and replaced by SetOutage
 
 	stats Stats
 }
@@ -197,6 +227,7 @@ type message struct {
 	parseMode string
 	caption   string
 	photo     string
+	media     string // the kind of a message injected with SendMessageUpdate: "video", "poll", …
 	markup    *InlineKeyboard
 	markupKey string
 	date      int64
@@ -234,6 +265,9 @@ func New(opts Options) *Server {
 		failChat:   make(map[int64][]*script),
 		failMethod: make(map[string][]*script),
 		stats:      Stats{Requests: make(map[string]int), Errors: make(map[string]int)},
+		rnd:        rand.New(rand.NewPCG(opts.RoundTrip.Seed, 0x5eed)),
+
+		outageChanged: make(chan struct{}),
 	}
 	s.srv = httptest.NewServer(s)
 	return s
@@ -297,6 +331,7 @@ func init() {
 		{"sendMessage", kindSend, (*Server).sendMessage},
 		{"sendPhoto", kindSend, (*Server).sendPhoto},
 		{"copyMessage", kindSend, (*Server).copyMessage},
+		{"copyMessages", kindSend, (*Server).copyMessages},
 		{"editMessageText", kindEdit, (*Server).editMessageText},
 		{"editMessageReplyMarkup", kindEdit, (*Server).editMessageReplyMarkup},
 		{"deleteMessage", kindOther, (*Server).deleteMessage},
@@ -337,6 +372,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.reply(w, nil, &Failure{Code: 404, Description: "Not Found"})
 		return
 	}
+	if !s.sufferOutage(w, r) {
+		return
+	}
 	if m.name != "getUpdates" {
 		n := s.inFlight.Add(1)
 		defer s.inFlight.Add(-1)
@@ -352,8 +390,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.reply(w, nil, badRequest(err.Error()))
 		return
 	}
-	if m.kind != kindOther && s.opts.Latency > 0 {
-		if !s.wait(r.Context(), s.opts.Latency) {
+	left := s.now()
+	if m.kind == kindOther {
+		s.handle(w, r, m, p, left)
+		return
+	}
+	back, ok := s.travel(r.Context())
+	if !ok {
+		return
+	}
+	if back == 0 {
+		s.handle(w, r, m, p, left)
+		return
+	}
+	h := &heldAnswer{}
+	s.handle(h, r, m, p, left)
+	s.deliver(w, r, h, back)
+}
+
+// handle answers a request that has arrived, having left the bot at left:
+// bans first, then scripted failures, then the method itself.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, m methodInfo, p *params, left time.Time) {
+	if m.kind != kindOther {
+		if f := s.arrive(m.name, m.kind, p, left); f != nil {
+			s.reply(w, nil, f)
 			return
 		}
 	}
@@ -364,9 +424,47 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m.h(s, w, r, p)
 }
 
+// sufferOutage plays the current outage on a request. It reports whether
+// the request should be served.
+func (s *Server) sufferOutage(w http.ResponseWriter, r *http.Request) bool {
+	for {
+		f, hang := s.outageFor()
+		switch {
+		case f != nil:
+			s.reply(w, nil, f)
+			return false
+		case hang == nil:
+			return true
+		}
+		select {
+		case <-hang: // the outage changed: look again
+		case <-r.Context().Done():
+			s.mu.Lock()
+			s.stats.Cancelled++
+			s.mu.Unlock()
+			return false
+		case <-s.done:
+			return false
+		}
+	}
+}
+
 // wait waits for d, or until the client or the server goes away. It
-// reports whether the request should be answered.
+// reports whether the request should be processed, counting it cancelled
+// if not.
 func (s *Server) wait(ctx context.Context, d time.Duration) bool {
+	if s.pass(ctx, d) {
+		return true
+	}
+	s.mu.Lock()
+	s.stats.Cancelled++
+	s.mu.Unlock()
+	return false
+}
+
+// pass waits for d, or until the client or the server goes away, and
+// reports whether d passed.
+func (s *Server) pass(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -375,17 +473,15 @@ func (s *Server) wait(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 	case <-s.done:
 	}
-	s.mu.Lock()
-	s.stats.Cancelled++
-	s.mu.Unlock()
 	return false
 }
 
 // params are a request's parameters, from the query string and a form,
 // multipart or JSON body.
 type params struct {
-	v     url.Values
-	files map[string]string // multipart field -> file name
+	v       url.Values
+	files   map[string]string // multipart field -> file name
+	uploads map[string][]byte // multipart field -> file content
 }
 
 func (p *params) Get(k string) string { return p.v.Get(k) }
@@ -393,7 +489,7 @@ func (p *params) Get(k string) string { return p.v.Get(k) }
 func (p *params) has(k string) bool { _, ok := p.v[k]; return ok }
 
 func parseParams(r *http.Request) (*params, error) {
-	p := &params{v: url.Values{}, files: map[string]string{}}
+	p := &params{v: url.Values{}, files: map[string]string{}, uploads: map[string][]byte{}}
 	for k, vs := range r.URL.Query() {
 		p.v[k] = vs
 	}
@@ -430,8 +526,18 @@ func parseParams(r *http.Request) (*params, error) {
 			p.v[k] = vs
 		}
 		for k, fhs := range r.MultipartForm.File {
-			if len(fhs) > 0 {
-				p.files[k] = fhs[0].Filename
+			if len(fhs) == 0 {
+				continue
+			}
+			p.files[k] = fhs[0].Filename
+			f, err := fhs[0].Open()
+			if err != nil {
+				return nil, errString("can't read the uploaded file")
+			}
+			p.uploads[k], err = io.ReadAll(f)
+			f.Close()
+			if err != nil {
+				return nil, errString("can't read the uploaded file")
 			}
 		}
 	default:
@@ -479,6 +585,9 @@ func (s *Server) reply(w http.ResponseWriter, result any, f *Failure) {
 		s.stats.TooManyRequests++
 	}
 	s.mu.Unlock()
+	if f.pause != nil {
+		s.announce(w, f.pause)
+	}
 	if f.HTML != "" {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(f.Code)

@@ -1000,3 +1000,46 @@ func FuzzParseMarkup(f *testing.F) {
 		}
 	})
 }
+
+func TestCopyMessagesKeepsAnAlbum(t *testing.T) {
+	tg, bot := start(t, Options{})
+	photo := func(group, id string) map[string]any {
+		return map[string]any{"chat": map[string]any{"id": bob.ID, "type": "private"}, "from": map[string]any{"id": bob.ID, "first_name": "Bob"},
+			"media_group_id": group, "photo": []any{map[string]any{"file_id": id, "file_unique_id": "u" + id, "width": 10, "height": 10}}}
+	}
+	tg.SendMessageUpdate(photo("g", "a"))
+	tg.SendMessageUpdate(photo("g", "b"))
+	tg.SendMessageUpdate(map[string]any{"chat": map[string]any{"id": bob.ID, "type": "private"}, "poll": map[string]any{"question": "?"}})
+	tg.AddChat(aliceDM)
+	call := func(ids string) (*tgbotapi.APIResponse, error) {
+		return bot.MakeRequest("copyMessages", tgbotapi.Params{"chat_id": fmt.Sprint(aliceDM.ID), "from_chat_id": fmt.Sprint(bob.ID),
+			"message_ids": ids, "disable_notification": "true"})
+	}
+	resp, err := call("[1,2,9]")
+	if err != nil {
+		t.Fatalf("copyMessages: %v", err)
+	}
+	var ids []struct {
+		MessageID int `json:"message_id"`
+	}
+	if err := json.Unmarshal(resp.Result, &ids); err != nil || len(ids) != 2 || ids[0].MessageID != 1 || ids[1].MessageID != 2 {
+		t.Fatalf("copyMessages result = %s, %v; want the ids of the two copies (message 9 does not exist)", resp.Result, err)
+	}
+	got := tg.Messages(aliceDM.ID)
+	if len(got) != 2 || got[0].Method != "copyMessages" || got[0].SourceMessageID != 1 || got[1].SourceMessageID != 2 ||
+		got[0].Media != "photo" || !got[1].DisableNotification {
+		t.Fatalf("recorded %+v, want the two photos copied silently", got)
+	}
+	if _, err := bot.CopyMessage(tgbotapi.NewCopyMessage(aliceDM.ID, bob.ID, 3)); err != nil {
+		t.Fatal(err)
+	}
+	if m := tg.Messages(aliceDM.ID)[2]; m.Media != "poll" {
+		t.Errorf("copy of a poll recorded media %q, want poll", m.Media)
+	}
+	_, err = call("[2,1]")
+	apiError(t, err, 400, "Bad Request: message identifiers must be in a strictly increasing order")
+	_, err = call("[7,8]")
+	apiError(t, err, 400, "Bad Request: messages to copy not found")
+	_, err = call("[]")
+	apiError(t, err, 400, "Bad Request: message identifiers are not specified")
+}

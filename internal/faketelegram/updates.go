@@ -160,6 +160,12 @@ func (s *Server) SendMessageUpdate(m map[string]any) int {
 	if _, ok := msg["photo"]; ok {
 		st.photo = "photo"
 	}
+	for _, kind := range mediaKinds {
+		if _, ok := msg[kind]; ok {
+			st.media = kind
+			break
+		}
+	}
 	cs.msgs[int(id)] = st
 	if from, ok := msg["from"].(map[string]any); ok {
 		uid, _ := toInt64(from["id"])
@@ -171,6 +177,11 @@ func (s *Server) SendMessageUpdate(m map[string]any) int {
 	}
 	return s.addUpdateLocked("message", msg)
 }
+
+// mediaKinds are the fields of a message that say what it holds, in the
+// order that decides (a venue has a location, an animation a document).
+var mediaKinds = []string{"animation", "photo", "video", "document", "audio", "voice", "video_note", "sticker",
+	"venue", "location", "contact", "poll", "dice", "game", "invoice"}
 
 func chatFromMap(m map[string]any) Chat {
 	var c Chat

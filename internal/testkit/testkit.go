@@ -1,13 +1,17 @@
 // Package testkit holds what the tests of several packages share: a
-// buffer that loggers and processes write to while the test reads it, and
-// a settable clock for code that takes a now function. It does not import
-// testing.
+// buffer that loggers and processes write to while the test reads it, a
+// settable clock for code that takes a now function, and a QR code reader.
+// It does not import testing.
 package testkit
 
 import (
 	"bytes"
+	"image"
 	"sync"
 	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 // LogBuffer is a bytes.Buffer safe for writers in other goroutines (a
@@ -59,4 +63,18 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
+}
+
+// ScanQR reads the QR code in img as a phone would, with a decoder that
+// shares no code with the encoder (gozxing, a port of ZXing).
+func ScanQR(img image.Image) (string, error) {
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		return "", err
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		return "", err
+	}
+	return res.GetText(), nil
 }

@@ -84,6 +84,12 @@
 // ParseQuery reads a search or a plain question: quoted parts are phrases,
 // stop words (ru, be, en, with greetings and question words) are left out
 // unless nothing else is left, at most MaxQueryTerms terms, all required.
+// A keyword names a form (its nominative, or a plural on purpose); a word
+// of a query is in whatever case its sentence needed ("в школе", "с
+// ремонтом", "горячей воды"), so it also takes the forms of every
+// nominative it is a form of (школа; ремонт; горячая, вода: see
+// nominatives), checked by the same paradigms. Alternations are not undone
+// (бібліятэцы ↛ бібліятэка).
 // Query.FTS writes an FTS5 expression in which every token is a quoted
 // string: what a person types (", NEAR(, *, OR, col:x) is always text.
 // Essentials gives the words that matter of a plain sentence, and Spans

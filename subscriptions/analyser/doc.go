@@ -12,6 +12,7 @@ type Doc struct {
 	toks   []token
 	byStem map[string][]int32 // token indexes by stem
 	stems  []string           // distinct stems, sorted: compound prefixes look up a range
+	tags   []string           // hashtags of the categories, folded (see Tag)
 }
 
 type token struct {

@@ -3,6 +3,7 @@ package analyser
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -21,12 +22,14 @@ var (
 	ErrKeywordCommon  = errors.New("keyword has only common words or single letters")
 )
 
-// Keyword is a compiled keyword of a chat's filter: a word, or a phrase
-// whose words must follow each other in order.
+// Keyword is a compiled keyword of a chat's filter: a word, a phrase
+// whose words must follow each other in order, or a hashtag (#образование)
+// that matches the articles with that category.
 type Keyword struct {
-	Text    string // as shown and stored: lowercase words as typed, single spaces
+	Text    string // as shown and stored: lowercase words as typed, single spaces; #tag for a hashtag
 	Exclude bool   // articles that match are dropped
 	pattern pattern
+	tag     string // a hashtag's tagKey; "" for words
 }
 
 // String is the keyword as a resident types it: "-text" for an exclusion.
@@ -42,6 +45,9 @@ func (k Keyword) String() string {
 // mean the same (case, ё/е, і/и, ў/у, apostrophes): two keywords with one
 // key are one keyword.
 func (k Keyword) Key() string {
+	if k.tag != "" {
+		return "#" + k.tag
+	}
 	ws := words(k.Text)
 	keys := make([]string, len(ws))
 	for i, w := range ws {
@@ -53,10 +59,19 @@ func (k Keyword) Key() string {
 // Phrase reports whether the keyword has more than one word.
 func (k Keyword) Phrase() bool { return len(k.pattern) > 1 }
 
-// Match reports whether the keyword occurs in d.
-func (k Keyword) Match(d *Doc) bool { return k.pattern.in(d) }
+// Hashtag reports whether the keyword is a hashtag.
+func (k Keyword) Hashtag() bool { return k.tag != "" }
 
-// Spans returns where the keyword occurs in d, sorted.
+// Match reports whether the keyword occurs in d: for a hashtag, whether
+// one of d's categories has it (see Doc.Tag).
+func (k Keyword) Match(d *Doc) bool {
+	if k.tag != "" {
+		return slices.Contains(d.tags, k.tag)
+	}
+	return k.pattern.in(d)
+}
+
+// Spans returns where the keyword occurs in d, sorted; none for a hashtag.
 func (k Keyword) Spans(d *Doc) []Span { return mergeSpans(k.pattern.spans(d, nil)) }
 
 // KeywordError tells why one keyword of a list was refused.
@@ -78,8 +93,9 @@ type Parsed struct {
 // ParseKeywords reads a list of keywords as a resident types it after
 // /keywords. Commas, semicolons and new lines separate keywords; words
 // between them are one keyword, a phrase ("детский сад"); a quoted part is
-// a keyword of its own (`"детский сад" школа` is two); a leading minus
-// makes an exclusion, and a minus after a space starts one ("школа
+// a keyword of its own (`"детский сад" школа` is two), and so is a
+// hashtag, which ends at a space ("школа #образование" is two); a leading
+// minus makes an exclusion, and a minus after a space starts one ("школа
 // -реклама"). At most limit items are read; the rest are counted in More.
 func ParseKeywords(input string, limit int) Parsed {
 	var res Parsed
@@ -123,6 +139,10 @@ func parseItem(s string, exclude bool, st *stemmer) (Keyword, error) {
 	if !utf8.ValidString(s) {
 		return Keyword{}, ErrKeywordInvalid
 	}
+	s = strings.TrimSpace(s)
+	if r, size := utf8.DecodeRuneInString(s); isHash(r) {
+		return parseHashtag(s[size:], exclude)
+	}
 	text := displayText(s)
 	switch {
 	case text == "":
@@ -138,7 +158,19 @@ func parseItem(s string, exclude bool, st *stemmer) (Keyword, error) {
 	if !meaningful {
 		return Keyword{}, ErrKeywordCommon
 	}
-	return Keyword{Text: text, Exclude: exclude, pattern: compile(ws, st)}, nil
+	return Keyword{Text: text, Exclude: exclude, pattern: compile(ws, st, false)}, nil
+}
+
+// parseHashtag reads a keyword written as a hashtag, after its #.
+func parseHashtag(s string, exclude bool) (Keyword, error) {
+	tag := Hashtag(s)
+	switch {
+	case tag == "":
+		return Keyword{}, ErrKeywordEmpty
+	case runeLen(s) > MaxKeywordLen:
+		return Keyword{}, ErrKeywordTooLong
+	}
+	return Keyword{Text: "#" + tag, Exclude: exclude, tag: tagKey(tag)}, nil
 }
 
 // item is one keyword of a list as typed.
@@ -151,14 +183,14 @@ type item struct {
 func splitItems(s string) []item {
 	var out []item
 	var cur strings.Builder
-	exclude, quoted := false, false
+	exclude, quoted, tag := false, false, false
 	blank := func() bool { return strings.TrimFunc(cur.String(), unicode.IsSpace) == "" }
 	push := func() {
 		if !blank() || exclude {
 			out = append(out, item{text: cur.String(), exclude: exclude})
 		}
 		cur.Reset()
-		exclude = false
+		exclude, tag = false, false
 	}
 	var prev rune = ' '
 	for i := 0; i < len(s); {
@@ -179,6 +211,14 @@ func splitItems(s string) []item {
 				push()
 			}
 			quoted = true
+		case tag && unicode.IsSpace(r):
+			push()
+		case isHash(r) && (blank() || unicode.IsSpace(prev)):
+			if !blank() {
+				push()
+			}
+			cur.WriteRune(r)
+			tag = true
 		case isMinus(r) && blank() && !exclude:
 			exclude = true
 		case isMinus(r) && unicode.IsSpace(prev) && !unicode.IsSpace(next) && next != utf8.RuneError && !isMinus(next):
@@ -262,7 +302,7 @@ func shown(it item) string {
 
 // Filter decides with a chat's keywords whether an article is for it.
 type Filter struct {
-	include, exclude []pattern
+	include, exclude []Keyword
 }
 
 // NewFilter makes the filter of a chat's keywords.
@@ -270,9 +310,9 @@ func NewFilter(kws []Keyword) Filter {
 	var f Filter
 	for _, k := range kws {
 		if k.Exclude {
-			f.exclude = append(f.exclude, k.pattern)
+			f.exclude = append(f.exclude, k)
 		} else {
-			f.include = append(f.include, k.pattern)
+			f.include = append(f.include, k)
 		}
 	}
 	return f
@@ -281,16 +321,16 @@ func NewFilter(kws []Keyword) Filter {
 // Allows reports whether an article passes: no exclusion occurs in it, and
 // one of the other keywords does, if there are any.
 func (f Filter) Allows(d *Doc) bool {
-	for _, p := range f.exclude {
-		if p.in(d) {
+	for _, k := range f.exclude {
+		if k.Match(d) {
 			return false
 		}
 	}
 	if len(f.include) == 0 {
 		return true
 	}
-	for _, p := range f.include {
-		if p.in(d) {
+	for _, k := range f.include {
+		if k.Match(d) {
 			return true
 		}
 	}

@@ -1,6 +1,7 @@
 package analyser
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -19,17 +20,17 @@ import (
 
 // Endings of Russian declensions; "-" is the empty ending (gen. pl. "дорог").
 var (
-	ruAdjective = endings("ый ий ой ого его ому ему ым им ом ем ая яя ую юю ою ею ое ее ые ие ых их ыми ими")
-	ruHard      = endings("- а у е ом ы и ов ей ам ами ах ем")           // сад, газ, врач
-	ruFemA      = endings("а ы и е у ой ою ей ею - ам ами ах")           // дорога, улица
-	ruSoftFem   = endings("я и е ю ей ею ь й ям ями ях")                 // неделя, статья
-	ruSoft      = endings("ь я ю ем е и ей ям ями ях ью ьми")            // площадь, день
-	ruJ         = endings("й я ю ем е и ев ям ями ях ей")                // урожай, музей
-	ruI         = endings("ий ия ию ием ии иев ией иею иям иями иях ие") // здание, линия, санаторий
-	ruNeutO     = endings("о а у е ом - ам ами ах ы")                    // село, тепло
-	ruNeutE     = endings("е я ю ем ей ям ями ях и")                     // поле
-	ruPlural    = endings("ы и ов ев ей ам ям ами ями ах ях")            // выборы, ветераны
-	ruMya       = endings("я ени енем ена ен енам енами енах")           // время
+	ruAdjective = endings("ый ий ой ого его ому ему ым им ом ем ая яя ую юю ою ею ей ое ее ые ие ых их ыми ими") // ей: синей, горячей
+	ruHard      = endings("- а у е ом ы и ов ей ам ами ах ем")                                                   // сад, газ, врач
+	ruFemA      = endings("а ы и е у ой ою ей ею - ам ами ах")                                                   // дорога, улица
+	ruSoftFem   = endings("я и е ю ей ею ь й ям ями ях")                                                         // неделя, статья
+	ruSoft      = endings("ь я ю ем е и ей ям ями ях ью ьми")                                                    // площадь, день
+	ruJ         = endings("й я ю ем е и ев ям ями ях ей")                                                        // урожай, музей
+	ruI         = endings("ий ия ию ием ии иев ией иею иям иями иях ие")                                         // здание, линия, санаторий
+	ruNeutO     = endings("о а у е ом - ам ами ах ы")                                                            // село, тепло
+	ruNeutE     = endings("е я ю ем ей ям ями ях и")                                                             // поле
+	ruPlural    = endings("ы и ов ев ей ам ям ами ями ах ях")                                                    // выборы, ветераны
+	ruMya       = endings("я ени енем ена ен енам енами енах")                                                   // время
 )
 
 // Endings of Belarusian declensions (folded ё→е; і and ў as written).
@@ -241,8 +242,12 @@ func beParadigm(w string) paradigm {
 	return p
 }
 
-// relate adds the relational adjectives of a noun base.
+// relate adds the relational adjectives of a noun base; an empty base (no
+// fleeting vowel) adds nothing.
 func (p *paradigm) relate(base string, suffixes []string) {
+	if base == "" {
+		return
+	}
 	for _, s := range suffixes {
 		b := base
 		if s == "н" {
@@ -347,4 +352,60 @@ var compounds = map[string][]string{
 	"тепл":  {"теплоснабж", "теплосет", "теплотрасс", "теплоцентр", "теплоисточн"},
 	"цяпл":  {"цеплазабеспяч", "цеплатрас", "цеплацэнтр"},
 	"энерг": {"энергоснабж", "энергосб", "энергазабеспяч", "энергазб"},
+}
+
+// An oblique ending and the endings of the nominatives it may stand for:
+// "школе" may be a form of школа, "ремонте" of ремонт, "водой" of вода,
+// "председателя" of председатель, "горячей" of горячая. Longer endings
+// first; every one that fits is tried.
+type obliqueEnding struct {
+	oblique     string
+	nominatives []string
+}
+
+var (
+	ruOblique = []obliqueEnding{
+		{"ами", []string{"а", "", "о"}}, {"ями", []string{"я", "ь", "е", "й"}},
+		{"ого", []string{"ый", "ой", "ое"}}, {"его", []string{"ий", "ее"}}, {"ому", []string{"ый", "ой", "ое"}}, {"ему", []string{"ий", "ее"}},
+		{"ыми", []string{"ый", "ые"}}, {"ими", []string{"ий", "ие"}}, {"ых", []string{"ый", "ые"}}, {"их", []string{"ий", "ие"}},
+		{"ой", []string{"а", "ая", "ый"}}, {"ей", []string{"я", "ь", "ая", "яя", "ий"}}, {"ую", []string{"ая"}}, {"юю", []string{"яя"}},
+		{"ом", []string{"", "о"}}, {"ем", []string{"й", "е", "ь"}}, {"ам", []string{"а", "", "о"}}, {"ям", []string{"я", "ь", "е", "й"}},
+		{"ах", []string{"а", "", "о"}}, {"ях", []string{"я", "ь", "е", "й"}}, {"ов", []string{""}}, {"ев", []string{"й"}},
+		{"ым", []string{"ый"}}, {"им", []string{"ий"}},
+		{"а", []string{"", "о"}}, {"я", []string{"ь", "й", "е"}}, {"у", []string{"а", "", "о"}}, {"ю", []string{"я", "ь", "й", "е"}},
+		{"е", []string{"а", "", "о", "я", "ь", "й"}}, {"и", []string{"а", "я", "ь", "й"}}, {"ы", []string{"а", ""}},
+	}
+	beOblique = []obliqueEnding{
+		{"амі", []string{"а", "", "о"}}, {"ямі", []string{"я", "ь", "е"}},
+		{"ага", []string{"ы", "ае"}}, {"яга", []string{"і", "яе"}}, {"аму", []string{"ы", "ае"}}, {"яму", []string{"і", "яе"}},
+		{"ай", []string{"а", "ая"}}, {"яй", []string{"я", "яя"}}, {"ой", []string{"а"}}, {"ую", []string{"ая"}},
+		{"ом", []string{"", "о"}}, {"ем", []string{"ь", "е", "й"}}, {"ам", []string{"а", "", "о"}}, {"ям", []string{"я", "ь", "е"}},
+		{"ах", []string{"а", "", "о"}}, {"ях", []string{"я", "ь", "е"}}, {"аў", []string{"", "а"}}, {"оў", []string{""}}, {"яў", []string{"я", "ь"}},
+		{"ым", []string{"ы"}}, {"ім", []string{"і"}}, {"ых", []string{"ы", "ыя"}}, {"іх", []string{"і", "ія"}},
+		{"а", []string{"", "о"}}, {"я", []string{"ь", "й", "е"}}, {"у", []string{"а", "", "о"}}, {"ю", []string{"я", "ь", "й", "е"}},
+		{"е", []string{"а", "", "о"}}, {"ы", []string{"а", ""}}, {"і", []string{"а", "я", "ь"}},
+	}
+)
+
+// nominatives returns the words whose nominative ending an oblique ending
+// of the folded Cyrillic word w may stand for ("школе": школа, школ, школо,
+// …); compileWord keeps those that have w among their forms.
+func nominatives(w string, l lang) []string {
+	table := ruOblique
+	if l == langBe {
+		table = beOblique
+	}
+	var out []string
+	for _, o := range table {
+		if !strings.HasSuffix(w, o.oblique) {
+			continue
+		}
+		base := strings.TrimSuffix(w, o.oblique)
+		for _, n := range o.nominatives {
+			if c := base + n; c != w && runeLen(c) >= 3 && !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }

@@ -33,19 +33,24 @@ type suffixSet struct {
 
 func (s suffixSet) has(suffix string) bool { return s.any || slices.Contains(s.list, suffix) }
 
-// compile compiles the words of a keyword or a query term.
-func compile(ws []word, st *stemmer) pattern {
+// compile compiles the words of a keyword, or of a query term (query:
+// see compileWord).
+func compile(ws []word, st *stemmer, query bool) pattern {
 	p := make(pattern, len(ws))
 	for i, w := range ws {
-		p[i] = compileWord(w, st)
+		p[i] = compileWord(w, st, query)
 	}
 	return p
 }
 
-// compileWord compiles one word of a keyword. A Cyrillic word whose letters
-// do not tell its language ("сад", "вада") is compiled as both Russian and
-// Belarusian: the text it meets decides.
-func compileWord(w word, st *stemmer) wordPattern {
+// compileWord compiles one word of a keyword or a query. A Cyrillic word
+// whose letters do not tell its language ("сад", "вада") is compiled as
+// both Russian and Belarusian: the text it meets decides. A keyword is
+// typed in the form it names (дорога; выборы, a plural); a word of a
+// query is whatever the sentence needed ("в школе", "с ремонтом"), so a
+// query word also takes the forms of each nominative it can be a form of
+// (see nominatives).
+func compileWord(w word, st *stemmer, query bool) wordPattern {
 	wp := wordPattern{stems: map[string]suffixSet{}}
 	switch w.script {
 	case scriptCyrillic:
@@ -54,21 +59,17 @@ func compileWord(w word, st *stemmer) wordPattern {
 			langs = []lang{langRu, langBe}
 		}
 		for _, l := range langs {
-			stem, _ := st.stem(w.text, l)
-			fs, adjectives := forms(w.text, l)
-			if fs == nil {
-				wp.stems[stem] = suffixSet{any: true}
+			wp.addCyrillic(w.text, l, st)
+			if !query {
 				continue
 			}
-			for _, f := range fs {
-				wp.add(st.stem(f, l))
-			}
-			for _, a := range adjectives {
-				wp.stems[foldBelarusian(a)] = suffixSet{any: true}
-			}
-			for _, p := range compounds[stem] {
-				if !slices.Contains(wp.prefixes, p) {
-					wp.prefixes = append(wp.prefixes, p)
+			stem, suffix := st.stem(w.text, l)
+			typed := token{stem: stem, suffix: suffix}
+			for _, n := range nominatives(w.text, l) {
+				np := wordPattern{stems: map[string]suffixSet{}}
+				np.addCyrillic(n, l, st)
+				if np.matches(&typed) { // the typed word is one of its forms
+					wp.merge(np)
 				}
 			}
 		}
@@ -83,6 +84,47 @@ func compileWord(w word, st *stemmer) wordPattern {
 		wp.entries = append(wp.entries, stemEntry{stem, wp.stems[stem]})
 	}
 	return wp
+}
+
+// addCyrillic adds the forms of a folded Cyrillic word in a language, its
+// relational adjectives and its compounds; every word of its stem when its
+// forms are unknown.
+func (wp *wordPattern) addCyrillic(text string, l lang, st *stemmer) {
+	stem, _ := st.stem(text, l)
+	fs, adjectives := forms(text, l)
+	if fs == nil {
+		wp.stems[stem] = suffixSet{any: true}
+		return
+	}
+	for _, f := range fs {
+		wp.add(st.stem(f, l))
+	}
+	for _, a := range adjectives {
+		wp.stems[foldBelarusian(a)] = suffixSet{any: true}
+	}
+	for _, p := range compounds[stem] {
+		if !slices.Contains(wp.prefixes, p) {
+			wp.prefixes = append(wp.prefixes, p)
+		}
+	}
+}
+
+// merge adds the stems and compounds of another pattern.
+func (wp *wordPattern) merge(o wordPattern) {
+	for stem, set := range o.stems {
+		if set.any {
+			wp.stems[stem] = set
+			continue
+		}
+		for _, suffix := range set.list {
+			wp.add(stem, suffix)
+		}
+	}
+	for _, p := range o.prefixes {
+		if !slices.Contains(wp.prefixes, p) {
+			wp.prefixes = append(wp.prefixes, p)
+		}
+	}
 }
 
 func (wp *wordPattern) add(stem, suffix string) {

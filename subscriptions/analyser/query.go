@@ -40,7 +40,7 @@ func ParseQuery(text string) (Query, error) {
 	st := newStemmer()
 	q := Query{terms: make([]pattern, 0, min(len(keep), MaxQueryTerms))}
 	for _, t := range keep[:min(len(keep), MaxQueryTerms)] {
-		q.terms = append(q.terms, compile(t.words, st))
+		q.terms = append(q.terms, compile(t.words, st, true))
 	}
 	return q, nil
 }
@@ -83,6 +83,27 @@ func (q Query) FTS() string {
 		t.fts(&b)
 	}
 	return b.String()
+}
+
+// Terms returns each term of the query as a query of its own, in order:
+// a search that finds nothing with every term can look for some of them.
+func (q Query) Terms() []Query {
+	out := make([]Query, len(q.terms))
+	for i, t := range q.terms {
+		out[i] = Query{terms: []pattern{t}}
+	}
+	return out
+}
+
+// Exact reports whether FTS selects exactly the documents Match accepts:
+// when no term is a phrase (see FTS). A search then needs no Match.
+func (q Query) Exact() bool {
+	for _, t := range q.terms {
+		if len(t) > 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // Match reports whether every term of the query occurs in d.

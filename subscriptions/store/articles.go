@@ -9,14 +9,14 @@ import (
 )
 
 const articleColumns = `id, feed_id, item_key, title, summary, link, image_url, published_at, categories,
-	section, language, first_seen_at`
+	section, language, first_seen_at, story_id`
 
 func scanArticle(row interface{ Scan(...any) error }) (subscriptions.Article, error) {
 	var a subscriptions.Article
 	var published, seen int64
 	var cats string
 	if err := row.Scan(&a.ID, &a.FeedID, &a.Key, &a.Title, &a.Summary, &a.Link, &a.ImageURL, &published, &cats,
-		&a.Section, &a.Language, &seen); err != nil {
+		&a.Section, &a.Language, &seen, &a.StoryID); err != nil {
 		return subscriptions.Article{}, err
 	}
 	a.Published, a.FirstSeen = fromUnix(published), fromUnix(seen)
@@ -44,25 +44,36 @@ func (s *Store) Article(ctx context.Context, id int64) (subscriptions.Article, e
 	return a, nil
 }
 
-// LatestArticles returns the n most recently published articles, newest
-// first, narrowed by a filter when one is given (at most one is used).
+// LatestArticles returns the n most recently published stories, newest
+// first, each as its first article the filter lets through (at most one
+// filter is used).
 func (s *Store) LatestArticles(ctx context.Context, n int, filter ...subscriptions.ArticleFilter) ([]subscriptions.Article, error) {
-	query, args := `SELECT `+articleColumns+` FROM articles
+	// A story is listed at its first article: no earlier article of the
+	// same story passes the same filter.
+	query, args := `SELECT `+articleColumns+` FROM articles a
+		WHERE NOT EXISTS (SELECT 1 FROM articles b WHERE b.story_id = a.story_id AND b.id < a.id)
 		ORDER BY published_at DESC, id DESC LIMIT ?`, []any{n}
 	if len(filter) > 0 && filter[0].Chat != 0 {
 		id := filter[0].Chat
-		// The same choice as the audience of a new article (see audience in feeds.go).
-		query = `SELECT ` + articleColumns + ` FROM articles a, (SELECT language AS lang FROM chats WHERE id = ?) c
-		WHERE NOT EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = ?)
-			OR a.section IN (SELECT section FROM chat_sections WHERE chat_id = ?)
-				AND (a.language = '' OR c.lang IN ('', a.language)
-					OR NOT EXISTS (SELECT 1 FROM feeds f WHERE f.section = a.section AND f.language = c.lang))
-		ORDER BY published_at DESC, id DESC LIMIT ?`
-		args = []any{id, id, id, n}
+		// The same choice as the audience of a new article (see sectionAudience in feeds.go).
+		visible := func(x string) string {
+			return `(NOT EXISTS (SELECT 1 FROM chat_sections s WHERE s.chat_id = c.id)
+				OR ` + x + `.section IN (SELECT section FROM chat_sections WHERE chat_id = c.id))
+				AND (` + x + `.language = '' OR c.lang IN ('', ` + x + `.language)
+					OR NOT EXISTS (SELECT 1 FROM feeds f WHERE f.section = ` + x + `.section AND f.language = c.lang))`
+		}
+		query = `SELECT ` + prefixed("a.", articleColumns) + ` FROM articles a, (SELECT id, language AS lang FROM chats WHERE id = ?) c
+		WHERE ` + visible("a") + `
+			AND NOT EXISTS (SELECT 1 FROM articles b WHERE b.story_id = a.story_id AND b.id < a.id AND ` + visible("b") + `)
+		ORDER BY a.published_at DESC, a.id DESC LIMIT ?`
+		args = []any{id, n}
 	} else if len(filter) > 0 && filter[0].Language != "" {
-		query = `SELECT ` + articleColumns + ` FROM articles WHERE language IN ('', ?)
+		lang := filter[0].Language
+		query = `SELECT ` + articleColumns + ` FROM articles a
+		WHERE a.language IN ('', ?)
+			AND NOT EXISTS (SELECT 1 FROM articles b WHERE b.story_id = a.story_id AND b.id < a.id AND b.language IN ('', ?))
 		ORDER BY published_at DESC, id DESC LIMIT ?`
-		args = []any{filter[0].Language, n}
+		args = []any{lang, lang, n}
 	}
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {

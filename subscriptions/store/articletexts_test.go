@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -105,5 +106,30 @@ func TestLatestArticlesInALanguage(t *testing.T) {
 	}
 	if want := []string{"Па-беларуску", "Unknown"}; !reflect.DeepEqual(titles, want) {
 		t.Errorf("latest in Belarusian: got %q, want %q", titles, want)
+	}
+}
+
+// TestArticleTextsAfterDisplay: 0010 came after 0011 (display) on main, so
+// a database that main's binary migrated has 0011 and not 0010; the next
+// start applies 0010 all the same.
+func TestArticleTextsAfterDisplay(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "main.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.ExecContext(ctx, `DROP TABLE article_texts; DELETE FROM schema_migrations WHERE version = 10`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a := ingestArticles(t, s, article("x", "Статья"))[0]
+	if err := s.SaveArticleText(ctx, subscriptions.ArticleText{ArticleID: a.ID, Status: subscriptions.TextOK, FetchedAt: t0}, t0); err != nil {
+		t.Fatalf("save a text after 0010 was applied late: %v", err)
 	}
 }

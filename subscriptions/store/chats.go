@@ -11,14 +11,17 @@ import (
 )
 
 const chatColumns = `id, type, title, username, language, status, subscribed, link_previews,
-	quiet_start, quiet_end, digest_hour, created_at, updated_at`
+	quiet_start, quiet_end, digest_hour, created_at, updated_at, ` + displayColumns
+
+// displayColumns are how a chat reads its news (scanned by scanDisplay).
+const displayColumns = `display, headlines_every, hashtags, digest_weekday`
 
 func scanChat(row interface{ Scan(...any) error }) (subscriptions.Chat, error) {
 	var c subscriptions.Chat
 	var subscribed, previews int
 	var created, updated int64
-	err := row.Scan(&c.ID, &c.Type, &c.Title, &c.Username, &c.Language, &c.Status, &subscribed, &previews,
-		&c.QuietStart, &c.QuietEnd, &c.DigestHour, &created, &updated)
+	err := row.Scan(append([]any{&c.ID, &c.Type, &c.Title, &c.Username, &c.Language, &c.Status, &subscribed, &previews,
+		&c.QuietStart, &c.QuietEnd, &c.DigestHour, &created, &updated}, scanDisplay(&c)...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return subscriptions.Chat{}, subscriptions.ErrNotFound
 	}
@@ -28,6 +31,11 @@ func scanChat(row interface{ Scan(...any) error }) (subscriptions.Chat, error) {
 	c.Subscribed, c.LinkPreviews = subscribed == 1, previews == 1
 	c.CreatedAt, c.UpdatedAt = fromUnix(created), fromUnix(updated)
 	return c, nil
+}
+
+// scanDisplay returns the destinations of displayColumns in c.
+func scanDisplay(c *subscriptions.Chat) []any {
+	return []any{&c.Display, &c.HeadlinesEvery, &c.Hashtags, &c.DigestWeekday}
 }
 
 // TouchChat records that a chat spoke to the bot: it is created when new,
@@ -57,7 +65,8 @@ func (s *Store) Chat(ctx context.Context, id int64) (subscriptions.Chat, error) 
 }
 
 // SetSubscribed subscribes or unsubscribes a chat and reports whether that
-// changed anything. Unsubscribing skips what was still waiting to be sent.
+// changed anything. Unsubscribing skips what was still waiting to be sent
+// (see stopSending).
 func (s *Store) SetSubscribed(ctx context.Context, id int64, on bool, now time.Time) (changed bool, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		col := "unsubscribed_at"
@@ -81,7 +90,7 @@ func (s *Store) SetSubscribed(ctx context.Context, id int64, on bool, now time.T
 		}
 		changed = true
 		if !on {
-			return skipPending(ctx, tx, id, "unsubscribed", now)
+			return stopSending(ctx, tx, id, "unsubscribed", now)
 		}
 		return nil
 	})
@@ -92,7 +101,7 @@ func (s *Store) SetSubscribed(ctx context.Context, id int64, on bool, now time.T
 }
 
 // SetChatStatus records whether the bot can write to a chat. A chat that is
-// no longer active has its waiting deliveries skipped with reason.
+// no longer active has what was waiting skipped with reason (see stopSending).
 func (s *Store) SetChatStatus(ctx context.Context, id int64, status subscriptions.ChatStatus, reason string, now time.Time) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE chats SET status = ?, updated_at = ? WHERE id = ?`,
@@ -100,7 +109,7 @@ func (s *Store) SetChatStatus(ctx context.Context, id int64, status subscription
 			return err
 		}
 		if status != subscriptions.StatusActive {
-			return skipPending(ctx, tx, id, reason, now)
+			return stopSending(ctx, tx, id, reason, now)
 		}
 		return nil
 	})
@@ -132,13 +141,16 @@ func (s *Store) MigrateChat(ctx context.Context, oldID, newID int64, now time.Ti
 		}
 		// The supergroup spoke before the migration was noticed: keep the old chat's choices.
 		if _, err := tx.ExecContext(ctx, `UPDATE chats SET subscribed = ?, language = ?, link_previews = ?,
-			quiet_start = ?, quiet_end = ?, digest_hour = ?, status = 'active', updated_at = ? WHERE id = ?`,
+			quiet_start = ?, quiet_end = ?, digest_hour = ?, digest_weekday = ?, display = ?, headlines_every = ?,
+			hashtags = ?, status = 'active', updated_at = ? WHERE id = ?`,
 			boolInt(old.Subscribed), old.Language, boolInt(old.LinkPreviews), old.QuietStart, old.QuietEnd,
-			old.DigestHour, now.Unix(), newID); err != nil {
+			old.DigestHour, old.DigestWeekday, old.Display, old.HeadlinesEvery, boolInt(old.Hashtags), now.Unix(), newID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?`, newID, oldID); err != nil {
-			return err
+		for _, table := range []string{"deliveries", "digest_items", "start_links"} {
+			if _, err := tx.ExecContext(ctx, `UPDATE OR IGNORE `+table+` SET chat_id = ? WHERE chat_id = ?`, newID, oldID); err != nil {
+				return err
+			}
 		}
 		if err := movePreferences(ctx, tx, oldID, newID); err != nil {
 			return err

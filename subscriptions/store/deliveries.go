@@ -17,16 +17,16 @@ func notFound(err error) error {
 	return err
 }
 
-const deliveryColumns = `id, chat_id, kind, ref, priority, state, attempts, next_attempt_at, last_error, message_id, created_at`
+const deliveryColumns = `id, chat_id, kind, ref, priority, state, attempts, next_attempt_at, last_error, message_id, created_at, failing_since`
 
 func scanDelivery(row interface{ Scan(...any) error }) (subscriptions.Delivery, error) {
 	var d subscriptions.Delivery
-	var next, created int64
+	var next, created, failing int64
 	if err := row.Scan(&d.ID, &d.ChatID, &d.Kind, &d.Ref, &d.Priority, &d.State, &d.Attempts, &next,
-		&d.LastError, &d.MessageID, &created); err != nil {
+		&d.LastError, &d.MessageID, &created, &failing); err != nil {
 		return subscriptions.Delivery{}, err
 	}
-	d.NextAttemptAt, d.CreatedAt = fromUnix(next), fromUnix(created)
+	d.NextAttemptAt, d.CreatedAt, d.FailingSince = fromUnix(next), fromUnix(created), fromUnix(failing)
 	return d, nil
 }
 
@@ -34,9 +34,9 @@ func scanDelivery(row interface{ Scan(...any) error }) (subscriptions.Delivery, 
 // with their chats, highest priority first, then oldest first.
 func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]subscriptions.DueDelivery, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.chat_id, d.kind, d.ref, d.priority, d.state, d.attempts,
-			d.next_attempt_at, d.last_error, d.message_id, d.created_at,
+			d.next_attempt_at, d.last_error, d.message_id, d.created_at, d.failing_since,
 			c.id, c.type, c.title, c.username, c.language, c.status, c.subscribed, c.link_previews,
-			c.quiet_start, c.quiet_end, c.digest_hour, c.created_at, c.updated_at
+			c.quiet_start, c.quiet_end, c.digest_hour, c.created_at, c.updated_at, `+prefixed("c.", displayColumns)+`
 		FROM deliveries d JOIN chats c ON c.id = d.chat_id
 		WHERE d.state = 'pending' AND d.next_attempt_at <= ?
 		ORDER BY d.priority DESC, d.next_attempt_at, d.id LIMIT ?`, now.Unix(), limit)
@@ -47,16 +47,16 @@ func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]
 	var out []subscriptions.DueDelivery
 	for rows.Next() {
 		var d subscriptions.DueDelivery
-		var next, created, cCreated, cUpdated int64
+		var next, created, failing, cCreated, cUpdated int64
 		var subscribed, previews int
 		c := &d.Chat
-		if err := rows.Scan(&d.ID, &d.ChatID, &d.Kind, &d.Ref, &d.Priority, &d.State, &d.Attempts, &next,
-			&d.LastError, &d.MessageID, &created,
+		if err := rows.Scan(append([]any{&d.ID, &d.ChatID, &d.Kind, &d.Ref, &d.Priority, &d.State, &d.Attempts, &next,
+			&d.LastError, &d.MessageID, &created, &failing,
 			&c.ID, &c.Type, &c.Title, &c.Username, &c.Language, &c.Status, &subscribed, &previews,
-			&c.QuietStart, &c.QuietEnd, &c.DigestHour, &cCreated, &cUpdated); err != nil {
+			&c.QuietStart, &c.QuietEnd, &c.DigestHour, &cCreated, &cUpdated}, scanDisplay(c)...)...); err != nil {
 			return nil, fmt.Errorf("due deliveries: %w", err)
 		}
-		d.NextAttemptAt, d.CreatedAt = fromUnix(next), fromUnix(created)
+		d.NextAttemptAt, d.CreatedAt, d.FailingSince = fromUnix(next), fromUnix(created), fromUnix(failing)
 		c.Subscribed, c.LinkPreviews = subscribed == 1, previews == 1
 		c.CreatedAt, c.UpdatedAt = fromUnix(cCreated), fromUnix(cUpdated)
 		out = append(out, d)
@@ -77,14 +77,16 @@ func (s *Store) NextDeliveryAt(ctx context.Context) (time.Time, error) {
 }
 
 // RecordOutcomes writes the outcomes of several attempts in one transaction
-// (the delivery engine batches its bookkeeping this way).
+// (the delivery engine batches its bookkeeping this way). The first failing
+// outcome of a delivery records when it began failing.
 func (s *Store) RecordOutcomes(ctx context.Context, outs []subscriptions.Outcome, now time.Time) error {
 	if len(outs) == 0 {
 		return nil
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `UPDATE deliveries SET state = ?, message_id = ?, last_error = ?,
-			attempts = attempts + ?, next_attempt_at = ?, updated_at = ?
+			attempts = attempts + ?, next_attempt_at = ?, updated_at = ?,
+			failing_since = CASE WHEN ? AND failing_since = 0 THEN ? ELSE failing_since END
 			WHERE id = ? AND (state = 'pending' OR (state = 'skipped' AND ? = 'sent'))`)
 		if err != nil {
 			return err
@@ -97,7 +99,8 @@ func (s *Store) RecordOutcomes(ctx context.Context, outs []subscriptions.Outcome
 			}
 			// A message that went out while its row was skipped (an unsubscribe,
 			// a stopped notice) is recorded as sent: the row says what Telegram did.
-			if _, err := st.ExecContext(ctx, o.State, o.MessageID, o.Error, boolInt(o.CountAttempt), next, now.Unix(), o.ID, o.State); err != nil {
+			if _, err := st.ExecContext(ctx, o.State, o.MessageID, o.Error, boolInt(o.CountAttempt), next, now.Unix(),
+				boolInt(o.Failing), now.Unix(), o.ID, o.State); err != nil {
 				return err
 			}
 		}

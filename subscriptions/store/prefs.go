@@ -219,6 +219,15 @@ func (s *Store) SetLinkPreviews(ctx context.Context, chatID int64, on bool, now 
 	return nil
 }
 
+// SetHashtags turns the hashtags under a chat's articles on or off.
+func (s *Store) SetHashtags(ctx context.Context, chatID int64, on bool, now time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE chats SET hashtags = ?, updated_at = ? WHERE id = ?`,
+		boolInt(on), now.Unix(), chatID); err != nil {
+		return fmt.Errorf("set hashtags of chat %d: %w", chatID, err)
+	}
+	return nil
+}
+
 // movePreferences gives newID the sections and keywords of oldID in place
 // of its own (a group upgraded to a supergroup that spoke before the
 // upgrade was noticed keeps the choices made in the group).

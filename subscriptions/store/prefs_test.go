@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/analyser"
 )
 
 // feedsIn configures feeds "section/lang" and returns them by that label.
@@ -49,6 +50,16 @@ func chatWith(t *testing.T, s *Store, id int64, typ subscriptions.ChatType, lang
 	if err := s.InitPreferences(ctx, id, lang, t0); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// kw parses a keyword as a resident types it.
+func kw(t testing.TB, s string) analyser.Keyword {
+	t.Helper()
+	k, err := analyser.ParseKeyword(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 func ingest(t testing.TB, s *Store, f subscriptions.Feed, as ...subscriptions.Article) subscriptions.IngestResult {
@@ -158,11 +169,16 @@ func TestAudienceHonoursSectionsLanguageAndKeywords(t *testing.T) {
 		ruNoAds   = 5 // ru, no advertising
 		legacy    = 6 // subscribed before preferences: no language, no sections
 		digest    = 7 // ru, daily digest
+		beLegacy  = 8 // be, but no sections chosen (subscribed before the sections were known)
 	)
 	for _, id := range []int64{ruAll, ruEconomy, ruRoads, ruNoAds, digest} {
 		chatWith(t, s, id, subscriptions.ChatPrivate, subscriptions.LangRU)
 	}
 	chatWith(t, s, beAll, subscriptions.ChatPrivate, subscriptions.LangBE)
+	chatWith(t, s, beLegacy, subscriptions.ChatPrivate, subscriptions.LangBE)
+	if _, err := s.db.Exec(`DELETE FROM chat_sections WHERE chat_id = ?`, beLegacy); err != nil {
+		t.Fatal(err)
+	}
 	subscribe(t, s, legacy)
 	if _, err := s.db.Exec(`UPDATE chats SET language = '' WHERE id = ?`, legacy); err != nil {
 		t.Fatal(err)
@@ -170,10 +186,10 @@ func TestAudienceHonoursSectionsLanguageAndKeywords(t *testing.T) {
 	if err := s.SetSection(ctx, ruEconomy, "news", false, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddKeywords(ctx, ruRoads, []subscriptions.Keyword{{Word: "дорога"}}, t0); err != nil {
+	if _, err := s.AddKeywords(ctx, ruRoads, []analyser.Keyword{kw(t, "дорога")}, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddKeywords(ctx, ruNoAds, []subscriptions.Keyword{{Word: "реклама", Exclude: true}}, t0); err != nil {
+	if _, err := s.AddKeywords(ctx, ruNoAds, []analyser.Keyword{kw(t, "-реклама")}, t0); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SetDigestHour(ctx, digest, 8, t0); err != nil {
@@ -192,8 +208,8 @@ func TestAudienceHonoursSectionsLanguageAndKeywords(t *testing.T) {
 	}{
 		{"ru news about roads with an ad", ruRoad, []int64{ruAll, ruRoads, legacy, digest}},
 		{"ru news about a concert", ruOther, []int64{ruAll, ruNoAds, legacy, digest}},
-		{"be news", beRoad, []int64{beAll, legacy}},
-		{"ru economy", eco, []int64{ruAll, ruEconomy, ruNoAds, legacy, digest}},
+		{"be news", beRoad, []int64{beAll, legacy, beLegacy}},
+		{"ru economy (no be version)", eco, []int64{ruAll, ruEconomy, ruNoAds, legacy, digest, beLegacy}},
 	}
 	for _, tt := range tests {
 		if got := recipients(t, s, tt.a.ID); !slices.Equal(got, tt.want) {
@@ -209,6 +225,10 @@ func TestAudienceHonoursSectionsLanguageAndKeywords(t *testing.T) {
 	latest, _ = s.LatestArticles(ctx, 10, subscriptions.ArticleFilter{Chat: beAll})
 	if len(latest) != 1 || latest[0].ID != beRoad.ID {
 		t.Errorf("latest for the be chat = %v, want the be article only", titles(latest))
+	}
+	latest, _ = s.LatestArticles(ctx, 10, subscriptions.ArticleFilter{Chat: beLegacy})
+	if len(latest) != 2 || latest[0].ID != eco.ID || latest[1].ID != beRoad.ID {
+		t.Errorf("latest for a be chat without sections = %v, want the be article and the economy one (no be version)", titles(latest))
 	}
 	latest, _ = s.LatestArticles(ctx, 10, subscriptions.ArticleFilter{Chat: legacy})
 	if len(latest) != 4 {
@@ -288,11 +308,11 @@ func TestKeywordsStore(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	chatWith(t, s, 1, subscriptions.ChatPrivate, subscriptions.LangRU)
-	ch, err := s.AddKeywords(ctx, 1, []subscriptions.Keyword{{Word: "дорога"}, {Word: "школа"}, {Word: "реклама", Exclude: true}}, t0)
+	ch, err := s.AddKeywords(ctx, 1, []analyser.Keyword{kw(t, "дорога"), kw(t, "школа"), kw(t, "-реклама")}, t0)
 	if err != nil || len(ch.Added) != 3 {
 		t.Fatalf("AddKeywords = %+v, %v; want 3 added", ch, err)
 	}
-	ch, _ = s.AddKeywords(ctx, 1, []subscriptions.Keyword{{Word: "дорога"}, {Word: "школа", Exclude: true}, {Word: "ёлка"}, {Word: "елка"}}, t0)
+	ch, _ = s.AddKeywords(ctx, 1, []analyser.Keyword{kw(t, "дорога"), kw(t, "-школа"), kw(t, "ёлка"), kw(t, "елка")}, t0)
 	if len(ch.Already) != 2 || len(ch.Switched) != 1 || len(ch.Added) != 1 {
 		t.Fatalf("second AddKeywords = %+v; want дорога and елка already there, школа switched, ёлка added", ch)
 	}
@@ -304,14 +324,14 @@ func TestKeywordsStore(t *testing.T) {
 	if want := []string{"дорога", "ёлка", "-школа", "-реклама"}; !slices.Equal(got, want) {
 		t.Fatalf("Keywords = %q, want %q", got, want)
 	}
-	removed, missing, err := s.RemoveKeywords(ctx, 1, []string{"ДОРОГА", "-елка", "мост"})
-	if err != nil || len(removed) != 2 || !slices.Equal(missing, []string{"мост"}) {
+	removed, missing, err := s.RemoveKeywords(ctx, 1, []analyser.Keyword{kw(t, "ДОРОГА"), kw(t, "-елка"), kw(t, "мост")})
+	if err != nil || len(removed) != 2 || len(missing) != 1 || missing[0].Text != "мост" {
 		t.Fatalf("RemoveKeywords = %v, %v, %v; want 2 removed, мост missing", removed, missing, err)
 	}
 	// The limit.
-	var many []subscriptions.Keyword
+	var many []analyser.Keyword
 	for i := 0; i < subscriptions.MaxKeywords+3; i++ {
-		many = append(many, subscriptions.Keyword{Word: fmt.Sprintf("слово%d", i)})
+		many = append(many, kw(t, fmt.Sprintf("слово%d", i)))
 	}
 	ch, _ = s.AddKeywords(ctx, 1, many, t0)
 	if len(ch.Added) != subscriptions.MaxKeywords-2 || len(ch.OverLimit) != 5 {
@@ -332,7 +352,7 @@ func TestMigrateChatKeepsPreferences(t *testing.T) {
 	if err := s.SetSection(ctx, group, "news", false, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddKeywords(ctx, group, []subscriptions.Keyword{{Word: "дарога"}}, t0); err != nil {
+	if _, err := s.AddKeywords(ctx, group, []analyser.Keyword{kw(t, "дарога")}, t0); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.MigrateChat(ctx, group, super, t0); err != nil {
@@ -347,18 +367,18 @@ func TestMigrateChatKeepsPreferences(t *testing.T) {
 	if err := s.SetSection(ctx, -200, "economy", false, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddKeywords(ctx, -200, []subscriptions.Keyword{{Word: "школа"}}, t0); err != nil {
+	if _, err := s.AddKeywords(ctx, -200, []analyser.Keyword{kw(t, "школа")}, t0); err != nil {
 		t.Fatal(err)
 	}
 	chatWith(t, s, super2, subscriptions.ChatSupergroup, subscriptions.LangRU)
-	if _, err := s.AddKeywords(ctx, super2, []subscriptions.Keyword{{Word: "реклама", Exclude: true}}, t0); err != nil {
+	if _, err := s.AddKeywords(ctx, super2, []analyser.Keyword{kw(t, "-реклама")}, t0); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.MigrateChat(ctx, -200, super2, t0); err != nil {
 		t.Fatal(err)
 	}
 	p, _ = s.Preferences(ctx, super2)
-	if !slices.Equal(p.Sections, []string{"news"}) || len(p.Keywords) != 1 || p.Keywords[0].Word != "школа" {
+	if !slices.Equal(p.Sections, []string{"news"}) || len(p.Keywords) != 1 || p.Keywords[0].Text != "школа" {
 		t.Fatalf("after merge: sections %v, keywords %v; want news, школа", p.Sections, p.Keywords)
 	}
 	var left int
@@ -405,91 +425,6 @@ func TestChannels(t *testing.T) {
 	}
 }
 
-func TestSearchArticles(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "search.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	f := feedsIn(t, s, "news/ru", "news/be")
-	day := 24 * time.Hour
-	ingest(t, s, f["news/ru"],
-		subscriptions.Article{Title: "Ремонт дороги на улице Ленина", Published: t0.Add(-3 * day), Link: "https://x/1"},
-		subscriptions.Article{Title: "Дорожные работы", Summary: "Ограничено движение", Published: t0.Add(-2 * day), Link: "https://x/2"},
-		subscriptions.Article{Title: "Ёлка на площади", Categories: []string{"Праздники"}, Published: t0.Add(-day), Link: "https://x/3"},
-	)
-	ingest(t, s, f["news/be"],
-		subscriptions.Article{Title: "Аб'явы райвыканкама", Summary: "Рамонт на вуліцы Сумской", Published: t0, Link: "https://x/4"},
-	)
-	tests := []struct {
-		q    string
-		want []string
-	}{
-		{"дорога", []string{"Дорожные работы", "Ремонт дороги на улице Ленина"}},
-		{"дороги", []string{"Дорожные работы", "Ремонт дороги на улице Ленина"}},
-		{"дорожн", []string{"Дорожные работы"}},
-		{"ремонт", []string{"Ремонт дороги на улице Ленина"}},
-		{"елка", []string{"Ёлка на площади"}},
-		{"праздник", []string{"Ёлка на площади"}},
-		{"вулица", []string{"Аб'явы райвыканкама"}},
-		{"аб’ява", []string{"Аб'явы райвыканкама"}},
-		{"движение дорожные", []string{"Дорожные работы"}},
-		{"мост", nil},
-		{`"ремонт* ^( )`, []string{"Ремонт дороги на улице Ленина"}},
-	}
-	for _, tt := range tests {
-		got, err := s.SearchArticles(ctx, tt.q, 10)
-		if err != nil || !slices.Equal(titles(got), tt.want) {
-			t.Errorf("SearchArticles(%q) = %q, %v; want %q", tt.q, titles(got), err, tt.want)
-		}
-	}
-	if _, err := s.SearchArticles(ctx, " * ", 10); !errors.Is(err, subscriptions.ErrEmptyQuery) {
-		t.Errorf("SearchArticles(\" * \") error = %v, want ErrEmptyQuery", err)
-	}
-	// An edited article is found by its new words only.
-	ingest(t, s, f["news/ru"], subscriptions.Article{Key: "edit", Title: "Старый заголовок", Link: "https://x/5"})
-	ingest(t, s, f["news/ru"], subscriptions.Article{Key: "edit", Title: "Новый заголовок", Link: "https://x/5"})
-	if got, _ := s.SearchArticles(ctx, "старый", 10); len(got) != 0 {
-		t.Errorf("search for the old title found %q", titles(got))
-	}
-	if got, _ := s.SearchArticles(ctx, "новый заголовок", 10); len(got) != 1 {
-		t.Errorf("search for the new title found %q, want 1", titles(got))
-	}
-	// Newest first, at most the limit.
-	got, _ := s.SearchArticles(ctx, "на", 10) // one-letter words are dropped, "на" is kept
-	if len(got) < 2 || got[0].Published.Before(got[1].Published) {
-		t.Errorf("results not newest first: %q", titles(got))
-	}
-}
-
-func TestSearchBackfill(t *testing.T) {
-	// Articles stored before migration 0003 are searchable after it.
-	ctx := context.Background()
-	s := openTest(t)
-	f := feedsIn(t, s, "news/ru")
-	ingest(t, s, f["news/ru"], subscriptions.Article{Title: "Субботник в парке", Link: "https://x/1"})
-	if _, err := s.db.Exec(`DELETE FROM articles_fts`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.db.Exec(`DELETE FROM schema_migrations WHERE version = 3`); err != nil {
-		t.Fatal(err)
-	}
-	for _, stmt := range []string{`DROP TRIGGER articles_fts_insert`, `DROP TRIGGER articles_fts_update`, `DROP TRIGGER articles_fts_delete`,
-		`DROP TABLE articles_fts`, `DROP TABLE chat_sections`, `DROP TABLE chat_keywords`, `DROP TABLE channels`} {
-		if _, err := s.db.Exec(stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := s.SearchArticles(ctx, "субботник", 10); err != nil || len(got) != 1 {
-		t.Fatalf("after back-fill: %q, %v; want the article", titles(got), err)
-	}
-}
-
 // With a single feed whose articles are in Russian, a Belarusian or English
 // speaker still gets them: the language only chooses between versions of a
 // section that the portal actually offers.
@@ -514,5 +449,34 @@ func TestSingleFeedReachesEveryLanguage(t *testing.T) {
 		if err != nil || len(got) != 1 {
 			t.Errorf("latest for chat %d = %d articles, %v; want 1", id, len(got), err)
 		}
+	}
+}
+
+func TestKeywordOffers(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	chatWith(t, s, 1, subscriptions.ChatPrivate, subscriptions.LangRU)
+	chatWith(t, s, 2, subscriptions.ChatPrivate, subscriptions.LangRU)
+	old, err := s.OfferKeyword(ctx, 1, "горячая вода", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kw, err := s.KeywordOffer(ctx, 1, old, t0.Add(time.Hour)); err != nil || kw != "горячая вода" {
+		t.Fatalf("KeywordOffer = %q, %v; want горячая вода", kw, err)
+	}
+	if _, err := s.KeywordOffer(ctx, 2, old, t0); !errors.Is(err, subscriptions.ErrNotFound) {
+		t.Errorf("another chat's offer: %v, want ErrNotFound", err)
+	}
+	week := 7 * 24 * time.Hour
+	if _, err := s.KeywordOffer(ctx, 1, old, t0.Add(week+time.Second)); !errors.Is(err, subscriptions.ErrNotFound) {
+		t.Errorf("an expired offer: %v, want ErrNotFound", err)
+	}
+	fresh, err := s.OfferKeyword(ctx, 2, "сумченко", t0.Add(week+time.Second))
+	if err != nil || fresh == old {
+		t.Fatalf("OfferKeyword = %d, %v; want a new id", fresh, err)
+	}
+	var n int
+	if err := s.db.QueryRow(`SELECT count(*) FROM keyword_offers`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d offers kept, %v; want the expired one deleted", n, err)
 	}
 }

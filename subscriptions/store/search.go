@@ -2,67 +2,173 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/osipovichi/newsbot/subscriptions"
+	"github.com/osipovichi/newsbot/subscriptions/analyser"
 )
 
-// maxQueryTerms bounds the words of one search.
-const maxQueryTerms = 8
+// The search index, articles_fts (migration 0007), is written from Go: each
+// article's title, summary and categories as the analyser's tokens
+// (analyser.Doc.IndexText), in the transaction that stores the article. It
+// is contentless (rowid = articles.id); a trigger deletes the row of a
+// deleted article. An index written by another version of the analyser is
+// rebuilt from the articles (RebuildSearchIndex).
 
-// searchQuery turns what a person typed into an FTS5 query: its terms
-// (see subscriptions.SearchTerms) searched as prefixes ("дороги" →
-// "дорог"*, and "дорож"* for "дорожный"), all of them required, at most
-// maxQueryTerms. Only letters and digits reach the query, each prefix
-// quoted, so no input can make an FTS5 syntax error. It returns false when
-// no word is left.
-func searchQuery(text string) (string, bool) {
-	var terms []string
-	for _, prefixes := range subscriptions.SearchTerms(text) {
-		alts := make([]string, len(prefixes))
-		for i, p := range prefixes {
-			alts[i] = `"` + strings.ReplaceAll(p, `"`, `""`) + `"*`
-		}
-		term := alts[0]
-		if len(alts) > 1 {
-			term = "(" + strings.Join(alts, " OR ") + ")"
-		}
-		terms = append(terms, term)
-		if len(terms) == maxQueryTerms {
-			break
+// indexArticle writes the index row of a stored article (a.ID set).
+func indexArticle(ctx context.Context, tx execer, a subscriptions.Article) error {
+	d := a.Analyse()
+	cats := make([]string, 0, len(a.Categories))
+	for i := range a.Categories {
+		if t := d.IndexText(subscriptions.FieldCategories + i); t != "" {
+			cats = append(cats, t)
 		}
 	}
-	return strings.Join(terms, " AND "), len(terms) > 0
+	if _, err := tx.ExecContext(ctx, `DELETE FROM articles_fts WHERE rowid = ?`, a.ID); err != nil {
+		return fmt.Errorf("index article %d: %w", a.ID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO articles_fts (rowid, title, summary, categories) VALUES (?, ?, ?, ?)`,
+		a.ID, d.IndexText(subscriptions.FieldTitle), d.IndexText(subscriptions.FieldSummary), strings.Join(cats, " ")); err != nil {
+		return fmt.Errorf("index article %d: %w", a.ID, err)
+	}
+	return nil
 }
 
-// SearchArticles returns up to limit stored articles that match a query
-// (see searchQuery), newest first, each link once. A query without words
-// fails with ErrEmptyQuery.
-func (s *Store) SearchArticles(ctx context.Context, text string, limit int) ([]subscriptions.Article, error) {
-	q, ok := searchQuery(text)
-	if !ok {
-		return nil, subscriptions.ErrEmptyQuery
+// reindexStored writes the index row of an article as it is stored now
+// (after an update that may have kept its summary or image).
+func reindexStored(ctx context.Context, tx *sql.Tx, id int64) error {
+	a, err := scanArticle(tx.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles WHERE id = ?`, id))
+	if err != nil {
+		return fmt.Errorf("reindex article %d: %w", id, err)
 	}
-	// The same news may come through several feeds: read a few more and drop repeated links.
-	rows, err := s.db.QueryContext(ctx, `SELECT `+prefixed("a.", articleColumns)+` FROM articles_fts f
+	return indexArticle(ctx, tx, a)
+}
+
+// State keys of the index: the analyser version it was written with, and
+// how far a rebuild got ("VERSION:LAST_ID").
+const (
+	stateIndexVersion = "search_index_version"
+	stateIndexRebuild = "search_index_rebuild"
+)
+
+// RebuildSearchIndex rewrites the index rows of every article, in
+// transactions of batch articles, unless the index was written by this
+// analyser version already. A rebuild interrupted (a restart) goes on
+// where it stopped. Articles stored meanwhile are indexed by their own
+// transactions. It returns how many articles it indexed.
+func (s *Store) RebuildSearchIndex(ctx context.Context, batch int) (int, error) {
+	version := strconv.Itoa(analyser.Version)
+	done, err := s.State(ctx, stateIndexVersion)
+	if err == nil && done == version {
+		return 0, nil
+	}
+	if err != nil && !errors.Is(err, subscriptions.ErrNotFound) {
+		return 0, err
+	}
+	var last int64
+	if p, err := s.State(ctx, stateIndexRebuild); err == nil {
+		if v, id, ok := strings.Cut(p, ":"); ok && v == version {
+			last, _ = strconv.ParseInt(id, 10, 64)
+		}
+	}
+	total := 0
+	for {
+		n := 0
+		err := s.inTx(ctx, func(tx *sql.Tx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT `+articleColumns+` FROM articles WHERE id > ? ORDER BY id LIMIT ?`, last, batch)
+			if err != nil {
+				return err
+			}
+			var as []subscriptions.Article
+			for rows.Next() {
+				a, err := scanArticle(rows)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				as = append(as, a)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			for _, a := range as {
+				if err := indexArticle(ctx, tx, a); err != nil {
+					return err
+				}
+				last = a.ID
+			}
+			n = len(as)
+			key, value := stateIndexRebuild, version+":"+strconv.FormatInt(last, 10)
+			if n < batch {
+				key, value = stateIndexVersion, version
+				if _, err := tx.ExecContext(ctx, `DELETE FROM bot_state WHERE key = ?`, stateIndexRebuild); err != nil {
+					return err
+				}
+				// One segment instead of one per batch: searches read 2-5x less.
+				if _, err := tx.ExecContext(ctx, `INSERT INTO articles_fts (articles_fts) VALUES ('optimize')`); err != nil {
+					return err
+				}
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO bot_state (key, value) VALUES (?, ?)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+			return err
+		})
+		if err != nil {
+			return total, fmt.Errorf("rebuild the search index after article %d: %w", last, err)
+		}
+		total += n
+		if n < batch {
+			return total, nil
+		}
+	}
+}
+
+// searchCandidates is how many index matches a search reads for each
+// result it returns: phrases select a superset in FTS5 (analyser.Query.FTS),
+// checked with Match; the same story may come through several feeds.
+const (
+	searchCandidates      = 5
+	exactSearchCandidates = 2 // without a phrase: FTS5 is exact, only repeated links are dropped
+)
+
+// SearchArticles returns up to limit stored articles in which every term
+// of q occurs, the most relevant first: by bm25 (the title weighs twice
+// the rest; scores equal to one decimal count as equal) and then newest
+// first, each story once.
+func (s *Store) SearchArticles(ctx context.Context, q analyser.Query, limit int) ([]subscriptions.Article, error) {
+	expr := q.FTS()
+	if expr == "" {
+		return nil, analyser.ErrEmptyQuery
+	}
+	candidates := searchCandidates
+	if q.Exact() {
+		candidates = exactSearchCandidates
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+prefixed("a.", articleColumns)+` FROM (
+			SELECT rowid, round(bm25(articles_fts, 2.0, 1.0, 1.0), 1) AS score FROM articles_fts
+			WHERE articles_fts MATCH ? ORDER BY score LIMIT ?) f
 		JOIN articles a ON a.id = f.rowid
-		WHERE articles_fts MATCH ? ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, q, limit*3)
+		ORDER BY f.score, a.published_at DESC, a.id DESC`, expr, limit*candidates)
 	if err != nil {
 		return nil, fmt.Errorf("search articles: %w", err)
 	}
 	defer rows.Close()
 	var out []subscriptions.Article
-	links := map[string]bool{}
-	for rows.Next() {
+	stories := map[int64]bool{}
+	for rows.Next() && len(out) < limit {
 		a, err := scanArticle(rows)
 		if err != nil {
 			return nil, fmt.Errorf("search articles: %w", err)
 		}
-		if a.Link != "" && links[a.Link] || len(out) == limit {
+		if stories[a.Story()] || !q.Exact() && !q.Match(a.Analyse()) {
 			continue
 		}
-		links[a.Link] = true
+		stories[a.Story()] = true
 		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {

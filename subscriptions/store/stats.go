@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -126,6 +127,83 @@ func (s *Store) AudienceSections(ctx context.Context) ([]string, error) {
 			return nil, fmt.Errorf("list sections: %w", err)
 		}
 		out = append(out, sec)
+	}
+	return out, rows.Err()
+}
+
+// DayFigures counts what happened in [from, to): chats that subscribed,
+// subscribers lost and messages delivered, with the active subscribers at
+// to. Today's figures so far are DayFigures(midnight, now).
+//
+// Active at a past moment is read back from what the chats hold now: the
+// chats that had subscribed by then and either are still active or were
+// lost after it. A chat that left and came back since counts from its
+// latest subscription; the daily snapshot, taken soon after the day ends,
+// keeps that error small.
+func (s *Store) DayFigures(ctx context.Context, from, to time.Time) (subscriptions.DayFigures, error) {
+	f, err := dayFigures(ctx, s.db, from, to)
+	if err != nil {
+		return subscriptions.DayFigures{}, fmt.Errorf("count the figures of %s to %s: %w", from.Format(time.RFC3339), to.Format(time.RFC3339), err)
+	}
+	return f, nil
+}
+
+func dayFigures(ctx context.Context, q rowQuerier, from, to time.Time) (subscriptions.DayFigures, error) {
+	var f subscriptions.DayFigures
+	err := q.QueryRowContext(ctx, `SELECT
+			(SELECT COUNT(*) FROM chats WHERE subscribed_at < :to AND (
+				(subscribed = 1 AND status = 'active')
+				OR (subscribed = 0 AND unsubscribed_at >= :to)
+				OR (subscribed = 1 AND status <> 'active' AND updated_at >= :to))),
+			(SELECT COUNT(*) FROM chats WHERE subscribed_at >= :from AND subscribed_at < :to),
+			(SELECT COUNT(*) FROM chats WHERE (subscribed = 0 AND unsubscribed_at >= :from AND unsubscribed_at < :to)
+				OR (subscribed = 1 AND status <> 'active' AND updated_at >= :from AND updated_at < :to)),
+			(SELECT COUNT(*) FROM deliveries WHERE state = 'sent' AND updated_at >= :from AND updated_at < :to)`,
+		sql.Named("from", from.Unix()), sql.Named("to", to.Unix())).Scan(&f.Active, &f.New, &f.Lost, &f.Delivered)
+	return f, err
+}
+
+// SaveDaySnapshot keeps the figures of the local day day ("2006-01-02"),
+// which ran over [from, to), unless the day has them already; it reports
+// whether it wrote them.
+func (s *Store) SaveDaySnapshot(ctx context.Context, day string, from, to, now time.Time) (bool, error) {
+	saved := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM daily_stats WHERE day = ?`, day).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		f, err := dayFigures(ctx, tx, from, to)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO daily_stats (day, active, new, lost, delivered, starts_at, ends_at, recorded_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, day, f.Active, f.New, f.Lost, f.Delivered, from.Unix(), to.Unix(), now.Unix())
+		saved = err == nil
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("save the figures of %s: %w", day, err)
+	}
+	return saved, nil
+}
+
+// DaySnapshots returns the kept figures of the days from first to last
+// (dates "2006-01-02", both included), oldest first.
+func (s *Store) DaySnapshots(ctx context.Context, first, last string) ([]subscriptions.DayFigures, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT day, active, new, lost, delivered FROM daily_stats
+		WHERE day >= ? AND day <= ? ORDER BY day`, first, last)
+	if err != nil {
+		return nil, fmt.Errorf("read the daily figures: %w", err)
+	}
+	defer rows.Close()
+	var out []subscriptions.DayFigures
+	for rows.Next() {
+		var f subscriptions.DayFigures
+		if err := rows.Scan(&f.Day, &f.Active, &f.New, &f.Lost, &f.Delivered); err != nil {
+			return nil, fmt.Errorf("read the daily figures: %w", err)
+		}
+		out = append(out, f)
 	}
 	return out, rows.Err()
 }

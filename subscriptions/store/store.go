@@ -2,8 +2,9 @@
 // (modernc.org/sqlite, pure Go): the embedded numbered migrations
 // (migrations/NNNN_name.sql, applied in order at Open, never edited once
 // shipped), every SQL query of newsbot, the tables of the delivery outbox,
-// the full-text search index and its query syntax, and the figures of
-// /stats. SQL lives here and nowhere else.
+// the full-text search index (written with the tokens of
+// subscriptions/analyser, which also makes the queries), and the figures
+// of /stats. SQL lives here and nowhere else.
 //
 // Consumers do not name Store in their interfaces: each declares the few
 // methods it needs, with the domain types of package subscriptions.
@@ -34,7 +35,11 @@ var migrations embed.FS
 
 // Store is the SQLite database of newsbot. It is safe for concurrent use.
 type Store struct {
-	db *sql.DB
+	db   *sql.DB
+	path string
+	// file is the database file as opened: Check tells it from a file put
+	// in its place.
+	file os.FileInfo
 }
 
 // The database holds residents' chat ids, names and usernames and the
@@ -55,6 +60,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	file, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	// Pragmas go in the DSN so that every pooled connection gets them.
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
 		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)" +
@@ -70,8 +79,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, path: path, file: file}
 	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate database %s: %w", path, err)
+	}
+	if err := s.fillStoryKeys(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
@@ -149,6 +162,16 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var tables int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema`).Scan(&tables); err != nil {
+		return err
+	}
+	if tables == 0 {
+		// A new database: incremental vacuum costs nothing to turn on now.
+		if _, err := s.EnableIncrementalVacuum(ctx); err != nil {
+			return err
+		}
+	}
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
 		return err
@@ -203,6 +226,9 @@ type (
 	}
 	execer interface {
 		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	}
+	rowQuerier interface {
+		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	}
 )
 

@@ -265,6 +265,10 @@ func TestMigrateChat(t *testing.T) {
 		f := feedFor(t, s, "https://x/")
 		s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, nil)
 		res, _ := s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, []subscriptions.Article{article("n", "N")})
+		s.SetDisplay(ctx, -10, subscriptions.DisplayCompact, t0)
+		s.SetHashtags(ctx, -10, true, t0)
+		s.SetWeeklyDigest(ctx, -10, time.Friday, 18, t0)
+		s.IngestFeed(ctx, f.ID, subscriptions.FetchResult{At: t0}, []subscriptions.Article{article("w", "W")}) // put aside
 		if newExists {
 			s.TouchChat(ctx, subscriptions.ChatInfo{ID: -100200, Type: subscriptions.ChatSupergroup, Title: "School 1"}, t0)
 		}
@@ -272,8 +276,9 @@ func TestMigrateChat(t *testing.T) {
 			t.Fatalf("newExists=%t: %v", newExists, err)
 		}
 		c, err := s.Chat(ctx, -100200)
-		if err != nil || !c.Subscribed || c.Language != subscriptions.LangBE {
-			t.Fatalf("newExists=%t: migrated chat %+v, %v; want subscribed, be", newExists, c, err)
+		if err != nil || !c.Subscribed || c.Language != subscriptions.LangBE || c.Display != subscriptions.DisplayCompact ||
+			!c.Hashtags || c.DigestWeekday != time.Friday {
+			t.Fatalf("newExists=%t: migrated chat %+v, %v; want subscribed, be, compact with hashtags, weekday Friday", newExists, c, err)
 		}
 		if _, err := s.Chat(ctx, -10); !errors.Is(err, subscriptions.ErrNotFound) {
 			t.Fatalf("newExists=%t: old chat still there (%v)", newExists, err)
@@ -281,6 +286,9 @@ func TestMigrateChat(t *testing.T) {
 		d, err := s.Delivery(ctx, -100200, subscriptions.KindArticle, res.New[0].ID)
 		if err != nil || d.State != subscriptions.DeliveryPending {
 			t.Fatalf("newExists=%t: delivery moved = %+v, %v", newExists, d, err)
+		}
+		if n, err := s.WaitingArticles(ctx, -100200); n != 1 || err != nil {
+			t.Fatalf("newExists=%t: %d articles wait for the weekly digest of the new chat (%v), want 1", newExists, n, err)
 		}
 		// Migrating again is harmless.
 		if err := s.MigrateChat(ctx, -10, -100200, t0); err != nil {
