@@ -163,7 +163,7 @@ func (g *gate) failed(cause string, epoch uint64, reason string, wait time.Durat
 		wait = min(minOutagePause<<min(g.level-1, 20), maxOutagePause)
 	}
 	if p == nil {
-		p = g.start(cause, reason, now.Add(wait))
+		g.start(cause, reason, now.Add(wait))
 		g.log.Warn("outbox paused", "cause", cause, "reason", reason, "retry_in", wait)
 		return
 	}
@@ -173,13 +173,11 @@ func (g *gate) failed(cause string, epoch uint64, reason string, wait time.Durat
 }
 
 // start begins a pause. g.mu must be held.
-func (g *gate) start(cause, reason string, until time.Time) *pause {
-	p := &pause{reason: reason, since: g.now(), until: until}
-	g.pauses[cause] = p
+func (g *gate) start(cause, reason string, until time.Time) {
+	g.pauses[cause] = &pause{reason: reason, since: g.now(), until: until}
 	g.epoch++
 	g.metrics.paused.WithLabelValues(cause).Set(1)
 	g.metrics.pauses.WithLabelValues(cause).Inc()
-	return p
 }
 
 // end ends a pause. g.mu must be held.

@@ -106,7 +106,7 @@ func run(ctx context.Context, o options, in io.Reader, out io.Writer) error {
 
 	s := &sandbox{
 		tg: tg, out: out, uploads: o.uploads, chat: faketelegram.PrivateChat(user(o.user, o.lang)), user: user(o.user, o.lang),
-		news:  &newsroom{portal: portal, base: "http://" + addrs[1], items: map[string][]article{}},
+		news:  &newsroom{portal: portal, base: "http://" + addrs[1], byLang: map[string]int{}, items: map[string][]article{}},
 		shown: map[int64]int{}, edits: map[int64]int{}, buttons: map[int64]pressable{},
 		watched: map[int64]string{},
 	}

@@ -65,9 +65,10 @@ type newsroom struct {
 	portal *fakeportal.Portal
 	base   string // the portal's URL, e.g. http://127.0.0.1:8082
 
-	mu    sync.Mutex
-	n     int                  // articles published
-	items map[string][]article // newest first, by language
+	mu     sync.Mutex
+	n      int                  // articles published
+	byLang map[string]int       // articles published, by language: each takes the next headline
+	items  map[string][]article // newest first, by language
 }
 
 func (r *newsroom) feedPath(lang string) string { return "/" + lang + "/rss-" + lang + "/" }
@@ -89,7 +90,8 @@ func (r *newsroom) publish(lang string, at time.Time) article {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.n++
-	h := headlines[lang][r.n%len(headlines[lang])]
+	h := headlines[lang][r.byLang[lang]%len(headlines[lang])]
+	r.byLang[lang]++
 	path := fmt.Sprintf("/%s/news-%s/view/%d/", lang, lang, r.n)
 	a := article{title: h[0], summary: h[1], link: r.base + path, at: at}
 	if r.n%3 == 0 {
