@@ -49,6 +49,9 @@ func (c *Client) Username() string { return c.api.Self.UserName }
 // UserID is the bot's own user id.
 func (c *Client) UserID() int64 { return c.api.Self.ID }
 
+// InlineMode reports whether inline mode is on for the bot (@BotFather, /setinline).
+func (c *Client) InlineMode() bool { return c.api.Self.SupportsInlineQueries }
+
 // with returns a copy of the library client whose requests carry ctx.
 func (c *Client) with(ctx context.Context) *tgbotapi.BotAPI {
 	b := *c.api

@@ -51,6 +51,9 @@ type updateLoop struct {
 func (l *updateLoop) run(ctx context.Context, h Handler) error {
 	offset, err := l.store.UpdateOffset(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped as it started
+		}
 		return fmt.Errorf("read the update offset: %w", err)
 	}
 	wait := time.Second
