@@ -90,6 +90,8 @@ type harnessOptions struct {
 	zone *time.Location
 	// contacts are the committee's contacts (NEWSBOT_CONTACTS).
 	contacts string
+	// texts reads article pages for reading in Telegram; a fetcher when nil.
+	texts TextReader
 }
 
 func newHarness(t testing.TB, o harnessOptions) *harness {
@@ -137,7 +139,8 @@ func (h *harness) build(o harnessOptions) {
 		h.t.Fatal(err)
 	}
 	h.bot, err = New(Config{Telegram: h.engine, Store: h.store, Logger: logger, Admins: o.admins, DefaultLang: o.lang,
-		Location: zone, Sections: i18n.NewSections(o.sections), Now: h.clock.Now, Version: o.version, Contacts: o.contacts})
+		Location: zone, Sections: i18n.NewSections(o.sections), Now: h.clock.Now, Version: o.version, Contacts: o.contacts,
+		Texts: o.texts})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -225,8 +228,13 @@ func (h *harness) subscribe(ids ...int64) {
 // and wakes the outbox, as the poller does.
 func (h *harness) publish(section, lang string, articles ...subscriptions.Article) subscriptions.IngestResult {
 	h.t.Helper()
+	return h.publishIn("https://osipovichi.gov.by/"+section+"/"+lang+"/rss/", section, lang, articles...)
+}
+
+// publishIn is publish in the feed at url.
+func (h *harness) publishIn(url, section, lang string, articles ...subscriptions.Article) subscriptions.IngestResult {
+	h.t.Helper()
 	ctx := context.Background()
-	url := "https://osipovichi.gov.by/" + section + "/" + lang + "/rss/"
 	feeds, err := h.store.EnsureFeeds(ctx, []subscriptions.FeedConfig{{Section: section, Language: lang, URL: url}})
 	if err != nil {
 		h.t.Fatal(err)

@@ -81,6 +81,13 @@ func (c *Client) UserID() int64 {
 	return 0
 }
 
+// InlineMode reports whether inline mode is on for the bot (@BotFather,
+// /setinline); false before Connect.
+func (c *Client) InlineMode() bool {
+	me := c.self.Load()
+	return me != nil && me.SupportsInlineQueries
+}
+
 // with returns a copy of the library client whose requests carry ctx.
 func (c *Client) with(ctx context.Context) *tgbotapi.BotAPI {
 	b := *c.api

@@ -45,7 +45,10 @@ func (e *Engine) connect(ctx context.Context) error {
 		wait = min(wait*2, maxConnectWait)
 	}
 	e.outbox.gate.clear(PauseTelegram)
-	e.log.Info("connected to Telegram", "bot_username", e.client.Username())
+	e.log.Info("connected to Telegram", "bot_username", e.client.Username(), "inline_mode", e.client.InlineMode())
+	if !e.client.InlineMode() {
+		e.log.Info("inline mode is off: turn it on in @BotFather (/setinline) to let residents share news with @" + e.client.Username() + " in any chat")
+	}
 	e.connectedOnce.Do(func() { close(e.connected) })
 	return nil
 }

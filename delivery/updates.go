@@ -93,6 +93,9 @@ func newUpdateLoop(s *sender, st offsetStore, log *slog.Logger, m *metrics, time
 func (l *updateLoop) run(ctx context.Context, h Handler) error {
 	offset, err := l.store.UpdateOffset(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped as it started
+		}
 		return fmt.Errorf("read the update offset: %w", err)
 	}
 	handled, err := l.store.HandledUpdates(ctx)
@@ -288,8 +291,9 @@ func (l *updateLoop) handle(ctx context.Context, h Handler, u Update) {
 func (l *updateLoop) lastAnswer() time.Time { return time.Unix(0, l.lastPoll.Load()) }
 
 // shardOf picks the worker of an update: by its chat, or by the person
-// for a press of a button under a message sent through inline mode (it
-// has no chat), so that one chat's updates are handled in order.
+// for what has no chat (an inline query, a press of a button under a
+// message sent through inline mode), so that one chat's updates are
+// handled in order.
 func shardOf(u Update) int {
 	var key int64
 	switch {
@@ -301,6 +305,8 @@ func shardOf(u Update) int {
 		key = u.Press.From.ID
 	case u.Member != nil:
 		key = u.Member.Chat.ID
+	case u.Inline != nil:
+		key = u.Inline.From.ID
 	}
 	return int(uint64(key) % updateWorkers)
 }

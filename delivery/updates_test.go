@@ -354,3 +354,31 @@ func TestSlowUpdateHoldsOnlyItsChatAndTheMark(t *testing.T) {
 		t.Errorf("the slow chat after the restart handled %q, want hold, after: in order", got)
 	}
 }
+
+// Every kind of update goes to its chat's worker, or to its person's
+// when it has no chat, so that one chat's updates keep their order.
+func TestShardOf(t *testing.T) {
+	group := Chat{ID: -100123, Type: "supergroup"}
+	anna := User{ID: 42}
+	private := Chat{ID: anna.ID, Type: "private"}
+	for _, tc := range []struct {
+		name string
+		u    Update
+		key  int64
+	}{
+		{"a message in a group", Update{Message: &Incoming{Chat: group, From: &anna}}, group.ID},
+		{"a message in a private chat", Update{Message: &Incoming{Chat: private, From: &anna}}, anna.ID},
+		{"a press under a message in a group", Update{Press: &Press{From: anna, Chat: &group}}, group.ID},
+		{"a press under a message sent through inline mode", Update{Press: &Press{From: anna}}, anna.ID},
+		{"the bot's membership of a group", Update{Member: &MemberUpdate{Chat: group, From: anna}}, group.ID},
+		{"an inline query", Update{Inline: &InlineQuery{From: anna}}, anna.ID},
+	} {
+		want := shardOf(Update{Message: &Incoming{Chat: Chat{ID: tc.key}}})
+		if got := shardOf(tc.u); got != want {
+			t.Errorf("%s: worker %d, want %d (that of %d)", tc.name, got, want, tc.key)
+		}
+	}
+	if shardOf(Update{Message: &Incoming{Chat: group}}) == shardOf(Update{Message: &Incoming{Chat: Chat{ID: group.ID + 1}}}) {
+		t.Errorf("neighbouring chats share a worker")
+	}
+}

@@ -121,8 +121,11 @@ func TestGoldenLatest(t *testing.T) {
 	items := newsItems()[:10]
 	for _, lang := range langs {
 		t.Run(lang, func(t *testing.T) {
-			got := Latest(items, "", Options{Lang: lang, Loc: minsk()})
+			got, shown := Latest(items, "", Options{Lang: lang, Loc: minsk()})
 			plain := valid(t, got, MaxText)
+			if shown != len(items) {
+				t.Errorf("shown %d, want %d", shown, len(items))
+			}
 			for _, a := range items {
 				if !strings.Contains(got, Escape(a.Link)) {
 					t.Errorf("article %q missing from the list", a.Title)
@@ -394,7 +397,7 @@ func TestLatestDropsFromTheEnd(t *testing.T) {
 		a.Title = strings.Repeat(a.Title+" ", 2)
 		items = append(items, a)
 	}
-	got := Latest(items, "", Options{Lang: "ru", Loc: minsk()})
+	got, reported := Latest(items, "", Options{Lang: "ru", Loc: minsk()})
 	valid(t, got, MaxText)
 	shown := 0
 	for i, a := range items {
@@ -408,13 +411,22 @@ func TestLatestDropsFromTheEnd(t *testing.T) {
 	if shown == 0 || shown == len(items) {
 		t.Fatalf("shown %d of %d, want some dropped", shown, len(items))
 	}
+	if reported != shown {
+		t.Errorf("Latest says %d shown, the list has %d", reported, shown)
+	}
+	if !strings.Contains(got, fmt.Sprintf("%d. ", shown)) || strings.Contains(got, fmt.Sprintf("%d. ", shown+1)) {
+		t.Errorf("the list is not numbered 1 to %d", shown)
+	}
 	if strings.Count(got, "<a ") != shown || strings.Count(got, "</a>") != shown {
 		t.Errorf("an item was cut in the middle")
 	}
 }
 
 func TestLatestEmpty(t *testing.T) {
-	got := Latest(nil, "", Options{Lang: "be"})
+	got, shown := Latest(nil, "", Options{Lang: "be"})
+	if shown != 0 {
+		t.Errorf("shown %d of none", shown)
+	}
 	if plain := valid(t, got, MaxText); !strings.HasPrefix(plain, "Навін пакуль няма") {
 		t.Errorf("got %q", plain)
 	}
@@ -485,8 +497,11 @@ func TestMeasuresVisibleText(t *testing.T) {
 }
 
 func TestLatestNote(t *testing.T) {
-	got := Latest(newsItems()[:3], "Больше 20 новостей за раз я не показываю.", Options{Lang: "ru", Loc: minsk()})
+	got, shown := Latest(newsItems()[:3], "Больше 20 новостей за раз я не показываю.", Options{Lang: "ru", Loc: minsk()})
 	valid(t, got, MaxText)
+	if shown != 3 {
+		t.Errorf("shown %d, want 3", shown)
+	}
 	if want := "<b>Последние новости</b>\n<i>Больше 20 новостей за раз я не показываю.</i>\n\n"; !strings.HasPrefix(got, want) {
 		t.Errorf("got %q, want it to start with %q", got, want)
 	}

@@ -50,7 +50,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	registerStoreMetrics(reg, store, logger)
 
-	// One fetcher reads the portal for the poller and for /post.
+	// One fetcher reads the portal for the poller, /post and reading in Telegram.
 	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL, Scope: cfg.fetchScope(cfg.Feeds)})
 	engine, err := delivery.New(delivery.Config{
 		Client: client, Store: store, Logger: logger.With("component", "delivery"), Location: cfg.Timezone,
@@ -63,6 +63,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 		Telegram: engine, Store: store, Logger: logger.With("component", "bot"),
 		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone, Sections: i18n.NewSections(cfg.SectionNames),
 		Registerer: reg, Version: versionLabel(), Pages: fetcher, Contacts: cfg.Contacts,
+		Texts: fetcher, TextSelectors: textSelectors(cfg.ListingSelectors),
 	})
 	if err != nil {
 		return err
@@ -110,6 +111,17 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	}
 	logger.Info("newsbot stopped")
 	return nil
+}
+
+// textSelectors are the "text" selectors of NEWSBOT_LISTING_SELECTORS, by source.
+func textSelectors(sel map[string]feed.Selectors) map[string]string {
+	out := map[string]string{}
+	for src, s := range sel {
+		if s.Text != "" {
+			out[src] = s.Text
+		}
+	}
+	return out
 }
 
 // searchIndexBatch is how many articles one transaction of a rebuild of
