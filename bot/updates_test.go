@@ -81,13 +81,15 @@ func TestOffsetPersistedAcrossRestarts(t *testing.T) {
 func TestFloodingChatDoesNotStallOthers(t *testing.T) {
 	h := newHarness(t, harnessOptions{tg: faketelegram.Options{EnforceLimits: true}})
 	flooder := faketelegram.User{ID: 6001, FirstName: "Flood", LanguageCode: "ru"}
+	var last int
 	for i := 0; i < 30; i++ {
-		h.tg.SendMessage(faketelegram.PrivateChat(flooder), flooder, "/help")
+		last = h.tg.SendMessage(faketelegram.PrivateChat(flooder), flooder, "/help")
 	}
 	start := time.Now()
 	if got := h.say(resident, "/help"); !strings.Contains(got.Plain, "/latest") {
 		t.Fatalf("resident's /help: got %q", got.Plain)
 	}
+	h.tg.WaitFor(t, 20*time.Second, func() bool { return h.tg.Confirmed() > last+1 }, "every update handled")
 	if got := len(h.tg.Messages(flooder.ID)); got < 3 || got >= 30 {
 		t.Errorf("the flooding chat got %d replies, want a few (Telegram's burst), not all 30", got)
 	}

@@ -9,6 +9,7 @@ import (
 // outbox's commits, pauses and faults, retention.
 type metrics struct {
 	updates        prometheus.Counter
+	handling       prometheus.Gauge
 	messages       *prometheus.CounterVec
 	rateLimited    *prometheus.CounterVec
 	panics         prometheus.Counter
@@ -26,6 +27,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	m := &metrics{
 		updates: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "newsbot_updates_handled_total", Help: "Telegram updates handled.",
+		}),
+		handling: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "newsbot_updates_in_flight", Help: "Telegram updates being handled or waiting for their chat's turn.",
 		}),
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newsbot_messages_sent_total", Help: "Messages sent to Telegram, by outcome.",
@@ -66,7 +70,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		m.pauses.WithLabelValues(cause)
 	}
 	if reg != nil {
-		reg.MustRegister(m.updates, m.messages, m.rateLimited, m.panics, m.commits,
+		reg.MustRegister(m.updates, m.handling, m.messages, m.rateLimited, m.panics, m.commits,
 			m.paused, m.pauses, m.inFlight, m.unrecorded, m.recordFailures, m.givenUp, m.pruned)
 	}
 	return m
