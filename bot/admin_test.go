@@ -379,9 +379,19 @@ func TestBroadcastConfirmedOnce(t *testing.T) {
 	chat := faketelegram.PrivateChat(admin)
 	id, control := h.draft(admin, textNotice(h, admin, "Приём граждан переносится"))
 	send := fmt.Sprintf("ntc:send:%d", id)
-	// Two presses in a row, and a second admin pressing Send for the same notice.
+	// Two presses in a row, then a second admin pressing Send for the same
+	// notice (after them: updates of different chats are handled concurrently).
 	_, first := h.tg.PressButton(chat, admin, control.MessageID, send)
 	_, second := h.tg.PressButton(chat, admin, control.MessageID, send)
+	h.tg.WaitFor(t, 10*time.Second, func() bool {
+		n := 0
+		for _, a := range h.tg.CallbackAnswers() {
+			if a.CallbackQueryID == first || a.CallbackQueryID == second {
+				n++
+			}
+		}
+		return n == 2
+	}, "both presses answered")
 	h.tg.SendMessage(faketelegram.PrivateChat(admin2), admin2, "/start")
 	other := h.press(faketelegram.PrivateChat(admin2), admin2, 1, send)
 	answers := map[string]string{}

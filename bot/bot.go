@@ -5,7 +5,8 @@
 // engine's updates and composes the messages of the engine's deliveries.
 //
 // Each feature is a type of its own in its own file (residents, settings,
-// keywords, search, channels, notices, admin, posts, alerts, contacts) holding only
+// keywords, search, channels, notices, admin, posts, alerts, contacts, reader
+// for reading articles in Telegram, inline for inline mode) holding only
 // the store methods it declares beside it; what they share is base. Bot
 // itself routes updates to them. Receivers are named b throughout: each is
 // a part of the bot.
@@ -32,6 +33,7 @@ type telegram interface {
 	channelLookup
 	outboxWatch
 	rateReport
+	inlineAnswerer
 }
 
 // storage is every feature's store interface in one, for Config: each
@@ -49,6 +51,8 @@ type storage interface {
 	postStore
 	alertStore
 	composeStore
+	readerStore
+	inlineStore
 }
 
 // Config wires a Bot.
@@ -69,8 +73,14 @@ type Config struct {
 	Now        func() time.Time
 	// Version is the program's version, shown by /stats.
 	Version string
-	// Pages reads article pages for /post; a feed.Fetcher of Version when nil.
+	// Pages reads article pages for /post, Texts their text for reading in
+	// Telegram; a feed.Fetcher of Version when nil.
 	Pages PageReader
+	Texts TextReader
+	// TextSelectors are the CSS selectors of the text block of the article
+	// pages of sources, by configured source URL (the "text" field of
+	// NEWSBOT_LISTING_SELECTORS); the default (feed.DefaultTextSelector) for others.
+	TextSelectors map[string]string
 	// Contacts are the committee's contacts that /contacts shows
 	// (NEWSBOT_CONTACTS, see render.Contacts); "" when not set.
 	Contacts string
@@ -94,6 +104,8 @@ type Bot struct {
 	composer *composer
 	notices  *notices
 	alerts   *alerts
+	reader   *reader
+	inline   *inline
 	admin    *adminTools
 }
 
@@ -113,8 +125,14 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.Pages == nil {
-		cfg.Pages = feed.NewFetcher(feed.FetcherOptions{Version: cfg.Version})
+	if cfg.Pages == nil || cfg.Texts == nil {
+		f := feed.NewFetcher(feed.FetcherOptions{Version: cfg.Version})
+		if cfg.Pages == nil {
+			cfg.Pages = f
+		}
+		if cfg.Texts == nil {
+			cfg.Texts = f
+		}
 	}
 	shared := &base{
 		tg: cfg.Telegram, chats: cfg.Store, log: cfg.Logger, admins: map[int64]bool{}, defaultLang: cfg.DefaultLang,
@@ -123,25 +141,28 @@ func New(cfg Config) (*Bot, error) {
 	for _, id := range cfg.Admins {
 		shared.admins[id] = true
 	}
+	reader := newReader(shared, cfg.Store, cfg.Texts, cfg.TextSelectors, cfg.Telegram.Username)
+	search := &search{base: shared, store: cfg.Store, limits: newSearchLimiter(cfg.Now)}
 	b := &Bot{
-		base: shared, engine: cfg.Telegram, store: cfg.Store,
+		base: shared, engine: cfg.Telegram, store: cfg.Store, reader: reader,
 		commands: map[string]*command{}, callbacks: map[string]callbackHandler{},
 		commandsSeen: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newsbot_commands_total", Help: "Commands received, by command.",
 		}, []string{"command"}),
-		composer: newComposer(shared, cfg.Store),
+		composer: newComposer(shared, cfg.Store, reader),
 		notices:  newNotices(shared, cfg.Store, cfg.Telegram),
 		alerts:   &alerts{base: shared, store: cfg.Store},
+		inline:   &inline{base: shared, store: cfg.Store, search: search, engine: cfg.Telegram, reader: reader},
 	}
 	if cfg.Registerer != nil {
-		cfg.Registerer.MustRegister(b.commandsSeen)
+		cfg.Registerer.MustRegister(b.commandsSeen, reader.outcomes)
 	}
 	channels := &channels{base: shared, store: cfg.Store, engine: cfg.Telegram}
 	settings := &settings{base: shared, store: cfg.Store, channels: channels, engine: cfg.Telegram}
-	(&residents{base: shared, store: cfg.Store}).register(b)
+	(&residents{base: shared, store: cfg.Store, reader: reader}).register(b)
+	reader.register(b)
 	settings.register(b)
 	(&keywords{base: shared, store: cfg.Store, channels: channels}).register(b)
-	search := &search{base: shared, store: cfg.Store, limits: newSearchLimiter(cfg.Now)}
 	search.register(b)
 	contacts := &contacts{base: shared, text: cfg.Contacts}
 	newQuestions(shared, cfg.Store, search, contacts).register(b)
@@ -156,13 +177,14 @@ func New(cfg Config) (*Bot, error) {
 }
 
 // Run registers the command menu, starts scheduled notices, keeps the
-// progress of notices up to date, gathers the albums sent as notices and
-// keeps the daily figures of /stats until ctx is done. The engine runs the
-// rest (see delivery.Engine.Run).
+// progress of notices up to date, gathers the albums sent as notices,
+// keeps the daily figures of /stats and reads the article pages residents
+// open until ctx is done. The engine runs the rest (see delivery.Engine.Run).
 func (b *Bot) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { b.registerMenu(gctx); return nil })
 	g.Go(func() error { return b.notices.run(gctx) })
+	g.Go(func() error { return b.reader.run(gctx) })
 	g.Go(func() error { return b.notices.collectAlbums(gctx) })
 	g.Go(func() error { b.admin.keepSnapshots(gctx); return nil })
 	return g.Wait()

@@ -127,8 +127,9 @@ type album struct {
 }
 
 type stoppingNotice struct {
-	ids []int64
-	at  time.Time // real time of the stop
+	ids      []int64
+	at       time.Time // real time of the stop
+	stopping bool      // the Stop is being recorded and shown: no report yet
 }
 
 func newNotices(shared *base, store noticeStore, engine outboxWatch) *notices {

@@ -22,6 +22,7 @@ import (
 //	ntc:ACTION:ID[:ARG]                  noticeData
 //	ch:l  ch:d:ID  ch:dy:ID              channelsData
 //	kwo:ID                               offerData
+//	rd:ARTICLE  rd:ARTICLE:PAGE          readData
 
 // maxCallbackData is Telegram's limit on a button's data, in bytes.
 const maxCallbackData = 64
@@ -342,4 +343,46 @@ func decodeOffer(data string) (offerData, bool) {
 	}
 	id, ok := parseID(parts[0])
 	return offerData{id: id}, ok && id > 0
+}
+
+// readData is a button of the reading view: "📖 Read here" under an
+// article (page 0: open its first page in a new message), or Next/Back
+// under a page (that page, edited in place).
+type readData struct {
+	article int64
+	page    int
+}
+
+const cbRead = "rd"
+
+// maxReadPage bounds the page of a button: far more than MaxTextRunes makes.
+const maxReadPage = 999
+
+func (d readData) encode() string {
+	s := cbRead + ":" + strconv.FormatInt(d.article, 10)
+	if d.page > 0 {
+		s += ":" + strconv.Itoa(d.page)
+	}
+	return s
+}
+
+func decodeRead(data string) (readData, bool) {
+	parts, ok := fields(data, cbRead, 1)
+	if !ok {
+		return readData{}, false
+	}
+	idText, pageText, paged := strings.Cut(parts[0], ":")
+	id, ok := parseID(idText)
+	if !ok || id < 0 {
+		return readData{}, false
+	}
+	d := readData{article: id}
+	if paged {
+		page, ok := parseID(pageText)
+		if !ok || page < 1 || page > maxReadPage {
+			return readData{}, false
+		}
+		d.page = int(page)
+	}
+	return d, d.encode() == data
 }

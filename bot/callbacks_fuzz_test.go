@@ -23,6 +23,7 @@ func FuzzCallbackData(f *testing.F) {
 		"set:5001:lang:\x00", "sub:extra:data", "\xff\xfe", "kwo:1", "kwo:-5",
 		"set:5001:disp:headlines", "set:5001:disp:huge", "set:5001:hl:15", "set:5001:hl:16", "set:5001:ht:1",
 		"set:5001:wk:1", "set:5001:wk:1-8", "set:5001:wk:7-8", "set:5001:wk:1-13", "set:5001:wk:-8",
+		"rd:1", "rd:1:2", "rd:999999:1",
 	} {
 		f.Add(s)
 	}
@@ -65,6 +66,7 @@ func FuzzCallbackCodecs(f *testing.F) {
 		"ntc:send:1", "ntc:stop:01", "ntc:send:1:x", "ntc:lng:-1:*", "ntc:mainl:1:ru", "ntc:sch:1", "ch:l", "ch:d:-1001", "ch:dy:-1001", "ch:l:1", "\xff",
 		"kwo:1", "kwo:-1", "kwo:01", "kwo:", "kwo:9223372036854775807",
 		"set:5001:disp:compact", "set:5001:disp:", "set:5001:hl:060", "set:5001:ht:0", "set:5001:wk:0-20", "set:5001:wk:00", "set:5001:wk:3-",
+		"rd:1", "rd:12:3", "rd:12:0", "rd:12:01", "rd:-1", "rd:1:1000", "rd:1:2:3",
 	} {
 		f.Add(s)
 	}
@@ -82,6 +84,7 @@ func FuzzCallbackCodecs(f *testing.F) {
 		accepted(decodeNotice(data))
 		accepted(decodeChannels(data))
 		accepted(decodeOffer(data))
+		accepted(decodeRead(data))
 	})
 }
 
@@ -119,6 +122,8 @@ func TestCallbackCodecsRoundTrip(t *testing.T) {
 		{channelsData{op: channelsList}, func(s string) (callbackData, bool) { return decodeChannels(s) }},
 		{channelsData{op: channelsConfirm, id: channel}, func(s string) (callbackData, bool) { return decodeChannels(s) }},
 		{offerData{id: 9223372036854775807}, func(s string) (callbackData, bool) { return decodeOffer(s) }},
+		{readData{article: 1 << 53}, func(s string) (callbackData, bool) { return decodeRead(s) }},
+		{readData{article: 41234, page: maxReadPage}, func(s string) (callbackData, bool) { return decodeRead(s) }},
 	}
 	for _, tt := range tests {
 		data, err := encodeCallback(tt.d)

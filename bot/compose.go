@@ -26,11 +26,12 @@ type composeStore interface {
 type composer struct {
 	*base
 	store    composeStore
+	reader   *reader // for the "📖 Read here" button
 	articles articleCache
 }
 
-func newComposer(shared *base, store composeStore) *composer {
-	return &composer{base: shared, store: store, articles: articleCache{m: map[int64]subscriptions.Article{}}}
+func newComposer(shared *base, store composeStore, r *reader) *composer {
+	return &composer{base: shared, store: store, reader: r, articles: articleCache{m: map[int64]subscriptions.Article{}}}
 }
 
 // Compose renders a delivery for the engine's outbox. withPhoto=false
@@ -58,7 +59,8 @@ func (b *composer) compose(ctx context.Context, d subscriptions.DueDelivery, wit
 			return nil, err
 		}
 		r := render.Article(a, opts)
-		return []delivery.Message{{Text: r.Text, Photo: r.Photo, Previews: d.Chat.LinkPreviews, Silent: silent}}, nil
+		return []delivery.Message{{Text: r.Text, Photo: r.Photo, Previews: d.Chat.LinkPreviews, Silent: silent,
+			Keyboard: b.reader.articleKeyboard(lang, d.Chat.Type, a.ID)}}, nil
 	case subscriptions.KindDigest:
 		dg, err := b.store.Digest(ctx, d.ID)
 		if err != nil {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,44 +19,6 @@ import (
 	"github.com/osipovichi/newsbot/subscriptions/store"
 )
 
-// clock is a settable clock for the bot's schedules (quiet hours, digests, retries).
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-func (c *clock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
-
-// logBuffer collects log output for assertions.
-type logBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // harness runs a Bot and its delivery engine against the fake Telegram and
 // a real store in a temp dir.
 type harness struct {
@@ -67,8 +27,8 @@ type harness struct {
 	store  *store.Store
 	engine *delivery.Engine
 	bot    *Bot
-	clock  *clock
-	logs   *logBuffer
+	clock  *testkit.Clock
+	logs   *testkit.LogBuffer
 	minsk  *time.Location
 
 	cancel context.CancelFunc
@@ -92,6 +52,8 @@ type harnessOptions struct {
 	zone *time.Location
 	// contacts are the committee's contacts (NEWSBOT_CONTACTS).
 	contacts string
+	// texts reads article pages for reading in Telegram; a fetcher when nil.
+	texts TextReader
 	// realPace runs the pacer on the real clock, for tests of Telegram's
 	// limits (the fake counts them in real time); otherwise it runs
 	// fastPace times faster, so that one message a second per chat costs
@@ -120,7 +82,7 @@ func newHarness(t testing.TB, o harnessOptions) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	h := &harness{t: t, tg: tg, store: store, clock: &clock{t: o.now}, logs: &logBuffer{}, minsk: minsk}
+	h := &harness{t: t, tg: tg, store: store, clock: testkit.NewClock(o.now), logs: &testkit.LogBuffer{}, minsk: minsk}
 	h.build(o)
 	if !o.noStart {
 		h.start()
@@ -151,7 +113,8 @@ func (h *harness) build(o harnessOptions) {
 		h.t.Fatal(err)
 	}
 	h.bot, err = New(Config{Telegram: h.engine, Store: h.store, Logger: logger, Admins: o.admins, DefaultLang: o.lang,
-		Location: zone, Sections: i18n.NewSections(o.sections), Now: h.clock.Now, Version: o.version, Contacts: o.contacts})
+		Location: zone, Sections: i18n.NewSections(o.sections), Now: h.clock.Now, Version: o.version, Contacts: o.contacts,
+		Texts: o.texts})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -239,8 +202,13 @@ func (h *harness) subscribe(ids ...int64) {
 // and wakes the outbox, as the poller does.
 func (h *harness) publish(section, lang string, articles ...subscriptions.Article) subscriptions.IngestResult {
 	h.t.Helper()
+	return h.publishIn("https://osipovichi.gov.by/"+section+"/"+lang+"/rss/", section, lang, articles...)
+}
+
+// publishIn is publish in the feed at url.
+func (h *harness) publishIn(url, section, lang string, articles ...subscriptions.Article) subscriptions.IngestResult {
+	h.t.Helper()
 	ctx := context.Background()
-	url := "https://osipovichi.gov.by/" + section + "/" + lang + "/rss/"
 	feeds, err := h.store.EnsureFeeds(ctx, []subscriptions.FeedConfig{{Section: section, Language: lang, URL: url}})
 	if err != nil {
 		h.t.Fatal(err)

@@ -451,21 +451,30 @@ func (b *notices) pressCancel(ctx context.Context, req request, p *delivery.Pres
 // pressStop stops a notice being sent: what has not gone out is skipped.
 // The final report follows once the sends in flight have settled.
 func (b *notices) pressStop(ctx context.Context, req request, n subscriptions.Notice) string {
+	// The notices loop reports a stopped notice as soon as it sees one: it
+	// must wait until the stop is recorded and "stopping" shown, or that
+	// edit would replace its report.
+	b.mu.Lock()
+	b.stopping[n.ID] = stoppingNotice{at: time.Now(), stopping: true}
+	b.mu.Unlock()
 	ok, skipped, err := b.store.StopNotice(ctx, n.ID, req.user.ID, b.now())
-	if err != nil {
-		b.log.Error("stop a notice", "notice_id", n.ID, "error", err)
-		return i18n.T(req.lang, "error.internal")
-	}
-	if !ok {
+	if err != nil || !ok {
+		b.mu.Lock()
+		delete(b.stopping, n.ID)
+		b.mu.Unlock()
+		if err != nil {
+			b.log.Error("stop a notice", "notice_id", n.ID, "error", err)
+			return i18n.T(req.lang, "error.internal")
+		}
 		return i18n.T(req.lang, "notice.answer.not_sending")
 	}
 	b.log.Info("notice stopped", "notice_id", n.ID, "user_id", req.user.ID, "not_sent", len(skipped))
-	b.mu.Lock()
-	b.stopping[n.ID] = stoppingNotice{ids: skipped, at: time.Now()}
-	b.mu.Unlock()
 	if n.ProgressMessageID != 0 {
 		lang := b.langOf(ctx, n.ProgressChatID)
 		b.edit(ctx, n.ProgressChatID, n.ProgressMessageID, render.Plain(i18n.T(lang, "notice.stopping", n.ID)), nil)
 	}
+	b.mu.Lock()
+	b.stopping[n.ID] = stoppingNotice{ids: skipped, at: time.Now()}
+	b.mu.Unlock()
 	return i18n.T(req.lang, "notice.answer.stopping")
 }

@@ -116,12 +116,13 @@ func (b *notices) reportNotice(ctx context.Context, n subscriptions.Notice) {
 	b.mu.Unlock()
 }
 
-// settling reports whether a stopped notice may still have sends in flight.
+// settling reports whether a stopped notice may still have sends in flight,
+// or its stop is still being recorded and shown.
 func (b *notices) settling(id int64) bool {
 	b.mu.Lock()
 	st, ok := b.stopping[id]
 	b.mu.Unlock()
-	return ok && time.Since(st.at) < stopSettle && b.engine.InFlight(st.ids)
+	return ok && time.Since(st.at) < stopSettle && (st.stopping || b.engine.InFlight(st.ids))
 }
 
 // progressHead says what is being sent, in lang: the notice and its

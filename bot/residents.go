@@ -29,7 +29,8 @@ type residentStore interface {
 // /unsubscribe, /latest and /help, with the subscribe button.
 type residents struct {
 	*base
-	store residentStore
+	store  residentStore
+	reader *reader // the "📖 Read here" buttons of /latest and their /start links
 }
 
 func (b *residents) register(r *Bot) {
@@ -50,6 +51,9 @@ func (b *residents) cmdStart(ctx context.Context, req request, args string) {
 	if subscriptions.SubscribeLink(args) { // a poster's QR code, the portal's banner: subscribe in one tap
 		b.cmdSubscribe(ctx, req, true)
 		b.countStartLink(ctx, req, args)
+		return
+	}
+	if b.reader.startLink(ctx, req, args) {
 		return
 	}
 	textKey := "start.welcome"
@@ -166,7 +170,8 @@ func (b *residents) cmdLatest(ctx context.Context, req request, args string) {
 	if capped {
 		note = i18n.T(req.lang, "latest.capped", maxLatest)
 	}
-	b.reply(ctx, req.chat, delivery.Message{Text: render.Latest(articles, note, b.renderOptions(req))})
+	html, shown := render.Latest(articles, note, b.renderOptions(req))
+	b.reply(ctx, req.chat, delivery.Message{Text: html, Keyboard: b.reader.listKeyboard(req.chat.Type, articles[:shown])})
 }
 
 // pressSubscribe handles the subscribe and unsubscribe buttons: the

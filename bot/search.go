@@ -79,15 +79,9 @@ func (b *search) allowed(ctx context.Context, req request) bool {
 	return true
 }
 
-// find runs a search and marks where it matched each article. When no
-// article has every term of the query, it returns those with the most of
-// them (see some), and partial is true.
+// find runs a search (see articles) and marks where it matched each article.
 func (b *search) find(ctx context.Context, q analyser.Query) (found []render.Found, partial bool, err error) {
-	articles, err := b.store.SearchArticles(ctx, q, searchResults)
-	if err == nil && len(articles) == 0 && len(q.Terms()) > 1 {
-		articles, err = b.some(ctx, q)
-		partial = len(articles) > 0
-	}
+	articles, partial, err := b.articles(ctx, q, searchResults)
 	if err != nil {
 		return nil, false, err
 	}
@@ -107,11 +101,24 @@ func (b *search) find(ctx context.Context, q analyser.Query) (found []render.Fou
 	return found, partial, nil
 }
 
-// some finds the articles that hold at least half of the terms of q
-// (rounded up): those with the most terms first, then the newest. It
+// articles returns up to limit articles that have every term of q, the
+// most relevant first. When none has them all, it returns those with the
+// most of them (see some), and partial is true. /search, plain questions
+// and inline mode search through it.
+func (b *search) articles(ctx context.Context, q analyser.Query, limit int) (articles []subscriptions.Article, partial bool, err error) {
+	articles, err = b.store.SearchArticles(ctx, q, limit)
+	if err != nil || len(articles) > 0 || len(q.Terms()) < 2 {
+		return articles, false, err
+	}
+	articles, err = b.some(ctx, q, limit)
+	return articles, len(articles) > 0, err
+}
+
+// some finds up to limit articles that hold at least half of the terms of
+// q (rounded up): those with the most terms first, then the newest. It
 // serves questions such as "горячая вода на Сумченко" when no article
 // names the street.
-func (b *search) some(ctx context.Context, q analyser.Query) ([]subscriptions.Article, error) {
+func (b *search) some(ctx context.Context, q analyser.Query, limit int) ([]subscriptions.Article, error) {
 	terms := q.Terms()
 	type candidate struct {
 		a     subscriptions.Article
@@ -120,7 +127,7 @@ func (b *search) some(ctx context.Context, q analyser.Query) ([]subscriptions.Ar
 	var cands []candidate
 	seen := map[string]bool{}
 	for _, t := range terms {
-		as, err := b.store.SearchArticles(ctx, t, 2*searchResults)
+		as, err := b.store.SearchArticles(ctx, t, 2*limit)
 		if err != nil {
 			return nil, err
 		}
@@ -150,8 +157,8 @@ func (b *search) some(ctx context.Context, q analyser.Query) ([]subscriptions.Ar
 		}
 		return cands[i].a.Published.After(cands[j].a.Published)
 	})
-	out := make([]subscriptions.Article, 0, min(len(cands), searchResults))
-	for _, c := range cands[:min(len(cands), searchResults)] {
+	out := make([]subscriptions.Article, 0, min(len(cands), limit))
+	for _, c := range cands[:min(len(cands), limit)] {
 		out = append(out, c.a)
 	}
 	return out, nil

@@ -33,6 +33,8 @@ func (b *Bot) Handle(ctx context.Context, u delivery.Update) {
 		b.onPress(ctx, u.Press)
 	case u.Member != nil:
 		b.onMemberUpdate(ctx, u.Member)
+	case u.Inline != nil:
+		b.inline.answer(ctx, u.Inline)
 	}
 }
 

@@ -78,20 +78,23 @@ func TestOffsetPersistedAcrossRestarts(t *testing.T) {
 
 // A chat that floods the bot gets every reply, at the pace Telegram allows
 // a chat (one a second, counted by the fake at arrival with no burst): no
-// reply is dropped and Telegram answers none of them 429. Other people's
-// commands are answered too; that they need not wait behind the flooder
-// is the update loop's sharding by chat.
-func TestFloodingChatIsPacedNotDropped(t *testing.T) {
+// reply is dropped and Telegram answers none of them 429. Another
+// resident is answered meanwhile, before the flooder's last reply.
+func TestFloodingChatIsPacedAndStallsNoOne(t *testing.T) {
 	h := newHarness(t, harnessOptions{realPace: true, tg: faketelegram.Options{EnforceLimits: true, PrivateBurst: 1}})
 	flooder := faketelegram.User{ID: 6001, FirstName: "Flood", LanguageCode: "ru"}
 	const flood = 4
 	for i := 0; i < flood; i++ {
 		h.tg.SendMessage(faketelegram.PrivateChat(flooder), flooder, "/help")
 	}
-	if got := h.say(resident, "/help"); !strings.Contains(got.Plain, "/latest") {
-		t.Fatalf("resident's /help: got %q", got.Plain)
+	answer := h.say(resident, "/help")
+	if !strings.Contains(answer.Plain, "/latest") {
+		t.Fatalf("resident's /help: got %q", answer.Plain)
 	}
 	replies := h.tg.WaitMessages(t, flooder.ID, flood, 30*time.Second)
+	if last := replies[len(replies)-1].At; !answer.At.Before(last) {
+		t.Errorf("the resident was answered at %v, after the flooder's last reply at %v: want before", answer.At, last)
+	}
 	if len(replies) != flood {
 		t.Errorf("the flooding chat got %d replies, want one to each of its %d commands", len(replies), flood)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -27,6 +28,7 @@ type Client struct {
 	api      *tgbotapi.BotAPI
 	http     *http.Client
 	redactor *Redactor
+	self     atomic.Pointer[tgbotapi.User] // set by Connect
 }
 
 // idleConns is how many connections to the Bot API stay open between
@@ -43,26 +45,63 @@ func NewHTTPClient(timeout time.Duration) *http.Client {
 	return &http.Client{Timeout: timeout, Transport: t}
 }
 
-// NewClient connects to the Bot API at endpoint (a format with two %s: token
-// and method) and checks the token with getMe.
-func NewClient(ctx context.Context, token, endpoint string, httpClient *http.Client) (*Client, error) {
+// Dial returns a client of the Bot API at endpoint (a format with two %s:
+// token and method) without asking Telegram anything yet: Connect does,
+// and the Engine connects when it runs, so that the program is up before
+// Telegram answers.
+func Dial(token, endpoint string, httpClient *http.Client) *Client {
 	if httpClient == nil {
 		httpClient = NewHTTPClient(0)
 	}
-	c := &Client{http: httpClient, redactor: NewRedactor(token)}
-	api, err := tgbotapi.NewBotAPIWithClient(token, endpoint, ctxDoer{ctx: ctx, client: httpClient})
-	if err != nil {
-		return nil, fmt.Errorf("connect to the Bot API: %w", c.redact(err))
+	api := &tgbotapi.BotAPI{Token: token, Buffer: 100}
+	api.SetAPIEndpoint(endpoint)
+	return &Client{api: api, http: httpClient, redactor: NewRedactor(token)}
+}
+
+// NewClient dials the Bot API and connects (checks the token with getMe).
+func NewClient(ctx context.Context, token, endpoint string, httpClient *http.Client) (*Client, error) {
+	c := Dial(token, endpoint, httpClient)
+	if err := c.Connect(ctx); err != nil {
+		return nil, err
 	}
-	c.api = api
 	return c, nil
 }
 
-// Username is the bot's @username, without the @.
-func (c *Client) Username() string { return c.api.Self.UserName }
+// Connect checks the token with getMe and learns who the bot is.
+func (c *Client) Connect(ctx context.Context) error {
+	me, err := c.with(ctx).GetMe()
+	if err != nil {
+		return fmt.Errorf("connect to the Bot API: %w", c.redact(err))
+	}
+	c.self.Store(&me)
+	return nil
+}
 
-// UserID is the bot's own user id.
-func (c *Client) UserID() int64 { return c.api.Self.ID }
+// Connected reports whether getMe has answered.
+func (c *Client) Connected() bool { return c.self.Load() != nil }
+
+// Username is the bot's @username, without the @ (empty before Connect).
+func (c *Client) Username() string {
+	if me := c.self.Load(); me != nil {
+		return me.UserName
+	}
+	return ""
+}
+
+// UserID is the bot's own user id (0 before Connect).
+func (c *Client) UserID() int64 {
+	if me := c.self.Load(); me != nil {
+		return me.ID
+	}
+	return 0
+}
+
+// InlineMode reports whether inline mode is on for the bot (@BotFather,
+// /setinline); false before Connect.
+func (c *Client) InlineMode() bool {
+	me := c.self.Load()
+	return me != nil && me.SupportsInlineQueries
+}
 
 // with returns a copy of the library client whose requests carry ctx.
 func (c *Client) with(ctx context.Context) *tgbotapi.BotAPI {

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -44,6 +45,7 @@ var ErrUnauthorized = errors.New("telegram rejected the bot token (401 Unauthori
 
 // Config wires an Engine.
 type Config struct {
+	// Client may be only dialled (Dial): Run connects it.
 	Client *Client
 	// Store keeps the outbox, the digests and the update offset.
 	Store  store
@@ -93,6 +95,9 @@ type Engine struct {
 	digests   *digests
 	updates   *updateLoop
 	retention *retention // nil: everything is kept
+
+	connected     chan struct{} // closed once Telegram has answered getMe
+	connectedOnce sync.Once     // an Engine may run again after a stop
 }
 
 // New builds an Engine from cfg.
@@ -130,9 +135,9 @@ func New(cfg Config) (*Engine, error) {
 	e := &Engine{
 		client: cfg.Client, log: cfg.Logger, now: cfg.Now, chats: cfg.Store, metrics: m, sender: s, outbox: o,
 		digests: newDigests(cfg.Store, o, cfg.Logger, cfg.Now, cfg.Location),
-		updates: &updateLoop{sender: s, store: cfg.Store, log: cfg.Logger, metrics: m,
-			timeout: cfg.PollTimeout, now: cfg.Now},
+		updates: newUpdateLoop(s, cfg.Store, cfg.Logger, m, cfg.PollTimeout, cfg.Now),
 	}
+	e.connected = make(chan struct{})
 	if cfg.Retention > 0 {
 		e.retention = &retention{store: cfg.Store, keep: cfg.Retention, log: cfg.Logger, metrics: m, now: cfg.Now}
 	}
@@ -142,19 +147,31 @@ func New(cfg Config) (*Engine, error) {
 // Run takes updates to h and sends the outbox's deliveries, rendered by c,
 // until ctx is done. It returns nil after a clean stop and ErrUnauthorized
 // when the token is refused.
+//
+// It connects to Telegram first (getMe), trying again with a growing
+// pause while Telegram cannot be reached; meanwhile the outbox keeps what
+// is enqueued (its status says why), digests and retention run, and
+// Connected stays open.
 func (e *Engine) Run(ctx context.Context, h Handler, c Composer) error {
 	e.updates.lastPoll.Store(e.now().UnixNano())
-	// getUpdates cannot run beside a webhook. A failure is logged: getUpdates will say more.
-	if _, cl := e.sender.call(ctx, time.Time{}, "deleteWebhook", tgbotapi.Params{"drop_pending_updates": "false"}); cl.verdict != verdictOK {
-		e.log.Warn("delete webhook", "error", cl.reason)
-	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return e.updates.run(gctx, h) })
-	g.Go(func() error { return e.outbox.run(gctx, c) })
 	g.Go(func() error { return e.digests.run(gctx) })
 	if e.retention != nil {
 		g.Go(func() error { return e.retention.run(gctx) })
 	}
+	g.Go(func() error {
+		if err := e.connect(gctx); err != nil || gctx.Err() != nil {
+			return err
+		}
+		e.updates.lastPoll.Store(e.now().UnixNano())
+		// getUpdates cannot run beside a webhook. A failure is logged: getUpdates will say more.
+		if _, cl := e.sender.call(gctx, time.Time{}, "deleteWebhook", tgbotapi.Params{"drop_pending_updates": "false"}); cl.verdict != verdictOK {
+			e.log.Warn("delete webhook", "error", cl.reason)
+		}
+		g.Go(func() error { return e.updates.run(gctx, h) })
+		g.Go(func() error { return e.outbox.run(gctx, c) })
+		return nil
+	})
 	return g.Wait()
 }
 
@@ -274,6 +291,20 @@ func (e *Engine) SetCommands(ctx context.Context, lang string, cmds []Command) e
 	_, c := e.sender.call(ctx, time.Time{}, "setMyCommands", p)
 	return c.err()
 }
+
+// Connected is closed once Telegram has answered getMe.
+func (e *Engine) Connected() <-chan struct{} { return e.connected }
+
+// TelegramStatus says since when and why Telegram has not answered, or
+// nothing (a zero time) while it does: before the first answer to getMe,
+// and while the outbox waits out an outage (5xx, timeouts, no connection).
+func (e *Engine) TelegramStatus() (since time.Time, reason string) {
+	return e.outbox.gate.pausedFor(PauseTelegram)
+}
+
+// UpdatesInFlight returns how many updates are being handled or wait for
+// their chat's turn, and since when the oldest of them waits.
+func (e *Engine) UpdatesInFlight() (n int, oldest time.Time) { return e.updates.window.oldest() }
 
 // Username is the bot's @username, without the @.
 func (e *Engine) Username() string { return e.client.Username() }

@@ -137,3 +137,19 @@ func TestReplyUploadsAPhoto(t *testing.T) {
 		t.Errorf("chat after the upload = %+v, %v; want it blocked", c, err)
 	}
 }
+
+// ignoreUpdates is a Handler that does nothing.
+type ignoreUpdates struct{}
+
+func (ignoreUpdates) Handle(context.Context, Update) {}
+
+// A stop as the engine starts is a stop, not a failure (the bot's tests
+// that end within milliseconds stop it while it reads the update offset).
+func TestRunStoppedAsItStarts(t *testing.T) {
+	e, _, _ := newTestEngine(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := e.Run(ctx, ignoreUpdates{}, textComposer{}); err != nil {
+		t.Errorf("Run stopped before it started: %v, want nil", err)
+	}
+}

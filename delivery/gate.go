@@ -224,3 +224,14 @@ func (g *gate) status() OutboxStatus {
 	}
 	return OutboxStatus{}
 }
+
+// pausedFor reports since when and why cause holds the outbox (a zero time
+// when it does not).
+func (g *gate) pausedFor(cause string) (since time.Time, reason string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if p := g.pauses[cause]; p != nil {
+		return p.since, p.reason
+	}
+	return time.Time{}, ""
+}

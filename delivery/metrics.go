@@ -11,6 +11,7 @@ import (
 // the outbox's commits, pauses and faults, retention.
 type metrics struct {
 	updates        prometheus.Counter
+	handling       prometheus.Gauge
 	messages       *prometheus.CounterVec
 	rateLimited    *prometheus.CounterVec
 	panics         prometheus.Counter
@@ -28,6 +29,9 @@ func newMetrics(reg prometheus.Registerer, p pacer) *metrics {
 	m := &metrics{
 		updates: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "newsbot_updates_handled_total", Help: "Telegram updates handled.",
+		}),
+		handling: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "newsbot_updates_in_flight", Help: "Telegram updates being handled or waiting for their chat's turn.",
 		}),
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newsbot_messages_sent_total", Help: "Messages sent to Telegram, by outcome.",
@@ -68,7 +72,7 @@ func newMetrics(reg prometheus.Registerer, p pacer) *metrics {
 		m.pauses.WithLabelValues(cause)
 	}
 	if reg != nil {
-		reg.MustRegister(m.updates, m.messages, m.rateLimited, m.panics, m.commits,
+		reg.MustRegister(m.updates, m.handling, m.messages, m.rateLimited, m.panics, m.commits,
 			m.paused, m.pauses, m.inFlight, m.unrecorded, m.recordFailures, m.givenUp, m.pruned)
 		reg.MustRegister(paceMetrics(p)...)
 	}

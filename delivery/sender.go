@@ -195,8 +195,8 @@ func (m Message) request() (method string, p tgbotapi.Params) {
 		}
 	default:
 		p["text"], p["parse_mode"] = m.Text, "HTML"
-		if !m.Previews {
-			p["link_preview_options"] = noPreviews
+		if lp := linkPreview(m.Preview, m.Previews); lp != "" {
+			p["link_preview_options"] = lp
 		}
 	}
 	if m.Silent {
@@ -209,6 +209,20 @@ func (m Message) request() (method string, p tgbotapi.Params) {
 // noPreviews turns link previews off.
 const noPreviews = `{"is_disabled":true}`
 
+// linkPreview is the link_preview_options of a text: a picture shown large
+// above it, else the preview of its first link (on) or none; "" keeps
+// Telegram's default (the first link's preview).
+func linkPreview(picture string, on bool) string {
+	if picture != "" {
+		raw, _ := json.Marshal(map[string]any{"url": picture, "prefer_large_media": true, "show_above_text": true})
+		return string(raw)
+	}
+	if !on {
+		return noPreviews
+	}
+	return ""
+}
+
 // request is the Bot API method and parameters of an edit.
 func (e Edit) request() (method string, p tgbotapi.Params) {
 	p = tgbotapi.Params{
@@ -219,22 +233,34 @@ func (e Edit) request() (method string, p tgbotapi.Params) {
 	if e.Text == "" {
 		return "editMessageReplyMarkup", p
 	}
-	p["text"], p["parse_mode"], p["link_preview_options"] = e.Text, "HTML", noPreviews
+	p["text"], p["parse_mode"], p["link_preview_options"] = e.Text, "HTML", linkPreview(e.Preview, false)
 	return "editMessageText", p
 }
 
 // addKeyboard adds an inline keyboard to p, unless it is empty.
 func addKeyboard(p tgbotapi.Params, kb Keyboard) {
+	if m := markup(kb); m != nil {
+		if raw, err := json.Marshal(m); err == nil {
+			p["reply_markup"] = string(raw)
+		}
+	}
+}
+
+// markup is the reply markup of an inline keyboard, or nil for none.
+func markup(kb Keyboard) *tgbotapi.InlineKeyboardMarkup {
 	if len(kb) == 0 {
-		return
+		return nil
 	}
 	rows := make([][]tgbotapi.InlineKeyboardButton, len(kb))
 	for i, row := range kb {
 		for _, b := range row {
-			rows[i] = append(rows[i], tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
+			if b.URL != "" {
+				rows[i] = append(rows[i], tgbotapi.NewInlineKeyboardButtonURL(b.Text, b.URL))
+			} else {
+				rows[i] = append(rows[i], tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
+			}
 		}
 	}
-	if raw, err := json.Marshal(tgbotapi.NewInlineKeyboardMarkup(rows...)); err == nil {
-		p["reply_markup"] = string(raw)
-	}
+	m := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return &m
 }

@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"strings"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -35,6 +36,7 @@ type Update struct {
 	Message *Incoming
 	Press   *Press
 	Member  *MemberUpdate
+	Inline  *InlineQuery
 }
 
 // Incoming is a message someone sent in a chat the bot is in.
@@ -71,6 +73,17 @@ type Press struct {
 	Chat      *Chat
 	MessageID int
 	Data      string // the button's callback data: never trusted
+}
+
+// InlineQuery is what a person types after the bot's @username in any
+// chat (inline mode, turned on in @BotFather).
+type InlineQuery struct {
+	ID   string // to answer it
+	From User
+	// Query is the text typed (up to 256 characters); Offset is the
+	// NextOffset of the answer this query continues, or empty. Neither is
+	// trusted.
+	Query, Offset string
 }
 
 // MemberUpdate says that the bot's own membership of a chat changed.
@@ -110,10 +123,12 @@ type Member struct {
 	CanPostMessages bool
 }
 
-// Button is an inline button that sends its Data back when pressed.
+// Button is an inline button that sends its Data back when pressed, or
+// opens URL.
 type Button struct {
 	Text string
 	Data string // at most 64 bytes: the caller's codecs check it
+	URL  string // instead of Data: an absolute http(s) or tg:// link
 }
 
 // Keyboard is an inline keyboard, row by row; nil for none.
@@ -138,6 +153,9 @@ type Message struct {
 	Copy *Source
 	// Previews shows a preview of the first link (text messages).
 	Previews bool
+	// Preview is the address of a picture shown large above the text
+	// (text messages): a text message with a photo and up to 4096 characters.
+	Preview string
 	// Silent sends without a notification (quiet hours).
 	Silent   bool
 	Keyboard Keyboard
@@ -162,7 +180,32 @@ type Edit struct {
 	ChatID    int64
 	MessageID int
 	Text      string // HTML
+	Preview   string // as Message.Preview; without it, no link preview
 	Keyboard  Keyboard
+}
+
+// InlineAnswer answers an inline query with articles.
+type InlineAnswer struct {
+	QueryID string
+	Results []InlineResult // at most 50
+	// CacheTime is how long Telegram may give this answer to the same query
+	// again without asking; Personal keeps it to the person who asked.
+	CacheTime time.Duration
+	Personal  bool
+	// NextOffset is the Offset of the query that asks for more, or empty
+	// when there is no more (at most 64 bytes).
+	NextOffset string
+}
+
+// InlineResult is one result of an inline answer: chosen, it posts a text
+// message in the chat the person is in.
+type InlineResult struct {
+	ID                 string // unique in the answer, at most 64 bytes
+	Title, Description string // plain text, shown in the list
+	Thumb              string // address of a small picture shown in the list
+	Text               string // HTML of the message posted
+	Preview            string // as Message.Preview
+	Keyboard           Keyboard
 }
 
 // Command is an entry of the bot's command menu.
@@ -172,7 +215,7 @@ type Command struct {
 }
 
 // allowedUpdates are the update kinds the bot asks Telegram for: those Update holds.
-var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
+var allowedUpdates = []string{"message", "callback_query", "my_chat_member", "inline_query"}
 
 // fromLibrary converts an update of the client library; ok is false for
 // kinds the bot does not handle.
@@ -192,6 +235,13 @@ func fromLibrary(u tgbotapi.Update) (Update, bool) {
 			p.Chat, p.MessageID = &c, q.Message.MessageID
 		}
 		out.Press = p
+	case u.InlineQuery != nil:
+		q := u.InlineQuery
+		in := &InlineQuery{ID: q.ID, Query: q.Query, Offset: q.Offset}
+		if q.From != nil {
+			in.From = user(*q.From)
+		}
+		out.Inline = in
 	case u.MyChatMember != nil:
 		m := u.MyChatMember
 		out.Member = &MemberUpdate{Chat: chat(m.Chat), From: user(m.From),

@@ -50,6 +50,8 @@ func TestFromLibrary(t *testing.T) {
 		{"bot removed", tgbotapi.Update{UpdateID: 7, MyChatMember: &tgbotapi.ChatMemberUpdated{Chat: *group, From: *anna,
 			OldChatMember: tgbotapi.ChatMember{Status: "administrator"}, NewChatMember: tgbotapi.ChatMember{Status: "kicked"}}},
 			Update{ID: 7, Member: &MemberUpdate{Chat: groupChat, From: *annaUser, Old: MemberAdministrator, New: MemberKicked}}, true},
+		{"inline query", tgbotapi.Update{UpdateID: 9, InlineQuery: &tgbotapi.InlineQuery{ID: "iq", From: anna, Query: "дороги", Offset: "20", ChatType: "group"}},
+			Update{ID: 9, Inline: &InlineQuery{ID: "iq", From: *annaUser, Query: "дороги", Offset: "20"}}, true},
 		{"a kind the bot does not ask for", tgbotapi.Update{UpdateID: 8, EditedMessage: command("/help", 5)}, Update{ID: 8}, false},
 	}
 	for _, tt := range tests {
@@ -85,6 +87,8 @@ func dump(u Update) string {
 	return string(b)
 }
 
+const bigPicture = `{"prefer_large_media":true,"show_above_text":true,"url":"https://x/a.jpg"}`
+
 func TestRequests(t *testing.T) {
 	kb := Keyboard{{{Text: "🔔 Subscribe", Data: "sub"}}}
 	markup := `{"inline_keyboard":[[{"text":"🔔 Subscribe","callback_data":"sub"}]]}`
@@ -110,6 +114,13 @@ func TestRequests(t *testing.T) {
 				"link_preview_options": noPreviews}},
 		{"edit the keyboard", Edit{ChatID: 5, MessageID: 3, Keyboard: kb}.request,
 			"editMessageReplyMarkup", tgbotapi.Params{"chat_id": "5", "message_id": "3", "reply_markup": markup}},
+		{"text with a picture above, a link button", Message{ChatID: 5, Text: "<b>x</b>", Preview: "https://x/a.jpg",
+			Keyboard: Keyboard{{{Text: "Open", URL: "https://t.me/bot?start=read_1"}}}}.request,
+			"sendMessage", tgbotapi.Params{"chat_id": "5", "text": "<b>x</b>", "parse_mode": "HTML", "link_preview_options": bigPicture,
+				"reply_markup": `{"inline_keyboard":[[{"text":"Open","url":"https://t.me/bot?start=read_1"}]]}`}},
+		{"edit with a picture above", Edit{ChatID: 5, MessageID: 3, Text: "<b>x</b>", Preview: "https://x/a.jpg"}.request,
+			"editMessageText", tgbotapi.Params{"chat_id": "5", "message_id": "3", "text": "<b>x</b>", "parse_mode": "HTML",
+				"link_preview_options": bigPicture}},
 	}
 	for _, tt := range tests {
 		method, params := tt.request()

@@ -40,7 +40,9 @@ func (e *NoListingItemsError) Is(target error) bool { return target == ErrNoList
 // text), Link (the href of the element, or of the first link inside it), Date
 // (a <time datetime>, else the text), Teaser (the text, paragraphs kept) and
 // Image (src, lazy-loading attributes, srcset or a CSS background image).
-// Empty fields take the defaults for the portals' CMS (DefaultSelectors).
+// Text is not for the listing: it selects the text block of the source's
+// article pages, for reading in Telegram (see ParsePageText). Empty fields
+// take the defaults for the portals' CMS (DefaultSelectors, DefaultTextSelector).
 type Selectors struct {
 	Item   string `json:"item,omitempty"`
 	Title  string `json:"title,omitempty"`
@@ -48,10 +50,11 @@ type Selectors struct {
 	Date   string `json:"date,omitempty"`
 	Teaser string `json:"teaser,omitempty"`
 	Image  string `json:"image,omitempty"`
+	Text   string `json:"text,omitempty"`
 }
 
 // SelectorFields are the names of the fields of Selectors, as configured.
-var SelectorFields = []string{"item", "title", "link", "date", "teaser", "image"}
+var SelectorFields = []string{"item", "title", "link", "date", "teaser", "image", "text"}
 
 // Set sets the field named name (see SelectorFields); false if there is no such field.
 func (s *Selectors) Set(name, value string) bool {
@@ -68,6 +71,8 @@ func (s *Selectors) Set(name, value string) bool {
 		s.Teaser = value
 	case "image":
 		s.Image = value
+	case "text":
+		s.Text = value
 	default:
 		return false
 	}
@@ -75,7 +80,7 @@ func (s *Selectors) Set(name, value string) bool {
 }
 
 func (s Selectors) fields() [][2]string {
-	return [][2]string{{"item", s.Item}, {"title", s.Title}, {"link", s.Link}, {"date", s.Date}, {"teaser", s.Teaser}, {"image", s.Image}}
+	return [][2]string{{"item", s.Item}, {"title", s.Title}, {"link", s.Link}, {"date", s.Date}, {"teaser", s.Teaser}, {"image", s.Image}, {"text", s.Text}}
 }
 
 // Validate reports the first field that is not a valid CSS selector, naming it.
@@ -205,7 +210,7 @@ type Listing struct {
 // when a selector is invalid; a page without items gives an empty Listing.
 func ParseListing(body []byte, pageURL string, sel Selectors) (*Listing, error) {
 	c := defaultCompiled
-	if sel != (Selectors{}) {
+	if sel.Text = ""; sel != (Selectors{}) {
 		var err error
 		if c, err = compileSelectors(sel); err != nil {
 			return nil, err

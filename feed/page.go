@@ -51,15 +51,32 @@ func (e *NotPageError) Error() string {
 // Errors are the fetcher's (*HTTPError, ErrTimeout, ErrBodyTooLarge,
 // ErrTooManyRedirects) or *NotPageError.
 func (f *Fetcher) ReadPage(ctx context.Context, rawURL string) (Page, error) {
-	resp, err := f.Fetch(ctx, rawURL, Validators{})
+	body, pageURL, err := f.fetchPage(ctx, rawURL, 0)
 	if err != nil {
 		return Page{}, err
 	}
-	if mt, _, err := mime.ParseMediaType(resp.ContentType); resp.ContentType != "" && (err != nil || !strings.Contains(mt, "html")) {
-		return Page{}, &NotPageError{URL: rawURL, ContentType: resp.ContentType}
+	return ParsePage(body, pageURL, f.now()), nil
+}
+
+// fetchPage fetches an HTML page and decodes it to UTF-8: the one way every
+// reader of article pages (ReadPage, ReadPageText) gets them. It returns
+// the body and the address after redirects. A page of more than maxBytes
+// (when not 0; the fetcher's own cap always applies) is refused with an
+// error that matches ErrBodyTooLarge.
+func (f *Fetcher) fetchPage(ctx context.Context, rawURL string, maxBytes int64) (body []byte, pageURL string, err error) {
+	resp, err := f.Fetch(ctx, rawURL, Validators{})
+	if err != nil {
+		return nil, "", err
 	}
-	body, _ := Decode(resp.Body, resp.ContentType)
-	return ParsePage(body, resp.URL, f.now()), nil
+	if maxBytes > 0 && int64(len(resp.Body)) > maxBytes {
+		return nil, "", &Error{Plain: "the page is larger than the " + formatBytes(maxBytes) + " limit", Op: "GET", URL: rawURL,
+			Kind: ErrBodyTooLarge, Err: ErrBodyTooLarge}
+	}
+	if mt, _, err := mime.ParseMediaType(resp.ContentType); resp.ContentType != "" && (err != nil || !strings.Contains(mt, "html")) {
+		return nil, "", &NotPageError{URL: rawURL, ContentType: resp.ContentType}
+	}
+	body, _ = Decode(resp.Body, resp.ContentType)
+	return body, resp.URL, nil
 }
 
 // pageDateKeys are the metas that may carry a page's publication date, in

@@ -55,6 +55,9 @@ type ArticleFilter struct {
 	// of a new article): the articles of its sections in its language, or
 	// everything when it never chose its sections.
 	Chat int64
+	// Language, when not empty (and Chat is 0), keeps the articles in that
+	// language and those whose language is not known.
+	Language string
 }
 
 // PostPriority puts posted articles ahead of the feeds' articles, behind notices.

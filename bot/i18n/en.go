@@ -471,4 +471,18 @@ var en = map[string]string{
 	"invite.title":           "Osipovichi District Executive Committee news in Telegram",
 	"invite.line":            "Point your phone's camera at the code and tap Start to get the district's news.",
 	"invite.snippet":         "District news in Telegram: subscribe in one tap",
+
+	// Reading in Telegram (📖 Read here) and inline mode.
+	"button.read":       "📖 Read here",
+	"read.loading":      "⏳ Opening the article…",
+	"read.page":         "Page %d of %d",
+	"read.next":         "Next ▶",
+	"read.back":         "◀ Back",
+	"read.photo":        "🖼 Photo %d",
+	"read.continues":    "The rest of the article is on the portal",
+	"read.gone":         "This article has been removed from the portal.",
+	"read.failed":       "The article cannot be shown here. Read it on the portal:",
+	"read.busy":         "Many articles are being opened right now. Try again in a minute, or read it on the portal:",
+	"read.missing":      "This article is no longer in the bot's archive.",
+	"read.private_only": "Articles open in the private chat with the bot.",
 }

@@ -19,6 +19,9 @@ func (b *Builder) Bold(s string) { b.wrap("<b>", s, "</b>") }
 // Italic adds s in italics.
 func (b *Builder) Italic(s string) { b.wrap("<i>", s, "</i>") }
 
+// Quote adds s as a quotation (a block of its own).
+func (b *Builder) Quote(s string) { b.wrap("<blockquote>", s, "</blockquote>") }
+
 // Code adds s in a monospace font.
 func (b *Builder) Code(s string) { b.wrap("<code>", s, "</code>") }
 

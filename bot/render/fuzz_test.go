@@ -39,7 +39,18 @@ func FuzzArticle(f *testing.F) {
 		if m.Plain() != plain {
 			t.Fatalf("Plain() = %q, want %q", m.Plain(), plain)
 		}
-		valid(t, Latest([]subscriptions.Article{a, a}, section, Options{Lang: lang, Loc: loc}), MaxText)
+		latest, _ := Latest([]subscriptions.Article{a, a}, section, Options{Lang: lang, Loc: loc})
+		valid(t, latest, MaxText)
+		for _, p := range Reading(a, subscriptions.ArticleText{Blocks: []subscriptions.TextBlock{
+			{Kind: subscriptions.BlockParagraph, Text: a.Summary}, {Kind: subscriptions.BlockImage, URL: a.ImageURL},
+			{Kind: subscriptions.BlockQuote, Text: a.Title}}}, Options{Lang: lang, Loc: loc}) {
+			valid(t, p.Text, MaxText)
+		}
+		in := Inline(a, Options{Lang: lang, Loc: loc})
+		valid(t, in.Text, MaxText)
+		if in.Title == "" || length(in.Title) > maxInlineTitle || length(in.Description) > maxInlineDescription {
+			t.Fatalf("inline title %q, description %q", in.Title, in.Description)
+		}
 		for _, display := range subscriptions.Displays() {
 			o := Options{Lang: lang, Loc: loc, WithPhoto: withPhoto, Display: display, Hashtags: true}
 			a.Categories = []string{title, section}

@@ -195,30 +195,34 @@ func Overflow(ov subscriptions.Overflow, o Options) Message {
 }
 
 // Latest renders the list shown by /latest: a header, a note under it in
-// italics unless note is empty, then one line per article with its short
-// date and its title linked to the portal. Articles that do not fit in
-// MaxText are left out from the end. With no articles it renders the
-// "latest.empty" text.
-func Latest(articles []subscriptions.Article, note string, o Options) string {
+// italics unless note is empty, then one numbered line per article with its
+// short date and its title linked to the portal (the numbers are those of
+// its "📖 Read here" buttons). Articles that do not fit in MaxText are left
+// out from the end; shown is how many are in. With no articles it renders
+// the "latest.empty" text.
+func Latest(articles []subscriptions.Article, note string, o Options) (html string, shown int) {
 	lang := o.lang()
 	if len(articles) == 0 {
-		return Plain(i18n.T(lang, "latest.empty"))
+		return Plain(i18n.T(lang, "latest.empty")), 0
 	}
 	return headlines(i18n.T(lang, "latest.header"), note, articles, o)
 }
 
 // headlines renders a bold header, the note in italics unless it is empty,
-// then one line per article with its short date and its title linked to
-// the portal; articles that do not fit in MaxText are left out from the end.
-func headlines(header, note string, articles []subscriptions.Article, o Options) string {
+// then one numbered line per article with its short date and its title
+// linked to the portal; articles that do not fit in MaxText are left out
+// from the end. It returns the HTML and how many articles are in.
+func headlines(header, note string, articles []subscriptions.Article, o Options) (string, int) {
 	b := &Builder{}
 	b.Bold(header)
 	if note != "" {
 		b.Line()
 		b.Italic(Cut(note, MaxText/4))
 	}
-	for _, a := range articles {
+	shown := 0
+	for i, a := range articles {
 		item := &Builder{}
+		item.Text(fmt.Sprintf("%d. ", i+1))
 		if !a.Published.IsZero() {
 			item.Text(i18n.ShortDate(a.Published.In(o.loc())) + " — ")
 		}
@@ -232,8 +236,9 @@ func headlines(header, note string, articles []subscriptions.Article, o Options)
 		}
 		paragraph(b)
 		b.Append(item)
+		shown++
 	}
-	return b.String()
+	return b.String(), shown
 }
 
 // Digest renders a digest: a header that says what it gathers (a day, a

@@ -161,15 +161,7 @@ func Cut(s string, max int) string {
 	}
 	const ellipsis = "…"
 	budget := max - 1 // "…" is one unit
-	end, n := 0, 0
-	for i, r := range s {
-		if n+width(r) > budget {
-			end = i
-			break
-		}
-		n += width(r)
-	}
-	// end is the first byte that does not fit; s[:end] is n units long.
+	end := fitting(s, budget)
 	next, _ := utf8.DecodeRuneInString(s[end:])
 	cut := -1
 	if unicode.IsSpace(next) {
@@ -184,6 +176,19 @@ func Cut(s string, max int) string {
 	}
 	end = clusterStart(s, end)
 	return strings.TrimRightFunc(s[:end], trailing) + ellipsis
+}
+
+// fitting is the length in bytes of the longest prefix of s that is at
+// most max UTF-16 units long: where a cut to max falls.
+func fitting(s string, max int) int {
+	n := 0
+	for i, r := range s {
+		if n+width(r) > max {
+			return i
+		}
+		n += width(r)
+	}
+	return len(s)
 }
 
 // trailing reports whether r may be dropped before an added "…": spaces and

@@ -1,20 +1,16 @@
 package render
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata" // Europe/Minsk without depending on the host
 
+	"github.com/osipovichi/newsbot/internal/golden"
 	"github.com/osipovichi/newsbot/internal/tghtml"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 var langs = []string{"ru", "be", "en"}
 
@@ -34,25 +30,6 @@ func valid(t testing.TB, s string, limit int) string {
 		t.Fatalf("visible(%q) = %q, want %q (tghtml)", s, got, plain)
 	}
 	return plain
-}
-
-// golden compares got with testdata/name.golden, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot/render -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file:\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
 }
 
 // describe writes one message as it is kept in a golden file.
@@ -111,7 +88,7 @@ func TestGoldenArticle(t *testing.T) {
 				}
 				var w strings.Builder
 				describe(&w, m.Text, m.Photo, limit, plain)
-				golden(t, tt.name+"_"+lang, w.String())
+				golden.Check(t, tt.name+"_"+lang, w.String())
 			})
 		}
 	}
@@ -121,8 +98,11 @@ func TestGoldenLatest(t *testing.T) {
 	items := newsItems()[:10]
 	for _, lang := range langs {
 		t.Run(lang, func(t *testing.T) {
-			got := Latest(items, "", Options{Lang: lang, Loc: minsk()})
+			got, shown := Latest(items, "", Options{Lang: lang, Loc: minsk()})
 			plain := valid(t, got, MaxText)
+			if shown != len(items) {
+				t.Errorf("shown %d, want %d", shown, len(items))
+			}
 			for _, a := range items {
 				if !strings.Contains(got, Escape(a.Link)) {
 					t.Errorf("article %q missing from the list", a.Title)
@@ -130,7 +110,7 @@ func TestGoldenLatest(t *testing.T) {
 			}
 			var w strings.Builder
 			describe(&w, got, "", MaxText, plain)
-			golden(t, "latest_"+lang, w.String())
+			golden.Check(t, "latest_"+lang, w.String())
 		})
 	}
 }
@@ -150,7 +130,7 @@ func TestGoldenDigest(t *testing.T) {
 				describe(&w, p, "", MaxText, valid(t, p, MaxText))
 			}
 			checkOnce(t, items, parts)
-			golden(t, "digest_"+lang, w.String())
+			golden.Check(t, "digest_"+lang, w.String())
 		})
 	}
 }
@@ -394,7 +374,7 @@ func TestLatestDropsFromTheEnd(t *testing.T) {
 		a.Title = strings.Repeat(a.Title+" ", 2)
 		items = append(items, a)
 	}
-	got := Latest(items, "", Options{Lang: "ru", Loc: minsk()})
+	got, reported := Latest(items, "", Options{Lang: "ru", Loc: minsk()})
 	valid(t, got, MaxText)
 	shown := 0
 	for i, a := range items {
@@ -408,13 +388,22 @@ func TestLatestDropsFromTheEnd(t *testing.T) {
 	if shown == 0 || shown == len(items) {
 		t.Fatalf("shown %d of %d, want some dropped", shown, len(items))
 	}
+	if reported != shown {
+		t.Errorf("Latest says %d shown, the list has %d", reported, shown)
+	}
+	if !strings.Contains(got, fmt.Sprintf("%d. ", shown)) || strings.Contains(got, fmt.Sprintf("%d. ", shown+1)) {
+		t.Errorf("the list is not numbered 1 to %d", shown)
+	}
 	if strings.Count(got, "<a ") != shown || strings.Count(got, "</a>") != shown {
 		t.Errorf("an item was cut in the middle")
 	}
 }
 
 func TestLatestEmpty(t *testing.T) {
-	got := Latest(nil, "", Options{Lang: "be"})
+	got, shown := Latest(nil, "", Options{Lang: "be"})
+	if shown != 0 {
+		t.Errorf("shown %d of none", shown)
+	}
 	if plain := valid(t, got, MaxText); !strings.HasPrefix(plain, "Навін пакуль няма") {
 		t.Errorf("got %q", plain)
 	}
@@ -485,8 +474,11 @@ func TestMeasuresVisibleText(t *testing.T) {
 }
 
 func TestLatestNote(t *testing.T) {
-	got := Latest(newsItems()[:3], "Больше 20 новостей за раз я не показываю.", Options{Lang: "ru", Loc: minsk()})
+	got, shown := Latest(newsItems()[:3], "Больше 20 новостей за раз я не показываю.", Options{Lang: "ru", Loc: minsk()})
 	valid(t, got, MaxText)
+	if shown != 3 {
+		t.Errorf("shown %d, want 3", shown)
+	}
 	if want := "<b>Последние новости</b>\n<i>Больше 20 новостей за раз я не показываю.</i>\n\n"; !strings.HasPrefix(got, want) {
 		t.Errorf("got %q, want it to start with %q", got, want)
 	}
@@ -561,7 +553,7 @@ func TestGoldenDisplay(t *testing.T) {
 				fmt.Fprintf(&w, "== %s ==\n", tc.name)
 				describe(&w, parts[0], "", MaxText, valid(t, parts[0], MaxText))
 			}
-			golden(t, "display_"+lang, w.String())
+			golden.Check(t, "display_"+lang, w.String())
 		})
 	}
 }

@@ -163,7 +163,7 @@ var (
 	setContactURL    = setting{env: envContactURL, flag: "contact-url", def: defaultContactURL, usage: "contact `URL` in the User-Agent of every request to the portal"}
 	setHorizon       = setting{env: envHorizon, flag: "delivery-horizon", def: durationText(delivery.DefaultHorizon), usage: "give a delivery up once it has been failing for `duration` (Telegram down, timeouts), " + durationText(minHorizon) + " to " + durationText(maxHorizon)}
 	setRetention     = setting{env: envRetention, flag: "retention", def: durationText(defaultRetention), usage: "delete deliveries settled more than `duration` ago (e.g. 90d, 720h), at least " + durationText(minRetention) + "; 0 keeps everything"}
-	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of listing sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…}}, or the path of a file holding it"}
+	setListingSel    = setting{env: envListingSel, flag: "listing-selectors", usage: "CSS selectors of sources: `JSON` {\"URL\":{\"item\":…,\"title\":…,\"link\":…,\"date\":…,\"teaser\":…,\"image\":…,\"text\":…}} (text: the text block of the source's article pages), or the path of a file holding it"}
 	setSectionNames  = setting{env: envSectionNames, flag: "section-names", usage: "names of sections for residents: `list` of section=Русский|Беларуская|English separated by ;, e.g. district=Районные новости|Навіны раёна|District news"}
 	setAllowedHosts  = setting{env: envAllowedHosts, flag: "allowed-hosts", usage: "comma-separated `hosts` that feeds, listings and /post may reach besides those of " + envFeeds + ": host, host:port or *.domain; they must resolve to public addresses"}
 	setContacts      = setting{env: envContacts, flag: "contacts", usage: "the committee's contacts that /contacts shows: `text` with links written [text](https://…) and \\n for a new line, or the path of a UTF-8 file holding it (starting with / or ./)"}
@@ -763,7 +763,8 @@ const listingSelWant = `use a JSON object of source URLs to selectors, e.g. {"ht
 // parseListingSelectors parses NEWSBOT_LISTING_SELECTORS: a JSON object (or
 // the path of a file holding one) whose keys are configured source URLs
 // (html: prefix optional) and values objects of CSS selectors (item, title,
-// link, date, teaser, image; empty ones keep the defaults). Keys are returned
+// link, date, teaser, image of a listing; text of the source's article
+// pages; empty ones keep the defaults). Keys are returned
 // as configured in NEWSBOT_FEEDS.
 func parseListingSelectors(s setting, v string, feeds []subscriptions.FeedConfig) (map[string]feed.Selectors, error) {
 	if v == "" {

@@ -263,7 +263,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"listing selectors unknown source", map[string]string{envFeeds: "html:https://a.example/news/", envListingSel: `{"https://a.example/novosti/":{"item":".x"}}`}, nil,
 			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): "https://a.example/novosti/" is not a source of NEWSBOT_FEEDS: use a URL as written there`},
 		{"listing selectors unknown field", map[string]string{envFeeds: "html:https://a.example/", envListingSel: `{"https://a.example/":{"items":".x"}}`}, nil,
-			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): "https://a.example/": unknown field "items": use item, title, link, date, teaser, image`},
+			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): "https://a.example/": unknown field "items": use item, title, link, date, teaser, image, text`},
 		{"listing selectors bad css", map[string]string{envFeeds: "html:https://a.example/", envListingSel: `{"https://a.example/":{"item":".news","date":"span[class="}}`}, nil,
 			`NEWSBOT_LISTING_SELECTORS (-listing-selectors): "https://a.example/": date "span[class=" is not a valid CSS selector: unexpected EOF in attribute selector`},
 		{"listing selectors twice", map[string]string{envFeeds: "html:https://a.example/", envListingSel: `{"https://a.example/":{},"html:https://A.example/":{}}`}, nil,

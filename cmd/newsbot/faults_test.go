@@ -125,8 +125,11 @@ func (w *faultWorld) assertEachOnce(t *testing.T) {
 }
 
 // health reads /healthz; ok is false while nothing answers.
-func (w *faultWorld) health() (code int, rep healthReport, ok bool) {
-	resp, err := http.Get("http://" + w.addr + "/healthz")
+func (w *faultWorld) health() (code int, rep healthReport, ok bool) { return readHealth(w.addr) }
+
+// readHealth reads /healthz at addr; ok is false while nothing answers.
+func readHealth(addr string) (code int, rep healthReport, ok bool) {
+	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil {
 		return 0, rep, false
 	}

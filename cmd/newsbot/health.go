@@ -14,19 +14,26 @@ import (
 	"github.com/osipovichi/newsbot/subscriptions/store"
 )
 
-// outageUnhealthyAfter is how long the outbox may wait out a Telegram
-// outage (5xx, timeouts, no connection) with /healthz saying "degraded"
-// (200) before it says "unavailable" (503).
+// outageUnhealthyAfter is how long the bot may wait for Telegram (no answer
+// to getMe since the start, or an outage of the outbox: 5xx, timeouts, no
+// connection) with /healthz saying "degraded" (200) before it says
+// "unavailable" (503).
 const outageUnhealthyAfter = 30 * time.Minute
+
+// handlingStuckAfter is how long one update may be handled, or wait for
+// its chat's turn, before /healthz calls the update loop stuck: far beyond
+// the handlers' own deadline (10 s), so only a handler that ignores it.
+const handlingStuckAfter = time.Minute
 
 // health answers /healthz from the running parts.
 type health struct {
-	store   *store.Store
-	updates updateLoop
-	outbox  outboxReporter
-	db      *dbWatch // nil: not watched
-	poller  *feed.Poller
-	started time.Time
+	store    *store.Store
+	updates  updateLoop
+	outbox   outboxReporter
+	telegram telegramLink
+	db       *dbWatch // nil: not watched
+	poller   *feed.Poller
+	started  time.Time
 }
 
 // outboxReporter is what /healthz asks the delivery engine's outbox.
@@ -38,6 +45,13 @@ type outboxReporter interface {
 type updateLoop interface {
 	LastPoll() time.Time
 	PollTimeout() time.Duration
+	UpdatesInFlight() (n int, oldest time.Time)
+}
+
+// telegramLink is what /healthz asks the delivery engine of Telegram.
+type telegramLink interface {
+	Connected() <-chan struct{}
+	TelegramStatus() (since time.Time, reason string)
 }
 
 // Values of healthReport.Status: degraded answers 200 like ok (the bot
@@ -49,14 +63,16 @@ const (
 )
 
 type healthReport struct {
-	Status         string       `json:"status"` // ok, degraded or unavailable
-	Version        string       `json:"version"`
-	Uptime         string       `json:"uptime"`
-	Database       string       `json:"database"`
-	Outbox         string       `json:"outbox"`
-	UpdateLoop     string       `json:"update_loop"`
-	LastUpdatePoll time.Time    `json:"last_update_poll"`
-	Feeds          []feedReport `json:"feeds"`
+	Status          string       `json:"status"` // ok, degraded or unavailable
+	Version         string       `json:"version"`
+	Uptime          string       `json:"uptime"`
+	Database        string       `json:"database"`
+	Outbox          string       `json:"outbox"`
+	Telegram        string       `json:"telegram"` // ok, or "unreachable since …: why"
+	UpdateLoop      string       `json:"update_loop"`
+	UpdatesInFlight int          `json:"updates_in_flight"`
+	LastUpdatePoll  time.Time    `json:"last_update_poll"`
+	Feeds           []feedReport `json:"feeds"`
 }
 
 type feedReport struct {
@@ -89,7 +105,7 @@ func timePtr(t time.Time) *time.Time {
 }
 
 func (h *health) report(ctx context.Context) (healthReport, bool) {
-	r := healthReport{Status: statusOK, Version: version, Database: "ok", Outbox: "ok", UpdateLoop: "ok",
+	r := healthReport{Status: statusOK, Version: version, Database: "ok", Outbox: "ok", Telegram: "ok", UpdateLoop: "ok",
 		Uptime: time.Since(h.started).Round(time.Second).String(), LastUpdatePoll: h.updates.LastPoll().UTC()}
 	ok, degraded := true, false
 	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -115,8 +131,18 @@ func (h *health) report(ctx context.Context) (healthReport, bool) {
 			ok = false
 		}
 	}
-	if time.Since(h.updates.LastPoll()) > 2*h.updates.PollTimeout() {
-		r.UpdateLoop, ok = "stuck since "+h.updates.LastPoll().UTC().Format(time.RFC3339), false
+	if since, reason := h.telegram.TelegramStatus(); !since.IsZero() {
+		r.Telegram = "unreachable since " + rfc3339(since) + ": " + reason
+	}
+	n, oldest := h.updates.UpdatesInFlight()
+	r.UpdatesInFlight = n
+	switch {
+	case !isClosed(h.telegram.Connected()):
+		r.UpdateLoop = "waiting for Telegram"
+	case time.Since(h.updates.LastPoll()) > 2*h.updates.PollTimeout():
+		r.UpdateLoop, ok = "stuck since "+rfc3339(h.updates.LastPoll()), false
+	case n > 0 && time.Since(oldest) > handlingStuckAfter:
+		r.UpdateLoop, ok = "stuck: an update handled since "+rfc3339(oldest), false
 	}
 	for _, f := range h.poller.Health() {
 		r.Feeds = append(r.Feeds, feedReport{Section: f.Section, URL: f.URL, Language: f.Language, DiscoveredURL: f.DiscoveredURL,
@@ -135,6 +161,15 @@ func (h *health) report(ctx context.Context) (healthReport, bool) {
 }
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
 
 func (h *health) routes(reg *prometheus.Registry) http.Handler {
 	mux := http.NewServeMux()

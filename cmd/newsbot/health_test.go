@@ -90,11 +90,11 @@ func TestHealthUnavailable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &health{store: db, updates: engine, outbox: engine, poller: poller, started: time.Now()}
+	h := &health{store: db, updates: engine, outbox: engine, telegram: link{up: true}, poller: poller, started: time.Now()}
 	srv := httptest.NewServer(h.routes(prometheus.NewRegistry()))
 	defer srv.Close()
 
-	// The update loop never ran: it counts as stuck.
+	// Connected, but the update loop never polled: it counts as stuck.
 	code, rep := getJSON(t, srv.URL+"/healthz")
 	if code != http.StatusServiceUnavailable || rep.Status != "unavailable" || !strings.HasPrefix(rep.UpdateLoop, "stuck") {
 		t.Errorf("never-polled bot: got %d %+v, want 503 with a stuck update loop", code, rep)
@@ -106,6 +106,22 @@ func TestHealthUnavailable(t *testing.T) {
 	}
 }
 
+// healthParts opens a database and a poller of one feed for a health
+// report; they close with the test.
+func healthParts(t *testing.T) (*store.Store, *feed.Poller) {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	poller, err := feed.NewPoller(feed.PollerOptions{Store: db, Feeds: []subscriptions.FeedConfig{{Section: "news", URL: "https://example.invalid/"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, poller
+}
+
 // outboxState is an outboxReporter with a fixed status.
 type outboxState delivery.OutboxStatus
 
@@ -114,16 +130,7 @@ func (s outboxState) OutboxStatus() delivery.OutboxStatus { return delivery.Outb
 // The outbox's pauses in /healthz: waiting out Telegram is degraded (200)
 // until outageUnhealthyAfter, a store that refuses writes is unavailable.
 func TestHealthOfTheOutbox(t *testing.T) {
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	poller, err := feed.NewPoller(feed.PollerOptions{Store: db, Feeds: []subscriptions.FeedConfig{{Section: "news", URL: "https://example.invalid/"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, poller := healthParts(t)
 	now := time.Now()
 	for _, tc := range []struct {
 		name   string
@@ -142,7 +149,7 @@ func TestHealthOfTheOutbox(t *testing.T) {
 			http.StatusServiceUnavailable, "unavailable"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := &health{store: db, updates: polled{}, outbox: outboxState(tc.st), poller: poller, started: now}
+			h := &health{store: db, updates: polled{}, outbox: outboxState(tc.st), telegram: link{up: true}, poller: poller, started: now}
 			srv := httptest.NewServer(h.routes(prometheus.NewRegistry()))
 			defer srv.Close()
 			code, rep := getJSON(t, srv.URL+"/healthz")
@@ -156,8 +163,93 @@ func TestHealthOfTheOutbox(t *testing.T) {
 	}
 }
 
-// polled is an update loop that has just polled.
-type polled struct{}
+// polled is an update loop that has just polled, with an update in flight
+// since oldest (none when zero).
+type polled struct{ oldest time.Time }
 
 func (polled) LastPoll() time.Time        { return time.Now() }
 func (polled) PollTimeout() time.Duration { return time.Minute }
+func (p polled) UpdatesInFlight() (int, time.Time) {
+	if p.oldest.IsZero() {
+		return 0, time.Time{}
+	}
+	return 1, p.oldest
+}
+
+// link is Telegram as the engine sees it: connected (getMe answered) or
+// not, and unreachable since a time (none when zero).
+type link struct {
+	up     bool
+	since  time.Time
+	reason string
+}
+
+func (l link) Connected() <-chan struct{} {
+	c := make(chan struct{})
+	if l.up {
+		close(c)
+	}
+	return c
+}
+
+func (l link) TelegramStatus() (time.Time, string) { return l.since, l.reason }
+
+// The update loop and Telegram in /healthz: waiting for Telegram at the
+// start is degraded (200) until outageUnhealthyAfter; an update handled
+// for longer than handlingStuckAfter is a stuck update loop (503).
+func TestHealthOfTheUpdateLoopAndTelegram(t *testing.T) {
+	db, poller := healthParts(t)
+	now := time.Now()
+	const refused = "dial tcp 127.0.0.1:1: connect: connection refused"
+	unreachable := func(since time.Time) (link, outboxState) {
+		return link{since: since, reason: refused}, outboxState{Cause: delivery.PauseTelegram, Reason: refused, Since: since}
+	}
+	for _, tc := range []struct {
+		name     string
+		updates  polled
+		telegram link
+		outbox   outboxState
+		code     int
+		status   string
+		loop     string // the start of update_loop
+	}{
+		{"all well", polled{}, link{up: true}, outboxState{}, http.StatusOK, "ok", "ok"},
+		{"an update handled for 5 s", polled{oldest: now.Add(-5 * time.Second)}, link{up: true}, outboxState{}, http.StatusOK, "ok", "ok"},
+		{"an update handled for 2 min", polled{oldest: now.Add(-2 * time.Minute)}, link{up: true}, outboxState{},
+			http.StatusServiceUnavailable, "unavailable", "stuck: an update handled since"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := &health{store: db, updates: tc.updates, outbox: tc.outbox, telegram: tc.telegram, poller: poller, started: now}
+			srv := httptest.NewServer(h.routes(prometheus.NewRegistry()))
+			defer srv.Close()
+			code, rep := getJSON(t, srv.URL+"/healthz")
+			if code != tc.code || rep.Status != tc.status || !strings.HasPrefix(rep.UpdateLoop, tc.loop) || rep.Telegram != "ok" {
+				t.Errorf("got %d %q update_loop %q telegram %q, want %d %q %q… ok", code, rep.Status, rep.UpdateLoop, rep.Telegram,
+					tc.code, tc.status, tc.loop)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name   string
+		lasted time.Duration
+		code   int
+		status string
+	}{
+		{"unreachable for a minute", time.Minute, http.StatusOK, "degraded"},
+		{"unreachable for longer than the bound", outageUnhealthyAfter + time.Minute, http.StatusServiceUnavailable, "unavailable"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			since := now.Add(-tc.lasted)
+			tg, ob := unreachable(since)
+			h := &health{store: db, updates: polled{}, outbox: ob, telegram: tg, poller: poller, started: since}
+			srv := httptest.NewServer(h.routes(prometheus.NewRegistry()))
+			defer srv.Close()
+			code, rep := getJSON(t, srv.URL+"/healthz")
+			want := "unreachable since " + rfc3339(since) + ": " + refused
+			if code != tc.code || rep.Status != tc.status || rep.Telegram != want || rep.UpdateLoop != "waiting for Telegram" {
+				t.Errorf("got %d %q telegram %q update_loop %q; want %d %q %q, waiting for Telegram",
+					code, rep.Status, rep.Telegram, rep.UpdateLoop, tc.code, tc.status, want)
+			}
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -210,16 +211,56 @@ func sizeParam(w http.ResponseWriter, r *http.Request, def, lo, hi int) (int, bo
 	return n, true
 }
 
+// botName is what the /invite/ routes need of the delivery engine: the
+// bot's name, known once Telegram has answered getMe.
+type botName interface {
+	Connected() <-chan struct{}
+	Username() string
+}
+
+// inviteWait bounds how long an /invite/ request waits for Telegram to
+// tell the bot's name (the HTTP server is up before Telegram answers).
+const inviteWait = 5 * time.Second
+
 // inviteRoutes adds the /invite/ routes to next when NEWSBOT_INVITE_PAYLOAD
-// is set, for the bot named username.
-func inviteRoutes(next http.Handler, cfg Config, username string, logger *slog.Logger) (http.Handler, error) {
+// is set, for the bot that bot names once connected; until then they
+// answer 503.
+func inviteRoutes(next http.Handler, cfg Config, bot botName, logger *slog.Logger) http.Handler {
 	if cfg.InvitePayload == "" {
-		return next, nil
+		return next
 	}
-	link, err := invite.NewLink(username, cfg.InvitePayload)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", setInvitePayload.name(), err)
-	}
-	logger.Info("serving the subscribe QR code and snippet on /invite/", "link", link.URL())
-	return withInvite(next, link, cfg.Lang), nil
+	var (
+		once   sync.Once
+		routes http.Handler
+	)
+	mux := http.NewServeMux()
+	mux.Handle("/", next)
+	mux.HandleFunc("/invite/", func(w http.ResponseWriter, r *http.Request) {
+		t := time.NewTimer(inviteWait)
+		defer t.Stop()
+		select {
+		case <-bot.Connected():
+		case <-t.C:
+			w.Header().Set("Retry-After", "60")
+			http.Error(w, "waiting for Telegram to tell the bot's name: try again in a minute", http.StatusServiceUnavailable)
+			return
+		case <-r.Context().Done():
+			return
+		}
+		once.Do(func() {
+			link, err := invite.NewLink(bot.Username(), cfg.InvitePayload)
+			if err != nil {
+				err = fmt.Errorf("%s: %w", setInvitePayload.name(), err)
+				logger.Error("cannot serve the subscribe QR code", "error", err)
+				routes = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+					http.Error(w, err.Error(), http.StatusInternalServerError)
+				})
+				return
+			}
+			logger.Info("serving the subscribe QR code and snippet on /invite/", "link", link.URL())
+			routes = withInvite(next, link, cfg.Lang)
+		})
+		routes.ServeHTTP(w, r)
+	})
+	return mux
 }

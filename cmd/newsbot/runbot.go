@@ -42,20 +42,15 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	}
 	enableIncrementalVacuum(ctx, store, logger)
 
-	client, err := connect(ctx, cfg, logger)
-	if err != nil {
-		return err
-	}
-	if client == nil {
-		return nil // stopped while waiting for Telegram
-	}
-	logger.Info("connected to Telegram", "bot_username", client.Username())
+	// The engine connects to Telegram when it runs: the HTTP server and the
+	// poller do not wait for it.
+	client := delivery.Dial(cfg.Token, cfg.APIEndpoint, delivery.NewHTTPClient(delivery.DefaultPollTimeout+20*time.Second))
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	registerStoreMetrics(reg, store, logger)
 
-	// One fetcher reads the portal for the poller and for /post.
+	// One fetcher reads the portal for the poller, /post and reading in Telegram.
 	fetcher := feed.NewFetcher(feed.FetcherOptions{Version: version, ContactURL: cfg.ContactURL, Scope: cfg.fetchScope(cfg.Feeds)})
 	engine, err := delivery.New(delivery.Config{
 		Client: client, Store: store, Logger: logger.With("component", "delivery"), Location: cfg.Timezone,
@@ -68,6 +63,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 		Telegram: engine, Store: store, Logger: logger.With("component", "bot"),
 		Admins: cfg.Admins, DefaultLang: cfg.Lang, Location: cfg.Timezone, Sections: i18n.NewSections(cfg.SectionNames),
 		Registerer: reg, Version: versionLabel(), Pages: fetcher, Contacts: cfg.Contacts,
+		Texts: fetcher, TextSelectors: textSelectors(cfg.ListingSelectors),
 	})
 	if err != nil {
 		return err
@@ -87,17 +83,21 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	watch := &dbWatch{store: store, outbox: engine, alerter: b, log: logger.With("component", "database"), every: dbCheckEvery}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return engine.Run(gctx, b, b) }) // b handles the updates and renders the deliveries
-	g.Go(func() error { return b.Run(gctx) })
+	// The command menu and the notices' progress need Telegram.
+	g.Go(func() error {
+		select {
+		case <-engine.Connected():
+			return b.Run(gctx)
+		case <-gctx.Done():
+			return nil
+		}
+	})
 	g.Go(func() error { return poller.Run(gctx) })
 	g.Go(func() error { rebuildSearchIndex(gctx, store, logger); return nil })
 	g.Go(func() error { return watch.run(gctx) })
 	if cfg.HTTPAddr != "" {
-		h := &health{store: store, updates: engine, outbox: engine, db: watch, poller: poller, started: started}
-		routes, err := inviteRoutes(h.routes(reg), cfg, client.Username(), logger)
-		if err != nil {
-			return err
-		}
-		if err := serveHTTP(gctx, g, cfg.HTTPAddr, routes, logger); err != nil {
+		h := &health{store: store, updates: engine, outbox: engine, telegram: engine, db: watch, poller: poller, started: started}
+		if err := serveHTTP(gctx, g, cfg.HTTPAddr, inviteRoutes(h.routes(reg), cfg, engine, logger), logger); err != nil {
 			return err
 		}
 	}
@@ -111,6 +111,17 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 	}
 	logger.Info("newsbot stopped")
 	return nil
+}
+
+// textSelectors are the "text" selectors of NEWSBOT_LISTING_SELECTORS, by source.
+func textSelectors(sel map[string]feed.Selectors) map[string]string {
+	out := map[string]string{}
+	for src, s := range sel {
+		if s.Text != "" {
+			out[src] = s.Text
+		}
+	}
+	return out
 }
 
 // searchIndexBatch is how many articles one transaction of a rebuild of
@@ -132,34 +143,6 @@ func rebuildSearchIndex(ctx context.Context, st *store.Store, logger *slog.Logge
 		logger.Error("rebuild the search index: searches miss the articles not indexed yet", "articles", n, "error", err)
 	case n > 0:
 		logger.Info("search index rebuilt", "articles", n, "duration", time.Since(started).Round(time.Millisecond))
-	}
-}
-
-// connect checks the token with getMe, retrying while Telegram cannot be
-// reached. A refused token is fatal. It returns nil, nil if ctx ends first.
-func connect(ctx context.Context, cfg Config, logger *slog.Logger) (*delivery.Client, error) {
-	httpClient := delivery.NewHTTPClient(delivery.DefaultPollTimeout + 20*time.Second)
-	wait := time.Second
-	for {
-		client, err := delivery.NewClient(ctx, cfg.Token, cfg.APIEndpoint, httpClient)
-		if err == nil {
-			return client, nil
-		}
-		if ctx.Err() != nil {
-			return nil, nil
-		}
-		if delivery.IsUnauthorized(err) {
-			return nil, delivery.ErrUnauthorized
-		}
-		logger.Warn("cannot reach Telegram; retrying", "error", err, "retry_in", wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, nil
-		case <-t.C:
-		}
-		wait = min(wait*2, time.Minute)
 	}
 }
 

@@ -10,9 +10,10 @@
 // A line you type goes to the bot as your message (/start, /latest …).
 // Lines that start with ":" are the sandbox's own (":help" lists them):
 // publish an article now, press a button, become another user, talk in a
-// group. The bot's messages are printed with their buttons, marked when
-// they come silently (quiet hours); a photo the bot draws (the chart of
-// /stats) is saved to a file.
+// group, type "@bot words" as in inline mode and post a result. The bot's
+// messages are printed with their buttons, marked when they come silently
+// (quiet hours); a photo the bot draws (the chart of /stats) is saved to a
+// file.
 package main
 
 import (
@@ -78,7 +79,7 @@ func run(ctx context.Context, o options, in io.Reader, out io.Writer) error {
 			return fmt.Errorf("start the bot's database afresh: %w", err)
 		}
 	}
-	tg := faketelegram.New(faketelegram.Options{})
+	tg := faketelegram.New(faketelegram.Options{InlineMode: true})
 	defer tg.Close()
 	portal := fakeportal.New(nil)
 	defer portal.Close()
@@ -188,7 +189,18 @@ type sandbox struct {
 	edits   map[int64]int    // edits printed, by chat
 	answers int              // button answers printed
 	buttons map[int64]pressable
+	inline  inlineQuery // the last :inline
 }
+
+// inlineQuery is what the person typed after @bot and the results the bot
+// gave so far.
+type inlineQuery struct {
+	text    string
+	next    string // the offset of the next page of results, or ""
+	results []inlineResult
+}
+
+type inlineResult struct{ queryID, id string }
 
 // pressable is the last message with buttons in a chat.
 type pressable struct {
@@ -213,6 +225,9 @@ Type a message for the bot (/start, /latest, /settings, /contacts …), or:
   :press N          press button N of the bot's last message with buttons here
   :user ID LANG     become another user, e.g. :user 2002 be
   :group            talk in a group with the bot, which you administer (/subscribe there); :private to come back
+  :inline [TEXT]    type "@bot TEXT" in this chat (inline mode; :inline alone lists the latest news)
+  :more             the next results of :inline
+  :choose N         post result N of :inline in this chat
   :quiet            how to see a silent delivery
   :help, :quit
 `)
@@ -252,6 +267,23 @@ func (s *sandbox) do(line string) {
 		s.printf("now user %d (%s), in the private chat with the bot\n", id, f[2])
 	case f[0] == ":group":
 		s.joinGroup()
+	case f[0] == ":inline":
+		q := strings.TrimSpace(strings.TrimPrefix(line, ":inline"))
+		s.mu.Lock()
+		s.inline = inlineQuery{text: q}
+		s.mu.Unlock()
+		s.askInline(q, "")
+	case line == ":more":
+		s.mu.Lock()
+		q, next := s.inline.text, s.inline.next
+		s.mu.Unlock()
+		if next == "" {
+			s.printf("no more results: :inline TEXT asks again\n")
+			return
+		}
+		s.askInline(q, next)
+	case f[0] == ":choose" && len(f) == 2:
+		s.choose(f[1])
 	case f[0] == ":private":
 		s.mu.Lock()
 		s.chat = faketelegram.PrivateChat(s.user)
@@ -281,6 +313,60 @@ func (s *sandbox) press(arg string) {
 		return
 	}
 	s.tg.PressButton(chat, u, p.messageID, p.buttons[n-1].CallbackData)
+}
+
+// askInline types "@bot q" (at offset, to scroll) as the current user and
+// prints the bot's answer, numbering its results after those shown before.
+func (s *sandbox) askInline(q, offset string) {
+	s.mu.Lock()
+	u := s.user
+	s.mu.Unlock()
+	_, id := s.tg.InlineQuery(u, q, offset)
+	a := s.tg.WaitInlineAnswer(waitReport{s}, id, 10*time.Second)
+	if a.QueryID == "" {
+		return // not answered: waitReport said so
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprintf(s.out, "\n--- bot (inline answer: cached %d s, personal %t)\n", a.CacheTime, a.Personal)
+	if len(a.Results) == 0 {
+		fmt.Fprintln(s.out, "no results")
+	}
+	for _, r := range a.Results {
+		s.inline.results = append(s.inline.results, inlineResult{queryID: id, id: r.ID})
+		fmt.Fprintf(s.out, "[%d] %s\n    %s\n", len(s.inline.results), r.Title, r.Description)
+	}
+	if s.inline.next = a.NextOffset; s.inline.next != "" {
+		fmt.Fprintln(s.out, ":more for more results, :choose N to post one")
+	}
+}
+
+// choose posts result N of the last :inline in the current chat, as
+// choosing it in Telegram does, and prints the message posted.
+func (s *sandbox) choose(arg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, err := strconv.Atoi(arg)
+	if err != nil || n < 1 || n > len(s.inline.results) {
+		fmt.Fprintf(s.out, "no result %s (there are %d)\n", arg, len(s.inline.results))
+		return
+	}
+	r := s.inline.results[n-1]
+	posted, ok := s.tg.ChooseInlineResult(s.chat, r.queryID, r.id)
+	if !ok {
+		fmt.Fprintf(s.out, "result %d is no longer there\n", n)
+		return
+	}
+	s.showLocked("posted by you via the bot", posted, "")
+}
+
+// waitReport prints a wait for the bot that timed out instead of failing a test.
+type waitReport struct{ s *sandbox }
+
+func (waitReport) Helper() {}
+
+func (w waitReport) Fatalf(format string, args ...any) {
+	w.s.printf(format+" (is the bot running?)\n", args...)
 }
 
 // joinGroup adds the bot to a group the user administers and moves the conversation there.

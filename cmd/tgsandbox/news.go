@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"sync"
 	"time"
 
@@ -91,14 +92,30 @@ func (r *newsroom) publish(lang string, at time.Time) article {
 	r.n++
 	h := headlines[lang][r.byLang[lang]%len(headlines[lang])]
 	r.byLang[lang]++
-	a := article{title: h[0], summary: h[1], link: fmt.Sprintf("%s/%s/news-%s/view/%d/", r.base, lang, lang, r.n), at: at}
+	path := fmt.Sprintf("/%s/news-%s/view/%d/", lang, lang, r.n)
+	a := article{title: h[0], summary: h[1], link: r.base + path, at: at}
 	if r.n%3 == 0 {
 		a.image = fmt.Sprintf("%s/images/news/%d.jpg", r.base, r.n)
 	}
+	r.portal.Set(path, page(lang, a), "text/html; charset=utf-8") // for 📖 Read here
 	items := append([]article{a}, r.items[lang]...)
 	r.items[lang] = items[:min(len(items), 20)]
 	r.portal.Set(r.feedPath(lang), rss(lang, r.base, r.items[lang]), "application/rss+xml; charset=utf-8")
 	return a
+}
+
+// page writes an article's page in the layout of the portal's CMS: its
+// text block holds the summary and, when it has one, the photo.
+func page(lang string, a article) []byte {
+	esc := html.EscapeString
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>%s</title></head>\n<body><div class=\"news_inner\">\n<h2>%s</h2>\n<div class=\"news_inner_one_text\">\n",
+		lang, esc(a.title), esc(a.title))
+	if a.image != "" {
+		fmt.Fprintf(&b, "<p><img src=\"%s\" alt=\"\"></p>\n", esc(a.image))
+	}
+	fmt.Fprintf(&b, "<p>%s</p>\n</div>\n</div></body></html>\n", esc(a.summary))
+	return b.Bytes()
 }
 
 // rss writes a feed of items as the portal's CMS does.

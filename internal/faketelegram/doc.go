@@ -21,8 +21,10 @@
 // with AddChat/AddChats; sending to any other chat answers 400 "Bad
 // Request: chat not found". Inject updates with SendMessage (a leading
 // "/cmd" or "/cmd@bot" gets a bot_command entity), SendMessageUpdate,
-// PressButton, ChatMemberUpdate and AddRawUpdate. Each returns the update
-// id; update ids start at 1. getUpdates long-polls like Telegram: it waits
+// PressButton, ChatMemberUpdate, InlineQuery (with Options.InlineMode) and
+// AddRawUpdate. Each returns the update id; update ids start at 1.
+// ChooseInlineResult posts a result of an answered inline query in a chat,
+// as a person choosing it does. getUpdates long-polls like Telegram: it waits
 // up to timeout seconds, returns as soon as an update is pending, and
 // forgets every update below the offset it is given (see Confirmed). A
 // second concurrent getUpdates terminates the first with 409 Conflict.
@@ -35,8 +37,8 @@
 //
 // # Asserting on what the bot did
 //
-// Messages, AllMessages, Edits, Deleted, CallbackAnswers and Commands
-// return copies of what was accepted; rejected requests are not recorded
+// Messages, AllMessages, Edits, Deleted, CallbackAnswers, InlineAnswers and
+// Commands return copies of what was accepted; rejected requests are not recorded
 // but are counted in Stats by description. Sent.Text and Sent.Caption are
 // the parameters as sent (the HTML source); Sent.Plain is the visible text
 // after entity parsing. MessageText returns a message's current text after
@@ -54,7 +56,11 @@
 // trimming, more than 4096 UTF-16 units of text or 1024 of caption, inline
 // keyboards (callback_data 1..64 bytes, a URL or callback per button, valid
 // JSON), message existence for edits, deletes and copies, "message is not
-// modified" for identical edits.
+// modified" for identical edits. answerInlineQuery is checked as Telegram
+// checks it: a known query answered once, at most 50 results, ids of 1 to
+// 64 bytes and unique, titles of articles, message texts (or captions)
+// within the limits and valid HTML, keyboards, next_offset of at most 64
+// bytes.
 //
 // # Limits and failures
 //

@@ -23,7 +23,7 @@ func (s *Server) getMe(w http.ResponseWriter, r *http.Request, p *params) {
 	u := userJSON(s.botUser())
 	u["can_join_groups"] = true
 	u["can_read_all_group_messages"] = false
-	u["supports_inline_queries"] = false
+	u["supports_inline_queries"] = s.opts.InlineMode
 	s.reply(w, u, nil)
 }
 

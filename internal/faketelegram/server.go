@@ -50,6 +50,9 @@ type Options struct {
 	GlobalTooMany GlobalTooMany
 	// Now is the clock for limits and message dates; time.Now if nil.
 	Now func() time.Time
+	// InlineMode is the bot's inline mode (/setinline in @BotFather): getMe
+	// reports it, and only then may InlineQuery be used.
+	InlineMode bool
 }
 
 // Chat is a Telegram chat. Type is "private", "group", "supergroup" or
@@ -180,7 +183,10 @@ type Server struct {
 	answers    []Sent
 	callbacks  map[string]*callbackState
 	nextCallID int
-	commands   map[string]map[string][]map[string]string // scope -> language -> commands
+	inline     map[string]*inlineState // inline queries by id
+
+	inlineAnswers []InlineAnswer
+	commands      map[string]map[string][]map[string]string // scope -> language -> commands
 
 	failChat   map[int64][]*script
 	failMethod map[string][]*script
@@ -254,6 +260,7 @@ func New(opts Options) *Server {
 		newUpdate:  make(chan struct{}),
 		changed:    make(chan struct{}),
 		callbacks:  make(map[string]*callbackState),
+		inline:     make(map[string]*inlineState),
 		commands:   make(map[string]map[string][]map[string]string),
 		failChat:   make(map[int64][]*script),
 		failMethod: make(map[string][]*script),
@@ -329,6 +336,7 @@ func init() {
 		{"editMessageReplyMarkup", kindEdit, (*Server).editMessageReplyMarkup},
 		{"deleteMessage", kindOther, (*Server).deleteMessage},
 		{"answerCallbackQuery", kindOther, (*Server).answerCallbackQuery},
+		{"answerInlineQuery", kindOther, (*Server).answerInlineQuery},
 		{"getChatMember", kindOther, (*Server).getChatMember},
 		{"getChat", kindOther, (*Server).getChat},
 		{"sendChatAction", kindOther, (*Server).sendChatAction},

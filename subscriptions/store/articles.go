@@ -67,6 +67,13 @@ func (s *Store) LatestArticles(ctx context.Context, n int, filter ...subscriptio
 			AND NOT EXISTS (SELECT 1 FROM articles b WHERE b.story_id = a.story_id AND b.id < a.id AND ` + visible("b") + `)
 		ORDER BY a.published_at DESC, a.id DESC LIMIT ?`
 		args = []any{id, n}
+	} else if len(filter) > 0 && filter[0].Language != "" {
+		lang := filter[0].Language
+		query = `SELECT ` + articleColumns + ` FROM articles a
+		WHERE a.language IN ('', ?)
+			AND NOT EXISTS (SELECT 1 FROM articles b WHERE b.story_id = a.story_id AND b.id < a.id AND b.language IN ('', ?))
+		ORDER BY published_at DESC, id DESC LIMIT ?`
+		args = []any{lang, lang, n}
 	}
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {

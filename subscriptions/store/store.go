@@ -314,6 +314,40 @@ func (s *Store) SetUpdateOffset(ctx context.Context, offset int) error {
 	return s.SetState(ctx, stateUpdateOffset, strconv.Itoa(offset))
 }
 
+const stateHandledUpdates = "handled_updates"
+
+// HandledUpdates returns the updates recorded as handled at or above the
+// offset (updates of other chats handled while an older one was not), so
+// that a restart does not handle them again. Ids below the offset may be
+// among them: they mean nothing.
+func (s *Store) HandledUpdates(ctx context.Context) ([]int, error) {
+	v, err := s.State(ctx, stateHandledUpdates)
+	if errors.Is(err, subscriptions.ErrNotFound) || err == nil && v == "" {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var ids []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, fmt.Errorf("read handled updates: bad value %q", v)
+		}
+		ids = append(ids, n)
+	}
+	return ids, nil
+}
+
+// SetHandledUpdates records the updates handled at or above the offset.
+func (s *Store) SetHandledUpdates(ctx context.Context, ids []int) error {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.Itoa(id)
+	}
+	return s.SetState(ctx, stateHandledUpdates, strings.Join(parts, ","))
+}
+
 func unix(t time.Time) int64 {
 	if t.IsZero() {
 		return 0

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -351,6 +352,14 @@ func TestBackupAndOffset(t *testing.T) {
 	}
 	if err := s.SetUpdateOffset(ctx, 1234); err != nil {
 		t.Fatal(err)
+	}
+	for _, ids := range [][]int{{1236, 1240}, nil, {1235}} {
+		if err := s.SetHandledUpdates(ctx, ids); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.HandledUpdates(ctx); err != nil || !slices.Equal(got, ids) {
+			t.Errorf("HandledUpdates after setting %v = %v, %v", ids, got, err)
+		}
 	}
 	dest := filepath.Join(t.TempDir(), "backup.db")
 	if err := s.Backup(ctx, dest); err != nil {

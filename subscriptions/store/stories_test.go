@@ -185,6 +185,13 @@ func TestOneStoryOneArticle(t *testing.T) {
 	if len(mine) != 3 || mine[0].Section != "district" {
 		t.Errorf("/latest of the district chat: %q, want its three stories in district", titles(mine))
 	}
+	inRussian, err := s.LatestArticles(ctx, 10, subscriptions.ArticleFilter{Language: subscriptions.LangRU})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inRussian) != 3 {
+		t.Errorf("inline mode's latest in Russian lists %q, want 3 stories", titles(inRussian))
+	}
 	q, err := analyser.ParseQuery("прием граждан")
 	if err != nil {
 		t.Fatal(err)
