@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,47 +13,10 @@ import (
 	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/delivery"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
+	"github.com/osipovichi/newsbot/internal/testkit"
 	"github.com/osipovichi/newsbot/subscriptions"
 	"github.com/osipovichi/newsbot/subscriptions/store"
 )
-
-// clock is a settable clock for the bot's schedules (quiet hours, digests, retries).
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-func (c *clock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
-
-// logBuffer collects log output for assertions.
-type logBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // harness runs a Bot and its delivery engine against the fake Telegram and
 // a real store in a temp dir.
@@ -65,8 +26,8 @@ type harness struct {
 	store  *store.Store
 	engine *delivery.Engine
 	bot    *Bot
-	clock  *clock
-	logs   *logBuffer
+	clock  *testkit.Clock
+	logs   *testkit.LogBuffer
 	minsk  *time.Location
 
 	cancel context.CancelFunc
@@ -113,7 +74,7 @@ func newHarness(t testing.TB, o harnessOptions) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	h := &harness{t: t, tg: tg, store: store, clock: &clock{t: o.now}, logs: &logBuffer{}, minsk: minsk}
+	h := &harness{t: t, tg: tg, store: store, clock: testkit.NewClock(o.now), logs: &testkit.LogBuffer{}, minsk: minsk}
 	h.build(o)
 	if !o.noStart {
 		h.start()

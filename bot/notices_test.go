@@ -610,7 +610,7 @@ func TestNoticeAlbum(t *testing.T) {
 	}
 	// Nothing else was said to the admin about the album's items.
 	for _, m := range h.tg.Messages(chat.ID) {
-		if strings.Contains(m.Plain, i18n.T("ru", "plain_text")) || strings.Contains(m.Plain, i18n.T("ru", "broadcast.cannot_copy")) {
+		if strings.Contains(m.Plain, i18n.T("ru", "question.help")) || strings.Contains(m.Plain, i18n.T("ru", "broadcast.cannot_copy")) {
 			t.Errorf("the admin was told %q", m.Plain)
 		}
 	}

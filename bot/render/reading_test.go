@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/osipovichi/newsbot/internal/golden"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
@@ -56,7 +57,7 @@ func TestGoldenReading(t *testing.T) {
 			if pages[0].Picture != portal+"/files/news/1/first.jpg" {
 				t.Errorf("first page picture %q, want the first photo", pages[0].Picture)
 			}
-			golden(t, "reading_"+lang, w.String())
+			golden.Check(t, "reading_"+lang, w.String())
 		})
 	}
 }

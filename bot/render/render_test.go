@@ -1,20 +1,16 @@
 package render
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata" // Europe/Minsk without depending on the host
 
+	"github.com/osipovichi/newsbot/internal/golden"
 	"github.com/osipovichi/newsbot/internal/tghtml"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 var langs = []string{"ru", "be", "en"}
 
@@ -34,25 +30,6 @@ func valid(t testing.TB, s string, limit int) string {
 		t.Fatalf("visible(%q) = %q, want %q (tghtml)", s, got, plain)
 	}
 	return plain
-}
-
-// golden compares got with testdata/name.golden, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot/render -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file:\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
 }
 
 // describe writes one message as it is kept in a golden file.
@@ -111,7 +88,7 @@ func TestGoldenArticle(t *testing.T) {
 				}
 				var w strings.Builder
 				describe(&w, m.Text, m.Photo, limit, plain)
-				golden(t, tt.name+"_"+lang, w.String())
+				golden.Check(t, tt.name+"_"+lang, w.String())
 			})
 		}
 	}
@@ -133,7 +110,7 @@ func TestGoldenLatest(t *testing.T) {
 			}
 			var w strings.Builder
 			describe(&w, got, "", MaxText, plain)
-			golden(t, "latest_"+lang, w.String())
+			golden.Check(t, "latest_"+lang, w.String())
 		})
 	}
 }
@@ -153,7 +130,7 @@ func TestGoldenDigest(t *testing.T) {
 				describe(&w, p, "", MaxText, valid(t, p, MaxText))
 			}
 			checkOnce(t, items, parts)
-			golden(t, "digest_"+lang, w.String())
+			golden.Check(t, "digest_"+lang, w.String())
 		})
 	}
 }
@@ -576,7 +553,7 @@ func TestGoldenDisplay(t *testing.T) {
 				fmt.Fprintf(&w, "== %s ==\n", tc.name)
 				describe(&w, parts[0], "", MaxText, valid(t, parts[0], MaxText))
 			}
-			golden(t, "display_"+lang, w.String())
+			golden.Check(t, "display_"+lang, w.String())
 		})
 	}
 }

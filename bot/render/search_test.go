@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/osipovichi/newsbot/internal/golden"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
@@ -38,7 +39,7 @@ func TestGoldenSearch(t *testing.T) {
 			plain := valid(t, got, MaxText)
 			var w strings.Builder
 			describe(&w, got, "", MaxText, plain)
-			golden(t, "search_"+lang, w.String())
+			golden.Check(t, "search_"+lang, w.String())
 		})
 	}
 }
