@@ -39,8 +39,18 @@ func ParseQuery(text string) (Query, error) {
 	}
 	st := newStemmer()
 	q := Query{terms: make([]pattern, 0, min(len(keep), MaxQueryTerms))}
-	for _, t := range keep[:min(len(keep), MaxQueryTerms)] {
-		q.terms = append(q.terms, compile(t.words, st, true))
+	seen := map[string]bool{} // a term typed twice would make FTS5 match it twice, for nothing
+	for _, t := range keep {
+		if len(q.terms) == MaxQueryTerms {
+			break
+		}
+		p := compile(t.words, st, true)
+		var fts strings.Builder
+		p.fts(&fts)
+		if !seen[fts.String()] {
+			seen[fts.String()] = true
+			q.terms = append(q.terms, p)
+		}
 	}
 	return q, nil
 }

@@ -152,6 +152,20 @@ func TestQueryTerms(t *testing.T) {
 	}
 }
 
+// TestQueryTermsOnce: a word typed again is one term, so that a long query
+// of repeated words (inline mode gets up to 256 characters) asks FTS5 for
+// each once, and the words after the repeats still count towards
+// MaxQueryTerms.
+func TestQueryTermsOnce(t *testing.T) {
+	q, err := ParseQuery(strings.Repeat("район работы ", 20) + "Район школа")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(q.Terms()); n != 3 {
+		t.Errorf("%d terms in %q, want 3 (район, работы, школа)", n, q.FTS())
+	}
+}
+
 // TestQueryWordsInAnyCase checks that a word of a search or a question, in
 // whatever case the sentence put it, finds the texts that have the word in
 // another form, and still not the words that merely start alike; and that

@@ -130,6 +130,50 @@ func TestSearchRanks(t *testing.T) {
 	}
 }
 
+// TestSearchRanksTheNewestFirst: when the newest articles hold enough
+// matches, only they are ranked (a common word would otherwise be scored
+// in most of the archive); a word they lack is found in the older ones.
+func TestSearchRanksTheNewestFirst(t *testing.T) {
+	s := openTest(t)
+	s.recent = 4
+	f := feedsIn(t, s, "news/ru")
+	for i := range 8 { // articles without the word, as in a real archive: bm25 needs them to weigh it
+		ingest(t, s, f["news/ru"], subscriptions.Article{Title: fmt.Sprintf("Концерт номер %d", i), Published: t0, Link: fmt.Sprintf("https://x/c%d", i)})
+	}
+	ingest(t, s, f["news/ru"], subscriptions.Article{Title: "Вода, вода, вода", Summary: "Олимпиада по химии", Published: t0, Link: "https://x/old"})
+	for i := range 6 {
+		ingest(t, s, f["news/ru"], subscriptions.Article{Title: fmt.Sprintf("Новость %d", i), Summary: "Горячая вода и ремонт",
+			Published: t0.Add(time.Duration(i+1) * time.Hour), Link: fmt.Sprintf("https://x/%d", i)})
+	}
+	search := func(text string, limit int) []string {
+		q, err := analyser.ParseQuery(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.SearchArticles(context.Background(), q, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var links []string
+		for _, a := range got {
+			links = append(links, a.Link)
+		}
+		return links
+	}
+	// Two results need four matches: the newest four have them, and the old
+	// article, the most relevant of all, is not ranked.
+	if got := search("вода", 2); slices.Contains(got, "https://x/old") || len(got) != 2 {
+		t.Errorf("вода, 2 results = %q; want two of the newest four", got)
+	}
+	// Ten results need more matches than the newest hold: the whole archive, the most relevant first.
+	if got := search("вода", 10); len(got) != 7 || got[0] != "https://x/old" {
+		t.Errorf("вода, 10 results = %q; want all seven, the old one first", got)
+	}
+	if got := search("олимпиада", 5); !slices.Equal(got, []string{"https://x/old"}) {
+		t.Errorf("олимпиада = %q; want the old article", got)
+	}
+}
+
 // TestSearchHostileQueries checks that nothing a person types breaks the
 // store's search: every query either has no words or runs.
 func TestSearchHostileQueries(t *testing.T) {

@@ -40,6 +40,9 @@ type Store struct {
 	// file is the database file as opened: Check tells it from a file put
 	// in its place.
 	file os.FileInfo
+	// recent is how many of the newest articles a search ranks first
+	// (recentArticles; tests make it small).
+	recent int64
 }
 
 // The database holds residents' chat ids, names and usernames and the
@@ -79,7 +82,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, file: file}
+	s := &Store{db: db, path: path, file: file, recent: recentArticles}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
