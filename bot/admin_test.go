@@ -154,7 +154,7 @@ func (h *harness) waitReport(chatID int64, msgID int, want string) string {
 }
 
 func TestBroadcastTextAndPhotoTo500(t *testing.T) {
-	h := newAdminHarness(t, harnessOptions{rate: 2000})
+	h := newAdminHarness(t, harnessOptions{rate: 1000})
 	ids := chatIDs(1, 500)
 	h.subscribe(ids...)
 	chat := faketelegram.PrivateChat(admin)

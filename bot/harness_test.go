@@ -12,6 +12,7 @@ import (
 
 	"github.com/osipovichi/newsbot/bot/i18n"
 	"github.com/osipovichi/newsbot/delivery"
+	"github.com/osipovichi/newsbot/delivery/pace"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
 	"github.com/osipovichi/newsbot/internal/testkit"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -53,7 +54,14 @@ type harnessOptions struct {
 	contacts string
 	// texts reads article pages for reading in Telegram; a fetcher when nil.
 	texts TextReader
+	// realPace runs the pacer on the real clock, for tests of Telegram's
+	// limits (the fake counts them in real time); otherwise it runs
+	// fastPace times faster, so that one message a second per chat costs
+	// the tests little.
+	realPace bool
 }
+
+const fastPace = 20
 
 func newHarness(t testing.TB, o harnessOptions) *harness {
 	t.Helper()
@@ -94,8 +102,13 @@ func (h *harness) build(o harnessOptions) {
 	if o.zone != nil {
 		zone = o.zone
 	}
-	h.engine, err = delivery.New(delivery.Config{Client: client, Store: h.store, Logger: logger, Location: zone,
-		Rate: o.rate, PollTimeout: time.Second, Now: h.clock.Now})
+	var paceClock pace.Clock
+	if !o.realPace {
+		paceClock = testkit.NewFastClock(fastPace)
+	}
+	h.engine, err = delivery.New(delivery.Config{Client: client, Store: h.store, Logger: logger, Location: zone, PaceClock: paceClock,
+		Rate: o.rate, PaidBroadcast: o.rate > 30, // faster than Telegram allows ordinary messages
+		PollTimeout: time.Second, Now: h.clock.Now})
 	if err != nil {
 		h.t.Fatal(err)
 	}

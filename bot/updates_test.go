@@ -76,22 +76,34 @@ func TestOffsetPersistedAcrossRestarts(t *testing.T) {
 	}
 }
 
-// A chat that floods the bot gets 429s from Telegram for its replies: those
-// replies are dropped at once, and other people's commands are still answered.
-func TestFloodingChatDoesNotStallOthers(t *testing.T) {
-	h := newHarness(t, harnessOptions{tg: faketelegram.Options{EnforceLimits: true}})
+// A chat that floods the bot gets every reply, at the pace Telegram allows
+// a chat (one a second, counted by the fake at arrival with no burst): no
+// reply is dropped and Telegram answers none of them 429. Another
+// resident is answered meanwhile, before the flooder's last reply.
+func TestFloodingChatIsPacedAndStallsNoOne(t *testing.T) {
+	h := newHarness(t, harnessOptions{realPace: true, tg: faketelegram.Options{EnforceLimits: true, PrivateBurst: 1}})
 	flooder := faketelegram.User{ID: 6001, FirstName: "Flood", LanguageCode: "ru"}
-	var last int
-	for i := 0; i < 30; i++ {
-		last = h.tg.SendMessage(faketelegram.PrivateChat(flooder), flooder, "/help")
+	const flood = 4
+	for i := 0; i < flood; i++ {
+		h.tg.SendMessage(faketelegram.PrivateChat(flooder), flooder, "/help")
 	}
-	start := time.Now()
-	if got := h.say(resident, "/help"); !strings.Contains(got.Plain, "/latest") {
-		t.Fatalf("resident's /help: got %q", got.Plain)
+	answer := h.say(resident, "/help")
+	if !strings.Contains(answer.Plain, "/latest") {
+		t.Fatalf("resident's /help: got %q", answer.Plain)
 	}
-	h.tg.WaitFor(t, 20*time.Second, func() bool { return h.tg.Confirmed() > last+1 }, "every update handled")
-	if got := len(h.tg.Messages(flooder.ID)); got < 3 || got >= 30 {
-		t.Errorf("the flooding chat got %d replies, want a few (Telegram's burst), not all 30", got)
+	replies := h.tg.WaitMessages(t, flooder.ID, flood, 30*time.Second)
+	if last := replies[len(replies)-1].At; !answer.At.Before(last) {
+		t.Errorf("the resident was answered at %v, after the flooder's last reply at %v: want before", answer.At, last)
 	}
-	t.Logf("the resident was answered %v after 30 flood messages", time.Since(start).Round(time.Millisecond))
+	if len(replies) != flood {
+		t.Errorf("the flooding chat got %d replies, want one to each of its %d commands", len(replies), flood)
+	}
+	for i := 1; i < len(replies); i++ {
+		if gap := replies[i].At.Sub(replies[i-1].At); gap < time.Second {
+			t.Errorf("replies to the flooder %v apart, want at least 1 s", gap)
+		}
+	}
+	if st := h.tg.Stats(); st.TooManyRequests != 0 {
+		t.Errorf("Telegram answered 429 %d times, want none: %v", st.TooManyRequests, h.tg.TooManyAnswers())
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/osipovichi/newsbot/delivery/pace"
 	"github.com/osipovichi/newsbot/subscriptions"
 )
 
@@ -26,26 +27,22 @@ const (
 	verdictConflict             // 409: another instance polls with the same token
 	verdictCanceled             // our own shutdown
 	verdictNotModified          // an edit that changes nothing: done already
+	verdictTooLate              // a reply that could not leave in time for the person who asked: given up
 )
-
-// missingRetryAfter is the wait after a 429 that says nothing (or 0) of
-// how long to wait: never a retry at once, which Telegram punishes.
-const missingRetryAfter = 3 * time.Second
 
 // classification is the one place where Telegram's error codes and
 // descriptions are read.
 type classification struct {
-	verdict    verdict
+	verdict verdict
+	// retryAfter is Telegram's retry_after (0: it did not say); the sender
+	// replaces it with the pause the pacer took.
 	retryAfter time.Duration
-	// guessed: a 429 without a usable retry_after (none, or 0); retryAfter
-	// is then missingRetryAfter, and repeated ones back off like an outage.
-	guessed   bool
-	global    bool // for verdictRetryAfter: the bot's own limit rather than the chat's (set by the sender)
-	migrateTo int64
-	status    subscriptions.ChatStatus // for verdictChatGone
-	reason    string                   // short, for the outbox row and metrics
-	cause     error                    // the error classified, redacted
-	took      time.Duration            // the request, from its start to the answer (set by the sender)
+	global     bool // for verdictRetryAfter: the bot's own limit rather than the chat's (set by the sender)
+	migrateTo  int64
+	status     subscriptions.ChatStatus // for verdictChatGone
+	reason     string                   // short, for the outbox row and metrics
+	cause      error                    // the error classified, redacted
+	took       time.Duration            // the request, from its start to the answer (set by the sender)
 }
 
 // err is the error behind a classification, or nil when the request went
@@ -72,6 +69,9 @@ func classify(err error) classification {
 	if errors.Is(err, context.Canceled) {
 		return classification{verdict: verdictCanceled, reason: "canceled", cause: err}
 	}
+	if errors.Is(err, pace.ErrTooLate) {
+		return classification{verdict: verdictTooLate, reason: "too late", cause: err}
+	}
 	var tgErr *tgbotapi.Error
 	if !errors.As(err, &tgErr) {
 		// Network errors, timeouts and bodies that are not JSON (a proxy's HTML page).
@@ -82,10 +82,7 @@ func classify(err error) classification {
 	switch {
 	case tgErr.Code == 429 || tgErr.RetryAfter > 0:
 		c.verdict = verdictRetryAfter
-		c.retryAfter = time.Duration(tgErr.RetryAfter) * time.Second
-		if tgErr.RetryAfter <= 0 {
-			c.retryAfter, c.guessed = missingRetryAfter, true
-		}
+		c.retryAfter = time.Duration(max(tgErr.RetryAfter, 0)) * time.Second
 	case tgErr.MigrateToChatID != 0:
 		c.verdict, c.migrateTo = verdictMigrated, tgErr.MigrateToChatID
 	case tgErr.Code == 401:

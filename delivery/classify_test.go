@@ -8,6 +8,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/osipovichi/newsbot/delivery/pace"
 )
 
 func TestClassify(t *testing.T) {
@@ -70,21 +72,23 @@ func TestEveryVerdictHasAnOutcomeName(t *testing.T) {
 	}
 }
 
-// A 429 that does not say how long to wait is never retried at once.
+// A 429 that does not say how long to wait has no retry_after: the sender
+// decides the wait (see TestRetryWaitWhenTelegramDoesNotSay).
 func TestClassifyRetryAfter(t *testing.T) {
 	for _, tt := range []struct {
-		err     error
-		want    time.Duration
-		guessed bool
+		err  error
+		want time.Duration
 	}{
-		{&tgbotapi.Error{Code: 429, Message: "Too Many Requests"}, missingRetryAfter, true},
-		{&tgbotapi.Error{Code: 429, Message: "Too Many Requests: retry after 0", ResponseParameters: tgbotapi.ResponseParameters{RetryAfter: 0}}, missingRetryAfter, true},
-		{&tgbotapi.Error{Code: 429, Message: "Too Many Requests: retry after 3600", ResponseParameters: tgbotapi.ResponseParameters{RetryAfter: 3600}}, time.Hour, false},
+		{&tgbotapi.Error{Code: 429, Message: "Too Many Requests"}, 0},
+		{&tgbotapi.Error{Code: 429, Message: "Too Many Requests: retry after 0", ResponseParameters: tgbotapi.ResponseParameters{RetryAfter: 0}}, 0},
+		{&tgbotapi.Error{Code: 429, Message: "Too Many Requests: retry after 3600", ResponseParameters: tgbotapi.ResponseParameters{RetryAfter: 3600}}, time.Hour},
 	} {
 		c := classify(tt.err)
-		if c.verdict != verdictRetryAfter || c.retryAfter != tt.want || c.guessed != tt.guessed {
-			t.Errorf("classify(%v) = verdict %v, retry after %v, guessed %t; want a 429 verdict, %v, %t",
-				tt.err, c.verdict, c.retryAfter, c.guessed, tt.want, tt.guessed)
+		if c.verdict != verdictRetryAfter || c.retryAfter != tt.want {
+			t.Errorf("classify(%v) = verdict %v, retry after %v; want a 429 verdict, %v", tt.err, c.verdict, c.retryAfter, tt.want)
 		}
+	}
+	if c := classify(fmt.Errorf("reply: %w", pace.ErrTooLate)); c.verdict != verdictTooLate || IsTemporary(c.cause) {
+		t.Errorf("classify(ErrTooLate) = verdict %v, want too late and not temporary", c.verdict)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -30,13 +31,27 @@ type Client struct {
 	self     atomic.Pointer[tgbotapi.User] // set by Connect
 }
 
+// idleConns is how many connections to the Bot API stay open between
+// requests: more than the requests ever in flight at once, so that they
+// reuse connections rather than open and close one each (Go's default
+// keeps 2).
+const idleConns = 128
+
+// NewHTTPClient is the HTTP client for the Bot API: each request times out
+// after timeout, and connections are kept for reuse.
+func NewHTTPClient(timeout time.Duration) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = idleConns, idleConns
+	return &http.Client{Timeout: timeout, Transport: t}
+}
+
 // Dial returns a client of the Bot API at endpoint (a format with two %s:
 // token and method) without asking Telegram anything yet: Connect does,
 // and the Engine connects when it runs, so that the program is up before
 // Telegram answers.
 func Dial(token, endpoint string, httpClient *http.Client) *Client {
 	if httpClient == nil {
-		httpClient = &http.Client{}
+		httpClient = NewHTTPClient(0)
 	}
 	api := &tgbotapi.BotAPI{Token: token, Buffer: 100}
 	api.SetAPIEndpoint(endpoint)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -76,5 +77,21 @@ func TestClientRedactsTelegramDescriptions(t *testing.T) {
 	}
 	if in.Message != "Bad Request: unexpected 123456:secret" {
 		t.Errorf("redact changed the library's error in place")
+	}
+}
+
+// Concurrent requests to the Bot API reuse connections: Go's default keeps
+// two idle per host, fewer than the requests in flight at a high pace.
+func TestHTTPClientKeepsConnections(t *testing.T) {
+	c := NewHTTPClient(time.Minute)
+	tr, ok := c.Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("transport %T, want an *http.Transport", c.Transport)
+	}
+	if tr.MaxIdleConnsPerHost < 64 || tr.MaxIdleConns < tr.MaxIdleConnsPerHost {
+		t.Fatalf("the transport keeps %d idle connections per host (%d in all), want at least 64", tr.MaxIdleConnsPerHost, tr.MaxIdleConns)
+	}
+	if c.Timeout != time.Minute {
+		t.Errorf("timeout %v, want 1m", c.Timeout)
 	}
 }

@@ -1,5 +1,6 @@
 // Package delivery is newsbot's one way out to Telegram: the Bot API
-// client, the pacer that keeps every request within Telegram's limits, the
+// client, the pacer (delivery/pace) that keeps every request within
+// Telegram's limits, the
 // sender that classifies every answer, the durable outbox that fans news
 // out to subscribers (with the digest scheduler that feeds it) and the
 // update loop. Only this package imports the Bot API library; the rest of
@@ -26,12 +27,14 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/osipovichi/newsbot/delivery/pace"
 )
 
 // Defaults of the configuration (NEWSBOT_RATE and the getUpdates long poll).
 const (
-	// DefaultRate is the global pace in messages a second: under Telegram's
-	// ~30/s with room for the requests that are not counted as messages.
+	// DefaultRate is the global pace in messages a second, below
+	// Telegram's 30 (which the pacer never exceeds whatever the rate).
 	DefaultRate = 25
 	// DefaultPollTimeout is how long one getUpdates waits for an update.
 	DefaultPollTimeout = 50 * time.Second
@@ -56,9 +59,13 @@ type Config struct {
 	// PollTimeout is the long-poll timeout of getUpdates (DefaultPollTimeout when 0).
 	PollTimeout time.Duration
 	Registerer  prometheus.Registerer
-	// Now is the clock of schedules (retries, digests, pauses, retention);
-	// the pacer always runs on the real clock.
+	// Now is the clock of schedules (retries, digests, outage pauses,
+	// retention).
 	Now func() time.Time
+	// PaceClock is the pacer's clock: the real one when nil, since it paces
+	// real requests to Telegram. Tests that are not about pacing run it
+	// fast.
+	PaceClock pace.Clock
 	// Horizon is how long a delivery may keep failing with errors that may
 	// go away by themselves before it is given up (DefaultHorizon when 0).
 	Horizon time.Duration
@@ -118,8 +125,12 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	m := newMetrics(cfg.Registerer)
-	s := &sender{client: cfg.Client, pacer: newPacer(cfg.Rate), metrics: m, log: cfg.Logger, paidBroadcast: cfg.PaidBroadcast}
+	p, err := newPacer(cfg.Rate, cfg.PaidBroadcast, cfg.PaceClock)
+	if err != nil {
+		return nil, fmt.Errorf("delivery: %w", err)
+	}
+	m := newMetrics(cfg.Registerer, p)
+	s := &sender{client: cfg.Client, pacer: p, metrics: m, log: cfg.Logger}
 	o := newOutbox(cfg.Store, s, cfg.Logger, cfg.Now, cfg.Rate, cfg.Horizon)
 	e := &Engine{
 		client: cfg.Client, log: cfg.Logger, now: cfg.Now, chats: cfg.Store, metrics: m, sender: s, outbox: o,
@@ -154,7 +165,7 @@ func (e *Engine) Run(ctx context.Context, h Handler, c Composer) error {
 		}
 		e.updates.lastPoll.Store(e.now().UnixNano())
 		// getUpdates cannot run beside a webhook. A failure is logged: getUpdates will say more.
-		if _, cl := e.sender.call(gctx, "deleteWebhook", tgbotapi.Params{"drop_pending_updates": "false"}); cl.verdict != verdictOK {
+		if _, cl := e.sender.call(gctx, time.Time{}, "deleteWebhook", tgbotapi.Params{"drop_pending_updates": "false"}); cl.verdict != verdictOK {
 			e.log.Warn("delete webhook", "error", cl.reason)
 		}
 		g.Go(func() error { return e.updates.run(gctx, h) })
@@ -191,9 +202,11 @@ func (e *Engine) CreateDigests(ctx context.Context) { e.digests.create(ctx) }
 func (e *Engine) InFlight(ids []int64) bool { return e.outbox.inFlight(ids) }
 
 // Reply sends a message to a person who is waiting for it: ahead of bulk
-// deliveries, waiting out a short global 429 and retrying a transient error
-// twice. What Telegram says about the chat (blocked, upgraded to a
-// supergroup) is recorded. The error says why the message did not go.
+// deliveries, in the same pace. A 429 never drops it: it waits its turn and
+// goes again, until it is too late for the person who asked
+// (pace.DefaultMaxReplyWait); a transient error is retried twice. What
+// Telegram says about the chat (blocked, upgraded to a supergroup) is
+// recorded. The error says why the message did not go.
 func (e *Engine) Reply(ctx context.Context, m Message) error {
 	_, err := e.ReplyID(ctx, m)
 	return err
@@ -202,16 +215,20 @@ func (e *Engine) Reply(ctx context.Context, m Message) error {
 // ReplyID is Reply for a message the bot edits later (the progress of a
 // notice): it returns the id of the message sent.
 func (e *Engine) ReplyID(ctx context.Context, m Message) (int, error) {
-	id, c := e.sender.reply(ctx, m)
+	method, p := m.request()
+	raw, c := e.sender.reply(ctx, pace.Request{Class: pace.Reply, Chat: m.ChatID, Group: m.Group}, method, p, m.Upload)
+	id := messageID(raw)
 	recordChatChange(ctx, e.chats, e.log, m.ChatID, c, e.now())
 	return id, c.err()
 }
 
-// Edit changes one of the bot's messages. An edit that changes nothing is
-// done already, not an error.
+// Edit changes one of the bot's messages for a person who is waiting.
+// Telegram does not count edits as messages: they wait only for the bot's
+// pauses, and a 429 sends them again after it, until too late. An edit
+// that changes nothing is done already, not an error.
 func (e *Engine) Edit(ctx context.Context, ed Edit) error {
 	method, p := ed.request()
-	_, c := e.sender.call(ctx, method, p)
+	_, c := e.sender.reply(ctx, pace.Request{Class: pace.Call, Chat: ed.ChatID}, method, p, nil)
 	if c.verdict == verdictNotModified {
 		return nil
 	}
@@ -225,14 +242,14 @@ func (e *Engine) Answer(ctx context.Context, pressID, text string) error {
 	if text != "" {
 		p["text"] = text
 	}
-	_, c := e.sender.call(ctx, "answerCallbackQuery", p)
+	_, c := e.sender.call(ctx, e.sender.pacer.now(), "answerCallbackQuery", p)
 	return c.err()
 }
 
 // Chat looks up a chat by its id or "@username". IsTemporary tells a
 // failure to reach Telegram from an answer that there is no such chat.
 func (e *Engine) Chat(ctx context.Context, ref string) (Chat, error) {
-	raw, c := e.sender.call(ctx, "getChat", tgbotapi.Params{"chat_id": ref})
+	raw, c := e.sender.call(ctx, time.Time{}, "getChat", tgbotapi.Params{"chat_id": ref})
 	if err := c.err(); err != nil {
 		return Chat{}, fmt.Errorf("get chat %s: %w", ref, err)
 	}
@@ -245,7 +262,7 @@ func (e *Engine) Chat(ctx context.Context, ref string) (Chat, error) {
 
 // Member returns a user's membership of a chat (chatRef: an id, or "@username").
 func (e *Engine) Member(ctx context.Context, chatRef string, userID int64) (Member, error) {
-	raw, c := e.sender.call(ctx, "getChatMember", tgbotapi.Params{"chat_id": chatRef, "user_id": fmt.Sprint(userID)})
+	raw, c := e.sender.call(ctx, time.Time{}, "getChatMember", tgbotapi.Params{"chat_id": chatRef, "user_id": fmt.Sprint(userID)})
 	if err := c.err(); err != nil {
 		return Member{}, fmt.Errorf("get chat member %d of %s: %w", userID, chatRef, err)
 	}
@@ -271,7 +288,7 @@ func (e *Engine) SetCommands(ctx context.Context, lang string, cmds []Command) e
 	if lang != "" {
 		p["language_code"] = lang
 	}
-	_, c := e.sender.call(ctx, "setMyCommands", p)
+	_, c := e.sender.call(ctx, time.Time{}, "setMyCommands", p)
 	return c.err()
 }
 
@@ -295,8 +312,9 @@ func (e *Engine) Username() string { return e.client.Username() }
 // UserID is the bot's own user id.
 func (e *Engine) UserID() int64 { return e.client.UserID() }
 
-// Pace is the global pace of messages, per second, that the engine keeps.
-func (e *Engine) Pace() float64 { return e.sender.pacer.rate() }
+// Pace is the pace of bulk messages, per second, that the engine keeps now:
+// the configured rate, or less for a while after a 429.
+func (e *Engine) Pace() float64 { return bulkPace(e.sender.pacer.stats()) }
 
 // RateLimited is the number of 429 answers from Telegram since the start.
 func (e *Engine) RateLimited() int { return int(counterSum(e.metrics.rateLimited)) }

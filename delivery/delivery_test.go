@@ -11,8 +11,9 @@ import (
 	sqlstore "github.com/osipovichi/newsbot/subscriptions/store"
 )
 
-// newTestEngine builds an engine against the fake Bot API and a real store.
-func newTestEngine(t *testing.T) (*Engine, *faketelegram.Server, *sqlstore.Store) {
+// newTestEngine builds an engine against the fake Bot API and a real store;
+// tune changes its configuration.
+func newTestEngine(t *testing.T, tune ...func(*Config)) (*Engine, *faketelegram.Server, *sqlstore.Store) {
 	t.Helper()
 	tg := faketelegram.New(faketelegram.Options{})
 	t.Cleanup(tg.Close)
@@ -25,7 +26,11 @@ func newTestEngine(t *testing.T) (*Engine, *faketelegram.Server, *sqlstore.Store
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := New(Config{Client: client, Store: store, Location: time.UTC})
+	cfg := Config{Client: client, Store: store, Location: time.UTC}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	e, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,14 +43,14 @@ func TestNewRequiresItsParts(t *testing.T) {
 	}
 }
 
-// A 429 on a look-up pauses the sender like one on a message: nothing
-// leaves before retry_after.
+// A 429 on a look-up pauses the bot like one on a message: nothing leaves
+// before retry_after, and the next look-up waits for it.
 func TestLookUpsShareThe429Bookkeeping(t *testing.T) {
 	e, tg, _ := newTestEngine(t)
 	group := faketelegram.Chat{ID: -4001, Type: "group", Title: "Школа"}
 	tg.AddChat(group)
 	tg.SetChatAdmins(group.ID, 7)
-	tg.FailMethod("getChatMember", faketelegram.TooMany(30), 1)
+	tg.FailMethod("getChatMember", faketelegram.TooMany(1), 1)
 	before := time.Now()
 	if _, err := e.Member(context.Background(), "-4001", 7); err == nil || !IsTemporary(err) {
 		t.Fatalf("Member during a 429 = %v, want a temporary error", err)
@@ -53,12 +58,15 @@ func TestLookUpsShareThe429Bookkeeping(t *testing.T) {
 	if n := e.RateLimited(); n != 1 {
 		t.Errorf("RateLimited = %d, want 1", n)
 	}
-	if until := e.sender.pacer.(*limiter).pausedUntil; until.Before(before.Add(30 * time.Second)) {
-		t.Errorf("paused until %v, want 30 s after the 429", until)
+	if until := e.sender.pacer.stats().PausedUntil; until.Before(before.Add(time.Second)) {
+		t.Errorf("paused until %v, want 1 s after the 429", until)
 	}
 	m, err := e.Member(context.Background(), "-4001", 7)
 	if err != nil || !m.Status.Admin() {
 		t.Errorf("Member after the 429 = %+v, %v; want an administrator", m, err)
+	}
+	if waited := time.Since(before); waited < time.Second {
+		t.Errorf("the next look-up went %v after the 429, want after its retry_after of 1 s", waited)
 	}
 }
 

@@ -19,7 +19,9 @@ const (
 	// is not JSON. The outbox tries again with one message after a pause
 	// that doubles, from minOutagePause to maxOutagePause.
 	PauseTelegram = "telegram"
-	// PauseRateLimit: a 429 for the whole bot; the outbox waits retry_after.
+	// PauseRateLimit: a 429 for the whole bot. The pacer holds every
+	// request until retry_after has passed; the outbox then tries again
+	// with one message.
 	PauseRateLimit = "rate_limit"
 )
 
@@ -49,13 +51,15 @@ type OutboxStatus struct {
 // pause is one cause holding the outbox.
 type pause struct {
 	reason       string
-	since, until time.Time
+	since, until time.Time // until: none for a rate limit, which the pacer times
 }
 
 // gate decides whether the outbox may start sends. Store and database
-// pauses hold it until cleared. Telegram and rate-limit pauses hold it
-// until a time; then one send goes as a probe, and its answer either
-// reopens the outbox or pauses it again, longer (a circuit breaker).
+// pauses hold it until cleared. Telegram pauses hold it until a time; a
+// rate-limit pause as long as the pacer's pause after a global 429 (the
+// one record of it: the pacer holds every request, replies and calls
+// too, until it ends). Then one send goes as a probe, and its answer
+// either reopens the outbox or pauses it again, longer (a circuit breaker).
 //
 // Sends carry the epoch in which the gate allowed them: a failure
 // escalates the pause only if no pause began since, so the sends that were
@@ -65,14 +69,15 @@ type gate struct {
 	now     func() time.Time
 	log     *slog.Logger
 	metrics *metrics
-	notify  func() // wakes the dispatcher when a pause ends
+	notify  func()               // wakes the dispatcher when a pause ends
+	paused  func() time.Duration // what is left of the pacer's pause after a global 429
 	pauses  map[string]*pause
-	level   int    // pauses in a row since Telegram last answered
+	level   int    // outage pauses in a row since Telegram last answered
 	epoch   uint64 // incremented whenever a pause begins or grows
 }
 
-func newGate(now func() time.Time, log *slog.Logger, m *metrics, notify func()) *gate {
-	return &gate{now: now, log: log, metrics: m, notify: notify, pauses: map[string]*pause{}}
+func newGate(now func() time.Time, log *slog.Logger, m *metrics, notify func(), paused func() time.Duration) *gate {
+	return &gate{now: now, log: log, metrics: m, notify: notify, paused: paused, pauses: map[string]*pause{}}
 }
 
 // allow says whether sends may start now: freely, or one at a time (a
@@ -87,13 +92,21 @@ func (g *gate) allow() (ok, probe bool, epoch uint64, wait time.Duration) {
 	now := g.now()
 	for _, cause := range []string{PauseTelegram, PauseRateLimit} {
 		if p := g.pauses[cause]; p != nil {
-			if w := p.until.Sub(now); w > 0 {
+			if w := g.leftLocked(cause, p, now); w > 0 {
 				return false, false, g.epoch, w
 			}
 			probe = true
 		}
 	}
 	return true, probe, g.epoch, 0
+}
+
+// leftLocked is how long the timed pause p of cause still holds.
+func (g *gate) leftLocked(cause string, p *pause, now time.Time) time.Duration {
+	if cause == PauseRateLimit {
+		return g.paused()
+	}
+	return p.until.Sub(now)
 }
 
 // hold pauses the outbox for a cause that lasts until cleared.
@@ -142,34 +155,43 @@ func (g *gate) answered(epoch uint64) {
 	}
 }
 
-// failed records a failure of Telegram for a send that started in epoch:
-// a 5xx, a timeout, a network error (cause PauseTelegram, wait 0) or a 429
-// for the whole bot (PauseRateLimit, wait = retry_after; 0 when Telegram
-// did not say). With wait 0 the pause doubles with each failed probe.
-func (g *gate) failed(cause string, epoch uint64, reason string, wait time.Duration) {
+// failed records a failure of Telegram itself (a 5xx, a timeout, a
+// network error) for a send that started in epoch: the outbox pauses, the
+// pause doubling with each failed probe.
+func (g *gate) failed(epoch uint64, reason string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.now()
-	p := g.pauses[cause]
+	p := g.pauses[PauseTelegram]
 	if p != nil && epoch != g.epoch {
-		// In flight when this pause began or grew: part of what caused it.
-		if wait > 0 && now.Add(wait).After(p.until) {
-			p.until = now.Add(wait)
-		}
-		return
+		return // in flight when this pause began or grew: part of what caused it
 	}
-	if wait <= 0 {
-		g.level++
-		wait = min(minOutagePause<<min(g.level-1, 20), maxOutagePause)
-	}
+	g.level++
+	wait := min(minOutagePause<<min(g.level-1, 20), maxOutagePause)
 	if p == nil {
-		g.start(cause, reason, now.Add(wait))
-		g.log.Warn("outbox paused", "cause", cause, "reason", reason, "retry_in", wait)
+		g.start(PauseTelegram, reason, now.Add(wait))
+		g.log.Warn("outbox paused", "cause", PauseTelegram, "reason", reason, "retry_in", wait)
 		return
 	}
 	g.epoch++
 	p.reason, p.until = reason, now.Add(wait)
-	g.log.Warn("outbox still paused", "cause", cause, "reason", reason, "since", p.since, "retry_in", wait)
+	g.log.Warn("outbox still paused", "cause", PauseTelegram, "reason", reason, "since", p.since, "retry_in", wait)
+}
+
+// rateLimited records a 429 that paused the whole bot, which the pacer
+// times: the outbox is held while it lasts, then probes.
+func (g *gate) rateLimited(reason string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	wait := g.paused()
+	if p := g.pauses[PauseRateLimit]; p != nil {
+		g.epoch++
+		p.reason = reason
+		g.log.Warn("outbox still paused", "cause", PauseRateLimit, "reason", reason, "since", p.since, "retry_in", wait)
+		return
+	}
+	g.start(PauseRateLimit, reason, time.Time{})
+	g.log.Warn("outbox paused", "cause", PauseRateLimit, "reason", reason, "retry_in", wait)
 }
 
 // start begins a pause. g.mu must be held.
@@ -193,7 +215,11 @@ func (g *gate) status() OutboxStatus {
 	defer g.mu.Unlock()
 	for _, cause := range pauseCauses {
 		if p := g.pauses[cause]; p != nil {
-			return OutboxStatus{Cause: cause, Reason: p.reason, Since: p.since, Until: p.until}
+			st := OutboxStatus{Cause: cause, Reason: p.reason, Since: p.since, Until: p.until}
+			if cause == PauseRateLimit {
+				st.Until = g.now().Add(g.paused())
+			}
+			return st
 		}
 	}
 	return OutboxStatus{}

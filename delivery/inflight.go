@@ -48,6 +48,6 @@ const inFlightMargin = 1.25
 // needs, however busy the machine: a stall neither lets outcomes pile up
 // unrecorded nor lets a burst of sends out after it.
 func (o *outbox) inFlightLimit() int {
-	k := int(math.Ceil(o.sender.pacer.rate() * o.service.median().Seconds() * inFlightMargin))
+	k := int(math.Ceil(bulkPace(o.sender.pacer.stats()) * o.service.median().Seconds() * inFlightMargin))
 	return min(max(k, 1), o.workers)
 }

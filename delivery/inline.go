@@ -10,13 +10,14 @@ import (
 )
 
 // AnswerInline answers an inline query. Telegram does not count answers as
-// messages: no pacing, the same classification as every request.
+// messages: they wait only for the bot's pauses, bounded by the wait of a
+// person who asked, with the same classification as every request.
 func (e *Engine) AnswerInline(ctx context.Context, a InlineAnswer) error {
 	p, err := a.params()
 	if err != nil {
 		return err
 	}
-	_, c := e.sender.call(ctx, "answerInlineQuery", p)
+	_, c := e.sender.call(ctx, e.sender.pacer.now(), "answerInlineQuery", p)
 	if err := c.err(); err != nil {
 		return fmt.Errorf("answer inline query: %w", err)
 	}

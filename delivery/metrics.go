@@ -3,10 +3,12 @@ package delivery
 import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/osipovichi/newsbot/delivery/pace"
 )
 
-// metrics of the engine: updates handled, messages sent, 429s, the
-// outbox's commits, pauses and faults, retention.
+// metrics of the engine: updates handled, messages sent, 429s, the pace,
+// the outbox's commits, pauses and faults, retention.
 type metrics struct {
 	updates        prometheus.Counter
 	handling       prometheus.Gauge
@@ -23,7 +25,7 @@ type metrics struct {
 	pruned         prometheus.Counter
 }
 
-func newMetrics(reg prometheus.Registerer) *metrics {
+func newMetrics(reg prometheus.Registerer, p pacer) *metrics {
 	m := &metrics{
 		updates: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "newsbot_updates_handled_total", Help: "Telegram updates handled.",
@@ -72,6 +74,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	if reg != nil {
 		reg.MustRegister(m.updates, m.handling, m.messages, m.rateLimited, m.panics, m.commits,
 			m.paused, m.pauses, m.inFlight, m.unrecorded, m.recordFailures, m.givenUp, m.pruned)
+		reg.MustRegister(paceMetrics(p)...)
 	}
 	return m
 }
@@ -80,7 +83,7 @@ var outcomeNames = map[verdict]string{
 	verdictOK: "sent", verdictRetryAfter: "rate_limited", verdictChatGone: "chat_gone", verdictMigrated: "migrated",
 	verdictBug: "bug", verdictTransient: "transient_error", verdictRejected: "rejected",
 	verdictUnauthorized: "unauthorized", verdictConflict: "conflict", verdictCanceled: "canceled",
-	verdictNotModified: "not_modified",
+	verdictNotModified: "not_modified", verdictTooLate: "too_late",
 }
 
 // counterSum is the total of a counter over all its labels.
@@ -98,4 +101,25 @@ func counterSum(c prometheus.Collector) float64 {
 		}
 	}
 	return sum
+}
+
+// paceMetrics read the pacer's figures when scraped.
+func paceMetrics(p pacer) []prometheus.Collector {
+	paceOf := func(lane string, read func(pace.Stats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "newsbot_delivery_pace", Help: "The pace the bot keeps now, messages a second, by lane (ordinary, paid): " +
+				"the configured rate (ordinary messages at most 30), lower for a while after a 429.",
+			ConstLabels: prometheus.Labels{"lane": lane},
+		}, func() float64 { return read(p.stats()) })
+	}
+	return []prometheus.Collector{
+		paceOf("ordinary", func(s pace.Stats) float64 { return s.Pace }),
+		paceOf("paid", func(s pace.Stats) float64 { return s.PaidPace }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "newsbot_delivery_waiting", Help: "Requests waiting for their turn to go to Telegram.",
+		}, func() float64 { return float64(p.stats().Waiting) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "newsbot_replies_too_late_total", Help: "Replies given up because they could not leave in time for the person who asked.",
+		}, func() float64 { return float64(p.stats().TooLate) }),
+	}
 }

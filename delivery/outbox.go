@@ -23,6 +23,10 @@ const (
 	idlePoll = 30 * time.Second
 	// heldPoll is the shortest wait for a chat that must wait its turn.
 	heldPoll = 200 * time.Millisecond
+	// claimDelay is the longest a claimed delivery may have to wait for its
+	// chat's pace: a worker does not sit on a chat that is paced, and the
+	// delivery is claimed again when the chat is ready.
+	claimDelay = 150 * time.Millisecond
 	// The waits between tries to record outcomes the store refused.
 	minRecordRetry = time.Second
 	maxRecordRetry = 30 * time.Second
@@ -109,7 +113,7 @@ func newOutbox(store outboxStore, s *sender, log *slog.Logger, now func() time.T
 		wake: make(chan struct{}, 1), done: make(chan struct{}, 1),
 		inflight: map[int64]bool{}, inflightChats: map[int64]int{}, finished: map[int64]bool{},
 	}
-	o.gate = newGate(now, log, s.metrics, o.notify)
+	o.gate = newGate(now, log, s.metrics, o.notify, func() time.Duration { return s.pacer.delay(0) })
 	return o
 }
 
@@ -283,14 +287,15 @@ func newTimer(d time.Duration) (<-chan time.Time, func() bool) {
 }
 
 // claim marks a delivery in flight unless it or its chat already is, or the
-// chat must wait more than a moment for its next message.
+// chat (or the bot, paused after a global 429) must wait more than
+// claimDelay for its next message.
 func (o *outbox) claim(d subscriptions.DueDelivery) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.inflight[d.ID] || o.finished[d.ID] || o.inflightChats[d.ChatID] > 0 {
 		return false
 	}
-	if o.sender.pacer.delay(d.ChatID) > time.Second {
+	if o.sender.pacer.delay(d.ChatID) > claimDelay {
 		return false
 	}
 	o.inflight[d.ID] = true
@@ -462,7 +467,7 @@ func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery, epoch
 	send := func(m Message) classification {
 		start := time.Now()
 		var c classification
-		msgID, c = o.sender.send(ctx, m, false)
+		msgID, c = o.sender.send(ctx, m)
 		paced += time.Since(start) - c.took
 		return c
 	}
@@ -523,17 +528,14 @@ func (o *outbox) deliver(ctx context.Context, d subscriptions.DueDelivery, epoch
 }
 
 // observe tells the gate what an answer says of Telegram: down (a transient
-// failure), limiting the whole bot (a global 429), or up (any real answer).
+// failure), limiting the whole bot (a global 429: the pacer has paused
+// every request), or up (any real answer).
 func (o *outbox) observe(c classification, epoch uint64) {
 	switch {
 	case c.verdict == verdictTransient:
-		o.gate.failed(PauseTelegram, epoch, c.reason, 0)
+		o.gate.failed(epoch, c.reason)
 	case c.verdict == verdictRetryAfter && c.global:
-		wait := c.retryAfter
-		if c.guessed {
-			wait = 0 // Telegram did not say: back off as in an outage
-		}
-		o.gate.failed(PauseRateLimit, epoch, c.reason, wait)
+		o.gate.rateLimited(c.reason)
 	case c.verdict == verdictRetryAfter, c.verdict == verdictCanceled:
 	default:
 		o.gate.answered(epoch)

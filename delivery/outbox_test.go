@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/osipovichi/newsbot/delivery/pace"
 	"github.com/osipovichi/newsbot/internal/faketelegram"
 	"github.com/osipovichi/newsbot/internal/testkit"
 	"github.com/osipovichi/newsbot/subscriptions"
@@ -104,37 +105,58 @@ func caller() string {
 	return frame.Function
 }
 
-// testPacer lets every message go at once: the tests are about the
-// outbox, not the pace. A 429 is global unless its chat is listed in
-// chatLimited; a chat's own 429 makes it wait, on the fake clock.
+// testPacer lets every request go at once: the tests are about the
+// outbox, not the pace. It keeps the pauses after 429s as the real pacer
+// does, on the fake clock: global unless the chat is listed in
+// chatLimited, and then for that chat only.
 type testPacer struct {
 	clock       *fakeClock
 	mu          sync.Mutex
 	chatLimited map[int64]bool
 	chatUntil   map[int64]time.Time
+	pausedUntil time.Time
 }
 
-func (p *testPacer) wait(ctx context.Context, chat int64, group, interactive bool) error {
-	return ctx.Err()
+type testPermit struct {
+	p    *testPacer
+	chat int64
 }
 
-func (p *testPacer) tooMany(chat int64, retryAfter time.Duration) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.chatLimited[chat] {
-		p.chatUntil[chat] = p.clock.Now().Add(retryAfter)
-		return false
+func (p *testPacer) acquire(ctx context.Context, r pace.Request) (permit, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	return true
+	return testPermit{p: p, chat: r.Chat}, nil
 }
 
 func (p *testPacer) delay(chat int64) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.chatUntil[chat].Sub(p.clock.Now())
+	until := p.pausedUntil
+	if t := p.chatUntil[chat]; chat != 0 && t.After(until) {
+		until = t
+	}
+	return max(0, until.Sub(p.clock.Now()))
 }
 
-func (p *testPacer) rate() float64 { return DefaultRate }
+func (p *testPacer) stats() pace.Stats { return pace.Stats{Pace: DefaultRate} }
+func (p *testPacer) now() time.Time    { return p.clock.Now() }
+
+func (testPermit) Paid() bool { return false }
+func (testPermit) Answered()  {}
+
+func (t testPermit) TooMany(retryAfter time.Duration) pace.Pause {
+	p := t.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	ps := pace.Pause{Wait: retryAfter, Until: p.clock.Now().Add(retryAfter), Global: !p.chatLimited[t.chat]}
+	if ps.Global {
+		p.pausedUntil = ps.Until
+	} else {
+		p.chatUntil[t.chat] = ps.Until
+	}
+	return ps
+}
 
 // faultyStore refuses to record outcomes while broken.
 type faultyStore struct {

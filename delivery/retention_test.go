@@ -115,7 +115,7 @@ func (s *timedStore) ReclaimSpace(ctx context.Context, pages int) (free int, err
 }
 
 func newRetention(store retentionStore, keep time.Duration, now func() time.Time) *retention {
-	return &retention{store: store, keep: keep, log: slog.New(slog.DiscardHandler), metrics: newMetrics(nil), now: now}
+	return &retention{store: store, keep: keep, log: slog.New(slog.DiscardHandler), metrics: newMetrics(nil, nil), now: now}
 }
 
 // Retention deletes what was settled before the cutoff, in batches, keeps

@@ -5,108 +5,162 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/osipovichi/newsbot/delivery/pace"
 )
 
-// sender is the one way out to Telegram: it paces every message, reads
-// every answer through classify and counts outcomes. Requests that Telegram
-// does not count as messages (edits, answers to presses, look-ups) go
-// through call: no pacing, but the same 429 bookkeeping.
+// sender is the one way out to Telegram: every request leaves when the
+// pacer allows it, right before it starts, and every answer is read
+// through classify, reported to the pacer and counted.
 type sender struct {
 	client  *Client
 	pacer   pacer
 	metrics *metrics
 	log     *slog.Logger
-	// paidBroadcast adds allow_paid_broadcast to bulk messages.
-	paidBroadcast bool
+
+	mu       sync.Mutex
+	unsaid   int       // 429s without retry_after in a row
+	unsaidAt time.Time // when the last of them came back
 }
 
-// send makes one attempt, after waiting for its turn. A 429 pauses the chat
-// or the whole sender as the pacer decides. interactive marks a reply to a
-// person: it goes ahead of bulk deliveries.
-func (s *sender) send(ctx context.Context, m Message, interactive bool) (messageID int, c classification) {
-	if err := s.pacer.wait(ctx, m.ChatID, m.Group, interactive); err != nil {
-		return 0, classify(err)
+// do makes one request (with the photo upload, if not nil) at the moment
+// the pacer allows and reports Telegram's answer to it.
+func (s *sender) do(ctx context.Context, r pace.Request, method string, params tgbotapi.Params, upload *Upload) (json.RawMessage, classification) {
+	p, err := s.pacer.acquire(ctx, r)
+	if err != nil {
+		return nil, classify(err)
 	}
-	method, params := m.request()
-	if s.paidBroadcast && !interactive {
+	if p.Paid() {
 		params["allow_paid_broadcast"] = "true"
 	}
-	start := time.Now()
+	left := time.Now()
 	var raw json.RawMessage
-	var err error
-	if m.Upload != nil {
-		raw, err = s.client.upload(ctx, method, params, "photo", *m.Upload)
+	if upload != nil {
+		raw, err = s.client.upload(ctx, method, params, "photo", *upload)
 	} else {
 		raw, err = s.client.call(ctx, method, params)
 	}
-	c = classify(err)
-	c.took = time.Since(start)
-	s.metrics.messages.WithLabelValues(outcomeNames[c.verdict]).Inc()
-	switch c.verdict {
-	case verdictOK:
-		var res struct {
-			MessageID int `json:"message_id"`
-		}
-		_ = json.Unmarshal(raw, &res)
-		return res.MessageID, c
-	case verdictRetryAfter:
-		s.tooMany(m.ChatID, &c)
-		s.log.Warn("telegram rate limit", "chat_id", m.ChatID, "retry_after", c.retryAfter, "scope", c.scope())
+	return raw, s.answer(p, r, method, left, err)
+}
+
+// getUpdates long-polls like any call: it waits out the bot's pause, and
+// its 429 pauses the bot.
+func (s *sender) getUpdates(ctx context.Context, offset, timeout int, allowed []string) ([]tgbotapi.Update, error) {
+	r := pace.Request{Class: pace.Call}
+	p, err := s.pacer.acquire(ctx, r)
+	if err != nil {
+		return nil, err
 	}
-	return 0, c
+	left := time.Now()
+	u, err := s.client.getUpdates(ctx, offset, timeout, allowed)
+	s.answer(p, r, "getUpdates", left, err)
+	return u, err
 }
 
-// tooMany tells the pacer about a 429 and counts it.
-func (s *sender) tooMany(chatID int64, c *classification) {
-	c.global = s.pacer.tooMany(chatID, c.retryAfter)
-	s.metrics.rateLimited.WithLabelValues(c.scope()).Inc()
+// answer classifies the outcome of the request that left at left with
+// permit p and reports it: a 429 pauses the chat or the whole bot, as the
+// pacer takes it; any other answer tells the pacer the bot was not banned.
+func (s *sender) answer(p permit, r pace.Request, method string, left time.Time, err error) classification {
+	c := classify(err)
+	c.took = time.Since(left)
+	if r.Class != pace.Call {
+		s.metrics.messages.WithLabelValues(outcomeNames[c.verdict]).Inc()
+	}
+	switch c.verdict {
+	case verdictRetryAfter:
+		pause := p.TooMany(s.retryWait(c.retryAfter, left))
+		c.global, c.retryAfter = pause.Global, pause.Wait
+		s.metrics.rateLimited.WithLabelValues(c.scope()).Inc()
+		s.log.Warn("telegram rate limit", "method", method, "chat_id", r.Chat, "retry_after", pause.Wait, "scope", c.scope())
+	case verdictTransient, verdictCanceled:
+		// not an answer from Telegram
+	default:
+		p.Answered()
+		s.mu.Lock()
+		s.unsaid = 0
+		s.mu.Unlock()
+	}
+	return c
 }
 
-// maxReplyWait bounds how long a reply waits out a global 429: the update
-// loop waits with it.
-const maxReplyWait = 10 * time.Second
+// retryWait is the pause to report for a 429 to a request that left at
+// left: retry_after when Telegram says it. When it does not (or says 0),
+// pace.DefaultRetryAfter, doubling with each such 429 in a row to a
+// request that left after the previous one came back (those on their way
+// were part of it), up to maxOutagePause: a Telegram that keeps answering
+// 429 without saying how long is backed off like an outage.
+func (s *sender) retryWait(said time.Duration, left time.Time) time.Duration {
+	if said > 0 {
+		return said
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if left.After(s.unsaidAt) {
+		s.unsaid++
+		s.unsaidAt = time.Now()
+	}
+	return min(pace.DefaultRetryAfter<<min(max(s.unsaid-1, 0), 20), maxOutagePause)
+}
 
-// reply sends a message to a person who is waiting for it: it waits out a
-// short global 429 and retries a transient error twice before giving up. A
-// 429 for the chat itself (it asks faster than Telegram lets the bot
-// answer) drops that reply, so that one flooding chat cannot hold up the
-// update loop for everyone. It returns the id of the message sent.
-func (s *sender) reply(ctx context.Context, m Message) (int, classification) {
+// send makes one attempt at a bulk message (an outbox delivery) and
+// returns its message id.
+func (s *sender) send(ctx context.Context, m Message) (int, classification) {
+	method, params := m.request()
+	raw, c := s.do(ctx, pace.Request{Class: pace.Bulk, Chat: m.ChatID, Group: m.Group}, method, params, m.Upload)
+	return messageID(raw), c
+}
+
+// messageID is the id of the message in a successful answer, or 0.
+func messageID(raw json.RawMessage) int {
+	var res struct {
+		MessageID int `json:"message_id"`
+	}
+	_ = json.Unmarshal(raw, &res)
+	return res.MessageID
+}
+
+// reply makes request r (a message, or an edit as a call) for a person who
+// is waiting for it; replies go ahead of bulk messages. A 429 never drops
+// it: it waits for its turn (the pacer holds it until the pause is over)
+// and goes again, counted from the moment the person asked, until the
+// pacer gives it up as too late. A transient error is retried twice.
+func (s *sender) reply(ctx context.Context, r pace.Request, method string, params tgbotapi.Params, upload *Upload) (json.RawMessage, classification) {
+	r.Asked = s.pacer.now()
+	chat := r.Chat
 	backoff := 500 * time.Millisecond
-	for attempt := 0; ; attempt++ {
-		id, c := s.send(ctx, m, true)
+	for attempt := 0; ; {
+		raw, c := s.do(ctx, r, method, params, upload)
 		switch {
-		case c.verdict == verdictRetryAfter && c.global && c.retryAfter <= maxReplyWait:
-			if sleep(ctx, c.retryAfter) != nil {
-				return 0, classify(ctx.Err())
-			}
-		case c.verdict == verdictTransient && attempt < 2:
+		case c.verdict == verdictRetryAfter:
+		case c.verdict == verdictTransient && attempt < 2 && ctx.Err() == nil:
+			attempt++
 			if sleep(ctx, backoff) != nil {
-				return 0, classify(ctx.Err())
+				return nil, classify(ctx.Err())
 			}
 			backoff *= 2
+		case c.verdict == verdictTooLate:
+			s.log.Warn("reply given up: it waited too long for its turn", "chat_id", chat, "method", method,
+				"asked", r.Asked.Format(time.RFC3339))
+			return nil, c
 		default:
-			if c.verdict != verdictOK && c.verdict != verdictCanceled {
-				s.log.Warn("reply not delivered", "chat_id", m.ChatID, "method", m.method(), "error", c.reason)
+			if c.verdict != verdictOK && c.verdict != verdictCanceled && c.verdict != verdictNotModified {
+				s.log.Warn("reply not delivered", "chat_id", chat, "method", method, "error", c.reason)
 			}
-			return id, c
+			return raw, c
 		}
 	}
 }
 
-// call makes a request that Telegram does not count as a message: no
-// pacing, the same classification and 429 bookkeeping as a message.
-func (s *sender) call(ctx context.Context, method string, params tgbotapi.Params) (json.RawMessage, classification) {
-	raw, err := s.client.call(ctx, method, params)
-	c := classify(err)
-	if c.verdict == verdictRetryAfter {
-		s.tooMany(0, &c)
-		s.log.Warn("telegram rate limit", "method", method, "retry_after", c.retryAfter, "scope", c.scope())
-	}
-	return raw, c
+// call makes a request that Telegram does not count as a message
+// (answerCallbackQuery, getChatMember, setMyCommands, ...): held by the
+// bot's pauses, with the same 429 bookkeeping as a message. asked bounds
+// the wait of a call a person waits for (zero: no bound).
+func (s *sender) call(ctx context.Context, asked time.Time, method string, params tgbotapi.Params) (json.RawMessage, classification) {
+	return s.do(ctx, pace.Request{Class: pace.Call, Asked: asked}, method, params, nil)
 }
 
 // method is the Bot API method that sends m.

@@ -131,7 +131,7 @@ func (l *updateLoop) fetch(ctx context.Context, queues []chan Update) error {
 		if !l.awaitRoom(ctx) {
 			return nil
 		}
-		updates, err := l.sender.client.getUpdates(ctx, l.window.lowMark(), int(l.timeout/time.Second), allowedUpdates)
+		updates, err := l.sender.getUpdates(ctx, l.window.lowMark(), int(l.timeout/time.Second), allowedUpdates)
 		l.lastPoll.Store(l.now().UnixNano())
 		if err != nil {
 			if ctx.Err() != nil {
@@ -145,7 +145,6 @@ func (l *updateLoop) fetch(ctx context.Context, queues []chan Update) error {
 				l.log.Warn("another instance is polling Telegram with the same token; stop it, or this bot gets no updates",
 					"retry_in", wait)
 			case verdictRetryAfter:
-				l.sender.tooMany(0, &c)
 				wait = max(wait, c.retryAfter)
 				l.log.Warn("getUpdates rate limited", "retry_in", wait)
 			default:

@@ -44,7 +44,7 @@ func runBot(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writ
 
 	// The engine connects to Telegram when it runs: the HTTP server and the
 	// poller do not wait for it.
-	client := delivery.Dial(cfg.Token, cfg.APIEndpoint, &http.Client{Timeout: delivery.DefaultPollTimeout + 20*time.Second})
+	client := delivery.Dial(cfg.Token, cfg.APIEndpoint, delivery.NewHTTPClient(delivery.DefaultPollTimeout+20*time.Second))
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

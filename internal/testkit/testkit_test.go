@@ -35,3 +35,16 @@ func TestClock(t *testing.T) {
 		t.Errorf("after Set: got %v, want %v", got, t0)
 	}
 }
+
+func TestFastClock(t *testing.T) {
+	c := NewFastClock(100)
+	before := c.Now()
+	ch, _ := c.Timer(2 * time.Second) // 20 ms of real time
+	fired := <-ch
+	if got := c.Now().Sub(before); got < 2*time.Second {
+		t.Errorf("after the timer the clock moved %v, want at least 2s", got)
+	}
+	if fired.IsZero() {
+		t.Errorf("the timer sent a zero time")
+	}
+}
