@@ -11,6 +11,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/osipovichi/newsbot/delivery/pace"
 )
 
 // Handler answers updates: the bot's conversation. Handle may reply, edit
@@ -21,8 +23,14 @@ type Handler interface {
 	Handle(ctx context.Context, u Update)
 }
 
-// handlerTimeout bounds the handling of one update, including after a stop.
+// handlerTimeout bounds the handling of one update after a stop.
 const handlerTimeout = 10 * time.Second
+
+// MaxHandling bounds the handling of one update while the bot runs: a
+// reply waits its turn behind a global 429 for up to
+// pace.DefaultMaxReplyWait rather than being dropped, and only its chat's
+// worker waits meanwhile.
+const MaxHandling = pace.DefaultMaxReplyWait + handlerTimeout
 
 // The update loop's bounds.
 const (
@@ -272,10 +280,12 @@ func (l *updateLoop) save(ctx context.Context) {
 }
 
 // handle handles one update; a panic is logged with the update id and the
-// loop goes on. Handling may outlive a stop by handlerTimeout.
+// loop goes on. Handling takes at most MaxHandling, and outlives a stop by
+// handlerTimeout at most.
 func (l *updateLoop) handle(ctx context.Context, h Handler, u Update) {
-	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handlerTimeout)
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), MaxHandling)
 	defer cancel()
+	defer context.AfterFunc(ctx, func() { time.AfterFunc(handlerTimeout, cancel) })()
 	defer func() {
 		if r := recover(); r != nil {
 			l.metrics.panics.Inc()

@@ -382,3 +382,38 @@ func TestShardOf(t *testing.T) {
 		t.Errorf("neighbouring chats share a worker")
 	}
 }
+
+// handlerFunc is a Handler made of a function.
+type handlerFunc func(ctx context.Context, u Update)
+
+func (f handlerFunc) Handle(ctx context.Context, u Update) { f(ctx, u) }
+
+// A handler may take as long as a reply may wait behind a global 429, and
+// a stop does not cut it at once: it gets handlerTimeout to finish.
+func TestHandlingOutlastsALong429AndAStop(t *testing.T) {
+	l := &updateLoop{log: slog.New(slog.DiscardHandler), metrics: newMetrics(nil, nil)}
+	ctx, stop := context.WithCancel(context.Background())
+	seen := make(chan context.Context, 1)
+	release := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		l.handle(ctx, handlerFunc(func(hctx context.Context, _ Update) {
+			seen <- hctx
+			<-release
+		}), Update{ID: 1})
+	}()
+	hctx := <-seen
+	deadline, ok := hctx.Deadline()
+	if left := time.Until(deadline); !ok || left < MaxHandling-time.Second || MaxHandling < 2*time.Minute {
+		t.Errorf("handling deadline in %v (set: %t), want MaxHandling (%v), beyond a two-minute wait for a reply", left, ok, MaxHandling)
+	}
+	stop()
+	select {
+	case <-hctx.Done():
+		t.Error("a stop cut the handling at once; want handlerTimeout to finish")
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	<-done
+}

@@ -21,9 +21,10 @@ import (
 const outageUnhealthyAfter = 30 * time.Minute
 
 // handlingStuckAfter is how long one update may be handled, or wait for
-// its chat's turn, before /healthz calls the update loop stuck: far beyond
-// the handlers' own deadline (10 s), so only a handler that ignores it.
-const handlingStuckAfter = time.Minute
+// its chat's turn, before /healthz calls the update loop stuck: a minute
+// beyond the handlers' own deadline (a reply may wait out a global 429 for
+// two minutes), so only a handler that ignores it.
+const handlingStuckAfter = delivery.MaxHandling + time.Minute
 
 // health answers /healthz from the running parts.
 type health struct {
