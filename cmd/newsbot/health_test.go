@@ -214,8 +214,8 @@ func TestHealthOfTheUpdateLoopAndTelegram(t *testing.T) {
 		loop     string // the start of update_loop
 	}{
 		{"all well", polled{}, link{up: true}, outboxState{}, http.StatusOK, "ok", "ok"},
-		{"an update handled for 5 s", polled{oldest: now.Add(-5 * time.Second)}, link{up: true}, outboxState{}, http.StatusOK, "ok", "ok"},
-		{"an update handled for 2 min", polled{oldest: now.Add(-2 * time.Minute)}, link{up: true}, outboxState{},
+		{"an update handled for 2 min (a reply waiting out a global 429)", polled{oldest: now.Add(-2 * time.Minute)}, link{up: true}, outboxState{}, http.StatusOK, "ok", "ok"},
+		{"an update handled for 4 min", polled{oldest: now.Add(-4 * time.Minute)}, link{up: true}, outboxState{},
 			http.StatusServiceUnavailable, "unavailable", "stuck: an update handled since"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
