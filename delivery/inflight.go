@@ -38,8 +38,10 @@ func (s *serviceTimes) median() time.Duration {
 }
 
 // inFlightMargin is how much more than rate × service time may be in
-// flight, for service times that vary.
-const inFlightMargin = 1.25
+// flight, for service times that vary: with round trips of 20-300 ms a
+// margin of 1.25 left the pace short (0.93 of rate 29 on a quiet machine),
+// 2 reached 0.96, 3 no more (BENCHMARKS.md).
+const inFlightMargin = 2.0
 
 // inFlightLimit is how many deliveries may be in flight (being sent, or
 // their outcome not yet recorded): what the pace needs over one service
