@@ -672,8 +672,8 @@ func TestInFlightLimitFollowsTheServiceTime(t *testing.T) {
 		served time.Duration
 		want   int
 	}{
-		{20 * time.Millisecond, 1},  // 25/s × 20 ms × 1.25 = 0.6
-		{150 * time.Millisecond, 5}, // 25/s × 150 ms × 1.25 = 4.7
+		{20 * time.Millisecond, 1},  // 25/s × 20 ms × 2 = 1
+		{150 * time.Millisecond, 8}, // 25/s × 150 ms × 2 = 7.5
 		{2 * time.Second, w.o.workers},
 	} {
 		for range 15 {
