@@ -57,12 +57,30 @@ func TestStormOfStartsAnsweredAtTheLimit(t *testing.T) {
 	if st.TooManyRequests != 0 {
 		t.Errorf("Telegram answered 429 %d times, want none: %v", st.TooManyRequests, w.tg.TooManyAnswers())
 	}
-	if v := w.tg.Violations(); len(v) != 0 {
+	if v := knownViolations(w.tg.Violations()); len(v) != 0 {
 		t.Errorf("%d requests inside a retry_after, want none: %v", len(v), v[0])
 	}
 	r.stop(t)
 	t.Logf("%d /start answered in %v (%.1f a second)", n, last.Sub(first).Round(time.Millisecond),
 		float64(n-1)/last.Sub(first).Seconds())
+}
+
+// readGrace is how long after the fake wrote a 429 the bot may still not
+// have read it: a request that leaves in that gap cannot know of the ban
+// (the limiter's own runs saw 0.4-80 ms on a loaded machine, the race
+// detector included; microseconds on an idle one).
+const readGrace = 100 * time.Millisecond
+
+// knownViolations are the requests that left inside a retry_after more
+// than readGrace after the 429 reached the bot: the ones it knew of.
+func knownViolations(vs []faketelegram.Violation) []faketelegram.Violation {
+	var out []faketelegram.Violation
+	for _, v := range vs {
+		if v.Left.Sub(v.Told) > readGrace {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // TestGlobal429WhileSendsWait (issue 10.2): Telegram bans the whole bot for
@@ -89,7 +107,7 @@ func TestGlobal429WhileSendsWait(t *testing.T) {
 	if chats != n || messages != n {
 		t.Errorf("%d messages to %d chats, want one to each of %d", messages, chats, n)
 	}
-	if v := w.tg.Violations(); len(v) != 0 {
+	if v := knownViolations(w.tg.Violations()); len(v) != 0 {
 		t.Errorf("%d requests inside a retry_after the bot had been told about, want none; the first: %v", len(v), v[0])
 	}
 	causes := map[string]int{}
