@@ -648,3 +648,27 @@ func TestPostCommand(t *testing.T) {
 		}
 	}
 }
+
+// An admin's /help in private lists the staff's commands too, in their
+// language; a resident's, and an admin's in a group, does not.
+func TestHelpListsStaffCommandsToAdmins(t *testing.T) {
+	h := newAdminHarness(t, harnessOptions{})
+	for _, u := range []faketelegram.User{admin, admin2, adminEN} {
+		got := h.say(u, "/help").Plain
+		if want := i18n.T(u.LanguageCode, "help") + "\n\n" + i18n.T(u.LanguageCode, "help.admin"); got != want {
+			t.Errorf("/help of the %s admin = %q, want the commands and the staff's", u.LanguageCode, got)
+		}
+		for _, cmd := range []string{"/broadcast", "/scheduled", "/post", "/stats", "/audit"} {
+			if !strings.Contains(got, cmd) {
+				t.Errorf("/help of the %s admin lacks %s", u.LanguageCode, cmd)
+			}
+		}
+	}
+	if got := h.say(userIn("ru", 7700), "/help").Plain; strings.Contains(got, "/broadcast") {
+		t.Errorf("a resident's /help lists staff commands: %q", got)
+	}
+	group := faketelegram.Chat{ID: -100777, Type: "supergroup", Title: "Дом 5"}
+	if got := h.sayIn(group, admin, "/help").Plain; strings.Contains(got, "/broadcast") {
+		t.Errorf("an admin's /help in a group lists staff commands: %q", got)
+	}
+}

@@ -40,9 +40,7 @@ func (b *residents) register(r *Bot) {
 		command{name: "unsubscribe", aliases: []string{"stop"}, menu: true,
 			run: func(ctx context.Context, req request, _ string) { b.cmdSubscribe(ctx, req, false) }},
 		command{name: "latest", aliases: []string{"news"}, menu: true, run: b.cmdLatest},
-		command{name: "help", menu: true, run: func(ctx context.Context, req request, _ string) {
-			b.replyText(ctx, req.chat, i18n.T(req.lang, "help"))
-		}},
+		command{name: "help", menu: true, run: b.cmdHelp},
 	)
 	r.addCallbacks(b.pressSubscribe, cbSubscribe, cbUnsubscribe)
 }
@@ -196,4 +194,13 @@ func (b *residents) pressSubscribe(ctx context.Context, req request, p *delivery
 	}
 	b.edit(ctx, req.chat.ID, p.MessageID, render.Plain(text), subscribeButton(req.lang, false))
 	return i18n.T(req.lang, "settings.unsubscribed")
+}
+
+// cmdHelp lists the commands; an admin in private also gets the staff's.
+func (b *residents) cmdHelp(ctx context.Context, req request, _ string) {
+	text := i18n.T(req.lang, "help")
+	if b.isAdmin(req) && !req.group() {
+		text += "\n\n" + i18n.T(req.lang, "help.admin")
+	}
+	b.replyText(ctx, req.chat, text)
 }

@@ -43,6 +43,7 @@ var en = map[string]string{
 		"/channel @name — send the news to your channel, /channels — your channels\n" +
 		"/contacts — how to reach the district committee\n" +
 		"/help — this help",
+	"help.admin":          "For admins:\n/broadcast — a notice to subscribers: versions in three languages, audience, urgent, scheduled\n/scheduled — the scheduled notices\n/post URL — send a portal article\n/stats — the figures and a 30-day chart\n/audit — the audit trail\n/cancel — abandon what you started",
 	"unknown":             "I don't know that command. The list of commands: /help",
 	"plain.emoji":         "🙂 Tell me in words what you are interested in, and I will look for it in the news. All commands: /help",
 	"plain.no_words":      "Tell me what you are interested in, for example: hot water or road repairs, and I will find the news about it. All commands: /help",
