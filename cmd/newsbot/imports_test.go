@@ -71,6 +71,18 @@ func TestImportRules(t *testing.T) {
 		}
 	}
 
+	// Leaves: standalone rooms that import none of the module's packages.
+	for _, leaf := range []string{"subscriptions/analyser", "delivery/pace", "bot/chart", "invite"} {
+		for _, imp := range imports[leaf] {
+			if rel, ok := strings.CutPrefix(imp, module); ok {
+				t.Errorf("%s imports %s; it stands alone", leaf, rel)
+			}
+		}
+		if _, ok := imports[leaf]; !ok {
+			t.Errorf("package %s is gone: update ARCHITECTURE.md and this test", leaf)
+		}
+	}
+
 	// Through all their dependencies: the pure packages link no database,
 	// and the sandbox no testing package.
 	noDatabase := []string{"database/sql", "modernc.org/sqlite"}
