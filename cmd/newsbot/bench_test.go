@@ -132,12 +132,17 @@ func fanOutOnce(b *testing.B, n int, c fanOutCase) {
 	chats, messages := bulkDelivered(w, n)
 	first, last := bulkSpan(w, n)
 	elapsed := last.Sub(first)
-	achieved := float64(messages-1) / elapsed.Seconds()
+	// The replies to the residents who ask during the fan-out share the
+	// configured rate with it (they go ahead of bulk in the same window):
+	// the pace achieved is that of every message, the fan-out's own is
+	// reported beside it.
+	achieved := float64(sentBetween(w, first, last)-1) / elapsed.Seconds()
 	stats := w.tg.Stats()
 	slices.Sort(replies)
 	b.ReportMetric(elapsed.Seconds(), "s/fanout")
 	b.ReportMetric(achieved, "msg/s")
 	b.ReportMetric(achieved/c.rate, "rate_ratio")
+	b.ReportMetric(float64(messages-1)/elapsed.Seconds(), "bulk_msg/s")
 	b.ReportMetric(float64(stats.TooManyRequests), "429s")
 	b.ReportMetric(float64(stats.Violations), "violations")
 	b.ReportMetric(float64(n-chats), "lost")
@@ -201,6 +206,18 @@ func bulkSpan(w *fanOutWorld, n int) (first, last time.Time) {
 		}
 	}
 	return first, last
+}
+
+// sentBetween counts the messages (bulk and replies) that arrived from
+// first to last.
+func sentBetween(w *fanOutWorld, first, last time.Time) int {
+	k := 0
+	for _, m := range w.tg.AllMessages() {
+		if !m.At.Before(first) && !m.At.After(last) {
+			k++
+		}
+	}
+	return k
 }
 
 // scrape reads one counter from the program's /metrics.
