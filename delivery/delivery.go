@@ -216,7 +216,7 @@ func (e *Engine) Reply(ctx context.Context, m Message) error {
 // notice): it returns the id of the message sent.
 func (e *Engine) ReplyID(ctx context.Context, m Message) (int, error) {
 	method, p := m.request()
-	raw, c := e.sender.reply(ctx, pace.Request{Class: pace.Reply, Chat: m.ChatID, Group: m.Group}, method, p, m.Upload)
+	raw, c := e.sender.reply(ctx, m.paced(pace.Reply), method, p, m.Upload)
 	id := messageID(raw)
 	recordChatChange(ctx, e.chats, e.log, m.ChatID, c, e.now())
 	return id, c.err()

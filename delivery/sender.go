@@ -110,7 +110,7 @@ func (s *sender) retryWait(said time.Duration, left time.Time) time.Duration {
 // returns its message id.
 func (s *sender) send(ctx context.Context, m Message) (int, classification) {
 	method, params := m.request()
-	raw, c := s.do(ctx, pace.Request{Class: pace.Bulk, Chat: m.ChatID, Group: m.Group}, method, params, m.Upload)
+	raw, c := s.do(ctx, m.paced(pace.Bulk), method, params, m.Upload)
 	return messageID(raw), c
 }
 
@@ -161,6 +161,16 @@ func (s *sender) reply(ctx context.Context, r pace.Request, method string, param
 // the wait of a call a person waits for (zero: no bound).
 func (s *sender) call(ctx context.Context, asked time.Time, method string, params tgbotapi.Params) (json.RawMessage, classification) {
 	return s.do(ctx, pace.Request{Class: pace.Call, Asked: asked}, method, params, nil)
+}
+
+// paced is how the pacer counts m, sent as class: each message of an album
+// copied at once counts.
+func (m Message) paced(class pace.Class) pace.Request {
+	r := pace.Request{Class: class, Chat: m.ChatID, Group: m.Group}
+	if m.Copy != nil {
+		r.Messages = len(m.Copy.MessageIDs)
+	}
+	return r
 }
 
 // method is the Bot API method that sends m.

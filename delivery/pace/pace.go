@@ -101,7 +101,14 @@ type Request struct {
 	// Asked again after a 429. Zero for a reply means now; for bulk and
 	// calls, no bound.
 	Asked time.Time
+	// Messages is how many messages the request sends, for those that send
+	// several at once (an album copied with copyMessages: Telegram counts
+	// each item). 0 means 1.
+	Messages int
 }
+
+// messages is how many messages r counts for.
+func (r Request) messages() int { return max(r.Messages, 1) }
 
 // Limiter hands out permits to send. It is safe for concurrent use.
 type Limiter struct {
@@ -268,7 +275,8 @@ func (l *Limiter) await(ctx context.Context, w *waiter, deadline time.Time) (Per
 			continue
 		}
 		ln := l.laneLocked(w.req.Class)
-		at := later(later(l.pausedUntil, ln.free()), l.all.free())
+		n := w.req.messages()
+		at := later(later(l.pausedUntil, ln.free(n)), l.all.free(n))
 		if l.chatReadyLocked(w.req.Chat).After(later(at, now)) {
 			// Its chat got a 429 or a message while it waited: let the
 			// next one go first.
@@ -381,11 +389,15 @@ func (l *Limiter) laneLocked(c Class) *lane {
 }
 
 func (l *Limiter) grantLocked(r Request, ln *lane, now time.Time) Permit {
-	ln.take(now)
-	l.all.add(now)
+	n := r.messages()
+	ln.take(now, n)
+	l.all.add(now, n)
 	if r.Chat != 0 {
+		// The chat's next message waits as if the items of an album had
+		// gone one spacing apart.
 		c := l.chatLocked(r.Chat)
-		c.group, c.last = r.Group, now
+		c.group = r.Group
+		c.last = now.Add(time.Duration(n-1) * l.spacingLocked(c))
 	}
 	l.stats.Granted[r.Class]++
 	if l.grants++; l.grants >= 4096 {
@@ -410,12 +422,16 @@ func (l *Limiter) chatReadyLocked(chat int64) time.Time {
 	if c == nil || chat == 0 {
 		return time.Time{}
 	}
+	return later(c.pause, c.last.Add(l.spacingLocked(c)))
+}
+
+// spacingLocked is the least time between two messages to c.
+func (l *Limiter) spacingLocked(c *chatState) time.Duration {
 	spacing := PrivateSpacing
 	if c.group {
 		spacing = GroupSpacing
 	}
-	spacing = min(maxChatSpacing, (spacing+l.margin)<<min(c.strikes, 6))
-	return later(c.pause, c.last.Add(spacing))
+	return min(maxChatSpacing, (spacing+l.margin)<<min(c.strikes, 6))
 }
 
 // sweepLocked forgets chats that no longer matter.

@@ -95,6 +95,40 @@ func TestOrdinaryWindowWithMargin(t *testing.T) {
 	grant(t, l, clock, bulk(100))
 }
 
+// An album copied at once counts each of its items: in the lane's spacing
+// (its items as if one interval apart, the last when it goes), in the
+// windows and in its chat's spacing.
+func TestAlbumCountsEachItem(t *testing.T) {
+	margin := 20 * time.Millisecond
+	iv := time.Second / 25
+	l, clock := newLimiter(t, Config{Rate: 25, Margin: margin})
+	grant(t, l, clock, bulk(1))
+	album := Request{Class: Bulk, Chat: 2, Messages: 5}
+	clock.Advance(5*iv - time.Microsecond)
+	held(t, l, clock, album)
+	clock.Advance(time.Microsecond)
+	grant(t, l, clock, album)
+	clock.Advance(iv - time.Microsecond)
+	held(t, l, clock, bulk(3))
+	clock.Advance(time.Microsecond)
+	grant(t, l, clock, bulk(3))
+	if d, want := l.Delay(2), 5*(time.Second+margin)-iv; d != want {
+		t.Errorf("Delay of the album's chat = %v, want %v (five spacings)", d, want)
+	}
+
+	// The window of 30 in 1 s + margin must have room for every item: at
+	// rate 30, 25 messages in the last second leave room for an album of
+	// 5, not of 6 (which the lane's spacing would let go by now).
+	l, clock = newLimiter(t, Config{Rate: 30, Margin: margin})
+	for i := range 25 {
+		grant(t, l, clock, bulk(int64(100+i)))
+		clock.Advance(time.Second / 30)
+	}
+	clock.Advance(epoch.Add(time.Second).Sub(clock.Now()))
+	held(t, l, clock, Request{Class: Reply, Chat: 7, Messages: 6})
+	grant(t, l, clock, Request{Class: Reply, Chat: 8, Messages: 5})
+}
+
 func TestPauseAfterGlobal429(t *testing.T) {
 	l, clock := newLimiter(t, Config{Rate: 25})
 	p := grant(t, l, clock, bulk(1))

@@ -17,17 +17,22 @@ func newWindow(n int, span time.Duration) *window {
 	return &window{span: span, ts: make([]time.Time, n)}
 }
 
-// free is the earliest time one more grant fits (zero: now).
-func (w *window) free() time.Time {
-	if w.ts[w.head].IsZero() {
+// free is the earliest time n more grants fit (zero: now). More than the
+// window holds fit once it is empty.
+func (w *window) free(n int) time.Time {
+	oldest := w.ts[(w.head+min(n, len(w.ts))-1)%len(w.ts)]
+	if oldest.IsZero() {
 		return time.Time{}
 	}
-	return w.ts[w.head].Add(w.span)
+	return oldest.Add(w.span)
 }
 
-func (w *window) add(t time.Time) {
-	w.ts[w.head] = t
-	w.head = (w.head + 1) % len(w.ts)
+// add records n grants at t.
+func (w *window) add(t time.Time, n int) {
+	for range min(n, len(w.ts)) {
+		w.ts[w.head] = t
+		w.head = (w.head + 1) % len(w.ts)
+	}
 }
 
 // Pace recovery after a 429 (see the package doc).
@@ -87,26 +92,33 @@ func (ln *lane) interval(now time.Time) time.Duration {
 	return time.Duration(float64(time.Second) / ln.current(now))
 }
 
-// take records a grant at now. A grant up to half an interval late keeps the
+// take records a grant of n messages at now. The items of an album count
+// as if they had gone one interval apart, the last of them now (free holds
+// the album until then), so that the window, which counts them at once,
+// does not hold it again. A grant up to half an interval late keeps the
 // schedule (a timer that fires late costs no pace); a later one, after a
 // pause or an idle spell, starts it afresh (no catching up in a burst).
-func (ln *lane) take(now time.Time) {
+func (ln *lane) take(now time.Time, n int) {
 	iv := ln.interval(now)
-	if now.Sub(ln.next) > iv/2 {
-		ln.next = now
+	due := ln.next.Add(time.Duration(n-1) * iv)
+	if now.Sub(due) > iv/2 {
+		due = now
 	}
-	ln.next = ln.next.Add(iv)
+	ln.next = due.Add(iv)
 	if ln.win != nil {
-		ln.win.add(now)
+		ln.win.add(now, n)
 	}
 }
 
-// free is the earliest time the lane allows a grant.
-func (ln *lane) free() time.Time {
+// free is the earliest time the lane allows a grant of n messages: n-1
+// intervals after the next free slot (at the pace last brought up to date,
+// which only climbs meanwhile).
+func (ln *lane) free(n int) time.Time {
+	at := ln.next.Add(time.Duration(n-1) * time.Duration(float64(time.Second)/ln.pace))
 	if ln.win == nil {
-		return ln.next
+		return at
 	}
-	return later(ln.next, ln.win.free())
+	return later(at, ln.win.free(n))
 }
 
 // cut backs the pace off after a 429 for a request granted at grantedAt;

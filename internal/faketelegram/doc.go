@@ -67,10 +67,11 @@
 // copyMessages copies several messages at once, as Telegram copies an album
 // (one Sent per copy; Sent.Media says what a copied message held).
 //
-// With Options.EnforceLimits, sendMessage, sendPhoto and copyMessage are
-// subject to Telegram's flood control, counted when a request arrives: 30
-// messages in any 1 s window in total (allow_paid_broadcast=true messages
-// are exempt), one a second per private chat after a burst of
+// With Options.EnforceLimits, sendMessage, sendPhoto, copyMessage and each
+// copy of copyMessages are subject to Telegram's flood control, counted
+// when a request arrives: 30 messages in any 1 s window in total
+// (allow_paid_broadcast=true messages are exempt; an album needs room for
+// all its items), one a second per private chat after a burst of
 // Options.PrivateBurst (3 unless set; 1 is exactly one in any sliding
 // second), and 20 messages in any 60 s window per group, supergroup or
 // channel. Excess requests get 429 with parameters.retry_after, and the

@@ -47,25 +47,31 @@ func ceilSeconds(d time.Duration) int {
 	return n
 }
 
-// countLocked applies the flood limits to a message to cs that is about to
-// be accepted now: it returns the 429 it gets, or counts it.
-func (s *Server) countLocked(cs *chatState, sent *Sent, now time.Time) *Failure {
+// countLocked applies the flood limits to a request that sends n messages
+// to cs (several for an album copied at once: each counts) and is about to
+// be accepted now: it returns the 429 it gets, or counts them.
+func (s *Server) countLocked(cs *chatState, sent *Sent, now time.Time, n int) *Failure {
 	paid := sent.AllowPaidBroadcast
 	if s.opts.EnforceLimits {
-		if f := s.checkLimitsLocked(cs, sent.Method, now, paid); f != nil {
+		if f := s.checkLimitsLocked(cs, sent.Method, now, paid, n); f != nil {
 			return f
 		}
-		s.consumeLocked(cs, now, paid)
+		for range n {
+			s.consumeLocked(cs, now, paid)
+		}
 	}
 	if !paid {
-		s.sinceGlobal++
+		s.sinceGlobal += n
 	}
 	return nil
 }
 
-// checkLimitsLocked returns the 429 a counted message to cs would get now,
-// or nil. It changes nothing but expired bookkeeping.
-func (s *Server) checkLimitsLocked(cs *chatState, method string, now time.Time, paid bool) *Failure {
+// checkLimitsLocked returns the 429 that n counted messages to cs would get
+// now, or nil. It changes nothing but expired bookkeeping. A private chat
+// takes an album whenever it could take one message (its later messages
+// wait for the items); the windows must have room for every item, or be
+// empty.
+func (s *Server) checkLimitsLocked(cs *chatState, method string, now time.Time, paid bool, n int) *Failure {
 	if cs.chat.Type == "private" {
 		cs.refill(now, s.privateBurst())
 		if cs.tokens < 1 {
@@ -73,13 +79,13 @@ func (s *Server) checkLimitsLocked(cs *chatState, method string, now time.Time, 
 		}
 	} else {
 		cs.window.dropUntil(now.Add(-time.Minute))
-		if cs.window.len() >= groupPerMinute {
+		if cs.window.len() > 0 && cs.window.len()+n > groupPerMinute {
 			return s.tooManyLocked(method, cs.chat.ID, false, ceilSeconds(cs.window.front().Add(time.Minute).Sub(now)), "limit", now)
 		}
 	}
 	if !paid {
 		s.global.dropUntil(now.Add(-time.Second))
-		if s.global.len() >= globalPerSecond {
+		if s.global.len() > 0 && s.global.len()+n > globalPerSecond {
 			return s.tooManyLocked(method, cs.chat.ID, true, ceilSeconds(s.global.front().Add(time.Second).Sub(now)), "limit", now)
 		}
 	}

@@ -358,7 +358,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, chatParam string, 
 			return nil, f
 		}
 		now := s.now()
-		if f := s.countLocked(cs, sent, now); f != nil {
+		if f := s.countLocked(cs, sent, now, 1); f != nil {
 			return nil, f
 		}
 		cs.nextMsgID++
@@ -514,7 +514,7 @@ func (s *Server) copyMessage(w http.ResponseWriter, r *http.Request, p *params) 
 // copyMessages copies several messages at once, an album staying an album:
 // message_ids is a JSON list of 1 to 100 ids in strictly increasing order;
 // messages that cannot be found are skipped. It answers with the ids of the
-// copies and records one Sent per copy; the flood limits count it once.
+// copies and records one Sent per copy; the flood limits count each copy.
 func (s *Server) copyMessages(w http.ResponseWriter, r *http.Request, p *params) {
 	var ids []int
 	if err := json.Unmarshal([]byte(p.Get("message_ids")), &ids); err != nil {
@@ -558,7 +558,7 @@ func (s *Server) copyMessages(w http.ResponseWriter, r *http.Request, p *params)
 			return nil, badRequest("messages to copy not found")
 		}
 		now := s.now()
-		if f := s.countLocked(cs, base, now); f != nil {
+		if f := s.countLocked(cs, base, now, len(found)); f != nil {
 			return nil, f
 		}
 		var result []map[string]any

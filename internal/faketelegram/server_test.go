@@ -559,6 +559,41 @@ func TestLimits(t *testing.T) {
 		}
 	})
 
+	// An album copied at once counts each of its items, and needs room in
+	// the window for all of them.
+	for _, tt := range []struct {
+		before int  // single messages before the album of three
+		fits   bool // the album is accepted
+	}{{27, true}, {28, false}} {
+		t.Run(fmt.Sprintf("album after %d", tt.before), func(t *testing.T) {
+			tg, bot := start(t, Options{EnforceLimits: true, Now: now})
+			for _, id := range []string{"a", "b", "c"} {
+				tg.SendMessageUpdate(map[string]any{"chat": map[string]any{"id": bob.ID, "type": "private"}, "from": map[string]any{"id": bob.ID, "first_name": "Bob"},
+					"media_group_id": "g", "photo": []any{map[string]any{"file_id": id, "file_unique_id": "u" + id, "width": 10, "height": 10}}})
+			}
+			chats := make([]Chat, tt.before+2)
+			for i := range chats {
+				chats[i] = Chat{ID: int64(2000 + i), Type: "private"}
+			}
+			tg.AddChats(chats)
+			for i := range tt.before {
+				if err := send(bot, chats[i].ID); err != nil {
+					t.Fatalf("message %d: %v", i+1, err)
+				}
+			}
+			_, err := bot.MakeRequest("copyMessages", tgbotapi.Params{"chat_id": fmt.Sprint(chats[tt.before].ID),
+				"from_chat_id": fmt.Sprint(bob.ID), "message_ids": "[1,2,3]"})
+			if !tt.fits {
+				retryAfter(t, err, 1)
+				return
+			}
+			if err != nil {
+				t.Fatalf("album of three after %d messages: %v, want accepted", tt.before, err)
+			}
+			retryAfter(t, send(bot, chats[tt.before+1].ID), 1) // 27 + 3 = 30 in this second
+		})
+	}
+
 	t.Run("off by default", func(t *testing.T) {
 		tg, bot := start(t, Options{Now: now})
 		tg.AddChat(aliceDM)
