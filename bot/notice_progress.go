@@ -183,9 +183,12 @@ func (b *notices) showProgress(ctx context.Context, n subscriptions.Notice, p su
 
 // timeLeft estimates how long the rest of a notice takes (those waiting
 // for their digest hour aside): at the pace seen so far once there is one,
-// else at the configured rate.
+// else at the configured rate, which counts each item of an album.
 func (b *notices) timeLeft(n subscriptions.Notice, p subscriptions.NoticeProgress) time.Duration {
 	rate := b.engine.Pace()
+	if len(n.Versions) > 0 {
+		rate /= float64(max(len(n.Versions[0].MessageIDs), 1))
+	}
 	done := p.Sent + p.Blocked + p.Failed
 	if elapsed := b.now().Sub(n.StartedAt); elapsed >= 5*time.Second && done > 0 {
 		rate = float64(done) / elapsed.Seconds()

@@ -646,3 +646,32 @@ func TestNoticeVersionForACancelledNotice(t *testing.T) {
 		t.Errorf("chat 1 got %d messages", len(m))
 	}
 }
+
+// paceOnly is an outbox that answers only its pace.
+type paceOnly struct {
+	outboxWatch
+	pace float64
+}
+
+func (p paceOnly) Pace() float64 { return p.pace }
+
+// Before a notice has a pace of its own, the time left is counted at the
+// configured rate, in which each item of an album counts.
+func TestTimeLeftCountsAnAlbumsItems(t *testing.T) {
+	now := time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
+	b := &notices{base: &base{now: func() time.Time { return now }}, engine: paceOnly{pace: 30}}
+	p := subscriptions.NoticeProgress{Pending: 900}
+	for _, tt := range []struct {
+		ids  []int
+		want time.Duration
+	}{{[]int{7}, 30 * time.Second}, {[]int{7, 8, 9}, 90 * time.Second}} {
+		n := subscriptions.Notice{StartedAt: now, Versions: []subscriptions.NoticeVersion{{MessageIDs: tt.ids}}}
+		if got := b.timeLeft(n, p); got != tt.want {
+			t.Errorf("time left for 900 chats, %d messages each, at 30/s = %v, want %v", len(tt.ids), got, tt.want)
+		}
+	}
+	// A /post has no versions: one message a chat.
+	if got := b.timeLeft(subscriptions.Notice{StartedAt: now}, p); got != 30*time.Second {
+		t.Errorf("time left of a post = %v, want 30s", got)
+	}
+}
