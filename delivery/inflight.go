@@ -39,8 +39,9 @@ func (s *serviceTimes) median() time.Duration {
 
 // inFlightMargin is how much more than rate × service time may be in
 // flight, for service times that vary: with round trips of 20-300 ms a
-// margin of 1.25 left the pace short (0.93 of rate 29 on a quiet machine),
-// 2 reached 0.96, 3 no more (BENCHMARKS.md).
+// margin of 1.25 left the fan-out short (0.93 of rate 29 on a quiet
+// machine), 2 took it to 0.96, the replies to residents at one a second
+// making up the rest of the rate, 3 no further (BENCHMARKS.md).
 const inFlightMargin = 2.0
 
 // inFlightLimit is how many deliveries may be in flight (being sent, or

@@ -22,7 +22,7 @@ const (
 	PrivateSpacing = time.Second
 	GroupSpacing   = 3 * time.Second
 	// DefaultMargin is Config.Margin when zero: see BENCHMARKS.md.
-	DefaultMargin = 35 * time.Millisecond
+	DefaultMargin = 45 * time.Millisecond
 	// DefaultMaxReplyWait is Config.MaxReplyWait when zero: a person who
 	// asked that long ago has stopped waiting for the answer.
 	DefaultMaxReplyWait = 2 * time.Minute
