@@ -32,8 +32,8 @@
 //     copyMessages: [Request.Messages]) counts each of them, as Telegram
 //     does: its items are spaced as if one interval apart, the last when it
 //     starts; the windows must have room for all of them (an album bigger
-//     than the rate goes alone in its second); its chat waits one spacing
-//     per item.
+//     than the rate goes alone in its second); a group or channel waits one
+//     spacing per item, a private chat one spacing after the album.
 //   - A chat gets one message per second + Margin (private) or per three
 //     seconds + Margin (groups and channels: 20 a minute); a 429 pauses it for
 //     retry_after and doubles its spacing until Telegram accepts a message

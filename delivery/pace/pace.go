@@ -393,11 +393,14 @@ func (l *Limiter) grantLocked(r Request, ln *lane, now time.Time) Permit {
 	ln.take(now, n)
 	l.all.add(now, n)
 	if r.Chat != 0 {
-		// The chat's next message waits as if the items of an album had
-		// gone one spacing apart.
+		// A group's next message waits as if the items of an album had gone
+		// one spacing apart (its 20 a minute are messages); a private chat
+		// takes an album as one burst.
 		c := l.chatLocked(r.Chat)
-		c.group = r.Group
-		c.last = now.Add(time.Duration(n-1) * l.spacingLocked(c))
+		c.group, c.last = r.Group, now
+		if c.group {
+			c.last = now.Add(time.Duration(n-1) * l.spacingLocked(c))
+		}
 	}
 	l.stats.Granted[r.Class]++
 	if l.grants++; l.grants >= 4096 {

@@ -97,13 +97,13 @@ func TestOrdinaryWindowWithMargin(t *testing.T) {
 
 // An album copied at once counts each of its items: in the lane's spacing
 // (its items as if one interval apart, the last when it goes), in the
-// windows and in its chat's spacing.
+// windows and in a group's spacing; a private chat takes it as one burst.
 func TestAlbumCountsEachItem(t *testing.T) {
 	margin := 20 * time.Millisecond
 	iv := time.Second / 25
 	l, clock := newLimiter(t, Config{Rate: 25, Margin: margin})
 	grant(t, l, clock, bulk(1))
-	album := Request{Class: Bulk, Chat: 2, Messages: 5}
+	album := Request{Class: Bulk, Chat: -2, Group: true, Messages: 5}
 	clock.Advance(5*iv - time.Microsecond)
 	held(t, l, clock, album)
 	clock.Advance(time.Microsecond)
@@ -112,8 +112,13 @@ func TestAlbumCountsEachItem(t *testing.T) {
 	held(t, l, clock, bulk(3))
 	clock.Advance(time.Microsecond)
 	grant(t, l, clock, bulk(3))
-	if d, want := l.Delay(2), 5*(time.Second+margin)-iv; d != want {
-		t.Errorf("Delay of the album's chat = %v, want %v (five spacings)", d, want)
+	if d, want := l.Delay(-2), 5*(GroupSpacing+margin)-iv; d != want {
+		t.Errorf("Delay of the album's group = %v, want %v (five spacings)", d, want)
+	}
+	clock.Advance(4 * iv)
+	grant(t, l, clock, Request{Class: Reply, Chat: 4, Messages: 3})
+	if d, want := l.Delay(4), time.Second+margin; d != want {
+		t.Errorf("Delay of a private chat after an album = %v, want %v (one spacing)", d, want)
 	}
 
 	// The window of 30 in 1 s + margin must have room for every item: at

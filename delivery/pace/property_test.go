@@ -267,14 +267,16 @@ func (s *sim) check(t *testing.T) {
 			}
 		}
 	}
-	// Each chat's spacing, one per item of an album.
+	// Each chat's spacing, a group's one per item of an album.
 	for chat, gs := range perChat {
 		for i := 1; i < len(gs); i++ {
 			want := PrivateSpacing + margin
 			if gs[i].group {
 				want = GroupSpacing + margin
 			}
-			want *= time.Duration(gs[i-1].n)
+			if gs[i].group {
+				want *= time.Duration(gs[i-1].n)
+			}
 			if d := gs[i].at.Sub(gs[i-1].at); d < want {
 				t.Fatalf("chat %d: messages %v apart at %v, want ≥ %v", chat, d, gs[i].at, want)
 			}

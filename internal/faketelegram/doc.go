@@ -71,7 +71,8 @@
 // copy of copyMessages are subject to Telegram's flood control, counted
 // when a request arrives: 30 messages in any 1 s window in total
 // (allow_paid_broadcast=true messages are exempt; an album needs room for
-// all its items), one a second per private chat after a burst of
+// all its items), one a second per private chat (an album counting once
+// there) after a burst of
 // Options.PrivateBurst (3 unless set; 1 is exactly one in any sliding
 // second), and 20 messages in any 60 s window per group, supergroup or
 // channel. Excess requests get 429 with parameters.retry_after, and the

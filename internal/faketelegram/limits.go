@@ -56,9 +56,7 @@ func (s *Server) countLocked(cs *chatState, sent *Sent, now time.Time, n int) *F
 		if f := s.checkLimitsLocked(cs, sent.Method, now, paid, n); f != nil {
 			return f
 		}
-		for range n {
-			s.consumeLocked(cs, now, paid)
-		}
+		s.consumeLocked(cs, now, paid, n)
 	}
 	if !paid {
 		s.sinceGlobal += n
@@ -68,8 +66,8 @@ func (s *Server) countLocked(cs *chatState, sent *Sent, now time.Time, n int) *F
 
 // checkLimitsLocked returns the 429 that n counted messages to cs would get
 // now, or nil. It changes nothing but expired bookkeeping. A private chat
-// takes an album whenever it could take one message (its later messages
-// wait for the items); the windows must have room for every item, or be
+// takes an album as one burst, whenever it could take one message; the
+// windows (a group's and the bot's) must have room for every item, or be
 // empty.
 func (s *Server) checkLimitsLocked(cs *chatState, method string, now time.Time, paid bool, n int) *Failure {
 	if cs.chat.Type == "private" {
@@ -92,16 +90,20 @@ func (s *Server) checkLimitsLocked(cs *chatState, method string, now time.Time, 
 	return nil
 }
 
-// consumeLocked books an accepted counted message.
-func (s *Server) consumeLocked(cs *chatState, now time.Time, paid bool) {
+// consumeLocked books n accepted counted messages sent at once: one burst
+// of a private chat's, n in a group's window and the bot's.
+func (s *Server) consumeLocked(cs *chatState, now time.Time, paid bool, n int) {
 	if cs.chat.Type == "private" {
 		cs.refill(now, s.privateBurst())
 		cs.tokens--
-	} else {
-		cs.window.push(now)
 	}
-	if !paid {
-		s.global.push(now)
+	for range n {
+		if cs.chat.Type != "private" {
+			cs.window.push(now)
+		}
+		if !paid {
+			s.global.push(now)
+		}
 	}
 }
 
