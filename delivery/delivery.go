@@ -1,9 +1,8 @@
 // Package delivery is newsbot's one way out to Telegram: the Bot API
 // client, the pacer (delivery/pace) that keeps every request within
-// Telegram's limits, the
-// sender that classifies every answer, the durable outbox that fans news
-// out to subscribers (with the digest scheduler that feeds it) and the
-// update loop. Only this package imports the Bot API library; the rest of
+// Telegram's limits, the sender that classifies every answer, the durable
+// outbox that fans news out to subscribers (with the digest scheduler that
+// feeds it) and the update loop. Only this package imports the Bot API library; the rest of
 // the program speaks the small types of types.go, so the compiler keeps
 // every request on this one path and a change of library stays here.
 //

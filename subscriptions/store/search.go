@@ -137,9 +137,9 @@ const (
 )
 
 // recentArticles is how many of the newest articles a search ranks first
-// (Store.recent):
-// a word found in most of the archive would otherwise be scored in every
-// article that holds it (a common word in 50,000 articles: 30,000 scores).
+// (Store.recent): a word found in most of the archive would otherwise be
+// scored in every article that holds it (a common word in 50,000
+// articles: 30,000 scores).
 // When the newest hold enough matches, the results come from them.
 const recentArticles = 5000
 
