@@ -17,7 +17,10 @@ func TestStormOfStartsAnsweredAtTheLimit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end storm")
 	}
-	t.Parallel()
+	// Not in parallel with the other process tests: at 30 a second the
+	// limiter's margin (45 ms) is all there is between our arrivals and
+	// Telegram's count, and the stalls of several programs sharing two cores
+	// under the race detector exceed it (one 429 in a clean CI run).
 	const n = 300
 	w := newWorld(t, faketelegram.Options{EnforceLimits: true, PrivateBurst: 1})
 	w.env["NEWSBOT_RATE"] = "30"
