@@ -198,13 +198,21 @@ read:
 			continue
 		}
 		started, held := 0, idlePoll
+		// A chat passed over in this batch keeps its later rows too: they
+		// come after in priority order (an article must not overtake a
+		// notice whose chat was busy when the batch reached it).
+		passed := map[int64]bool{}
 		for _, d := range due {
+			if passed[d.ChatID] {
+				continue
+			}
 			epoch, ok := o.await(ctx)
 			if !ok {
 				o.countInFlight()
 				continue read
 			}
 			if !o.claim(d) {
+				passed[d.ChatID] = true
 				held = min(held, max(o.sender.pacer.delay(d.ChatID), heldPoll))
 				continue
 			}
